@@ -1,0 +1,225 @@
+// silico: command-line entry point. Subcommands: run, check, summarize.
+// Exit codes: 0 success, 1 internal error, 2 bad input (spec, options, refused output).
+
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "cli/summary.hpp"
+#include "core/error.hpp"
+#include "io/result_reader.hpp"
+#include "parallel/run.hpp"
+#include "silico/version.hpp"
+#include "spec/spec.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kUsage = R"(silico - in-silico clinical trials on virtual patients
+
+usage: silico <command> [options]
+
+commands:
+  run SPEC -o OUT.h5     simulate the trial in SPEC (under mpirun for several ranks)
+  check SPEC             validate SPEC and report every problem, write nothing
+  summarize OUT.h5       effects, CIs and the true effect from a result file
+
+  silico <command> --help   options of one command
+  silico --version          version and git commit
+)";
+
+void print_help(const std::string& usage, const po::options_description& options) {
+  std::cout << usage << "\n" << options << "\n";
+}
+
+std::string command_line(int argc, char** argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) text += ' ';
+    text += argv[i];
+  }
+  return text;
+}
+
+/// Parses options after the subcommand; returns false if --help was printed.
+bool parse(int argc, char** argv, const std::string& usage, po::options_description& options,
+           const po::positional_options_description& positional, po::variables_map& vm) {
+  options.add_options()("help,h", "show this help");
+  po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    print_help(usage, options);
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+int command_check(int argc, char** argv) {
+  po::options_description options("options");
+  options.add_options()("spec", po::value<std::string>()->required(), "trial spec (YAML)");
+  po::positional_options_description positional;
+  positional.add("spec", 1);
+  po::variables_map vm;
+  if (!parse(argc, argv, "usage: silico check SPEC\n\nValidate a trial spec; print every problem "
+                         "with file:line:column and exit 2 if there is any.",
+             options, positional, vm)) {
+    return silico::kExitOk;
+  }
+  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  std::cout << vm["spec"].as<std::string>() << ": ok (" << spec.trial.patients << " patients x "
+            << spec.trial.replicates << " replicate(s), " << spec.arms.size() << " arms, model "
+            << spec.model.name << ", " << spec.cohort.covariates.size() << " covariates, "
+            << spec.cohort.criteria.size() << " criteria)\n";
+  return silico::kExitOk;
+}
+
+int command_run(int argc, char** argv, int full_argc, char** full_argv,
+                const silico::parallel::MpiContext& mpi) {
+  po::options_description options("options");
+  int threads = 0;
+  std::uint64_t block = 65536;
+  options.add_options()
+      ("spec", po::value<std::string>()->required(), "trial spec (YAML)")
+      ("output,o", po::value<std::string>()->required(), "result file to write (HDF5)")
+      ("threads,t", po::value<int>(&threads)->default_value(0),
+       "threads per MPI rank; 0 = the cores this rank may use")
+      ("force,f", "replace OUT.h5 if it exists (only once the new run has succeeded)")
+      ("block-patients", po::value<std::uint64_t>(&block)->default_value(65536),
+       "patients per rank simulated and written per round (bounds memory)")
+      ("quiet,q", "no progress output");
+  po::positional_options_description positional;
+  positional.add("spec", 1);
+  po::variables_map vm;
+  if (!parse(argc, argv,
+             "usage: [mpirun -np K] silico run SPEC -o OUT.h5 [options]\n\n"
+             "Simulate every virtual patient under every arm and write one HDF5 file.\n"
+             "The file is written as OUT.h5.partial and renamed on success.",
+             options, positional, vm)) {
+    return silico::kExitOk;
+  }
+  if (threads < 0) throw silico::UserError("--threads must be >= 0");
+  if (block < 1) throw silico::UserError("--block-patients must be >= 1");
+
+  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  silico::parallel::RunOptions run;
+  run.output = vm["output"].as<std::string>();
+  run.force = vm.count("force") > 0;
+  run.threads = threads;
+  run.block_patients = block;
+  run.quiet = vm.count("quiet") > 0;
+  run.command_line = command_line(full_argc, full_argv);
+  const auto result = silico::parallel::run_trial(mpi, spec, run);
+  if (mpi.is_root() && !run.quiet) {
+    std::fprintf(stderr,
+                 "wrote %s: %llu patients x %llu replicate(s) on %d rank(s) x %d thread(s) in "
+                 "%.2f s; screening acceptance %.1f%%\n",
+                 run.output.c_str(), static_cast<unsigned long long>(spec.trial.patients),
+                 static_cast<unsigned long long>(spec.trial.replicates), mpi.size(), result.threads,
+                 result.seconds, 100.0 * result.acceptance_rate);
+  }
+  return silico::kExitOk;
+}
+
+void write_atomically(const std::string& path, const std::string& text) {
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw silico::UserError("cannot write '" + path + "'");
+  }
+  std::filesystem::rename(partial, path);
+}
+
+int command_summarize(int argc, char** argv) {
+  po::options_description options("options");
+  std::uint64_t replicate = 0;
+  options.add_options()
+      ("results", po::value<std::string>()->required(), "result file (HDF5) written by silico run")
+      ("json", po::value<std::string>(), "also write the summary as JSON to this file")
+      ("replicate", po::value<std::uint64_t>(&replicate)->default_value(0),
+       "replicate trial to summarize (0-based)");
+  po::positional_options_description positional;
+  positional.add("results", 1);
+  po::variables_map vm;
+  if (!parse(argc, argv,
+             "usage: silico summarize OUT.h5 [--json FILE]\n\n"
+             "Per-arm statistics, treatment effects with CIs and p-values, and the true\n"
+             "sample effect from the digital twins' potential outcomes.",
+             options, positional, vm)) {
+    return silico::kExitOk;
+  }
+  const silico::io::ResultReader results(vm["results"].as<std::string>());
+  if (replicate >= results.metadata().replicates) {
+    throw silico::UserError("--replicate " + std::to_string(replicate) + " is out of range; the file has " +
+                            std::to_string(results.metadata().replicates) + " replicate(s)");
+  }
+  const auto summary = silico::cli::summarize(results, replicate);
+  std::cout << silico::cli::format_text(summary);
+  if (vm.count("json")) write_atomically(vm["json"].as<std::string>(), silico::cli::format_json(summary));
+  return silico::kExitOk;
+}
+
+int world_rank() {
+  int initialised = 0;
+  int finalised = 0;
+  MPI_Initialized(&initialised);
+  MPI_Finalized(&finalised);
+  int rank = 0;
+  if (initialised && !finalised) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return rank;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
+      std::string(argv[1]) == "help") {
+    std::cout << kUsage;
+    return argc < 2 ? silico::kExitUserError : silico::kExitOk;
+  }
+  const std::string command = argv[1];
+  if (command == "--version" || command == "version") {
+    std::cout << "silico " << silico::kVersion << " (" << silico::kGitCommit << ")\n";
+    return silico::kExitOk;
+  }
+  // Options start after the subcommand name.
+  const int sub_argc = argc - 1;
+  char** sub_argv = argv + 1;
+  // MPI lives for the whole of main so that error reporting below still knows the rank.
+  std::optional<silico::parallel::MpiContext> mpi;
+  try {
+    if (command == "run") {
+      mpi.emplace(argc, argv);
+      return command_run(sub_argc, sub_argv, argc, argv, *mpi);
+    }
+    if (command == "check") return command_check(sub_argc, sub_argv);
+    if (command == "summarize") return command_summarize(sub_argc, sub_argv);
+    std::cerr << "silico: unknown command '" << command << "'\n\n" << kUsage;
+    return silico::kExitUserError;
+  } catch (const po::error& e) {
+    std::cerr << "silico " << command << ": " << e.what() << " (see silico " << command
+              << " --help)\n";
+    return silico::kExitUserError;
+  } catch (const silico::parallel::RunFailure& e) {
+    if (e.failed_here()) std::cerr << "silico " << command << ": error: " << e.what() << "\n";
+    return e.exit_code();
+  } catch (const silico::SpecError& e) {
+    // Every rank read the same spec: print once.
+    if (world_rank() == 0) {
+      std::cerr << e.what() << e.diagnostics().size() << " error(s); nothing was written\n";
+    }
+    return silico::kExitUserError;
+  } catch (const silico::UserError& e) {
+    // Errors outside RunFailure are raised identically on every rank: print once.
+    if (world_rank() == 0) std::cerr << "silico " << command << ": error: " << e.what() << "\n";
+    return silico::kExitUserError;
+  } catch (const std::exception& e) {
+    std::cerr << "silico " << command << ": internal error: " << e.what() << "\n";
+    return silico::kExitInternal;
+  }
+}

@@ -1,0 +1,25 @@
+#pragma once
+/// @file
+/// @brief Small string helpers shared by the spec reader and the command line.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace silico {
+
+/// Levenshtein edit distance.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `word` if it is close enough to be a likely typo
+/// (edit distance at most max(1, |word|/3)), else empty.
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+/// "a, b or c" for messages.
+std::string join_alternatives(const std::vector<std::string>& items);
+
+/// True if `name` is a valid identifier: [A-Za-z_][A-Za-z0-9_]*. Names become HDF5
+/// paths and JSON keys, so they are kept to this safe set.
+bool is_identifier(std::string_view name);
+
+}  // namespace silico

@@ -1,0 +1,79 @@
+#pragma once
+// Internal to io/: a thin RAII layer over the HDF5 C API. Every failed call throws
+// with what was being done, so no caller checks return codes.
+
+#include <hdf5.h>
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace silico::io::h5 {
+
+/// Owns one HDF5 identifier and closes it with the matching H5*close.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : id_(other.id_) { other.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& other) noexcept;
+  ~Handle() { reset(); }
+
+  hid_t get() const { return id_; }
+  operator hid_t() const { return id_; }  // NOLINT: reads like the C API it wraps
+  void reset();
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+/// Throws std::runtime_error("HDF5: <what>") if id < 0; returns a Handle owning id.
+Handle check(hid_t id, const std::string& what);
+void check(herr_t status, const std::string& what);
+
+/// Silences HDF5's own error printing; our exceptions carry the context instead.
+void quiet_errors();
+
+Handle create_parallel(const std::string& path, MPI_Comm comm);
+Handle open_readonly(const std::string& path);
+
+/// Create a group, and any missing parents, at an absolute path.
+Handle create_group(hid_t file, const std::string& path);
+Handle open_group(hid_t file, const std::string& path);
+Handle open_dataset(hid_t file, const std::string& path);
+bool exists(hid_t file, const std::string& path);
+/// Names of the members of a group, in creation order.
+std::vector<std::string> member_names(hid_t group);
+
+/// A chunked [rows, columns] dataset; chunks are one row by up to `chunk_columns`.
+Handle create_matrix(hid_t file, const std::string& path, hid_t type, std::uint64_t rows,
+                     std::uint64_t columns, std::uint64_t chunk_columns);
+
+/// Collective write of `count` values into row `row` starting at column `first`.
+/// Every rank of the file's communicator must call it; a rank with nothing to write
+/// passes count = 0.
+void write_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std::uint64_t first,
+                       std::uint64_t count, const void* data);
+
+/// Dimensions of a dataset.
+std::vector<std::uint64_t> shape(hid_t dataset);
+/// Read a whole row of a 2-D dataset, converting to `memory_type`.
+void read_row(hid_t dataset, hid_t memory_type, std::uint64_t row, void* data);
+
+void write_attribute(hid_t object, const std::string& name, const std::string& value);
+void write_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values);
+void write_attribute(hid_t object, const std::string& name, std::uint64_t value);
+void write_attribute(hid_t object, const std::string& name, std::int64_t value);
+void write_attribute(hid_t object, const std::string& name, double value);
+
+bool has_attribute(hid_t object, const std::string& name);
+std::string read_string_attribute(hid_t object, const std::string& name);
+std::vector<std::string> read_strings_attribute(hid_t object, const std::string& name);
+std::int64_t read_int_attribute(hid_t object, const std::string& name);
+std::uint64_t read_uint_attribute(hid_t object, const std::string& name);
+double read_double_attribute(hid_t object, const std::string& name);
+
+}  // namespace silico::io::h5

@@ -1,0 +1,97 @@
+#include "io/result_reader.hpp"
+
+#include "core/error.hpp"
+#include "io/h5file.hpp"
+#include "silico/version.hpp"
+
+namespace silico::io {
+
+struct ResultReader::Impl {
+  h5::Handle file;
+};
+
+ResultReader::ResultReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  h5::quiet_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    throw UserError("'" + path + "' is not a readable HDF5 file");
+  }
+  impl_->file = h5::open_readonly(path);
+  const hid_t f = impl_->file;
+  if (!h5::has_attribute(f, "format_version")) {
+    throw UserError("'" + path + "' is not a silico result file (no format_version attribute)");
+  }
+  auto& m = metadata_;
+  m.format_version = h5::read_int_attribute(f, "format_version");
+  if (m.format_version != kFormatVersion) {
+    throw UserError("'" + path + "' has format_version " + std::to_string(m.format_version) +
+                    "; this silico reads format_version " + std::to_string(kFormatVersion));
+  }
+  m.status = h5::read_string_attribute(f, "status");
+  if (m.status != "complete") {
+    throw UserError("'" + path + "' is not complete (status = " + m.status + ")");
+  }
+  m.silico_version = h5::read_string_attribute(f, "silico_version");
+  m.trial_name = h5::read_string_attribute(f, "trial_name");
+  m.seed = h5::read_uint_attribute(f, "seed");
+  m.replicates = h5::read_uint_attribute(f, "replicates");
+  m.patients = h5::read_uint_attribute(f, "patients");
+  m.arm_names = h5::read_strings_attribute(f, "arm_names");
+  m.control_arm = h5::read_string_attribute(f, "control_arm");
+  m.endpoint_names = h5::read_strings_attribute(f, "endpoint_names");
+  m.time_unit = h5::read_string_attribute(f, "time_unit");
+  m.follow_up = h5::read_double_attribute(f, "follow_up");
+  m.alpha = h5::read_double_attribute(f, "alpha");
+  m.rmst_horizon = h5::read_double_attribute(f, "rmst_horizon");
+  h5::Handle cohort = h5::open_group(f, "/cohort");
+  m.acceptance_rate = h5::read_double_attribute(cohort, "acceptance_rate");
+}
+
+ResultReader::~ResultReader() = default;
+
+bool ResultReader::is_time_to_event(const std::string& endpoint) const {
+  h5::Handle group = h5::open_group(impl_->file, "/outcomes/" + endpoint);
+  return h5::read_string_attribute(group, "type") == "time_to_event";
+}
+
+std::vector<std::int32_t> ResultReader::arms(std::uint64_t replicate) const {
+  std::vector<std::int32_t> values(metadata_.patients);
+  h5::Handle d = h5::open_dataset(impl_->file, "/cohort/arm");
+  h5::read_row(d, H5T_NATIVE_INT32, replicate, values.data());
+  return values;
+}
+
+std::vector<double> ResultReader::covariate(const std::string& name, std::uint64_t replicate) const {
+  std::vector<double> values(metadata_.patients);
+  h5::Handle d = h5::open_dataset(impl_->file, "/cohort/covariates/" + name);
+  h5::read_row(d, H5T_NATIVE_DOUBLE, replicate, values.data());
+  return values;
+}
+
+Outcomes ResultReader::read_outcomes(const std::string& path, bool time_to_event,
+                                     std::uint64_t replicate) const {
+  Outcomes out;
+  out.value.resize(metadata_.patients);
+  if (!time_to_event) {
+    h5::Handle d = h5::open_dataset(impl_->file, path);
+    h5::read_row(d, H5T_NATIVE_DOUBLE, replicate, out.value.data());
+    return out;
+  }
+  out.event.resize(metadata_.patients);
+  h5::Handle time = h5::open_dataset(impl_->file, path + "/time");
+  h5::read_row(time, H5T_NATIVE_DOUBLE, replicate, out.value.data());
+  h5::Handle event = h5::open_dataset(impl_->file, path + "/event");
+  h5::read_row(event, H5T_NATIVE_INT8, replicate, out.event.data());
+  return out;
+}
+
+Outcomes ResultReader::observed(const std::string& endpoint, std::uint64_t replicate) const {
+  return read_outcomes("/outcomes/" + endpoint + "/observed", is_time_to_event(endpoint), replicate);
+}
+
+Outcomes ResultReader::potential(const std::string& endpoint, const std::string& arm,
+                                 std::uint64_t replicate) const {
+  return read_outcomes("/outcomes/" + endpoint + "/potential/" + arm, is_time_to_event(endpoint),
+                       replicate);
+}
+
+}  // namespace silico::io

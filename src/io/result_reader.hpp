@@ -1,0 +1,61 @@
+#pragma once
+/// @file
+/// @brief Reads a silico result file (serial, read-only), checking that it is one:
+/// format_version this build understands and status = complete.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace silico::io {
+
+struct ResultMetadata {
+  std::int64_t format_version = 0;
+  std::string silico_version;
+  std::string trial_name;
+  std::string status;
+  std::uint64_t seed = 0;
+  std::uint64_t replicates = 0;
+  std::uint64_t patients = 0;
+  std::vector<std::string> arm_names;
+  std::string control_arm;
+  std::vector<std::string> endpoint_names;
+  std::string time_unit;
+  double follow_up = 0.0;
+  double alpha = 0.05;
+  double rmst_horizon = 0.0;
+  double acceptance_rate = 1.0;
+};
+
+/// One column of outcomes; `event` is empty for continuous endpoints.
+struct Outcomes {
+  std::vector<double> value;
+  std::vector<std::int8_t> event;
+};
+
+class ResultReader {
+ public:
+  /// @throws UserError if the file cannot be opened, is not a silico result, has an
+  /// unsupported format_version, or is not complete.
+  explicit ResultReader(const std::string& path);
+  ~ResultReader();
+
+  const ResultMetadata& metadata() const { return metadata_; }
+  bool is_time_to_event(const std::string& endpoint) const;
+
+  std::vector<std::int32_t> arms(std::uint64_t replicate) const;
+  std::vector<double> covariate(const std::string& name, std::uint64_t replicate) const;
+  Outcomes observed(const std::string& endpoint, std::uint64_t replicate) const;
+  Outcomes potential(const std::string& endpoint, const std::string& arm,
+                     std::uint64_t replicate) const;
+
+ private:
+  Outcomes read_outcomes(const std::string& path, bool time_to_event, std::uint64_t replicate) const;
+
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  ResultMetadata metadata_;
+};
+
+}  // namespace silico::io

@@ -1,0 +1,47 @@
+#pragma once
+/// @file
+/// @brief Writes a trial's results to one HDF5 file, collectively from every MPI rank.
+/// The layout is documented in docs/hdf5-layout.md.
+
+#include <mpi.h>
+
+#include <memory>
+#include <string>
+
+#include "sim/simulate.hpp"
+#include "spec/spec.hpp"
+
+namespace silico::io {
+
+/// Facts about the run recorded as root attributes; identical on every rank.
+struct RunInfo {
+  std::string created_utc;  ///< ISO 8601, e.g. 2026-11-24T03:22:35Z
+  std::string command_line;
+  int mpi_ranks = 1;
+  int threads = 1;  ///< threads per rank
+};
+
+class ResultWriter {
+ public:
+  /// Collective: creates `path` (truncating it) and every dataset of the layout.
+  ResultWriter(MPI_Comm comm, const std::string& path, const spec::TrialSpec& spec,
+               const RunInfo& info);
+  ~ResultWriter();
+  ResultWriter(const ResultWriter&) = delete;
+  ResultWriter& operator=(const ResultWriter&) = delete;
+
+  /// Collective: every rank calls it the same number of times, a rank with no patients
+  /// in this round passing an empty block (count = 0). One write per dataset per call.
+  void write_block(const sim::Block& block);
+
+  /// Collective: records how many candidates were screened (all ranks, all replicates)
+  /// and the acceptance rate, sets status = "complete" and closes the file. Until then
+  /// the file says status = "incomplete".
+  void finish(std::uint64_t candidates_drawn);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace silico::io

@@ -1,0 +1,133 @@
+#pragma once
+/// @file
+/// @brief The model interface. A model is a pure function of a patient's covariates,
+/// its random streams and the trial arms: no I/O, MPI, threads or globals.
+///
+/// Adding a model is one new file in src/models/: a parameter schema, a class
+/// implementing Model, and a SILICO_REGISTER_MODEL line (see weibull_ph.cpp).
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace silico::models {
+
+enum class OutputType { kContinuous, kTimeToEvent };
+const char* to_string(OutputType type);
+
+/// One outcome a model produces for every patient under every arm.
+struct OutputInfo {
+  std::string name;
+  OutputType type;
+  std::string description;
+};
+
+/// How a parameter is written in the spec's `model.parameters` section.
+enum class ParamKind {
+  kNumber,            ///< `name: 1.5`
+  kPerArm,            ///< `name: {arm_name: value, ...}`; arms not named take the default
+  kCovariateEffects,  ///< `name: {covariate: per_unit}` or `{covariate: {per_unit: b, reference: x0}}`
+};
+
+/// The schema of one model parameter; the spec reader validates against it.
+struct ParamSchema {
+  std::string name;
+  ParamKind kind = ParamKind::kNumber;
+  bool required = true;
+  double default_value = 0.0;  ///< for optional numbers and arms not named in a per-arm map
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool min_exclusive = false;  ///< value must be > min rather than >= min
+  std::string description;     ///< shown in errors and docs, with the unit
+};
+
+/// A covariate term b * (x - reference) in a linear predictor.
+struct CovariateEffect {
+  std::size_t covariate = 0;  ///< index into the cohort's covariates
+  double per_unit = 0.0;
+  double reference = 0.0;
+};
+
+/// Parameter values after validation, keyed by schema name.
+struct ParamValues {
+  std::map<std::string, double> numbers;
+  std::map<std::string, std::vector<double>> per_arm;  ///< indexed like the trial's arms
+  std::map<std::string, std::vector<CovariateEffect>> covariate_effects;
+
+  double number(const std::string& name) const { return numbers.at(name); }
+  const std::vector<double>& arm_values(const std::string& name) const { return per_arm.at(name); }
+  const std::vector<CovariateEffect>& effects(const std::string& name) const {
+    return covariate_effects.at(name);
+  }
+};
+
+/// What a model needs to know about the trial it runs in.
+struct TrialContext {
+  std::vector<std::string> arm_names;
+  std::size_t control_arm = 0;
+  std::vector<std::string> covariate_names;
+  double follow_up = 0.0;  ///< administrative censoring time, in the trial's time unit
+};
+
+/// One outcome of one patient under one arm. For continuous outputs `event` is 1.
+struct ArmOutcome {
+  double value = 0.0;  ///< the measurement, or the time for time-to-event outputs
+  std::int8_t event = 1;
+};
+
+/// Identifies a patient's random streams: (seed, replicate, patient) of rng::StreamKey.
+struct PatientKey {
+  std::uint64_t seed = 0;
+  std::uint64_t replicate = 0;
+  std::uint64_t patient = 0;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+
+  /// Simulate one patient under every arm.
+  /// @param potential  n_outputs x n_arms outcomes, output-major: the twin's potential
+  ///        outcomes, subject only to administrative censoring at the end of follow-up.
+  /// @param observed   n_outputs outcomes under `assigned_arm`, after the trial's own
+  ///        censoring processes (e.g. dropout).
+  /// A patient's draws are shared by all arms (common random numbers), so its potential
+  /// outcomes differ by the treatment alone.
+  virtual void simulate(const PatientKey& key, std::span<const double> covariates,
+                        std::size_t assigned_arm, std::span<ArmOutcome> potential,
+                        std::span<ArmOutcome> observed) const = 0;
+};
+
+/// Everything the rest of silico knows about a model before it is built.
+struct ModelFactory {
+  std::string name;
+  std::string description;
+  std::vector<ParamSchema> schema;
+  std::vector<OutputInfo> outputs;
+  std::unique_ptr<Model> (*create)(const ParamValues&, const TrialContext&) = nullptr;
+};
+
+/// The registered model of that name, or nullptr.
+const ModelFactory* find_model(const std::string& name);
+/// Names of all registered models, sorted.
+std::vector<std::string> model_names();
+
+namespace detail {
+bool register_model(ModelFactory factory);
+}
+
+/// Sum of b * (x - reference) over the effects.
+double linear_predictor(const std::vector<CovariateEffect>& effects,
+                        std::span<const double> covariates);
+
+}  // namespace silico::models
+
+#define SILICO_REGISTER_MODEL(factory_expression)                 \
+  namespace {                                                     \
+  [[maybe_unused]] const bool silico_model_registered =           \
+      ::silico::models::detail::register_model(factory_expression); \
+  }

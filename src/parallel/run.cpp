@@ -1,0 +1,182 @@
+#include "parallel/run.hpp"
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "io/result_writer.hpp"
+#include "parallel/partition.hpp"
+#include "sim/simulate.hpp"
+
+namespace silico::parallel {
+
+namespace fs = std::filesystem;
+
+int available_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
+  return std::max(1, CPU_COUNT(&set));
+}
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+/// Exit-code-like status agreed by all ranks: the worst one wins.
+enum class Failure : int { kNone = 0, kInternal = 1, kUser = 2 };
+
+Failure agree(MPI_Comm comm, Failure local) {
+  int mine = static_cast<int>(local);
+  int worst = 0;
+  MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, comm);
+  return static_cast<Failure>(worst);
+}
+
+/// Run `work` on every rank; if it throws anywhere, every rank throws RunFailure with
+/// the worst exit code, and the failing ranks carry their own message.
+template <typename Work>
+void collectively(const MpiContext& mpi, Work&& work) {
+  Failure local = Failure::kNone;
+  std::string message;
+  try {
+    work();
+  } catch (const UserError& e) {
+    local = Failure::kUser;
+    message = e.what();
+  } catch (const std::exception& e) {
+    local = Failure::kInternal;
+    message = e.what();
+  }
+  const Failure global = agree(mpi.comm(), local);
+  if (global == Failure::kNone) return;
+  const int code = global == Failure::kUser ? kExitUserError : kExitInternal;
+  if (local != Failure::kNone) {
+    throw RunFailure(code, true, "rank " + std::to_string(mpi.rank()) + ": " + message);
+  }
+  throw RunFailure(code, false, "stopped because another rank failed");
+}
+
+class Progress {
+ public:
+  Progress(bool enabled, std::uint64_t total)
+      : enabled_(enabled), total_(total), tty_(isatty(STDERR_FILENO) == 1),
+        start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+  void update(std::uint64_t done) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double since_last = std::chrono::duration<double>(now - last_).count();
+    // In place on a terminal; a plain line at most every 10 s in a batch log.
+    if (done < total_ && since_last < (tty_ ? 0.2 : 10.0)) return;
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+    const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
+    std::fprintf(stderr, "%spatients %llu/%llu (%.0f%%), %.3g/s, ETA %.0f s%s", tty_ ? "\r" : "",
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
+                 100.0 * static_cast<double>(done) / static_cast<double>(total_), rate, eta,
+                 tty_ ? (done == total_ ? "\n" : "") : "\n");
+    std::fflush(stderr);
+  }
+
+ private:
+  bool enabled_;
+  std::uint64_t total_;
+  bool tty_;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+}  // namespace
+
+RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string partial = options.output + ".partial";
+
+  // Refuse before any work if the output exists, so nothing of the user's is lost.
+  std::string refusal;
+  if (mpi.is_root()) {
+    const fs::path out(options.output);
+    const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    if (fs::exists(out) && !options.force) {
+      refusal = "output '" + options.output + "' already exists; use --force to replace it";
+    } else if (fs::is_directory(out)) {
+      refusal = "output '" + options.output + "' is a directory";
+    } else if (!fs::is_directory(dir)) {
+      refusal = "output folder '" + dir.string() + "' does not exist";
+    }
+  }
+  refusal = broadcast(mpi.comm(), refusal);
+  if (!refusal.empty()) throw UserError(refusal);
+
+  RunSummary summary;
+  summary.threads = options.threads > 0 ? options.threads : available_cores();
+  io::RunInfo info;
+  info.created_utc = broadcast(mpi.comm(), utc_now());
+  info.command_line = broadcast(mpi.comm(), options.command_line);
+  info.mpi_ranks = mpi.size();
+  info.threads = summary.threads;
+
+  std::unique_ptr<io::ResultWriter> writer;
+  try {
+    collectively(mpi, [&] {
+      writer = std::make_unique<io::ResultWriter>(mpi.comm(), partial, spec, info);
+    });
+    tbb::task_arena arena(summary.threads);
+    const sim::Simulator simulator(spec);
+    sim::Block block;
+    const std::uint64_t patients = spec.trial.patients;
+    const Range mine = partition(patients, mpi.size(), mpi.rank());
+    const std::uint64_t n_rounds = rounds(patients, mpi.size(), options.block_patients);
+    Progress progress(mpi.is_root() && !options.quiet, patients * spec.trial.replicates);
+    std::uint64_t candidates = 0;
+    for (std::uint64_t replicate = 0; replicate < spec.trial.replicates; ++replicate) {
+      for (std::uint64_t round = 0; round < n_rounds; ++round) {
+        const std::uint64_t offset = std::min(mine.count, round * options.block_patients);
+        const std::uint64_t count = std::min(mine.count - offset, options.block_patients);
+        collectively(mpi, [&] {
+          arena.execute([&] { simulator.simulate(replicate, mine.first + offset, count, block); });
+        });
+        for (std::uint32_t a : block.screening_attempts) candidates += a;
+        collectively(mpi, [&] { writer->write_block(block); });
+        // Rank 0 has the most patients per round, so its count is a fair global estimate.
+        progress.update(std::min(patients * spec.trial.replicates,
+                                 (replicate * patients) +
+                                     (offset + count) * static_cast<std::uint64_t>(mpi.size())));
+      }
+    }
+    summary.candidates_drawn = sum(mpi.comm(), candidates);
+    collectively(mpi, [&] { writer->finish(summary.candidates_drawn); });
+    writer.reset();
+    summary.acceptance_rate = static_cast<double>(patients * spec.trial.replicates) /
+                              static_cast<double>(summary.candidates_drawn);
+    collectively(mpi, [&] {
+      if (mpi.is_root()) fs::rename(partial, options.output);
+    });
+  } catch (...) {
+    writer.reset();
+    if (mpi.is_root()) {
+      std::error_code ignored;
+      fs::remove(partial, ignored);
+    }
+    throw;
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace silico::parallel

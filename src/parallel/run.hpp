@@ -1,0 +1,52 @@
+#pragma once
+/// @file
+/// @brief `silico run`: simulate a trial over MPI ranks and oneTBB threads, write it to
+/// one HDF5 file. Writes go to `<output>.partial`, renamed to `<output>` on success only.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "parallel/mpi_context.hpp"
+#include "spec/spec.hpp"
+
+namespace silico::parallel {
+
+struct RunOptions {
+  std::string output;
+  bool force = false;       ///< replace an existing output (on success only)
+  int threads = 0;          ///< per rank; 0 = the cores this rank may run on
+  std::uint64_t block_patients = 65536;  ///< patients per rank per write round
+  bool quiet = false;
+  std::string command_line;
+};
+
+struct RunSummary {
+  std::uint64_t candidates_drawn = 0;
+  double acceptance_rate = 1.0;
+  double seconds = 0.0;
+  int threads = 1;
+};
+
+/// Thrown on every rank when work failed on one or more ranks. Only the ranks where
+/// it failed carry a message to print; the others exit quietly with the same code.
+class RunFailure : public std::runtime_error {
+ public:
+  RunFailure(int exit_code, bool failed_here, const std::string& message)
+      : std::runtime_error(message), exit_code_(exit_code), failed_here_(failed_here) {}
+  int exit_code() const { return exit_code_; }
+  bool failed_here() const { return failed_here_; }
+
+ private:
+  int exit_code_;
+  bool failed_here_;
+};
+
+/// The number of CPUs this process may run on (its affinity mask), at least 1.
+int available_cores();
+
+/// Collective over `mpi`. Throws UserError (same on every rank) on bad input or when the
+/// output exists without `force`; any rank's failure stops every rank.
+RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const RunOptions& options);
+
+}  // namespace silico::parallel

@@ -1,0 +1,73 @@
+#include "sim/simulate.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include "sim/randomization.hpp"
+
+namespace silico::sim {
+
+namespace {
+template <typename T>
+void resize_columns(std::vector<std::vector<T>>& columns, std::size_t n, std::size_t rows) {
+  columns.resize(n);
+  for (auto& column : columns) column.resize(rows);
+}
+}  // namespace
+
+Simulator::Simulator(const spec::TrialSpec& spec) : spec_(spec), cohort_(spec.cohort) {}
+
+void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint64_t count,
+                         Block& block) const {
+  const std::size_t n = count;
+  const std::size_t n_arms = spec_.arms.size();
+  const std::size_t n_covariates = cohort_.covariate_count();
+  const std::size_t n_outputs = spec_.model.factory->outputs.size();
+  block.replicate = replicate;
+  block.first = first;
+  block.count = count;
+  block.patient_id.resize(n);
+  block.arm.resize(n);
+  block.screening_attempts.resize(n);
+  resize_columns(block.covariates, n_covariates, n);
+  block.endpoints.resize(spec_.endpoints.size());
+  for (auto& e : block.endpoints) {
+    e.observed_value.resize(n);
+    e.observed_event.resize(n);
+    resize_columns(e.potential_value, n_arms, n);
+    resize_columns(e.potential_event, n_arms, n);
+  }
+
+  assign_arms(spec_.arms, spec_.trial.randomization_block, spec_.trial.seed, replicate, first,
+              block.arm);
+
+  const models::Model& model = *spec_.model.instance;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+    // Per-task scratch, reused across the patients of the range.
+    std::vector<double> covariates(n_covariates);
+    std::vector<models::ArmOutcome> potential(n_outputs * n_arms);
+    std::vector<models::ArmOutcome> observed(n_outputs);
+    for (std::size_t i = range.begin(); i != range.end(); ++i) {
+      const std::uint64_t patient = first + i;
+      block.patient_id[i] = patient;
+      block.screening_attempts[i] =
+          cohort_.generate(spec_.trial.seed, replicate, patient, covariates);
+      for (std::size_t j = 0; j < n_covariates; ++j) block.covariates[j][i] = covariates[j];
+      const auto assigned = static_cast<std::size_t>(block.arm[i]);
+      model.simulate({spec_.trial.seed, replicate, patient}, covariates, assigned, potential,
+                     observed);
+      for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
+        const std::size_t output = spec_.endpoints[e].output;
+        auto& columns = block.endpoints[e];
+        columns.observed_value[i] = observed[output].value;
+        columns.observed_event[i] = observed[output].event;
+        for (std::size_t a = 0; a < n_arms; ++a) {
+          columns.potential_value[a][i] = potential[output * n_arms + a].value;
+          columns.potential_event[a][i] = potential[output * n_arms + a].event;
+        }
+      }
+    }
+  });
+}
+
+}  // namespace silico::sim

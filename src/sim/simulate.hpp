@@ -1,0 +1,51 @@
+#pragma once
+/// @file
+/// @brief Simulation of a block of consecutive patients of one replicate: covariates,
+/// arm assignment, and every endpoint under every arm. Column-oriented, so a block is
+/// written to HDF5 in one call per dataset.
+
+#include <cstdint>
+#include <vector>
+
+#include "cohort/cohort.hpp"
+#include "spec/spec.hpp"
+
+namespace silico::sim {
+
+/// One endpoint's columns for the patients of a block.
+struct EndpointColumns {
+  std::vector<double> observed_value;  ///< measurement, or time for time-to-event
+  std::vector<std::int8_t> observed_event;
+  std::vector<std::vector<double>> potential_value;  ///< [arm][patient]
+  std::vector<std::vector<std::int8_t>> potential_event;
+};
+
+/// Results for patients [first, first + count) of one replicate.
+struct Block {
+  std::uint64_t replicate = 0;
+  std::uint64_t first = 0;
+  std::uint64_t count = 0;
+  std::vector<std::uint64_t> patient_id;
+  std::vector<std::int32_t> arm;
+  std::vector<std::uint32_t> screening_attempts;  ///< candidates drawn per enrolled patient
+  std::vector<std::vector<double>> covariates;     ///< [covariate][patient]
+  std::vector<EndpointColumns> endpoints;          ///< in spec order
+};
+
+/// Simulates blocks for one trial spec. Thread-safe; `simulate` runs a oneTBB
+/// parallel_for over the block's patients inside the caller's task arena.
+class Simulator {
+ public:
+  explicit Simulator(const spec::TrialSpec& spec);
+
+  /// Fill `block` (resized as needed, so one Block can be reused) with the patients
+  /// [first, first + count) of `replicate`. Results are identical for any split.
+  void simulate(std::uint64_t replicate, std::uint64_t first, std::uint64_t count,
+                Block& block) const;
+
+ private:
+  const spec::TrialSpec& spec_;
+  cohort::CohortGenerator cohort_;
+};
+
+}  // namespace silico::sim

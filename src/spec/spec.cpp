@@ -1,0 +1,810 @@
+#include "spec/spec.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/text.hpp"
+#include "spec/criteria.hpp"
+#include "spec/yaml_reader.hpp"
+
+namespace silico::spec {
+
+using detail::Located;
+using detail::Reader;
+
+std::vector<std::string> CohortSpec::covariate_names() const {
+  std::vector<std::string> names;
+  for (const auto& c : covariates) names.push_back(c.name);
+  return names;
+}
+
+std::vector<std::string> TrialSpec::arm_names() const {
+  std::vector<std::string> names;
+  for (const auto& a : arms) names.push_back(a.name);
+  return names;
+}
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::uint64_t kMaxPatients = std::uint64_t{1} << 40;
+constexpr std::uint64_t kMaxReplicates = 1'000'000;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError("cannot read spec file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Parse YAML text; a syntax error becomes a diagnostic and an undefined node.
+YAML::Node load_yaml(const std::string& text, const std::string& file, DiagnosticList& diagnostics) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    diagnostics.add({file, e.mark.line + 1, e.mark.column + 1}, "",
+                    "YAML syntax error: " + e.msg);
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+}
+
+/// Reads one spec; holds what later sections need from earlier ones.
+class SpecReader {
+ public:
+  SpecReader(DiagnosticList& diagnostics, std::string file)
+      : diagnostics_(diagnostics), reader_(diagnostics), file_(std::move(file)) {}
+
+  TrialSpec read(const YAML::Node& root, const std::string& text) {
+    TrialSpec spec;
+    spec.source_file = file_;
+    spec.source_text = text;
+    const Located top{root, file_, ""};
+    if (!reader_.expect_mapping(
+            top, {"schema_version", "trial", "cohort", "arms", "model", "endpoints", "analysis"})) {
+      return spec;
+    }
+    read_schema_version(top);
+    read_trial(top, spec.trial);
+    cohort_ok_ = read_cohort_section(top, spec.cohort);
+    arms_ok_ = read_arms(top, spec);
+    read_model(top, spec);
+    read_endpoints(top, spec);
+    read_analysis(top, spec);
+    return spec;
+  }
+
+ private:
+  void read_schema_version(const Located& top) {
+    if (!Reader::has(top, "schema_version")) {
+      reader_.missing(top, "schema_version", "the spec format version, 1");
+      return;
+    }
+    const Located at = top.child("schema_version");
+    const auto version = reader_.unsigned_integer(at, "schema version 1");
+    if (version && *version != 1) {
+      reader_.error(at, "unsupported schema_version " + std::to_string(*version) +
+                            "; this silico reads schema_version 1");
+    }
+  }
+
+  void read_trial(const Located& top, TrialSettings& trial) {
+    if (!Reader::has(top, "trial")) {
+      reader_.missing(top, "trial", "a mapping with name, seed, patients, follow_up");
+      return;
+    }
+    const Located at = top.child("trial");
+    if (!reader_.expect_mapping(at, {"name", "seed", "patients", "replicates", "time_unit",
+                                     "follow_up", "randomization_block"})) {
+      return;
+    }
+    if (Reader::has(at, "name")) {
+      const Located name = at.child("name");
+      if (auto v = reader_.string(name, "a trial name")) trial.name = *v;
+    } else {
+      reader_.missing(at, "name", "a trial name");
+    }
+    if (auto v = required_unsigned(at, "seed", "an unsigned 64-bit integer seed")) trial.seed = *v;
+    if (auto v = required_unsigned(at, "patients", "the number of randomized patients, >= 2")) {
+      if (*v < 2 || *v > kMaxPatients) {
+        reader_.error(at.child("patients"), "expected a number of patients between 2 and 2^40, got " +
+                                                std::to_string(*v));
+      } else {
+        trial.patients = *v;
+      }
+    }
+    if (Reader::has(at, "replicates")) {
+      const Located r = at.child("replicates");
+      if (auto v = reader_.unsigned_integer(r, "a number of replicate trials >= 1")) {
+        if (*v < 1 || *v > kMaxReplicates) {
+          reader_.error(r, "expected a number of replicate trials between 1 and 1000000, got " +
+                               std::to_string(*v));
+        } else {
+          trial.replicates = *v;
+        }
+      }
+    }
+    if (Reader::has(at, "time_unit")) {
+      const Located u = at.child("time_unit");
+      if (auto v = reader_.string(u, "days, weeks, months or years")) {
+        const std::vector<std::string> units = {"days", "weeks", "months", "years"};
+        if (std::find(units.begin(), units.end(), *v) == units.end()) {
+          const std::string suggestion = closest_match(*v, units);
+          reader_.error(u, "unknown time unit '" + *v + "'" +
+                               (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?") +
+                               " (expected days, weeks, months or years)");
+        } else {
+          trial.time_unit = *v;
+        }
+      }
+    }
+    if (auto v = reader_.number_in(at, "follow_up", true, 0.0, kInf, true,
+                                   "the end of follow-up, a number > 0 in time_unit")) {
+      trial.follow_up = *v;
+    }
+    if (Reader::has(at, "randomization_block")) {
+      const Located b = at.child("randomization_block");
+      if (auto v = reader_.unsigned_integer(b, "a permuted-block size >= 1")) {
+        if (*v < 1 || *v > 1'000'000) {
+          reader_.error(b, "expected a permuted-block size between 1 and 1000000, got " +
+                               std::to_string(*v));
+        } else {
+          trial.randomization_block = static_cast<std::uint32_t>(*v);
+          block_location_ = b;
+        }
+      }
+    }
+  }
+
+  std::optional<std::uint64_t> required_unsigned(const Located& parent, const std::string& key,
+                                                 const std::string& expected) {
+    if (!Reader::has(parent, key)) {
+      reader_.missing(parent, key, expected);
+      return std::nullopt;
+    }
+    return reader_.unsigned_integer(parent.child(key), expected);
+  }
+
+  // ---- cohort ------------------------------------------------------------------------
+
+  bool read_cohort_section(const Located& top, CohortSpec& cohort) {
+    cohort.source_file = file_;
+    if (!Reader::has(top, "cohort")) {
+      reader_.missing(top, "cohort", "covariates inline or include: cohorts/<file>.yaml");
+      return false;
+    }
+    const Located at = top.child("cohort");
+    if (!reader_.expect_mapping(at, {"include", "covariates", "correlation", "criteria",
+                                     "max_screening_attempts"})) {
+      return false;
+    }
+    if (!Reader::has(at, "include")) return read_cohort_body(at, cohort);
+
+    for (const char* key : {"covariates", "correlation", "criteria"}) {
+      if (Reader::has(at, key)) {
+        reader_.error(at.child(key), std::string("a cohort is either included or written inline; '") +
+                                         key + "' cannot stand beside 'include'");
+        return false;
+      }
+    }
+    const Located include = at.child("include");
+    const auto relative = reader_.string(include, "a path to a cohort file");
+    if (!relative) return false;
+    const auto path = resolve_include(*relative);
+    if (!path) {
+      reader_.error(include, "cohort file '" + *relative +
+                                 "' not found next to the spec or in any folder above it");
+      return false;
+    }
+    std::string text;
+    try {
+      text = read_file(*path);
+    } catch (const UserError& e) {
+      reader_.error(include, e.what());
+      return false;
+    }
+    const std::size_t errors_before = diagnostics_.size();
+    const YAML::Node root = load_yaml(text, *path, diagnostics_);
+    if (diagnostics_.size() > errors_before) return false;
+    const Located included{root, *path, ""};
+    if (!reader_.expect_mapping(included, {"description", "covariates", "correlation", "criteria",
+                                           "max_screening_attempts"})) {
+      return false;
+    }
+    if (Reader::has(included, "description")) {
+      reader_.string(included.child("description"), "a free-text description");
+    }
+    cohort.source_file = *path;
+    cohort.source_text = text;
+    const bool ok = read_cohort_body(included, cohort);
+    // Screening attempts may be tuned per trial even for a shared cohort.
+    if (Reader::has(at, "max_screening_attempts")) read_attempts(at, cohort);
+    return ok;
+  }
+
+  std::optional<std::string> resolve_include(const std::string& relative) const {
+    namespace fs = std::filesystem;
+    const fs::path target(relative);
+    if (target.is_absolute()) {
+      return fs::is_regular_file(target) ? std::optional(target.string()) : std::nullopt;
+    }
+    // The spec's folder, then each folder above it: a spec in configs/ finds cohorts/ at
+    // the project root, wherever silico is started from.
+    fs::path dir = fs::absolute(fs::path(file_)).parent_path();
+    while (true) {
+      const fs::path candidate = dir / target;
+      if (fs::is_regular_file(candidate)) return candidate.lexically_normal().string();
+      if (!dir.has_parent_path() || dir.parent_path() == dir) break;
+      dir = dir.parent_path();
+    }
+    return std::nullopt;
+  }
+
+  void read_attempts(const Located& at, CohortSpec& cohort) {
+    const Located a = at.child("max_screening_attempts");
+    if (auto v = reader_.unsigned_integer(a, "a number of candidates per patient >= 1")) {
+      if (*v < 1 || *v > 100'000'000) {
+        reader_.error(a, "expected a number of candidates per patient between 1 and 1e8");
+      } else {
+        cohort.max_screening_attempts = static_cast<std::uint32_t>(*v);
+      }
+    }
+  }
+
+  bool read_cohort_body(const Located& at, CohortSpec& cohort) {
+    const std::size_t errors_before = diagnostics_.size();
+    if (Reader::has(at, "max_screening_attempts")) read_attempts(at, cohort);
+    if (!Reader::has(at, "covariates")) {
+      reader_.missing(at, "covariates", "a mapping from covariate name to its distribution");
+      return false;
+    }
+    const Located covariates = at.child("covariates");
+    if (!reader_.expect_mapping(covariates, {})) return false;
+    for (const auto& [name, node] : reader_.members(covariates)) {
+      if (!is_identifier(name)) {
+        reader_.error(node, "covariate names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)");
+        continue;
+      }
+      Covariate covariate;
+      covariate.name = name;
+      if (read_covariate(node, covariate)) cohort.covariates.push_back(std::move(covariate));
+    }
+    if (cohort.covariates.empty() && diagnostics_.size() == errors_before) {
+      reader_.error(covariates, "expected at least one covariate");
+    }
+    const bool covariates_ok = diagnostics_.size() == errors_before;
+    read_correlation(at, cohort, covariates_ok);
+    if (covariates_ok) read_criteria(at, cohort);
+    return diagnostics_.size() == errors_before;
+  }
+
+  bool read_covariate(const Located& at, Covariate& c) {
+    static const std::vector<std::string> kDistributions = {
+        "normal", "truncated_normal", "lognormal", "uniform", "bernoulli", "categorical"};
+    if (!at.node.IsMap()) {
+      reader_.error(at, "expected a mapping with 'distribution' and its parameters, got " +
+                            detail::describe_node(at.node));
+      return false;
+    }
+    if (!Reader::has(at, "distribution")) {
+      reader_.missing(at, "distribution", join_alternatives(kDistributions));
+      return false;
+    }
+    const Located d = at.child("distribution");
+    const auto name = reader_.string(d, join_alternatives(kDistributions));
+    if (!name) return false;
+    const std::size_t errors_before = diagnostics_.size();
+    const auto num = [&](const std::string& key, bool required, double min, bool exclusive,
+                         const std::string& expected, double& out) {
+      if (auto v = reader_.number_in(at, key, required, min, kInf, exclusive, expected)) out = *v;
+    };
+    if (*name == "normal") {
+      c.distribution = Distribution::kNormal;
+      reader_.expect_mapping(at, {"distribution", "unit", "mean", "sd"});
+      num("mean", true, -kInf, false, "a number", c.mean);
+      num("sd", true, 0.0, true, "a standard deviation > 0", c.sd);
+    } else if (*name == "truncated_normal") {
+      c.distribution = Distribution::kTruncatedNormal;
+      reader_.expect_mapping(at, {"distribution", "unit", "mean", "sd", "lower", "upper"});
+      num("mean", true, -kInf, false, "a number", c.mean);
+      num("sd", true, 0.0, true, "a standard deviation > 0", c.sd);
+      num("lower", false, -kInf, false, "a lower bound", c.lower);
+      num("upper", false, -kInf, false, "an upper bound", c.upper);
+      if (!Reader::has(at, "lower") && !Reader::has(at, "upper")) {
+        reader_.error(at, "a truncated_normal needs 'lower', 'upper' or both");
+      } else if (!(c.lower < c.upper)) {
+        reader_.error(at.child("upper"), "expected upper > lower");
+      }
+    } else if (*name == "lognormal") {
+      c.distribution = Distribution::kLognormal;
+      reader_.expect_mapping(at, {"distribution", "unit", "meanlog", "sdlog"});
+      num("meanlog", true, -kInf, false, "the mean of log(x)", c.meanlog);
+      num("sdlog", true, 0.0, true, "the standard deviation of log(x), > 0", c.sdlog);
+    } else if (*name == "uniform") {
+      c.distribution = Distribution::kUniform;
+      reader_.expect_mapping(at, {"distribution", "unit", "min", "max"});
+      num("min", true, -kInf, false, "a number", c.min);
+      num("max", true, -kInf, false, "a number", c.max);
+      if (Reader::has(at, "min") && Reader::has(at, "max") && !(c.min < c.max)) {
+        reader_.error(at.child("max"), "expected max > min");
+      }
+    } else if (*name == "bernoulli") {
+      c.distribution = Distribution::kBernoulli;
+      reader_.expect_mapping(at, {"distribution", "unit", "p"});
+      if (auto v = reader_.number_in(at, "p", true, 0.0, 1.0, false, "a probability in [0, 1]")) {
+        c.p = *v;
+      }
+    } else if (*name == "categorical") {
+      c.distribution = Distribution::kCategorical;
+      reader_.expect_mapping(at, {"distribution", "unit", "levels", "probabilities"});
+      read_categorical(at, c);
+    } else {
+      const std::string suggestion = closest_match(*name, kDistributions);
+      reader_.error(d, "unknown distribution '" + *name + "'" +
+                           (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?") +
+                           " (expected " + join_alternatives(kDistributions) + ")");
+      return false;
+    }
+    if (Reader::has(at, "unit")) {
+      if (auto v = reader_.string(at.child("unit"), "a unit label")) c.unit = *v;
+    }
+    return diagnostics_.size() == errors_before;
+  }
+
+  void read_categorical(const Located& at, Covariate& c) {
+    if (!Reader::has(at, "levels")) {
+      reader_.missing(at, "levels", "a list of at least two level labels");
+    } else {
+      const Located levels = at.child("levels");
+      if (reader_.expect_sequence(levels, "level labels")) {
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < levels.node.size(); ++i) {
+          const Located level = levels.element(i);
+          if (auto v = reader_.string(level, "a level label")) {
+            if (!seen.insert(*v).second) reader_.error(level, "duplicate level '" + *v + "'");
+            c.levels.push_back(*v);
+          }
+        }
+        if (levels.node.size() < 2) reader_.error(levels, "expected at least two levels");
+      }
+    }
+    if (!Reader::has(at, "probabilities")) {
+      reader_.missing(at, "probabilities", "one probability per level, summing to 1");
+      return;
+    }
+    const Located probabilities = at.child("probabilities");
+    if (!reader_.expect_sequence(probabilities, "probabilities")) return;
+    double sum = 0.0;
+    for (std::size_t i = 0; i < probabilities.node.size(); ++i) {
+      const Located p = probabilities.element(i);
+      if (auto v = reader_.number(p, "a probability in [0, 1]")) {
+        if (*v < 0.0 || *v > 1.0) reader_.error(p, "expected a probability in [0, 1], got " + p.node.Scalar());
+        c.probabilities.push_back(*v);
+        sum += *v;
+      }
+    }
+    if (c.probabilities.size() != probabilities.node.size()) return;
+    if (!c.levels.empty() && c.probabilities.size() != c.levels.size()) {
+      reader_.error(probabilities, "expected " + std::to_string(c.levels.size()) +
+                                       " probabilities, one per level, got " +
+                                       std::to_string(c.probabilities.size()));
+    } else if (std::fabs(sum - 1.0) > 1e-9) {
+      std::ostringstream message;
+      message << "expected probabilities summing to 1, got a sum of " << sum;
+      reader_.error(probabilities, message.str());
+    }
+  }
+
+  void read_correlation(const Located& at, CohortSpec& cohort, bool covariates_ok) {
+    const std::size_t p = cohort.covariates.size();
+    cohort.correlation = Eigen::MatrixXd::Identity(p, p);
+    cohort.correlation_cholesky = Eigen::MatrixXd::Identity(p, p);
+    if (!Reader::has(at, "correlation")) return;
+    const Located corr = at.child("correlation");
+    if (!reader_.expect_mapping(corr, {"variables", "matrix"})) return;
+    if (!Reader::has(corr, "variables")) reader_.missing(corr, "variables", "a list of covariate names");
+    if (!Reader::has(corr, "matrix")) reader_.missing(corr, "matrix", "a list of matrix rows");
+    if (!Reader::has(corr, "variables") || !Reader::has(corr, "matrix")) return;
+
+    const Located variables = corr.child("variables");
+    std::vector<std::size_t> index;
+    if (!reader_.expect_sequence(variables, "covariate names")) return;
+    const auto names = cohort.covariate_names();
+    bool names_ok = true;
+    for (std::size_t i = 0; i < variables.node.size(); ++i) {
+      const Located v = variables.element(i);
+      const auto name = reader_.string(v, "a covariate name");
+      if (!name) { names_ok = false; continue; }
+      const auto found = std::find(names.begin(), names.end(), *name);
+      if (found == names.end()) {
+        names_ok = false;
+        if (!covariates_ok) continue;  // the covariate's own error was already reported
+        const std::string suggestion = closest_match(*name, names);
+        reader_.error(v, "unknown covariate '" + *name + "'" +
+                             (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+        continue;
+      }
+      const std::size_t k = static_cast<std::size_t>(found - names.begin());
+      if (std::find(index.begin(), index.end(), k) != index.end()) {
+        reader_.error(v, "covariate '" + *name + "' listed twice");
+        names_ok = false;
+      }
+      index.push_back(k);
+    }
+
+    const Located matrix = corr.child("matrix");
+    if (!reader_.expect_sequence(matrix, "matrix rows")) return;
+    const std::size_t k = variables.node.size();
+    if (matrix.node.size() != k) {
+      reader_.error(matrix, "expected " + std::to_string(k) + " rows (one per variable), got " +
+                                std::to_string(matrix.node.size()));
+      return;
+    }
+    Eigen::MatrixXd m(k, k);
+    bool entries_ok = true;
+    for (std::size_t i = 0; i < k; ++i) {
+      const Located row = matrix.element(i);
+      if (!row.node.IsSequence() || row.node.size() != k) {
+        reader_.error(row, "expected a row of " + std::to_string(k) + " numbers");
+        entries_ok = false;
+        continue;
+      }
+      for (std::size_t j = 0; j < k; ++j) {
+        const Located cell = row.element(j);
+        const auto v = reader_.number(cell, "a correlation in [-1, 1]");
+        if (!v) { entries_ok = false; continue; }
+        if (i == j && *v != 1.0) {
+          reader_.error(cell, "diagonal entries of a correlation matrix must be 1");
+          entries_ok = false;
+        } else if (*v < -1.0 || *v > 1.0) {
+          reader_.error(cell, "expected a correlation in [-1, 1], got " + cell.node.Scalar());
+          entries_ok = false;
+        }
+        m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = *v;
+      }
+    }
+    if (!entries_ok) return;
+    for (std::size_t i = 0; i < k; ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (m(i, j) != m(j, i)) {
+          reader_.error(matrix.element(i).element(j),
+                        "correlation matrix is not symmetric: entry (" + std::to_string(i + 1) +
+                            "," + std::to_string(j + 1) + ") differs from (" +
+                            std::to_string(j + 1) + "," + std::to_string(i + 1) + ")");
+          return;
+        }
+      }
+    }
+    // Positive definite, with a margin: a singular matrix would let rounding decide.
+    const double smallest = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(m).eigenvalues().minCoeff();
+    if (!(smallest > 1e-10)) {
+      std::ostringstream message;
+      message << "correlation matrix is not positive definite (smallest eigenvalue " << smallest
+              << "); the Gaussian copula needs a valid correlation matrix";
+      reader_.error(matrix, message.str());
+      return;
+    }
+    if (!names_ok) return;
+    for (std::size_t i = 0; i < k; ++i) {
+      for (std::size_t j = 0; j < k; ++j) {
+        cohort.correlation(static_cast<Eigen::Index>(index[i]), static_cast<Eigen::Index>(index[j])) =
+            m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      }
+    }
+    Eigen::LLT<Eigen::MatrixXd> llt(cohort.correlation);
+    cohort.correlation_cholesky = llt.matrixL();
+  }
+
+  void read_criteria(const Located& at, CohortSpec& cohort) {
+    if (!Reader::has(at, "criteria")) return;
+    const Located criteria = at.child("criteria");
+    if (!reader_.expect_sequence(criteria, "criteria such as \"age >= 18\"")) return;
+    for (std::size_t i = 0; i < criteria.node.size(); ++i) {
+      const Located item = criteria.element(i);
+      const auto text = reader_.string(item, "a criterion such as \"age >= 18\"");
+      if (!text) continue;
+      std::string problem;
+      if (auto criterion = detail::parse_criterion(*text, cohort.covariates, problem)) {
+        cohort.criteria.push_back(*criterion);
+      } else {
+        reader_.error(item, problem);
+      }
+    }
+  }
+
+  // ---- arms --------------------------------------------------------------------------
+
+  bool read_arms(const Located& top, TrialSpec& spec) {
+    if (!Reader::has(top, "arms")) {
+      reader_.missing(top, "arms", "a list of arms, one marked control: true");
+      return false;
+    }
+    const Located arms = top.child("arms");
+    if (!reader_.expect_sequence(arms, "arms")) return false;
+    const std::size_t errors_before = diagnostics_.size();
+    std::set<std::string> names;
+    std::vector<std::size_t> controls;
+    for (std::size_t i = 0; i < arms.node.size(); ++i) {
+      const Located at = arms.element(i);
+      if (!reader_.expect_mapping(at, {"name", "ratio", "control"})) continue;
+      Arm arm;
+      if (!Reader::has(at, "name")) {
+        reader_.missing(at, "name", "an arm name");
+      } else if (auto v = reader_.string(at.child("name"), "an arm name")) {
+        if (!is_identifier(*v)) {
+          reader_.error(at.child("name"), "arm names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)");
+        } else if (!names.insert(*v).second) {
+          reader_.error(at.child("name"), "duplicate arm name '" + *v + "'");
+        }
+        arm.name = *v;
+      }
+      if (Reader::has(at, "ratio")) {
+        const Located r = at.child("ratio");
+        if (auto v = reader_.unsigned_integer(r, "an allocation ratio, an integer >= 1")) {
+          if (*v < 1 || *v > 1000) {
+            reader_.error(r, "expected an allocation ratio between 1 and 1000, got " + std::to_string(*v));
+          } else {
+            arm.ratio = static_cast<std::uint32_t>(*v);
+          }
+        }
+      }
+      if (Reader::has(at, "control")) {
+        if (auto v = reader_.boolean(at.child("control"), "true or false")) arm.control = *v;
+      }
+      if (arm.control) controls.push_back(i);
+      spec.arms.push_back(arm);
+    }
+    if (diagnostics_.size() > errors_before) return false;
+    if (spec.arms.size() < 2) {
+      reader_.error(arms, "expected at least two arms: a control and a treatment");
+      return false;
+    }
+    if (controls.size() != 1) {
+      reader_.error(arms, "expected exactly one arm with control: true, got " +
+                              std::to_string(controls.size()));
+      return false;
+    }
+    spec.control_arm = controls.front();
+    std::uint32_t ratio_sum = 0;
+    for (const auto& arm : spec.arms) ratio_sum += arm.ratio;
+    auto& block = spec.trial.randomization_block;
+    if (block == 0) {
+      block = 2 * ratio_sum;
+    } else if (block % ratio_sum != 0) {
+      reader_.error(block_location_, "expected a multiple of the sum of allocation ratios (" +
+                                         std::to_string(ratio_sum) + "), got " + std::to_string(block));
+    }
+    if (spec.trial.patients != 0 && spec.trial.patients < spec.arms.size()) {
+      reader_.error(top.child("trial").child("patients"),
+                    "expected at least one patient per arm (" + std::to_string(spec.arms.size()) + ")");
+    }
+    return diagnostics_.size() == errors_before;
+  }
+
+  // ---- model -------------------------------------------------------------------------
+
+  void read_model(const Located& top, TrialSpec& spec) {
+    if (!Reader::has(top, "model")) {
+      reader_.missing(top, "model", "a mapping with the model's name and parameters");
+      return;
+    }
+    const Located at = top.child("model");
+    if (!reader_.expect_mapping(at, {"name", "parameters"})) return;
+    if (!Reader::has(at, "name")) {
+      reader_.missing(at, "name", "one of " + join_alternatives(models::model_names()));
+      return;
+    }
+    const Located name = at.child("name");
+    const auto model_name = reader_.string(name, "a model name");
+    if (!model_name) return;
+    const models::ModelFactory* factory = models::find_model(*model_name);
+    if (!factory) {
+      const auto known = models::model_names();
+      const std::string suggestion = closest_match(*model_name, known);
+      reader_.error(name, "unknown model '" + *model_name + "'" +
+                              (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?") +
+                              " (available: " + join_alternatives(known) + ")");
+      return;
+    }
+    spec.model.name = *model_name;
+    spec.model.factory = factory;
+
+    const std::size_t errors_before = diagnostics_.size();
+    const Located parameters = at.child("parameters");
+    std::vector<std::string> allowed;
+    for (const auto& p : factory->schema) allowed.push_back(p.name);
+    const bool has_parameters = Reader::has(at, "parameters");
+    if (has_parameters && !reader_.expect_mapping(parameters, allowed)) return;
+    // Missing parameters are reported at `parameters`, or at `model` when it has none.
+    const Located anchor = has_parameters ? parameters : Located{at.node, at.file, parameters.path};
+    for (const auto& p : factory->schema) read_parameter(parameters, anchor, has_parameters, p, spec);
+    if (diagnostics_.size() > errors_before || !cohort_ok_ || !arms_ok_) return;
+
+    models::TrialContext context{spec.arm_names(), spec.control_arm, spec.cohort.covariate_names(),
+                                 spec.trial.follow_up};
+    spec.model.instance = factory->create(spec.model.parameters, context);
+  }
+
+  void read_parameter(const Located& parameters, const Located& anchor, bool present,
+                      const models::ParamSchema& p, TrialSpec& spec) {
+    auto& values = spec.model.parameters;
+    const std::string expected = p.description;
+    if (!present || !Reader::has(parameters, p.name)) {
+      if (p.required) {
+        reader_.missing(anchor, p.name, expected);
+        return;
+      }
+      switch (p.kind) {
+        case models::ParamKind::kNumber: values.numbers[p.name] = p.default_value; break;
+        case models::ParamKind::kPerArm:
+          values.per_arm[p.name] = std::vector<double>(spec.arms.size(), p.default_value);
+          break;
+        case models::ParamKind::kCovariateEffects: values.covariate_effects[p.name] = {}; break;
+      }
+      return;
+    }
+    const Located at = parameters.child(p.name);
+    switch (p.kind) {
+      case models::ParamKind::kNumber:
+        if (auto v = reader_.number_in(parameters, p.name, true, p.min, p.max, p.min_exclusive, expected)) {
+          values.numbers[p.name] = *v;
+        }
+        break;
+      case models::ParamKind::kPerArm: {
+        if (!reader_.expect_mapping(at, {})) return;
+        std::vector<double> per_arm(spec.arms.size(), p.default_value);
+        const auto arm_names = spec.arm_names();
+        for (const auto& [arm, node] : reader_.members(at)) {
+          const auto found = std::find(arm_names.begin(), arm_names.end(), arm);
+          if (found == arm_names.end()) {
+            if (!arms_ok_) continue;
+            const std::string suggestion = closest_match(arm, arm_names);
+            reader_.error(node, "unknown arm '" + arm + "'" +
+                                    (suggestion.empty() ? "; arms are " + join_alternatives(arm_names)
+                                                        : "; did you mean '" + suggestion + "'?"));
+            continue;
+          }
+          if (auto v = reader_.number_in(at, arm, true, p.min, p.max, p.min_exclusive, expected)) {
+            per_arm[static_cast<std::size_t>(found - arm_names.begin())] = *v;
+          }
+        }
+        values.per_arm[p.name] = per_arm;
+        break;
+      }
+      case models::ParamKind::kCovariateEffects: {
+        if (!reader_.expect_mapping(at, {})) return;
+        const auto names = spec.cohort.covariate_names();
+        std::vector<models::CovariateEffect> effects;
+        for (const auto& [covariate, node] : reader_.members(at)) {
+          const auto found = std::find(names.begin(), names.end(), covariate);
+          if (found == names.end()) {
+            if (!cohort_ok_) continue;
+            const std::string suggestion = closest_match(covariate, names);
+            reader_.error(node, "unknown covariate '" + covariate + "'" +
+                                    (suggestion.empty() ? "; covariates are " + join_alternatives(names)
+                                                        : "; did you mean '" + suggestion + "'?"));
+            continue;
+          }
+          models::CovariateEffect effect;
+          effect.covariate = static_cast<std::size_t>(found - names.begin());
+          if (node.node.IsMap()) {
+            if (!reader_.expect_mapping(node, {"per_unit", "reference"})) continue;
+            if (auto v = reader_.number_in(node, "per_unit", true, -kInf, kInf, false, "a number")) {
+              effect.per_unit = *v;
+            }
+            if (auto v = reader_.number_in(node, "reference", false, -kInf, kInf, false, "a number")) {
+              effect.reference = *v;
+            }
+          } else if (auto v = reader_.number(node, "a number, or {per_unit: b, reference: x0}")) {
+            effect.per_unit = *v;
+          }
+          effects.push_back(effect);
+        }
+        values.covariate_effects[p.name] = effects;
+        break;
+      }
+    }
+  }
+
+  // ---- endpoints and analysis --------------------------------------------------------
+
+  void read_endpoints(const Located& top, TrialSpec& spec) {
+    if (!Reader::has(top, "endpoints")) {
+      reader_.missing(top, "endpoints", "a list of endpoints, each with a name");
+      return;
+    }
+    const Located endpoints = top.child("endpoints");
+    if (!reader_.expect_sequence(endpoints, "endpoints")) return;
+    if (endpoints.node.size() == 0) reader_.error(endpoints, "expected at least one endpoint");
+    const models::ModelFactory* factory = spec.model.factory;
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < endpoints.node.size(); ++i) {
+      const Located at = endpoints.element(i);
+      if (!reader_.expect_mapping(at, {"name", "output"})) continue;
+      EndpointSpec endpoint;
+      if (!Reader::has(at, "name")) {
+        reader_.missing(at, "name", "an endpoint name");
+      } else if (auto v = reader_.string(at.child("name"), "an endpoint name")) {
+        if (!is_identifier(*v)) {
+          reader_.error(at.child("name"), "endpoint names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)");
+        } else if (!names.insert(*v).second) {
+          reader_.error(at.child("name"), "duplicate endpoint name '" + *v + "'");
+        }
+        endpoint.name = *v;
+      }
+      if (!factory) continue;  // the model's own error is already reported
+      std::vector<std::string> outputs;
+      for (const auto& o : factory->outputs) outputs.push_back(o.name);
+      if (Reader::has(at, "output")) {
+        const Located o = at.child("output");
+        if (auto v = reader_.string(o, "one of the model's outputs: " + join_alternatives(outputs))) {
+          const auto found = std::find(outputs.begin(), outputs.end(), *v);
+          if (found == outputs.end()) {
+            reader_.error(o, "model '" + factory->name + "' has no output '" + *v + "' (outputs: " +
+                                 join_alternatives(outputs) + ")");
+            continue;
+          }
+          endpoint.output = static_cast<std::size_t>(found - outputs.begin());
+        }
+      } else if (outputs.size() != 1) {
+        reader_.missing(at, "output", "one of the model's outputs: " + join_alternatives(outputs));
+        continue;
+      }
+      endpoint.type = factory->outputs[endpoint.output].type;
+      spec.endpoints.push_back(endpoint);
+    }
+  }
+
+  void read_analysis(const Located& top, TrialSpec& spec) {
+    spec.analysis.rmst_horizon = spec.trial.follow_up;
+    if (!Reader::has(top, "analysis")) return;
+    const Located at = top.child("analysis");
+    if (!reader_.expect_mapping(at, {"alpha", "rmst_horizon"})) return;
+    if (auto v = reader_.number_in(at, "alpha", false, 0.0, 0.5, true,
+                                   "a two-sided significance level in (0, 0.5]")) {
+      spec.analysis.alpha = *v;
+    }
+    if (auto v = reader_.number_in(at, "rmst_horizon", false, 0.0, kInf, true,
+                                   "an RMST horizon > 0, at most trial.follow_up")) {
+      if (spec.trial.follow_up > 0.0 && *v > spec.trial.follow_up) {
+        reader_.error(at.child("rmst_horizon"), "expected an RMST horizon at most trial.follow_up (" +
+                                                    at.node["rmst_horizon"].Scalar() + " > follow-up)");
+      } else {
+        spec.analysis.rmst_horizon = *v;
+      }
+    }
+  }
+
+  DiagnosticList& diagnostics_;
+  Reader reader_;
+  std::string file_;
+  Located block_location_;
+  bool cohort_ok_ = false;
+  bool arms_ok_ = false;
+};
+
+}  // namespace
+
+TrialSpec parse_spec(const std::string& text, const std::string& file) {
+  DiagnosticList diagnostics;
+  const YAML::Node root = load_yaml(text, file, diagnostics);
+  TrialSpec spec;
+  if (diagnostics.empty()) {
+    if (!root.IsDefined() || root.IsNull()) {
+      diagnostics.add({file, 1, 1}, "", "the spec is empty");
+    } else {
+      spec = SpecReader(diagnostics, file).read(root, text);
+    }
+  }
+  if (!diagnostics.empty()) throw SpecError(std::move(diagnostics));
+  return spec;
+}
+
+TrialSpec load_spec(const std::string& path) { return parse_spec(read_file(path), path); }
+
+}  // namespace silico::spec

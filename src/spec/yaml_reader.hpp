@@ -1,0 +1,64 @@
+#pragma once
+// Internal to spec/: typed, located access to yaml-cpp nodes. Every problem becomes a
+// Diagnostic (file:line:column, key path, what was expected); reading goes on so that
+// one pass reports all problems in a file.
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace silico::spec::detail {
+
+/// A node with the file it came from and its key path, e.g. `arms[1].ratio`.
+struct Located {
+  YAML::Node node;
+  std::string file;
+  std::string path;
+
+  SourceLocation where() const;
+  Located child(const std::string& key) const;  ///< mapping member (may be undefined)
+  Located element(std::size_t index) const;     ///< sequence element
+};
+
+/// Checks a node against what is expected and records what is wrong.
+class Reader {
+ public:
+  explicit Reader(DiagnosticList& diagnostics) : diagnostics_(diagnostics) {}
+
+  void error(const Located& at, const std::string& message);
+
+  /// True if `at` is a mapping; else an error. Reports keys outside `allowed` (with a
+  /// did-you-mean suggestion) and duplicate keys.
+  bool expect_mapping(const Located& at, const std::vector<std::string>& allowed);
+  /// Keys of a mapping in file order, with each key's location (for user-named entries).
+  std::vector<std::pair<std::string, Located>> members(const Located& at);
+  bool expect_sequence(const Located& at, const std::string& what);
+
+  /// Present and not null.
+  static bool has(const Located& parent, const std::string& key);
+  /// Reports a missing required key at the parent mapping.
+  void missing(const Located& parent, const std::string& key, const std::string& expected);
+
+  std::optional<double> number(const Located& at, const std::string& expected);
+  std::optional<std::uint64_t> unsigned_integer(const Located& at, const std::string& expected);
+  std::optional<std::string> string(const Located& at, const std::string& expected);
+  std::optional<bool> boolean(const Located& at, const std::string& expected);
+
+  /// Required/optional members with a range check; min/max inclusive unless stated.
+  std::optional<double> number_in(const Located& parent, const std::string& key, bool required,
+                                  double min, double max, bool min_exclusive,
+                                  const std::string& expected);
+
+ private:
+  bool is_plain_scalar(const Located& at, const std::string& expected);
+  DiagnosticList& diagnostics_;
+};
+
+std::string describe_node(const YAML::Node& node);
+
+}  // namespace silico::spec::detail

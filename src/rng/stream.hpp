@@ -38,7 +38,7 @@ class Stream {
   explicit Stream(const StreamKey& key);
 
   std::uint64_t next_u64();
-  /// Uniform on the open interval (0, 1), 53 random bits; never 0 or 1, so
+  /// Uniform on the open interval (0, 1), 52 random bits; never 0 or 1, so
   /// log(u) and inverse CDFs are always finite.
   double uniform();
   /// Standard normal by inversion (one uniform per draw, see transforms.hpp).

@@ -7,9 +7,11 @@
 
 namespace silico::rng {
 
-/// Top 53 bits of `bits` mapped to the centre of one of 2^53 equal cells of (0, 1).
+/// Top 52 bits of `bits` mapped to the centre of one of 2^52 equal cells of (0, 1).
+/// 52, not 53: the top cell's centre 1 - 2^-53 is a double, whereas with 53 bits it
+/// would be 1 - 2^-54, which rounds to exactly 1.
 inline double uniform_open(std::uint64_t bits) {
-  return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
+  return (static_cast<double>(bits >> 12) + 0.5) * 0x1.0p-52;
 }
 
 /// Standard normal quantile, Wichura's algorithm AS 241 (PPND16), Applied

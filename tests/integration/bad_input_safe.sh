@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Bad input gets exit 2 and a located message, and never touches an existing output.
+source "$(dirname "$0")/lib.sh"
+out="$WORK/out.h5"
+mpi_run 2 run "$SILICO_SOURCE_DIR/configs/continuous.yaml" -o "$out" -q
+before="$(sha256sum "$out")"
+
+# A spec with two errors in different sections: both reported with file:line:column.
+sed -e 's/^  seed: 7/  seed: seven/' -e 's/residual_sd: 6.0/residual_sd: -1/' \
+  "$SILICO_SOURCE_DIR/configs/continuous.yaml" > "$WORK/broken.yaml"
+expect_exit 2 mpi_run 2 run "$WORK/broken.yaml" -o "$out" --force
+grep -q "broken.yaml:7:9: error: trial.seed: expected an unsigned 64-bit integer seed" "$WORK/stderr" \
+  || fail "seed error not located: $(cat "$WORK/stderr")"
+grep -q "broken.yaml:[0-9]*:[0-9]*: error: model.parameters.residual_sd" "$WORK/stderr" \
+  || fail "residual_sd error not reported"
+grep -q "2 error(s); nothing was written" "$WORK/stderr" || fail "error count missing"
+[ "$(grep -c 'trial.seed' "$WORK/stderr")" -eq 1 ] || fail "errors printed by more than one rank"
+[ "$(sha256sum "$out")" = "$before" ] || fail "existing output changed by a failed run"
+[ ! -e "$out.partial" ] || fail "partial file left behind"
+
+# YAML that does not parse.
+printf 'trial: [unclosed\n' > "$WORK/syntax.yaml"
+expect_exit 2 "$SILICO" run "$WORK/syntax.yaml" -o "$out"
+grep -q "syntax.yaml:[0-9]*:[0-9]*: error: YAML syntax error" "$WORK/stderr" || fail "syntax error not located"
+
+# A good spec does not overwrite without --force ...
+expect_exit 2 mpi_run 2 run "$SILICO_SOURCE_DIR/configs/continuous.yaml" -o "$out"
+grep -q "already exists; use --force" "$WORK/stderr" || fail "refusal not explained"
+[ "$(sha256sum "$out")" = "$before" ] || fail "existing output overwritten without --force"
+
+# ... nor when the cohort's criteria reject every candidate (a failure mid-run, on every rank).
+sed -e 's/"baseline_score >= 25"/"baseline_score >= 1000"/' \
+  "$SILICO_SOURCE_DIR/configs/continuous.yaml" > "$WORK/impossible.yaml"
+expect_exit 2 mpi_run 2 run "$WORK/impossible.yaml" -o "$out" --force
+grep -q "rejected all" "$WORK/stderr" || fail "screening failure not explained"
+[ "$(sha256sum "$out")" = "$before" ] || fail "existing output changed by a failed run"
+[ ! -e "$out.partial" ] || fail "partial file left behind after a failed run"
+
+# With --force a successful run replaces it.
+mpi_run 2 run "$SILICO_SOURCE_DIR/configs/example.yaml" -o "$out" --force -q
+[ "$(sha256sum "$out")" != "$before" ] || fail "--force did not replace the output"
+h5dump -a /status "$out" | grep -q '"complete"' || fail "status is not complete"
+echo "bad_input_safe: ok"

@@ -1,6 +1,7 @@
 #include "cli/summary.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -144,12 +145,13 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
-/// JSON has no NaN or infinity: undefined quantities are null.
+/// Shortest text that reads back as the same double. JSON has no NaN or infinity:
+/// undefined quantities are null.
 std::string json_number(double x) {
   if (!std::isfinite(x)) return "null";
   char text[40];
-  std::snprintf(text, sizeof(text), "%.17g", x);
-  return text;
+  const auto result = std::to_chars(text, text + sizeof(text), x);
+  return std::string(text, result.ptr);
 }
 
 }  // namespace

@@ -86,7 +86,6 @@ std::vector<std::string> member_names(hid_t group) {
   std::vector<std::string> names;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
     const auto order = H5_ITER_INC;
-    // Creation order is tracked only when asked for; name order is always available.
     const ssize_t size =
         H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, order, i, nullptr, 0, H5P_DEFAULT);
     std::string name(static_cast<std::size_t>(size), '\0');

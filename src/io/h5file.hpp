@@ -45,7 +45,7 @@ Handle create_group(hid_t file, const std::string& path);
 Handle open_group(hid_t file, const std::string& path);
 Handle open_dataset(hid_t file, const std::string& path);
 bool exists(hid_t file, const std::string& path);
-/// Names of the members of a group, in creation order.
+/// Names of the members of a group, in alphabetical order.
 std::vector<std::string> member_names(hid_t group);
 
 /// A chunked [rows, columns] dataset; chunks are one row by up to `chunk_columns`.

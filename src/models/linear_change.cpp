@@ -44,7 +44,7 @@ ModelFactory linear_change_factory() {
   f.description = "continuous change from baseline, linear in covariates with additive arm effects";
   f.schema = {
       {"intercept", ParamKind::kNumber, true, 0.0, -inf, inf, false,
-       "expected change when every covariate is at its reference value, control arm"},
+       "expected change when every covariate is at its reference value, before arm effects"},
       {"covariate_effects", ParamKind::kCovariateEffects, false, 0.0, -inf, inf, false,
        "change per unit of each covariate"},
       {"arm_effect", ParamKind::kPerArm, false, 0.0, -inf, inf, false,

@@ -17,9 +17,9 @@ namespace silico::rng {
 enum class Purpose : std::uint16_t {
   kCovariates = 1,     ///< substream = screening attempt (rejection sampling)
   kRandomization = 2,  ///< patient field = randomization block index
-  kEventTime = 3,      ///< substream = endpoint index
-  kOutcomeNoise = 4,   ///< substream = endpoint index
-  kDropout = 5,        ///< substream = endpoint index
+  kEventTime = 3,      ///< substream: free for a model's own use; current models use 0
+  kOutcomeNoise = 4,   ///< substream: as for kEventTime
+  kDropout = 5,        ///< substream: as for kEventTime
   kTest = 0xFFFF,      ///< reserved for tests
 };
 

@@ -46,7 +46,14 @@ std::string read_file(const std::string& path) {
 /// Parse YAML text; a syntax error becomes a diagnostic and an undefined node.
 YAML::Node load_yaml(const std::string& text, const std::string& file, DiagnosticList& diagnostics) {
   try {
-    return YAML::Load(text);
+    std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      const YAML::Mark second = documents[1].Mark();
+      diagnostics.add({file, second.line + 1, second.column + 1}, "",
+                      "expected one YAML document, found " + std::to_string(documents.size()) +
+                          " (remove the extra '---')");
+    }
+    return documents.empty() ? YAML::Node() : documents.front();
   } catch (const YAML::Exception& e) {
     diagnostics.add({file, e.mark.line + 1, e.mark.column + 1}, "",
                     "YAML syntax error: " + e.msg);
@@ -64,7 +71,7 @@ class SpecReader {
     TrialSpec spec;
     spec.source_file = file_;
     spec.source_text = text;
-    const Located top{root, file_, ""};
+    const Located top{root, file_, "", std::nullopt};
     if (!reader_.expect_mapping(
             top, {"schema_version", "trial", "cohort", "arms", "model", "endpoints", "analysis"})) {
       return spec;
@@ -211,7 +218,7 @@ class SpecReader {
     const std::size_t errors_before = diagnostics_.size();
     const YAML::Node root = load_yaml(text, *path, diagnostics_);
     if (diagnostics_.size() > errors_before) return false;
-    const Located included{root, *path, ""};
+    const Located included{root, *path, "", std::nullopt};
     if (!reader_.expect_mapping(included, {"description", "covariates", "correlation", "criteria",
                                            "max_screening_attempts"})) {
       return false;
@@ -249,7 +256,8 @@ class SpecReader {
     const Located a = at.child("max_screening_attempts");
     if (auto v = reader_.unsigned_integer(a, "a number of candidates per patient >= 1")) {
       if (*v < 1 || *v > 100'000'000) {
-        reader_.error(a, "expected a number of candidates per patient between 1 and 1e8");
+        reader_.error(a, "expected a number of candidates per patient between 1 and 100000000, got " +
+                             std::to_string(*v));
       } else {
         cohort.max_screening_attempts = static_cast<std::uint32_t>(*v);
       }
@@ -267,7 +275,7 @@ class SpecReader {
     if (!reader_.expect_mapping(covariates, {})) return false;
     for (const auto& [name, node] : reader_.members(covariates)) {
       if (!is_identifier(name)) {
-        reader_.error(node, "covariate names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)");
+        reader_.error(node.at_key(), "covariate names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)");
         continue;
       }
       Covariate covariate;
@@ -621,7 +629,7 @@ class SpecReader {
     const bool has_parameters = Reader::has(at, "parameters");
     if (has_parameters && !reader_.expect_mapping(parameters, allowed)) return;
     // Missing parameters are reported at `parameters`, or at `model` when it has none.
-    const Located anchor = has_parameters ? parameters : Located{at.node, at.file, parameters.path};
+    const Located anchor = has_parameters ? parameters : Located{at.node, at.file, parameters.path, std::nullopt};
     for (const auto& p : factory->schema) read_parameter(parameters, anchor, has_parameters, p, spec);
     if (diagnostics_.size() > errors_before || !cohort_ok_ || !arms_ok_) return;
 
@@ -664,7 +672,7 @@ class SpecReader {
           if (found == arm_names.end()) {
             if (!arms_ok_) continue;
             const std::string suggestion = closest_match(arm, arm_names);
-            reader_.error(node, "unknown arm '" + arm + "'" +
+            reader_.error(node.at_key(), "unknown arm '" + arm + "'" +
                                     (suggestion.empty() ? "; arms are " + join_alternatives(arm_names)
                                                         : "; did you mean '" + suggestion + "'?"));
             continue;
@@ -685,7 +693,7 @@ class SpecReader {
           if (found == names.end()) {
             if (!cohort_ok_) continue;
             const std::string suggestion = closest_match(covariate, names);
-            reader_.error(node, "unknown covariate '" + covariate + "'" +
+            reader_.error(node.at_key(), "unknown covariate '" + covariate + "'" +
                                     (suggestion.empty() ? "; covariates are " + join_alternatives(names)
                                                         : "; did you mean '" + suggestion + "'?"));
             continue;
@@ -772,8 +780,10 @@ class SpecReader {
     if (auto v = reader_.number_in(at, "rmst_horizon", false, 0.0, kInf, true,
                                    "an RMST horizon > 0, at most trial.follow_up")) {
       if (spec.trial.follow_up > 0.0 && *v > spec.trial.follow_up) {
-        reader_.error(at.child("rmst_horizon"), "expected an RMST horizon at most trial.follow_up (" +
-                                                    at.node["rmst_horizon"].Scalar() + " > follow-up)");
+        std::ostringstream message;
+        message << "expected an RMST horizon at most trial.follow_up (" << spec.trial.follow_up
+                << "), got " << *v;
+        reader_.error(at.child("rmst_horizon"), message.str());
       } else {
         spec.analysis.rmst_horizon = *v;
       }

@@ -60,7 +60,8 @@ struct CohortSpec {
   /// Lower Cholesky factor of `correlation` (checked positive definite).
   Eigen::MatrixXd correlation_cholesky;
   std::vector<Criterion> criteria;
-  /// Candidates drawn per enrolled patient before giving up (acceptance < 1/this is an error).
+  /// Candidates drawn for one patient before the run stops with an error: with acceptance
+  /// rate a, a patient exhausts them with probability (1 - a)^max_screening_attempts.
   std::uint32_t max_screening_attempts = 10000;
 
   std::vector<std::string> covariate_names() const;

@@ -3,35 +3,43 @@
 #include <charconv>
 #include <cmath>
 #include <set>
+#include <string_view>
 
 #include "core/text.hpp"
 
 namespace silico::spec::detail {
 
 SourceLocation Located::where() const {
+  const bool has_own_mark = node.IsDefined() && !node.IsNull() && !node.Mark().is_null();
+  if (!has_own_mark && key_mark) return {file, key_mark->line + 1, key_mark->column + 1};
   if (!node.IsDefined() || node.Mark().is_null()) return {file, 0, 0};
   return {file, node.Mark().line + 1, node.Mark().column + 1};
 }
 
+Located Located::at_key() const {
+  Located key = *this;
+  key.node = YAML::Node(YAML::NodeType::Undefined);
+  return key;
+}
+
 Located Located::child(const std::string& key) const {
-  YAML::Node value;
+  Located result{YAML::Node(YAML::NodeType::Undefined), file, path.empty() ? key : path + "." + key,
+                 std::nullopt};
   if (node.IsMap()) {
-    // Search rather than operator[]: operator[] on a const map is fine, but keeping
-    // the first occurrence explicitly matches how duplicates are reported.
+    // The first occurrence, as duplicates are reported on the later ones.
     for (const auto& member : node) {
       if (member.first.IsScalar() && member.first.Scalar() == key) {
-        value = member.second;
+        result.node = member.second;
+        result.key_mark = member.first.Mark();
         break;
       }
     }
   }
-  Located result{value, file, path.empty() ? key : path + "." + key};
-  if (!value.IsDefined()) result.node = YAML::Node(YAML::NodeType::Undefined);
   return result;
 }
 
 Located Located::element(std::size_t index) const {
-  return {node[index], file, path + "[" + std::to_string(index) + "]"};
+  return {node[index], file, path + "[" + std::to_string(index) + "]", std::nullopt};
 }
 
 std::string describe_node(const YAML::Node& node) {
@@ -56,7 +64,7 @@ bool Reader::expect_mapping(const Located& at, const std::vector<std::string>& a
   }
   std::set<std::string> seen;
   for (const auto& member : at.node) {
-    Located key{member.first, at.file, at.path};
+    Located key{member.first, at.file, at.path, std::nullopt};
     if (!member.first.IsScalar()) {
       error(key, "keys must be plain names");
       continue;
@@ -89,12 +97,9 @@ std::vector<std::pair<std::string, Located>> Reader::members(const Located& at) 
     if (!member.first.IsScalar()) continue;
     const std::string& name = member.first.Scalar();
     if (!seen.insert(name).second) continue;
-    Located value{member.second, at.file, at.path.empty() ? name : at.path + "." + name};
-    // A member with no value (`name:`) has no mark of its own; point at its key.
-    if (!member.second.IsDefined() || member.second.IsNull()) {
-      value.node = member.second;
-    }
-    result.emplace_back(name, value);
+    result.emplace_back(name, Located{member.second, at.file,
+                                      at.path.empty() ? name : at.path + "." + name,
+                                      member.first.Mark()});
   }
   return result;
 }
@@ -111,6 +116,12 @@ bool Reader::has(const Located& parent, const std::string& key) {
 }
 
 void Reader::missing(const Located& parent, const std::string& key, const std::string& expected) {
+  const Located present = parent.child(key);
+  if (present.node.IsDefined() && present.node.IsNull()) {
+    // `key:` with nothing after it: say so, at the key.
+    diagnostics_.add(present.where(), present.path, "no value given (expected " + expected + ")");
+    return;
+  }
   diagnostics_.add(parent.where(), parent.path.empty() ? key : parent.path + "." + key,
                    "missing required key '" + key + "' (" + expected + ")");
 }
@@ -122,9 +133,18 @@ bool Reader::is_plain_scalar(const Located& at, const std::string& expected) {
   return false;
 }
 
+namespace {
+// YAML allows an explicit plus sign; std::from_chars does not.
+std::string_view without_plus(const std::string& text) {
+  std::string_view view(text);
+  if (view.size() > 1 && view.front() == '+' && view[1] != '-' && view[1] != '+') view.remove_prefix(1);
+  return view;
+}
+}  // namespace
+
 std::optional<double> Reader::number(const Located& at, const std::string& expected) {
   if (!is_plain_scalar(at, expected)) return std::nullopt;
-  const std::string& text = at.node.Scalar();
+  const std::string_view text = without_plus(at.node.Scalar());
   double value = 0.0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
@@ -137,7 +157,7 @@ std::optional<double> Reader::number(const Located& at, const std::string& expec
 std::optional<std::uint64_t> Reader::unsigned_integer(const Located& at,
                                                       const std::string& expected) {
   if (!is_plain_scalar(at, expected)) return std::nullopt;
-  const std::string& text = at.node.Scalar();
+  const std::string_view text = without_plus(at.node.Scalar());
   std::uint64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {

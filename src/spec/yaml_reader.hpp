@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,13 @@ struct Located {
   YAML::Node node;
   std::string file;
   std::string path;
+  /// Where the key of this member is; used when the value has no position of its own
+  /// (`name:` with nothing after it) and for errors about the key itself.
+  std::optional<YAML::Mark> key_mark;
 
   SourceLocation where() const;
+  /// The same member, located at its key rather than its value.
+  Located at_key() const;
   Located child(const std::string& key) const;  ///< mapping member (may be undefined)
   Located element(std::size_t index) const;     ///< sequence element
 };

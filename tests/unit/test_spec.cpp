@@ -1,0 +1,1476 @@
+/// @file
+/// @brief Unit tests for src/spec: every kind of spec error is reported with its file,
+/// line, column and key path, all errors at once; valid specs are read correctly.
+///
+/// Each YAML text starts right after R"( so that its first key is on line 1; columns are
+/// 1-based, counted by hand from the text and noted where not obvious.
+
+#include <Eigen/Core>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "spec/spec.hpp"
+
+namespace silico::spec {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kAnyColumn = -1;
+
+std::string dump(const std::vector<Diagnostic>& diagnostics) {
+  std::string text;
+  for (const auto& d : diagnostics) text += "\n  " + d.format();
+  return text;
+}
+
+/// Parses `yaml` expecting it to be rejected; returns the diagnostics in report order.
+std::vector<Diagnostic> errors_of(const std::string& yaml, const std::string& file = "spec.yaml") {
+  try {
+    parse_spec(yaml, file);
+  } catch (const SpecError& e) {
+    return e.diagnostics().items();
+  }
+  ADD_FAILURE() << "expected a SpecError, but the spec was accepted";
+  return {};
+}
+
+std::vector<Diagnostic> errors_of_file(const fs::path& path) {
+  try {
+    load_spec(path.string());
+  } catch (const SpecError& e) {
+    return e.diagnostics().items();
+  }
+  ADD_FAILURE() << "expected a SpecError for " << path << ", but the spec was accepted";
+  return {};
+}
+
+/// The first diagnostic with this key path, or nullptr.
+const Diagnostic* find_diagnostic(const std::vector<Diagnostic>& diagnostics,
+                                  const std::string& key_path) {
+  for (const auto& d : diagnostics) {
+    if (d.key_path == key_path) return &d;
+  }
+  return nullptr;
+}
+
+/// True if there is a diagnostic at `key_path`, at exactly that line and column, whose
+/// message contains every one of `message_parts`.
+::testing::AssertionResult has_diagnostic(const std::vector<Diagnostic>& diagnostics,
+                                          const std::string& key_path, int line, int column,
+                                          std::initializer_list<std::string_view> message_parts) {
+  const Diagnostic* d = find_diagnostic(diagnostics, key_path);
+  if (d == nullptr) {
+    return ::testing::AssertionFailure()
+           << "no diagnostic for '" << key_path << "' in:" << dump(diagnostics);
+  }
+  if (d->where.line != line || (column != kAnyColumn && d->where.column != column)) {
+    return ::testing::AssertionFailure()
+           << "'" << key_path << "' reported at " << d->where.line << ":" << d->where.column
+           << ", expected " << line << ":" << column << " (" << d->format() << ")";
+  }
+  for (const auto part : message_parts) {
+    if (d->message.find(part) == std::string::npos) {
+      return ::testing::AssertionFailure()
+             << "message of '" << key_path << "' lacks \"" << part << "\": " << d->format();
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// A complete, valid spec; the error tests below are variations of it, written out in
+// full so that each line number can be read off the text.
+constexpr const char* kValid = R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)";
+
+TEST(SpecValid, BaseSpecOfTheErrorTestsParses) { EXPECT_NO_THROW(parse_spec(kValid, "spec.yaml")); }
+
+// ---------------------------------------------------------------- YAML syntax
+
+TEST(SpecSyntax, SyntaxErrorReportsLine) {
+  // `cohort: include: x` has a second ':' on line 3, illegal in a plain scalar.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort: include: x.yaml
+arms: []
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_EQ(errors[0].where.file, "spec.yaml");
+  EXPECT_EQ(errors[0].where.line, 3);
+  EXPECT_GE(errors[0].where.column, 1);
+  EXPECT_EQ(errors[0].key_path, "");
+  EXPECT_NE(errors[0].message.find("YAML syntax error"), std::string::npos) << errors[0].message;
+}
+
+TEST(SpecSyntax, EmptySpecIsAnError) {
+  const auto errors = errors_of("");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "", 1, 1, {"the spec is empty"}));
+}
+
+TEST(SpecSyntax, TopLevelMustBeAMapping) {
+  const auto errors = errors_of("- 1\n- 2\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "", 1, 1, {"expected a mapping of keys, got a list"}));
+}
+
+// ---------------------------------------------------------------- unknown keys
+
+TEST(SpecUnknownKey, MisspeltTrialKeySuggestsClosest) {
+  // The misspelt key is unknown, and the key it was meant to be is then missing.
+  const auto errors = errors_of(R"(schema_version: 1
+trial:
+  name: t
+  seed: 1
+  patients: 100
+  folow_up: 12
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "trial.folow_up", 6, 3,
+                             {"unknown key 'folow_up'", "did you mean 'follow_up'?"}));
+  // A block mapping's position is that of its first key.
+  EXPECT_TRUE(
+      has_diagnostic(errors, "trial.follow_up", 3, 3, {"missing required key 'follow_up'"}));
+}
+
+TEST(SpecUnknownKey, MisspeltModelParameterSuggestsClosest) {
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model:
+  name: weibull_ph
+  parameters:
+    shape: 1
+    scale: 10
+    hazard_ration: {treatment: 0.7}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "model.parameters.hazard_ration", 14, 5,
+                             {"unknown key 'hazard_ration'", "did you mean 'hazard_ratio'?"}));
+}
+
+TEST(SpecUnknownKey, NoCloseMatchListsAlternatives) {
+  const auto errors = errors_of(std::string(kValid) + "banana: 3\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "banana", 13, 1,
+                     {"unknown key 'banana'; expected one of schema_version, trial, cohort, "
+                      "arms, model, endpoints or analysis"}));
+  EXPECT_EQ(errors[0].message.find("did you mean"), std::string::npos) << errors[0].message;
+}
+
+TEST(SpecUnknownKey, DuplicateKeyReportedAtSecondOccurrence) {
+  const auto errors = errors_of(R"(schema_version: 1
+trial:
+  name: t
+  seed: 1
+  seed: 2
+  patients: 100
+  follow_up: 12
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "trial.seed", 5, 3, {"duplicate key"}));
+}
+
+// ---------------------------------------------------------------- missing keys
+
+TEST(SpecMissingKey, SeedReportedAtTrialMapping) {
+  // Block mapping: reported where the mapping starts, i.e. at its first key (line 3).
+  const auto block = errors_of(R"(schema_version: 1
+trial:
+  name: t
+  patients: 100
+  follow_up: 12
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(block.size(), 1u) << dump(block);
+  EXPECT_TRUE(has_diagnostic(block, "trial.seed", 3, 3,
+                             {"missing required key 'seed'", "unsigned 64-bit integer seed"}));
+
+  // Flow mapping: reported at its '{' (column 8).
+  const auto flow = errors_of(R"(schema_version: 1
+trial: {name: t, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(flow.size(), 1u) << dump(flow);
+  EXPECT_TRUE(has_diagnostic(flow, "trial.seed", 2, 8, {"missing required key 'seed'"}));
+}
+
+TEST(SpecMissingKey, ModelParameterReportedAtParameters) {
+  // `parameters: {` on line 10: the '{' is column 39.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "model.parameters.scale", 10, 39,
+                             {"missing required key 'scale'", "Weibull scale"}));
+}
+
+TEST(SpecMissingKey, NoParametersAtAllReportedAtModel) {
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "model.parameters.shape", 9, 8, {"missing required key 'shape'"}));
+  EXPECT_TRUE(
+      has_diagnostic(errors, "model.parameters.scale", 9, 8, {"missing required key 'scale'"}));
+}
+
+TEST(SpecMissingKey, SchemaVersionReportedAtTop) {
+  const auto errors = errors_of(R"(trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "schema_version", 1, 1, {"missing required key 'schema_version'"}));
+}
+
+TEST(SpecMissingKey, UnsupportedSchemaVersion) {
+  std::string yaml = kValid;
+  yaml.replace(0, std::string("schema_version: 1").size(), "schema_version: 2");
+  const auto errors = errors_of(yaml);
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "schema_version", 1, 17,
+                             {"unsupported schema_version 2", "reads schema_version 1"}));
+}
+
+// ---------------------------------------------------------------- wrong types
+
+TEST(SpecWrongType, StringWhereNumberExpected) {
+  // Line 5: `sd: ` value at column 47.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: ten}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.covariates.age.sd", 5, 47,
+                             {"expected a standard deviation > 0, got \"ten\""}));
+}
+
+TEST(SpecWrongType, QuotedNumberRejected) {
+  // Line 2: `patients: ` value at column 37.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: "18", follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "trial.patients", 2, 37,
+                     {"expected the number of randomized patients", "got the string \"18\""}));
+}
+
+TEST(SpecWrongType, ListWhereMappingExpected) {
+  const auto trial = errors_of(R"(schema_version: 1
+trial: [t, 1, 100, 12]
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(trial.size(), 1u) << dump(trial);
+  EXPECT_TRUE(has_diagnostic(trial, "trial", 2, 8, {"expected a mapping of keys, got a list"}));
+
+  const auto covariate = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: [normal, 60, 10]
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(covariate.size(), 1u) << dump(covariate);
+  EXPECT_TRUE(
+      has_diagnostic(covariate, "cohort.covariates.age", 5, 10,
+                     {"expected a mapping with 'distribution' and its parameters, got a list"}));
+}
+
+TEST(SpecWrongType, NegativeSeedRejected) {
+  // Line 2: `seed: ` value at column 24.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: -1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "trial.seed", 2, 24,
+                             {"expected an unsigned 64-bit integer seed, got \"-1\""}));
+}
+
+TEST(SpecWrongType, UnknownDistributionSuggestsClosest) {
+  // Line 5: `distribution: ` value at column 25.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normall, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.covariates.age.distribution", 5, 25,
+                             {"unknown distribution 'normall'", "did you mean 'normal'?"}));
+}
+
+// ---------------------------------------------------------------- out of range
+
+TEST(SpecRange, StandardDeviationMustBePositive) {
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 0}
+    bmi: {distribution: normal, mean: 25, sd: -2}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.covariates.age.sd", 5, 47,
+                             {"expected a standard deviation > 0, got 0"}));
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.covariates.bmi.sd", 6, 47,
+                             {"expected a standard deviation > 0, got -2"}));
+}
+
+TEST(SpecRange, ProbabilityAboveOne) {
+  // Line 6: `p: ` value at column 42.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    smoker: {distribution: bernoulli, p: 1.5}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.covariates.smoker.p", 6, 42,
+                             {"expected a probability in [0, 1], got 1.5"}));
+}
+
+TEST(SpecRange, CategoricalProbabilitiesMustSumToOne) {
+  // Line 6: `probabilities: [` the '[' at column 79.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.3]}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.covariates.ecog.probabilities", 6, 79,
+                             {"expected probabilities summing to 1, got a sum of 1.1"}));
+}
+
+TEST(SpecRange, FewerThanTwoPatients) {
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 1, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "trial.patients", 2, 37,
+                             {"expected a number of patients between 2 and 2^40, got 1"}));
+}
+
+TEST(SpecRange, AlphaOutsideZeroToHalf) {
+  // kValid ends on line 12; `analysis: {alpha: ` puts the value on line 13, column 19.
+  for (const std::string alpha : {"0", "-0.1", "0.6", "0.5000001"}) {
+    SCOPED_TRACE("alpha: " + alpha);
+    const auto errors = errors_of(std::string(kValid) + "analysis: {alpha: " + alpha + "}\n");
+    ASSERT_EQ(errors.size(), 1u) << dump(errors);
+    EXPECT_TRUE(
+        has_diagnostic(errors, "analysis.alpha", 13, 19,
+                       {"expected a two-sided significance level in (0, 0.5], got " + alpha}));
+  }
+  const TrialSpec half = parse_spec(std::string(kValid) + "analysis: {alpha: 0.5}\n", "spec.yaml");
+  EXPECT_EQ(half.analysis.alpha, 0.5);
+}
+
+TEST(SpecRange, RmstHorizonBeyondFollowUp) {
+  // follow_up is 12 in kValid; `analysis: {rmst_horizon: ` puts the value at column 26.
+  const auto errors = errors_of(std::string(kValid) + "analysis: {rmst_horizon: 24}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.rmst_horizon", 13, 26,
+                             {"expected an RMST horizon at most trial.follow_up"}));
+  const TrialSpec equal =
+      parse_spec(std::string(kValid) + "analysis: {rmst_horizon: 12}\n", "spec.yaml");
+  EXPECT_EQ(equal.analysis.rmst_horizon, 12.0);
+}
+
+TEST(SpecRange, RandomizationBlockNotMultipleOfRatioSum) {
+  // Ratios 2:1 sum to 3; `randomization_block: ` value at column 78 of line 2.
+  const std::string yaml = R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12, randomization_block: BLOCK}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true, ratio: 2}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)";
+  auto with_block = [&](const std::string& block) {
+    std::string text = yaml;
+    text.replace(text.find("BLOCK"), 5, block);
+    return text;
+  };
+  const auto errors = errors_of(with_block("4"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "trial.randomization_block", 2, 78,
+                             {"expected a multiple of the sum of allocation ratios (3), got 4"}));
+  EXPECT_EQ(parse_spec(with_block("6"), "spec.yaml").trial.randomization_block, 6u);
+}
+
+// ---------------------------------------------------------------- correlation
+
+/// Covariates age and ecog; the correlation's two matrix rows are lines 10 and 11.
+std::string with_correlation(const std::string& row1, const std::string& row2,
+                             const std::string& extra_row = "") {
+  return std::string(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+  correlation:
+    variables: [age, ecog]
+    matrix:
+)") + "      - " +
+         row1 + "\n      - " + row2 + "\n" +
+         (extra_row.empty() ? "" : "      - " + extra_row + "\n") + R"(arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)";
+}
+
+TEST(SpecCorrelation, ValidTwoByTwoParses) {
+  const TrialSpec spec = parse_spec(with_correlation("[1.0, 0.3]", "[0.3, 1.0]"), "spec.yaml");
+  EXPECT_EQ(spec.cohort.correlation(0, 1), 0.3);
+  EXPECT_EQ(spec.cohort.correlation(1, 0), 0.3);
+}
+
+TEST(SpecCorrelation, NotSymmetric) {
+  // `      - [` puts the first entry of a row at column 10, the second at column 15.
+  const auto errors = errors_of(with_correlation("[1.0, 0.3]", "[0.2, 1.0]"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "cohort.correlation.matrix[1][0]", 11, 10,
+                     {"correlation matrix is not symmetric: entry (2,1) differs from (1,2)"}));
+}
+
+TEST(SpecCorrelation, DiagonalNotOne) {
+  const auto errors = errors_of(with_correlation("[1.0, 0.3]", "[0.3, 0.9]"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.correlation.matrix[1][1]", 11, 15,
+                             {"diagonal entries of a correlation matrix must be 1"}));
+}
+
+TEST(SpecCorrelation, EntryOutsideMinusOneToOne) {
+  const auto errors = errors_of(with_correlation("[1.0, 1.2]", "[1.2, 1.0]"));
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.correlation.matrix[0][1]", 10, 15,
+                             {"expected a correlation in [-1, 1], got 1.2"}));
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.correlation.matrix[1][0]", 11, 10,
+                             {"expected a correlation in [-1, 1], got 1.2"}));
+}
+
+TEST(SpecCorrelation, NotPositiveDefinite) {
+  // Symmetric, unit diagonal, entries in range, but det = 0.19 - 2 * 1.539 < 0.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    a: {distribution: normal, mean: 0, sd: 1}
+    b: {distribution: normal, mean: 0, sd: 1}
+    c: {distribution: normal, mean: 0, sd: 1}
+  correlation:
+    variables: [a, b, c]
+    matrix:
+      - [1.0, 0.9, 0.9]
+      - [0.9, 1.0, -0.9]
+      - [0.9, -0.9, 1.0]
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  // A block sequence starts at its first '-': line 11, column 7.
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.correlation.matrix", 11, 7,
+                             {"correlation matrix is not positive definite"}));
+}
+
+TEST(SpecCorrelation, WrongSize) {
+  const auto rows = errors_of(with_correlation("[1.0, 0.3]", "[0.3, 1.0]", "[0.0, 0.0]"));
+  ASSERT_EQ(rows.size(), 1u) << dump(rows);
+  EXPECT_TRUE(has_diagnostic(rows, "cohort.correlation.matrix", 10, 7,
+                             {"expected 2 rows (one per variable), got 3"}));
+
+  const auto columns = errors_of(with_correlation("[1.0, 0.3]", "[0.3, 1.0, 0.0]"));
+  ASSERT_EQ(columns.size(), 1u) << dump(columns);
+  EXPECT_TRUE(has_diagnostic(columns, "cohort.correlation.matrix[1]", 11, 9,
+                             {"expected a row of 2 numbers"}));
+}
+
+TEST(SpecCorrelation, PlacedAtTheCovariatesIndices) {
+  // Variables listed out of covariate order: bmi is covariate 2, age covariate 0.
+  const TrialSpec spec = parse_spec(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+    bmi: {distribution: normal, mean: 25, sd: 4}
+  correlation:
+    variables: [bmi, age]
+    matrix:
+      - [1.0, -0.4]
+      - [-0.4, 1.0]
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)",
+                                    "spec.yaml");
+  Eigen::MatrixXd expected = Eigen::MatrixXd::Identity(3, 3);
+  expected(0, 2) = expected(2, 0) = -0.4;
+  EXPECT_EQ(spec.cohort.correlation, expected);
+}
+
+// ---------------------------------------------------------------- names
+
+TEST(SpecNames, UnknownCovariateInCriteria) {
+  // Line 7: the first criterion's quote at column 14, the second's at column 28.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+  criteria: ["agee >= 18", "height > 150"]
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(
+      errors, "cohort.criteria[0]", 7, 14,
+      {"unknown covariate 'agee' in criterion \"agee >= 18\"", "did you mean 'age'?"}));
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.criteria[1]", 7, 28,
+                             {"unknown covariate 'height'", "covariates are age or ecog"}));
+}
+
+TEST(SpecNames, UnknownCovariateInCorrelationVariables) {
+  // Line 8: `variables: [age, ` puts the second name at column 22.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+  correlation:
+    variables: [age, ecg]
+    matrix:
+      - [1.0, 0.3]
+      - [0.3, 1.0]
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.correlation.variables[1]", 8, 22,
+                             {"unknown covariate 'ecg'", "did you mean 'ecog'?"}));
+}
+
+TEST(SpecNames, UnknownCovariateInModelEffects) {
+  // Line 15: the unknown name is reported at its key, `agee` at column 25.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model:
+  name: weibull_ph
+  parameters:
+    shape: 1
+    scale: 10
+    log_hazard_ratios: {agee: 0.1, ecog: 0.4}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "model.parameters.log_hazard_ratios.agee", 15, 25,
+                             {"unknown covariate 'agee'", "did you mean 'age'?"}));
+}
+
+TEST(SpecNames, UnknownArmInPerArmParameter) {
+  // Line 15: unknown names are reported at their keys, `treatmnt` at column 20 and
+  // `placebo` at column 35.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model:
+  name: weibull_ph
+  parameters:
+    shape: 1
+    scale: 10
+    hazard_ratio: {treatmnt: 0.7, placebo: 0.5}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "model.parameters.hazard_ratio.treatmnt", 15, 20,
+                             {"unknown arm 'treatmnt'", "did you mean 'treatment'?"}));
+  EXPECT_TRUE(has_diagnostic(errors, "model.parameters.hazard_ratio.placebo", 15, 35,
+                             {"unknown arm 'placebo'; arms are control or treatment"}));
+}
+
+TEST(SpecNames, UnknownLevelOfCategoricalCovariate) {
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+  criteria: ["ecog <= 3"]
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "cohort.criteria[0]", 7, 14,
+                     {"'3' is not a level of categorical covariate 'ecog'; levels are 0, 1 or 2"}));
+}
+
+TEST(SpecNames, MalformedCriterion) {
+  // Line 7: the second criterion's quote at column 14 + len("\"age between 18 and 80\", ") = 39.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+  criteria: ["age between 18 and 80", "age >= old"]
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(
+      errors, "cohort.criteria[0]", 7, 14,
+      {"expected a comparison 'covariate OP value'", "got \"age between 18 and 80\""}));
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.criteria[1]", 7, 39,
+                             {"expected a number to compare 'age' with, got \"old\""}));
+}
+
+TEST(SpecNames, MemberWithoutValueReportedAtItsKey) {
+  // A member with no value has no position of its own; it is reported at its key,
+  // not at the next token (which may be past the end of the file).
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age:
+    bmi: {distribution: normal, mean: 25, sd: 4}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "cohort.covariates.age", 5, 5,
+                     {"expected a mapping with 'distribution' and its parameters, got nothing"}));
+
+  // The last line of the file: still reported at its key, line 12, not past the end.
+  const auto last = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    bmi:
+)");
+  ASSERT_EQ(last.size(), 1u) << dump(last);
+  EXPECT_TRUE(has_diagnostic(last, "cohort.covariates.bmi", 12, 5, {"got nothing"}));
+}
+
+TEST(SpecNames, KeyWithoutValueSaysSoAtTheKey) {
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: }
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10, hazard_ratio: {treatment: }}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "trial.follow_up", 2, 42, {"no value given (expected"}));
+  EXPECT_TRUE(has_diagnostic(errors, "model.parameters.hazard_ratio.treatment", 9, 76,
+                             {"no value given (expected"}));
+}
+
+TEST(SpecSyntax, ASecondYamlDocumentIsAnError) {
+  const auto errors = errors_of("schema_version: 1\n---\nschema_version: 1\n");
+  ASSERT_GE(errors.size(), 1u);
+  EXPECT_TRUE(has_diagnostic(errors, "", 3, 1, {"expected one YAML document, found 2"}));
+}
+
+TEST(SpecNumbers, AnExplicitPlusSignIsANumber) {
+  std::ifstream in(std::string(SILICO_SOURCE_DIR) + "/configs/continuous.yaml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  text.replace(text.find("mean: 55"), 8, "mean: +55");
+  const auto spec = silico::spec::parse_spec(text, std::string(SILICO_SOURCE_DIR) + "/configs/c.yaml");
+  EXPECT_EQ(spec.cohort.covariates[0].mean, 55.0);
+}
+
+// ---------------------------------------------------------------- model
+
+TEST(SpecModel, UnknownModelSuggestsAndListsAvailable) {
+  // Line 10: `model: {name: ` value at column 15.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibul_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "model.name", 10, 15,
+                             {"unknown model 'weibul_ph'; did you mean 'weibull_ph'?",
+                              "(available: linear_change or weibull_ph)"}));
+
+  const auto far = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: cox, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(far.size(), 1u) << dump(far);
+  EXPECT_TRUE(has_diagnostic(far, "model.name", 9, 15,
+                             {"unknown model 'cox' (available: linear_change or weibull_ph)"}));
+}
+
+TEST(SpecModel, ParameterOutOfSchemaRange) {
+  // Line 10: `parameters: {shape: ` value at column 47.
+  std::string yaml = kValid;
+  yaml.replace(yaml.find("shape: 1"), 8, "shape: 0");
+  const auto errors = errors_of(yaml);
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "model.parameters.shape", 10, 47,
+                             {"expected Weibull shape k (> 0; 1 = exponential), got 0"}));
+}
+
+// ---------------------------------------------------------------- arms
+
+TEST(SpecArms, DuplicateNames) {
+  // Line 10: `  - {name: ` value at column 12.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+  - {name: treatment, ratio: 2}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "arms[2].name", 10, 12, {"duplicate arm name 'treatment'"}));
+}
+
+/// Two arms on lines 8 and 9 (the arms sequence starts at line 8, column 3).
+std::string with_arms(const std::string& first, const std::string& second) {
+  return std::string(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+arms:
+)") + "  - " +
+         first + "\n" + (second.empty() ? "" : "  - " + second + "\n") +
+         R"(model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)";
+}
+
+TEST(SpecArms, ExactlyOneControl) {
+  const auto none = errors_of(with_arms("{name: control}", "{name: treatment}"));
+  ASSERT_EQ(none.size(), 1u) << dump(none);
+  EXPECT_TRUE(
+      has_diagnostic(none, "arms", 8, 3, {"expected exactly one arm with control: true, got 0"}));
+
+  const auto two =
+      errors_of(with_arms("{name: control, control: true}", "{name: treatment, control: true}"));
+  ASSERT_EQ(two.size(), 1u) << dump(two);
+  EXPECT_TRUE(
+      has_diagnostic(two, "arms", 8, 3, {"expected exactly one arm with control: true, got 2"}));
+}
+
+TEST(SpecArms, AtLeastTwoArms) {
+  const auto errors = errors_of(with_arms("{name: control, control: true}", ""));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "arms", 8, 3,
+                             {"expected at least two arms: a control and a treatment"}));
+}
+
+// ---------------------------------------------------------------- endpoints
+
+TEST(SpecEndpoints, UnknownOutput) {
+  // Line 12: `  - {name: os, output: ` value at column 24.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.5, 0.3, 0.2]}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os, output: survival}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "endpoints[0].output", 12, 24,
+                     {"model 'weibull_ph' has no output 'survival' (outputs: time_to_event)"}));
+}
+
+TEST(SpecEndpoints, DuplicateName) {
+  const auto errors = errors_of(std::string(kValid) + "  - {name: os}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "endpoints[1].name", 13, 12, {"duplicate endpoint name 'os'"}));
+}
+
+// ---------------------------------------------------------------- all errors at once
+
+constexpr const char* kSixErrors = R"(schema_version: 1
+trial:
+  name: multi
+  seed: -1
+  patients: 100
+  follow_up: 12
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 0}
+  criteria: ["age >= 18"]
+arms:
+  - {name: control, control: true}
+  - {name: treatment, ratio: 0}
+model:
+  name: weibull_ph
+  parameters: {shape: -1, scale: 10}
+endpoints:
+  - {name: os, output: survival}
+analysis: {alpha: 0.7}
+)";
+
+TEST(SpecAllErrors, IndependentErrorsInEverySectionAreAllReported) {
+  const auto errors = errors_of(kSixErrors);
+  ASSERT_EQ(errors.size(), 6u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "trial.seed", 4, 9, {"unsigned 64-bit integer seed"}));
+  EXPECT_TRUE(
+      has_diagnostic(errors, "cohort.covariates.age.sd", 9, 47, {"standard deviation > 0"}));
+  EXPECT_TRUE(has_diagnostic(errors, "arms[1].ratio", 13, 30,
+                             {"expected an allocation ratio between 1 and 1000, got 0"}));
+  EXPECT_TRUE(
+      has_diagnostic(errors, "model.parameters.shape", 16, 23, {"Weibull shape", "got -1"}));
+  EXPECT_TRUE(has_diagnostic(errors, "endpoints[0].output", 18, 24, {"no output 'survival'"}));
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.alpha", 19, 19, {"significance level", "got 0.7"}));
+}
+
+TEST(SpecAllErrors, ExceptionMessageListsEveryErrorInFileOrder) {
+  try {
+    parse_spec(kSixErrors, "multi.yaml");
+    FAIL() << "expected a SpecError";
+  } catch (const SpecError& e) {
+    const std::string what = e.what();
+    const std::vector<std::string> starts = {
+        "multi.yaml:4:9: ",   "multi.yaml:9:47: ",  "multi.yaml:13:30: ",
+        "multi.yaml:16:23: ", "multi.yaml:18:24: ", "multi.yaml:19:19: "};
+    std::size_t previous = 0;
+    for (const auto& start : starts) {
+      const std::size_t at = what.find(start);
+      ASSERT_NE(at, std::string::npos) << start << " missing from:\n" << what;
+      EXPECT_GE(at, previous) << start << " out of order in:\n" << what;
+      previous = at;
+    }
+    EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 6) << what;
+  }
+}
+
+// ---------------------------------------------------------------- include
+
+/// A fresh folder under the system temporary directory, removed after the test.
+class SpecInclude : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
+    dir_ = fs::temp_directory_path() /
+           ("silico_test_spec_" + std::string(info->name()) + "_" + std::to_string(stamp));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  fs::path write(const std::string& relative, const std::string& text) const {
+    const fs::path path = dir_ / relative;
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  /// Where the reader says an included file is: the normalised absolute path.
+  std::string included(const std::string& relative) const {
+    return (dir_ / relative).lexically_normal().string();
+  }
+
+  fs::path dir_;
+};
+
+// The spec includes cohorts/x.yaml on line 4 (value at column 12).
+constexpr const char* kIncludingSpec = R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  include: cohorts/x.yaml
+  max_screening_attempts: 500
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model:
+  name: weibull_ph
+  parameters: {shape: 1, scale: 10, log_hazard_ratios: {bmi: 0.02}}
+endpoints:
+  - {name: os}
+)";
+
+constexpr const char* kCohort = R"(description: test cohort
+covariates:
+  age: {distribution: normal, mean: 60, sd: 10}
+  bmi: {distribution: normal, mean: 25, sd: 4}
+criteria: ["age >= 18"]
+)";
+
+TEST_F(SpecInclude, IncludedCohortIsRead) {
+  write("cohorts/x.yaml", kCohort);
+  const fs::path spec_path = write("spec.yaml", kIncludingSpec);
+  const TrialSpec spec = load_spec(spec_path.string());
+  ASSERT_EQ(spec.cohort.covariates.size(), 2u);
+  EXPECT_EQ(spec.cohort.covariates[1].name, "bmi");
+  EXPECT_EQ(spec.cohort.covariates[1].sd, 4.0);
+  ASSERT_EQ(spec.cohort.criteria.size(), 1u);
+  EXPECT_EQ(spec.cohort.source_file, included("cohorts/x.yaml"));
+  EXPECT_EQ(spec.cohort.source_text, kCohort);
+  EXPECT_EQ(spec.cohort.max_screening_attempts, 500u);  // set beside the include
+  const auto& effects = spec.model.parameters.effects("log_hazard_ratios");
+  ASSERT_EQ(effects.size(), 1u);
+  EXPECT_EQ(effects[0].covariate, 1u);
+}
+
+TEST_F(SpecInclude, FoundInAFolderAboveTheSpec) {
+  // As configs/example.yaml finds cohorts/ at the project root.
+  write("cohorts/x.yaml", kCohort);
+  const fs::path spec_path = write("configs/deeper/spec.yaml", kIncludingSpec);
+  const TrialSpec spec = load_spec(spec_path.string());
+  EXPECT_EQ(spec.cohort.source_file, included("cohorts/x.yaml"));
+  EXPECT_EQ(spec.cohort.covariates.size(), 2u);
+}
+
+TEST_F(SpecInclude, ErrorInIncludedFileReportsThatFile) {
+  // Line 4 of the cohort file: `  bmi: {...sd: ` value at column 45.
+  write("cohorts/x.yaml", R"(description: test cohort
+covariates:
+  age: {distribution: normal, mean: 60, sd: 10}
+  bmi: {distribution: normal, mean: 25, sd: -2}
+)");
+  const auto errors = errors_of_file(write("spec.yaml", kIncludingSpec));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  // Key paths inside an included file are relative to that file.
+  EXPECT_TRUE(has_diagnostic(errors, "covariates.bmi.sd", 4, 45,
+                             {"expected a standard deviation > 0, got -2"}));
+  EXPECT_EQ(errors[0].where.file, included("cohorts/x.yaml"));
+}
+
+TEST_F(SpecInclude, SyntaxErrorInIncludedFileReportsThatFile) {
+  write("cohorts/x.yaml", "description: test cohort\ncovariates: age: normal\n");
+  const auto errors = errors_of_file(write("spec.yaml", kIncludingSpec));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_EQ(errors[0].where.file, included("cohorts/x.yaml"));
+  EXPECT_EQ(errors[0].where.line, 2);
+  EXPECT_NE(errors[0].message.find("YAML syntax error"), std::string::npos) << errors[0].message;
+}
+
+TEST_F(SpecInclude, MissingIncludeReportedAtIncludeLine) {
+  std::string text = kIncludingSpec;
+  text.replace(text.find("cohorts/x.yaml"), 14, "cohorts/missing.yaml");
+  const fs::path spec_path = write("spec.yaml", text);
+  const auto errors = errors_of_file(spec_path);
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.include", 4, 12,
+                             {"cohort file 'cohorts/missing.yaml' not found"}));
+  EXPECT_EQ(errors[0].where.file, spec_path.string());
+}
+
+TEST(SpecIncludeInline, IncludeBesideInlineCovariatesIsAnError) {
+  // Line 5: `  covariates: ` value at column 15.
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  include: cohorts/x.yaml
+  covariates: {age: {distribution: normal, mean: 60, sd: 10}}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.covariates", 5, 15,
+                             {"'covariates' cannot stand beside 'include'"}));
+}
+
+// ---------------------------------------------------------------- valid specs
+
+TEST(SpecValid, EveryConfigParses) {
+  std::size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(SILICO_SOURCE_DIR "/configs")) {
+    const auto extension = entry.path().extension();
+    if (extension != ".yaml" && extension != ".yml") continue;
+    ++count;
+    SCOPED_TRACE(entry.path().string());
+    try {
+      load_spec(entry.path().string());
+    } catch (const SpecError& e) {
+      ADD_FAILURE() << e.what();
+    }
+  }
+  EXPECT_GE(count, 2u);
+}
+
+TEST(SpecValid, ExampleValues) {
+  const TrialSpec spec = load_spec(SILICO_SOURCE_DIR "/configs/example.yaml");
+  EXPECT_EQ(spec.schema_version, 1);
+  EXPECT_EQ(spec.trial.name, "nsclc_os_example");
+  EXPECT_EQ(spec.trial.seed, 20261124u);
+  EXPECT_EQ(spec.trial.patients, 20000u);
+  EXPECT_EQ(spec.trial.replicates, 1u);
+  EXPECT_EQ(spec.trial.time_unit, "months");
+  EXPECT_EQ(spec.trial.follow_up, 36.0);
+  EXPECT_EQ(spec.trial.randomization_block, 4u);
+
+  ASSERT_EQ(spec.arms.size(), 2u);
+  EXPECT_EQ(spec.arm_names(), (std::vector<std::string>{"control", "treatment"}));
+  EXPECT_TRUE(spec.arms[0].control);
+  EXPECT_FALSE(spec.arms[1].control);
+  EXPECT_EQ(spec.arms[0].ratio, 1u);
+  EXPECT_EQ(spec.arms[1].ratio, 1u);
+  EXPECT_EQ(spec.control_arm, 0u);
+
+  // Model: numbers are parsed from the same decimal text, so they compare exactly.
+  EXPECT_EQ(spec.model.name, "weibull_ph");
+  ASSERT_NE(spec.model.factory, nullptr);
+  EXPECT_NE(spec.model.instance, nullptr);
+  const auto& p = spec.model.parameters;
+  EXPECT_EQ(p.number("shape"), 1.2);
+  EXPECT_EQ(p.number("scale"), 16.0);
+  EXPECT_EQ(p.number("dropout_rate"), 0.01);
+  EXPECT_EQ(p.arm_values("hazard_ratio"), (std::vector<double>{1.0, 0.75}));  // control: default 1
+
+  // Covariates: age, weight, female, ecog, ldh_ratio (indices 0..4, file order).
+  const auto& cohort = spec.cohort;
+  EXPECT_EQ(cohort.covariate_names(),
+            (std::vector<std::string>{"age", "weight", "female", "ecog", "ldh_ratio"}));
+  EXPECT_EQ(
+      cohort.source_file,
+      (fs::path(SILICO_SOURCE_DIR) / "cohorts/nsclc_adults.yaml").lexically_normal().string());
+  EXPECT_EQ(cohort.covariates[0].distribution, Distribution::kTruncatedNormal);
+  EXPECT_EQ(cohort.covariates[0].lower, 18.0);
+  EXPECT_EQ(cohort.covariates[0].upper, 90.0);
+  EXPECT_EQ(cohort.covariates[1].distribution, Distribution::kLognormal);
+  EXPECT_EQ(cohort.covariates[1].unit, "kg");
+  EXPECT_EQ(cohort.covariates[2].p, 0.35);
+  EXPECT_EQ(cohort.covariates[3].levels, (std::vector<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(cohort.covariates[3].probabilities, (std::vector<double>{0.35, 0.55, 0.10}));
+
+  // Covariate effects in file order, with reference 0 where none is given.
+  const auto& effects = p.effects("log_hazard_ratios");
+  ASSERT_EQ(effects.size(), 4u);
+  const std::size_t covariate[] = {0, 3, 4, 2};
+  const double per_unit[] = {0.015, 0.45, 0.6, -0.15};
+  const double reference[] = {63.0, 0.0, 1.0, 0.0};
+  for (std::size_t i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(effects[i].covariate, covariate[i]);
+    EXPECT_EQ(effects[i].per_unit, per_unit[i]);
+    EXPECT_EQ(effects[i].reference, reference[i]);
+  }
+
+  // Correlation of (age, ecog, ldh_ratio) placed at indices (0, 3, 4); weight and female
+  // uncorrelated.
+  Eigen::MatrixXd expected = Eigen::MatrixXd::Identity(5, 5);
+  expected(0, 3) = expected(3, 0) = 0.20;
+  expected(0, 4) = expected(4, 0) = 0.05;
+  expected(3, 4) = expected(4, 3) = 0.25;
+  EXPECT_EQ(cohort.correlation, expected);
+  // L is lower triangular with L L^T = R. Entries are O(1) and each product sums at most
+  // 5 terms, so roundoff is a few ulps; 1e-12 is far above it and far below any real error.
+  const Eigen::MatrixXd& L = cohort.correlation_cholesky;
+  ASSERT_EQ(L.rows(), 5);
+  ASSERT_EQ(L.cols(), 5);
+  EXPECT_LT((L * L.transpose() - expected).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_EQ(L.triangularView<Eigen::StrictlyUpper>().toDenseMatrix().cwiseAbs().maxCoeff(), 0.0);
+  for (Eigen::Index i = 0; i < 5; ++i) EXPECT_GT(L(i, i), 0.0);
+
+  // Criteria: `age >= 18` on covariate 0; `ecog <= 1` compares level index 1 of ecog.
+  ASSERT_EQ(cohort.criteria.size(), 2u);
+  EXPECT_EQ(cohort.criteria[0].covariate, 0u);
+  EXPECT_EQ(cohort.criteria[0].op, Comparison::kGreaterEqual);
+  EXPECT_EQ(cohort.criteria[0].value, 18.0);
+  EXPECT_EQ(cohort.criteria[1].text, "ecog <= 1");
+  EXPECT_EQ(cohort.criteria[1].covariate, 3u);
+  EXPECT_EQ(cohort.criteria[1].op, Comparison::kLessEqual);
+  EXPECT_EQ(cohort.criteria[1].value, 1.0);
+
+  ASSERT_EQ(spec.endpoints.size(), 1u);
+  EXPECT_EQ(spec.endpoints[0].name, "os");
+  EXPECT_EQ(spec.endpoints[0].output, 0u);
+  EXPECT_EQ(spec.endpoints[0].type, models::OutputType::kTimeToEvent);
+  EXPECT_EQ(spec.analysis.alpha, 0.05);
+  EXPECT_EQ(spec.analysis.rmst_horizon, 36.0);
+}
+
+TEST(SpecValid, ContinuousValues) {
+  const TrialSpec spec = load_spec(SILICO_SOURCE_DIR "/configs/continuous.yaml");
+  EXPECT_EQ(spec.trial.time_unit, "weeks");
+  EXPECT_EQ(spec.arm_names(), (std::vector<std::string>{"placebo", "low_dose", "high_dose"}));
+  EXPECT_EQ(spec.control_arm, 0u);
+  EXPECT_EQ(spec.trial.randomization_block, 8u);  // default: 2 * (2 + 1 + 1)
+  EXPECT_EQ(spec.model.name, "linear_change");
+  const auto& p = spec.model.parameters;
+  EXPECT_EQ(p.number("intercept"), -2.0);
+  EXPECT_EQ(p.number("residual_sd"), 6.0);
+  EXPECT_EQ(p.arm_values("arm_effect"), (std::vector<double>{0.0, -1.5, -3.0}));
+  const auto& effects = p.effects("covariate_effects");
+  ASSERT_EQ(effects.size(), 3u);
+  EXPECT_EQ(effects[2].covariate, 2u);  // smoker: a bare number is per_unit, reference 0
+  EXPECT_EQ(effects[2].per_unit, 1.0);
+  EXPECT_EQ(effects[2].reference, 0.0);
+  EXPECT_EQ(spec.cohort.correlation(0, 1), 0.3);
+  EXPECT_EQ(spec.cohort.criteria.size(), 3u);
+  ASSERT_EQ(spec.endpoints.size(), 1u);
+  EXPECT_EQ(spec.endpoints[0].type, models::OutputType::kContinuous);
+}
+
+TEST(SpecValid, DefaultsWhenOmitted) {
+  const TrialSpec spec = parse_spec(R"(schema_version: 1
+trial: {name: t, seed: 5, patients: 90, follow_up: 24}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true, ratio: 2}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1.5, scale: 10}}
+endpoints:
+  - {name: os}
+)",
+                                    "spec.yaml");
+  EXPECT_EQ(spec.trial.replicates, 1u);
+  EXPECT_EQ(spec.trial.time_unit, "months");
+  EXPECT_EQ(spec.trial.randomization_block, 6u);  // 2 * (2 + 1)
+  EXPECT_EQ(spec.analysis.alpha, 0.05);
+  EXPECT_EQ(spec.analysis.rmst_horizon, 24.0);  // = follow_up
+  EXPECT_EQ(spec.arms[1].ratio, 1u);
+  EXPECT_EQ(spec.cohort.max_screening_attempts, 10000u);
+  EXPECT_EQ(spec.cohort.correlation, Eigen::MatrixXd::Identity(1, 1));
+  EXPECT_TRUE(spec.cohort.criteria.empty());
+  const auto& p = spec.model.parameters;
+  EXPECT_EQ(p.arm_values("hazard_ratio"), (std::vector<double>{1.0, 1.0}));
+  EXPECT_EQ(p.number("dropout_rate"), 0.0);
+  EXPECT_TRUE(p.effects("log_hazard_ratios").empty());
+  EXPECT_EQ(spec.source_file, "spec.yaml");
+  EXPECT_EQ(spec.cohort.source_file, "spec.yaml");
+}
+
+TEST(SpecValid, CategoricalCriteriaUseLevelIndex) {
+  const TrialSpec spec = parse_spec(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    grade: {distribution: categorical, levels: [low, mid, high], probabilities: [0.2, 0.5, 0.3]}
+    age: {distribution: normal, mean: 60, sd: 10}
+  criteria: ["grade <= mid", "grade != low", "age < 80"]
+arms:
+  - {name: treatment}
+  - {name: control, control: true}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10, hazard_ratio: {treatment: 0.5}}}
+endpoints:
+  - {name: os}
+)",
+                                    "spec.yaml");
+  EXPECT_EQ(spec.control_arm, 1u);
+  EXPECT_EQ(spec.model.parameters.arm_values("hazard_ratio"), (std::vector<double>{0.5, 1.0}));
+  const auto& criteria = spec.cohort.criteria;
+  ASSERT_EQ(criteria.size(), 3u);
+  EXPECT_EQ(criteria[0].covariate, 0u);
+  EXPECT_EQ(criteria[0].op, Comparison::kLessEqual);
+  EXPECT_EQ(criteria[0].value, 1.0);  // mid
+  EXPECT_TRUE(criteria[0].holds(1.0));
+  EXPECT_FALSE(criteria[0].holds(2.0));
+  EXPECT_EQ(criteria[1].op, Comparison::kNotEqual);
+  EXPECT_EQ(criteria[1].value, 0.0);  // low
+  EXPECT_EQ(criteria[2].covariate, 1u);
+  EXPECT_EQ(criteria[2].op, Comparison::kLess);
+  EXPECT_EQ(criteria[2].value, 80.0);
+}
+
+// ---------------------------------------------------------------- format
+
+TEST(SpecFormat, DiagnosticFormat) {
+  Diagnostic d;
+  d.where.file = "spec.yaml";
+  d.where.line = 3;
+  d.where.column = 7;
+  d.key_path = "trial.seed";
+  d.message = "expected a seed";
+  EXPECT_EQ(d.format(), "spec.yaml:3:7: error: trial.seed: expected a seed");
+
+  const auto errors = errors_of(R"(schema_version: 1
+trial: {name: t, seed: -1, patients: 100, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+arms:
+  - {name: control, control: true}
+  - {name: treatment}
+model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}
+endpoints:
+  - {name: os}
+)",
+                                "configs/trial.yaml");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_EQ(errors[0].format(),
+            "configs/trial.yaml:2:24: error: trial.seed: expected an unsigned 64-bit integer seed, "
+            "got \"-1\"");
+}
+
+TEST(SpecFormat, NoKeyPathWhenNone) {
+  const auto errors = errors_of("", "empty.yaml");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_EQ(errors[0].format(), "empty.yaml:1:1: error: the spec is empty");
+}
+
+}  // namespace
+}  // namespace silico::spec

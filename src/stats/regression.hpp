@@ -1,0 +1,74 @@
+#pragma once
+/// @file
+/// @brief Linear and logistic regression, binary-outcome comparisons, propensity-score
+/// matching and weighting. Pure: no MPI, HDF5 or YAML.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "stats/estimates.hpp"
+
+namespace silico::stats {
+
+/// Ordinary least squares y = X beta + e (X includes the intercept column if wanted).
+struct OlsFit {
+  Eigen::VectorXd beta;
+  Eigen::VectorXd se_model;  ///< sqrt(diag(s^2 (X'X)^-1)), s^2 = RSS/(n-p)
+  Eigen::VectorXd se_hc3;    ///< sqrt(diag((X'X)^-1 X' diag(e_i^2/(1-h_ii)^2) X (X'X)^-1))
+  double residual_variance = 0.0;  ///< s^2
+  double r_squared = 0.0;
+  std::size_t n = 0;
+  std::size_t p = 0;
+};
+OlsFit ols(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
+
+/// Coefficient j as an Estimate: t-based CI and p with n-p df, model or HC3 SE.
+Estimate ols_coefficient(const OlsFit& fit, int j, double alpha, bool robust_hc3);
+
+/// Logistic regression by iteratively reweighted least squares (Newton-Raphson).
+struct LogisticFit {
+  Eigen::VectorXd beta;
+  Eigen::MatrixXd covariance;  ///< inverse Fisher information
+  int iterations = 0;
+  bool converged = false;
+};
+LogisticFit logistic(const Eigen::MatrixXd& x, std::span<const std::int8_t> y,
+                     int max_iterations = 50, double tolerance = 1e-10);
+
+/// 2x2 table: treated events a of n1, control events c of n0.
+struct TwoByTwo {
+  std::uint64_t treated_events = 0, treated_n = 0, control_events = 0, control_n = 0;
+};
+Estimate risk_difference(const TwoByTwo& t, double alpha);  ///< Wald CI; p from the z test
+Estimate risk_ratio(const TwoByTwo& t, double alpha);       ///< CI on the log scale (Katz)
+Estimate odds_ratio(const TwoByTwo& t, double alpha);       ///< CI on the log scale (Woolf)
+double chi_square_p(const TwoByTwo& t);    ///< Pearson, 1 df, no continuity correction
+double fisher_exact_p(const TwoByTwo& t);  ///< two-sided: sum of P(table) <= P(observed)
+
+/// Standardized mean difference (treated - control) / sqrt((var_t + var_c) / 2), with
+/// optional weights (empty = unweighted); variances are weighted when weights are given.
+double standardized_mean_difference(std::span<const double> x, std::span<const std::int8_t> treated,
+                                    std::span<const double> weights = {});
+
+/// 1:k nearest-neighbour matching without replacement on the logit of the propensity
+/// score, greedy over treated patients in index order; a control is eligible when its
+/// distance is at most caliper_sd * SD(logit); ties go to the lower control index.
+/// Returns, per treated patient (in index order of `treated == 1`), its matched control
+/// indices (fewer than k, possibly none, when the caliper excludes the rest).
+std::vector<std::vector<std::size_t>> match_nearest(std::span<const double> logit_ps,
+                                                    std::span<const std::int8_t> treated,
+                                                    int k, double caliper_sd);
+
+/// Stabilized ATT weights: 1 for treated patients; ps/(1-ps) * (1-P)/P for controls, with
+/// P the fraction treated (Austin & Stuart, Stat Med 2015;34:3661-3679), so that the
+/// control weights sum to about the number of controls.
+std::vector<double> att_weights(std::span<const double> ps, std::span<const std::int8_t> treated);
+
+/// Weighted difference in means (treated - control) with a robust (sandwich) SE that
+/// treats the weights as fixed; normal CI.
+Estimate weighted_mean_difference(std::span<const double> y, std::span<const std::int8_t> treated,
+                                  std::span<const double> weights, double alpha);
+
+}  // namespace silico::stats

@@ -8,10 +8,12 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "cli/summary.hpp"
 #include "core/error.hpp"
 #include "io/result_reader.hpp"
+#include "parallel/design.hpp"
 #include "parallel/run.hpp"
 #include "silico/version.hpp"
 #include "spec/spec.hpp"
@@ -28,6 +30,7 @@ commands:
   run SPEC -o OUT.h5     simulate the trial in SPEC (under mpirun for several ranks)
   check SPEC             validate SPEC and report every problem, write nothing
   summarize OUT.h5       effects, CIs and the true effect from a result file
+  design SPEC            smallest trial size reaching a target power, by simulation
 
   silico <command> --help   options of one command
   silico --version          version and git commit
@@ -135,6 +138,78 @@ void write_atomically(const std::string& path, const std::string& text) {
   std::filesystem::rename(partial, path);
 }
 
+int command_design(int argc, char** argv, const silico::parallel::MpiContext& mpi) {
+  po::options_description options("options");
+  silico::parallel::DesignOptions design;
+  options.add_options()
+      ("spec", po::value<std::string>()->required(), "trial spec (YAML)")
+      ("target-power", po::value<double>(&design.target_power)->default_value(0.8), "power to reach, in (0, 1)")
+      ("replicates", po::value<std::uint64_t>(&design.replicates)->default_value(0),
+       "replicate trials per evaluated size; 0 = trial.replicates, at least 200")
+      ("max-patients", po::value<std::uint64_t>(&design.max_patients)->default_value(100000),
+       "largest trial size tried")
+      ("threads,t", po::value<int>(&design.threads)->default_value(0), "threads per MPI rank; 0 = the cores this rank may use")
+      ("json", po::value<std::string>(), "also write the result as JSON to this file")
+      ("quiet,q", "no progress lines");
+  po::positional_options_description positional;
+  positional.add("spec", 1);
+  po::variables_map vm;
+  if (!parse(argc, argv,
+             "usage: [mpirun -np K] silico design SPEC [--target-power 0.8] [--json FILE]\n\n"
+             "For each method of the primary endpoint (the first in the spec), the smallest\n"
+             "total number of randomized patients whose simulated power reaches the target.\n"
+             "Each size is simulated with the same seed, so the curve is smooth in the size.",
+             options, positional, vm)) {
+    return silico::kExitOk;
+  }
+  if (!(design.target_power > 0.0 && design.target_power < 1.0)) {
+    throw silico::UserError("--target-power must be in (0, 1)");
+  }
+  design.quiet = vm.count("quiet") > 0;
+  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  const auto result = silico::parallel::design_trial(mpi, spec, design);
+  if (!mpi.is_root()) return silico::kExitOk;
+  std::ostringstream text, json;
+  text << "design for endpoint " << result.endpoint << ": target power " << result.target_power << ", "
+       << result.replicates << " replicate trials per size, alpha " << spec.analysis.alpha << "\n";
+  text << "  required total patients (randomized, all arms):\n";
+  for (const auto& p : result.required) {
+    char line[256];
+    if (p.patients > 0) {
+      std::snprintf(line, sizeof(line), "    %-16s %-12s %8llu   power %.3f (MCSE %.3f)\n", p.method.c_str(),
+                    p.treatment.c_str(), static_cast<unsigned long long>(p.patients), p.power, p.mcse);
+    } else {
+      std::snprintf(line, sizeof(line), "    %-16s %-12s  not reached within --max-patients\n",
+                    p.method.c_str(), p.treatment.c_str());
+    }
+    text << line;
+  }
+  text << "  power curve:\n";
+  for (const auto& p : result.curve) {
+    char line[256];
+    std::snprintf(line, sizeof(line), "    %8llu  %-16s %-12s %.3f\n", static_cast<unsigned long long>(p.patients),
+                  p.method.c_str(), p.treatment.c_str(), p.power);
+    text << line;
+  }
+  std::cout << text.str();
+  if (vm.count("json")) {
+    const auto entry = [](const silico::parallel::PowerPoint& p) {
+      std::ostringstream o;
+      o << "{\"patients\": " << p.patients << ", \"method\": \"" << p.method << "\", \"treatment\": \""
+        << p.treatment << "\", \"power\": " << p.power << ", \"mcse\": " << p.mcse << "}";
+      return o.str();
+    };
+    json << "{\n  \"endpoint\": \"" << result.endpoint << "\",\n  \"target_power\": " << result.target_power
+         << ",\n  \"replicates\": " << result.replicates << ",\n  \"required\": [";
+    for (std::size_t i = 0; i < result.required.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.required[i]);
+    json << "\n  ],\n  \"curve\": [";
+    for (std::size_t i = 0; i < result.curve.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.curve[i]);
+    json << "\n  ]\n}\n";
+    write_atomically(vm["json"].as<std::string>(), json.str());
+  }
+  return silico::kExitOk;
+}
+
 int command_summarize(int argc, char** argv) {
   po::options_description options("options");
   std::uint64_t replicate = 0;
@@ -196,6 +271,10 @@ int main(int argc, char** argv) {
     if (command == "run") {
       mpi.emplace(argc, argv);
       return command_run(sub_argc, sub_argv, argc, argv, *mpi);
+    }
+    if (command == "design") {
+      mpi.emplace(argc, argv);
+      return command_design(sub_argc, sub_argv, *mpi);
     }
     if (command == "check") return command_check(sub_argc, sub_argv);
     if (command == "summarize") return command_summarize(sub_argc, sub_argv);

@@ -1,47 +1,26 @@
 #include "cli/summary.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
-#include "stats/estimates.hpp"
+#include "core/error.hpp"
 
 namespace silico::cli {
 
 namespace {
 
-stats::SurvivalData select(const io::Outcomes& outcomes, const std::vector<std::int32_t>& arms,
-                           std::int32_t arm) {
-  stats::SurvivalData data;
-  for (std::size_t i = 0; i < arms.size(); ++i) {
-    if (arms[i] != arm) continue;
-    data.time.push_back(outcomes.value[i]);
-    data.event.push_back(outcomes.event[i]);
-  }
-  return data;
-}
+const std::set<std::string> kEstimateFields = {"effect", "se", "ci_low", "ci_high", "p", "true_effect"};
 
-std::vector<double> select_values(const std::vector<double>& values,
-                                  const std::vector<std::int32_t>& arms, std::int32_t arm) {
-  std::vector<double> out;
-  for (std::size_t i = 0; i < arms.size(); ++i) {
-    if (arms[i] == arm) out.push_back(values[i]);
-  }
-  return out;
-}
-
-double mean_restricted(const std::vector<double>& times, double tau) {
-  double total = 0.0;
-  for (double t : times) total += std::min(t, tau);
-  return total / static_cast<double>(times.size());
-}
-
-EstimateRow row(std::string method, std::string treatment, std::string measure,
-                const stats::Estimate& e) {
-  return {std::move(method), std::move(treatment), std::move(measure), e.effect, e.se,
-          e.ci_low, e.ci_high, e.p};
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(text);
+  while (std::getline(in, part, separator)) parts.push_back(part);
+  return parts;
 }
 
 }  // namespace
@@ -51,55 +30,61 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
   summary.metadata = results.metadata();
   summary.replicate = replicate;
   const auto& m = summary.metadata;
-  const auto arms = results.arms(replicate);
-  const auto control = static_cast<std::int32_t>(
-      std::find(m.arm_names.begin(), m.arm_names.end(), m.control_arm) - m.arm_names.begin());
+  const auto series = results.series();
+  if (series.empty()) {
+    throw UserError("the result file has no analyses under /replicates (written by an older silico?)");
+  }
+  const auto at = [&](const std::string& path) { return series.at(path)[replicate]; };
 
   for (const auto& name : m.endpoint_names) {
     EndpointSummary e;
     e.name = name;
-    e.time_to_event = results.is_time_to_event(name);
-    const io::Outcomes observed = results.observed(name, replicate);
-    const io::Outcomes control_potential = results.potential(name, m.control_arm, replicate);
-    for (std::size_t a = 0; a < m.arm_names.size(); ++a) {
-      const auto arm = static_cast<std::int32_t>(a);
-      const auto values = select_values(observed.value, arms, arm);
-      const auto d = stats::describe(values);
-      ArmSummary s{m.arm_names[a], d.n, d.mean, d.sd, 0, std::nullopt};
-      if (e.time_to_event) {
-        const auto data = select(observed, arms, arm);
-        for (auto ev : data.event) s.events += ev != 0 ? 1 : 0;
-        s.median = stats::km_median(stats::kaplan_meier(data));
+    e.type = results.series_attribute(name, "type");
+    const std::string primary = results.series_attribute(name, "primary_method");
+    const auto methods = split(results.series_attribute(name, "methods"), ',');
+    const std::string endpoint_prefix = name + "/";
+    // Series paths are endpoint/arms/<arm>/<stat>, endpoint/<method>/<treatment>/<field>
+    // or endpoint/<value>; std::map keeps each group's fields in name order.
+    for (const auto& arm : m.arm_names) {
+      ArmSummary a{arm, {}};
+      const std::string prefix = endpoint_prefix + "arms/" + arm + "/";
+      for (const auto& [path, values] : series) {
+        if (path.rfind(prefix, 0) == 0) a.values.emplace_back(path.substr(prefix.size()), values[replicate]);
       }
-      e.arms.push_back(s);
+      e.arms.push_back(std::move(a));
     }
-    e.true_effect_measure = e.time_to_event ? "rmst_difference" : "mean_difference";
-    for (std::size_t a = 0; a < m.arm_names.size(); ++a) {
-      const auto arm = static_cast<std::int32_t>(a);
-      if (arm == control) continue;
-      const std::string& treatment = m.arm_names[a];
-      const io::Outcomes potential = results.potential(name, treatment, replicate);
-      if (e.time_to_event) {
-        const auto treated = select(observed, arms, arm);
-        const auto controls = select(observed, arms, control);
-        e.estimates.push_back(row("logrank", treatment, "hazard_ratio",
-                                  stats::logrank(treated, controls, m.alpha)));
-        e.estimates.push_back(row("rmst", treatment, "rmst_difference",
-                                  stats::rmst_difference(treated, controls, m.rmst_horizon, m.alpha)));
-        // Potential outcomes are censored only at the end of follow-up >= the horizon,
-        // so min(time, horizon) is known exactly for every patient.
-        e.true_effect[treatment] = mean_restricted(potential.value, m.rmst_horizon) -
-                                   mean_restricted(control_potential.value, m.rmst_horizon);
-      } else {
-        const auto treated = select_values(observed.value, arms, arm);
-        const auto controls = select_values(observed.value, arms, control);
-        e.estimates.push_back(row("welch", treatment, "mean_difference",
-                                  stats::welch(treated, controls, m.alpha)));
-        double difference = 0.0;
-        for (std::size_t i = 0; i < potential.value.size(); ++i) {
-          difference += potential.value[i] - control_potential.value[i];
+    for (const auto& [path, values] : series) {
+      const std::string rest = path.rfind(endpoint_prefix, 0) == 0 ? path.substr(endpoint_prefix.size()) : "";
+      if (!rest.empty() && rest.find('/') == std::string::npos) e.values.emplace_back(rest, values[replicate]);
+    }
+    for (const auto& method : methods) {
+      for (const auto& treatment : m.arm_names) {
+        const std::string prefix = endpoint_prefix + method + "/" + treatment + "/";
+        if (!series.count(prefix + "effect")) continue;
+        EstimateRow row;
+        row.method = method;
+        row.treatment = treatment;
+        row.measure = results.series_attribute(name + "/" + method, "measure");
+        row.primary = method == primary;
+        row.effect = at(prefix + "effect");
+        row.se = at(prefix + "se");
+        row.ci_low = at(prefix + "ci_low");
+        row.ci_high = at(prefix + "ci_high");
+        row.p = at(prefix + "p");
+        row.true_effect = at(prefix + "true_effect");
+        for (const auto& [path, values] : series) {
+          if (path.rfind(prefix, 0) != 0) continue;
+          const std::string field = path.substr(prefix.size());
+          if (!kEstimateFields.count(field)) row.extras.emplace_back(field, values[replicate]);
         }
-        e.true_effect[treatment] = difference / static_cast<double>(potential.value.size());
+        e.estimates.push_back(std::move(row));
+        if (m.replicates > 1) {
+          const auto column = [&](const char* field) { return series.at(prefix + field); };
+          e.operating.push_back({method, treatment,
+                                 stats::operating_characteristics(
+                                     column("effect"), column("se"), column("ci_low"),
+                                     column("ci_high"), column("p"), column("true_effect"), m.alpha)});
+        }
       }
     }
     summary.endpoints.push_back(std::move(e));
@@ -112,8 +97,63 @@ namespace {
 std::string number(double x, int digits = 4) {
   if (!std::isfinite(x)) return "NA";
   char text[64];
-  std::snprintf(text, sizeof(text), "%.*g", digits, x);
+  if (x == std::floor(x) && std::fabs(x) < 1e15) {
+    std::snprintf(text, sizeof(text), "%.0f", x);  // counts print in full
+  } else {
+    std::snprintf(text, sizeof(text), "%.*g", digits, x);
+  }
   return text;
+}
+
+double value_of(const std::vector<std::pair<std::string, double>>& values, const std::string& name) {
+  for (const auto& [n, v] : values) {
+    if (n == name) return v;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+/// "12.6 [12.2, 12.9]"
+std::string with_ci(double value, double low, double high) {
+  return number(value) + " [" + number(low) + ", " + number(high) + "]";
+}
+
+/// One line per arm, columns chosen by endpoint type.
+void format_arms(std::ostringstream& out, const EndpointSummary& e, int level) {
+  char line[512];
+  if (e.type == "time_to_event") {
+    std::vector<std::string> landmarks;  // survival_at_<t>
+    for (const auto& [name, v] : e.arms.front().values) {
+      if (name.rfind("survival_at_", 0) == 0 && name.find("_ci_") == std::string::npos) landmarks.push_back(name);
+    }
+    std::string header = "  arm               n   events   median [" + std::to_string(level) + "% CI]";
+    for (const auto& l : landmarks) header += "      S(" + l.substr(12) + ") [CI]";
+    out << header << "\n";
+    for (const auto& a : e.arms) {
+      const auto& v = a.values;
+      std::snprintf(line, sizeof(line), "  %-12s %6s %8s   %-26s", a.arm.c_str(), number(value_of(v, "n")).c_str(),
+                    number(value_of(v, "events")).c_str(),
+                    with_ci(value_of(v, "median"), value_of(v, "median_ci_low"), value_of(v, "median_ci_high")).c_str());
+      out << line;
+      for (const auto& l : landmarks) {
+        out << "  " << with_ci(value_of(v, l), value_of(v, l + "_ci_low"), value_of(v, l + "_ci_high"));
+      }
+      out << "\n";
+    }
+  } else if (e.type == "binary") {
+    out << "  arm               n   responders       rate\n";
+    for (const auto& a : e.arms) {
+      std::snprintf(line, sizeof(line), "  %-12s %6s %12s %10s\n", a.arm.c_str(), number(value_of(a.values, "n")).c_str(),
+                    number(value_of(a.values, "responders")).c_str(), number(value_of(a.values, "rate")).c_str());
+      out << line;
+    }
+  } else {
+    out << "  arm               n         mean           sd\n";
+    for (const auto& a : e.arms) {
+      std::snprintf(line, sizeof(line), "  %-12s %6s %12s %12s\n", a.arm.c_str(), number(value_of(a.values, "n")).c_str(),
+                    number(value_of(a.values, "mean")).c_str(), number(value_of(a.values, "sd")).c_str());
+      out << line;
+    }
+  }
 }
 
 std::string p_value(double p) {
@@ -154,6 +194,14 @@ std::string json_number(double x) {
   return std::string(text, result.ptr);
 }
 
+std::string json_object(const std::vector<std::pair<std::string, double>>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += (i ? ", " : "") + json_string(values[i].first) + ": " + json_number(values[i].second);
+  }
+  return out + "}";
+}
+
 }  // namespace
 
 std::string format_text(const Summary& s) {
@@ -161,44 +209,51 @@ std::string format_text(const Summary& s) {
   const auto& m = s.metadata;
   const int level = static_cast<int>(std::lround(100.0 * (1.0 - m.alpha)));
   out << "trial " << m.trial_name << ": " << m.patients << " patients, replicate " << s.replicate
-      << " of " << m.replicates << ", seed " << m.seed << ", screening acceptance "
+      << " of " << m.replicates << " (0-based), seed " << m.seed << ", screening acceptance "
       << number(100.0 * m.acceptance_rate, 3) << "%\n";
+  char line[512];
   for (const auto& e : s.endpoints) {
-    out << "\nendpoint " << e.name << " ("
-        << (e.time_to_event ? "time to event, " + m.time_unit : std::string("continuous")) << ")\n";
-    char line[256];
-    if (e.time_to_event) {
-      std::snprintf(line, sizeof(line), "  %-16s %8s %8s %12s\n", "arm", "n", "events", "KM median");
-      out << line;
-      for (const auto& a : e.arms) {
-        std::snprintf(line, sizeof(line), "  %-16s %8llu %8llu %12s\n", a.arm.c_str(),
-                      static_cast<unsigned long long>(a.n), static_cast<unsigned long long>(a.events),
-                      a.median ? number(*a.median).c_str() : "not reached");
-        out << line;
-      }
-    } else {
-      std::snprintf(line, sizeof(line), "  %-16s %8s %12s %12s\n", "arm", "n", "mean", "sd");
-      out << line;
-      for (const auto& a : e.arms) {
-        std::snprintf(line, sizeof(line), "  %-16s %8llu %12s %12s\n", a.arm.c_str(),
-                      static_cast<unsigned long long>(a.n), number(a.mean).c_str(),
-                      number(a.sd).c_str());
-        out << line;
-      }
-    }
-    out << "  estimates (treatment vs " << m.control_arm << ", " << level << "% CI):\n";
+    out << "\nendpoint " << e.name << " (" << e.type
+        << (e.type == "time_to_event" ? ", " + m.time_unit : std::string()) << ")\n";
+    for (const auto& [name, value] : e.values) out << "  " << name << ": " << number(value) << "\n";
+    format_arms(out, e, level);
+    out << "  estimates vs " << m.control_arm << " (" << level << "% CI), next to the true effect of the same patients:\n";
+    std::snprintf(line, sizeof(line), "    %-16s %-12s %-18s %10s %22s %8s %10s %10s\n", "method", "treatment",
+                  "measure", "effect", "CI", "p", "true", "bias");
+    out << line;
     for (const auto& r : e.estimates) {
-      std::snprintf(line, sizeof(line), "    %-8s %-16s %-16s %10s  [%s, %s]  p = %s\n",
-                    r.method.c_str(), r.treatment.c_str(), r.measure.c_str(),
-                    number(r.effect).c_str(), number(r.ci_low).c_str(), number(r.ci_high).c_str(),
-                    p_value(r.p).c_str());
+      const std::string method = r.method + (r.primary ? " *" : "");
+      const std::string ci = "[" + number(r.ci_low) + ", " + number(r.ci_high) + "]";
+      std::snprintf(line, sizeof(line), "    %-16s %-12s %-18s %10s %22s %8s %10s %10s\n", method.c_str(),
+                    r.treatment.c_str(), r.measure.c_str(), number(r.effect).c_str(), ci.c_str(),
+                    p_value(r.p).c_str(), number(r.true_effect).c_str(),
+                    number(r.effect - r.true_effect, 3).c_str());
       out << line;
     }
-    out << "  true sample effect from the potential outcomes (" << e.true_effect_measure
-        << (e.time_to_event ? " at " + number(m.rmst_horizon) + " " + m.time_unit : "") << "):\n";
-    for (const auto& [treatment, value] : e.true_effect) {
-      std::snprintf(line, sizeof(line), "    %-16s %10s\n", treatment.c_str(), number(value).c_str());
+    out << "    (* primary analysis)\n";
+    for (const auto& r : e.estimates) {
+      if (r.extras.empty()) continue;
+      out << "    " << r.method << "/" << r.treatment << ":";
+      for (const auto& [name, value] : r.extras) out << " " << name << " " << number(value);
+      out << "\n";
+    }
+    if (!e.operating.empty()) {
+      out << "  operating characteristics over " << m.replicates
+          << " replicates (Monte Carlo SE in brackets):\n";
+      std::snprintf(line, sizeof(line), "    %-16s %-12s %16s %18s %16s %16s %9s %16s\n", "method", "treatment",
+                    "reject p<alpha", "mean bias", "empirical SE", "model SE", "RMSE", "CI coverage");
       out << line;
+      for (const auto& o : e.operating) {
+        const auto& c = o.oc;
+        const auto pair = [](double v, double se) { return number(v, 3) + " (" + number(se, 2) + ")"; };
+        std::snprintf(line, sizeof(line), "    %-16s %-12s %16s %18s %16s %16s %9s %16s\n", o.method.c_str(),
+                      o.treatment.c_str(), pair(c.rejection_rate, c.rejection_rate_mcse).c_str(),
+                      pair(c.mean_bias, c.mean_bias_mcse).c_str(),
+                      pair(c.empirical_se, c.empirical_se_mcse).c_str(),
+                      pair(c.model_se, c.model_se_mcse).c_str(), number(c.rmse, 3).c_str(),
+                      pair(c.coverage, c.coverage_mcse).c_str());
+        out << line;
+      }
     }
   }
   return out.str();
@@ -211,39 +266,49 @@ std::string format_json(const Summary& s) {
       << ",\n  \"patients\": " << m.patients << ",\n  \"replicates\": " << m.replicates
       << ",\n  \"replicate\": " << s.replicate << ",\n  \"alpha\": " << json_number(m.alpha)
       << ",\n  \"control_arm\": " << json_string(m.control_arm)
-      << ",\n  \"acceptance_rate\": " << json_number(m.acceptance_rate)
-      << ",\n  \"endpoints\": {";
+      << ",\n  \"acceptance_rate\": " << json_number(m.acceptance_rate) << ",\n  \"endpoints\": {";
   for (std::size_t k = 0; k < s.endpoints.size(); ++k) {
     const auto& e = s.endpoints[k];
-    out << (k ? "," : "") << "\n    " << json_string(e.name) << ": {\n      \"type\": "
-        << json_string(e.time_to_event ? "time_to_event" : "continuous") << ",\n      \"arms\": {";
+    out << (k ? "," : "") << "\n    " << json_string(e.name) << ": {\n      \"type\": " << json_string(e.type);
+    for (const auto& [name, value] : e.values) out << ",\n      " << json_string(name) << ": " << json_number(value);
+    out << ",\n      \"arms\": {";
     for (std::size_t a = 0; a < e.arms.size(); ++a) {
-      const auto& arm = e.arms[a];
-      out << (a ? "," : "") << "\n        " << json_string(arm.arm) << ": {\"n\": " << arm.n;
-      if (!e.time_to_event) {
-        out << ", \"mean\": " << json_number(arm.mean) << ", \"sd\": " << json_number(arm.sd);
-      } else {
-        out << ", \"events\": " << arm.events
-            << ", \"median\": " << (arm.median ? json_number(*arm.median) : "null");
-      }
-      out << "}";
+      out << (a ? "," : "") << "\n        " << json_string(e.arms[a].arm) << ": " << json_object(e.arms[a].values);
     }
     out << "\n      },\n      \"estimates\": [";
     for (std::size_t i = 0; i < e.estimates.size(); ++i) {
       const auto& r = e.estimates[i];
       out << (i ? "," : "") << "\n        {\"method\": " << json_string(r.method)
-          << ", \"treatment\": " << json_string(r.treatment) << ", \"measure\": "
-          << json_string(r.measure) << ", \"effect\": " << json_number(r.effect)
+          << ", \"treatment\": " << json_string(r.treatment) << ", \"measure\": " << json_string(r.measure)
+          << ", \"primary\": " << (r.primary ? "true" : "false") << ", \"effect\": " << json_number(r.effect)
           << ", \"se\": " << json_number(r.se) << ", \"ci\": [" << json_number(r.ci_low) << ", "
-          << json_number(r.ci_high) << "], \"p\": " << json_number(r.p) << "}";
+          << json_number(r.ci_high) << "], \"p\": " << json_number(r.p)
+          << ", \"true_effect\": " << json_number(r.true_effect)
+          << ", \"bias\": " << json_number(r.effect - r.true_effect)
+          << ", \"extras\": " << json_object(r.extras) << "}";
     }
-    out << "\n      ],\n      \"true_effect_measure\": " << json_string(e.true_effect_measure)
-        << ",\n      \"true_effect\": {";
-    std::size_t t = 0;
-    for (const auto& [treatment, value] : e.true_effect) {
-      out << (t++ ? ", " : "") << json_string(treatment) << ": " << json_number(value);
+    out << "\n      ]";
+    if (!e.operating.empty()) {
+      out << ",\n      \"operating_characteristics\": [";
+      for (std::size_t i = 0; i < e.operating.size(); ++i) {
+        const auto& o = e.operating[i];
+        const auto& c = o.oc;
+        out << (i ? "," : "") << "\n        {\"method\": " << json_string(o.method)
+            << ", \"treatment\": " << json_string(o.treatment) << ", \"replicates\": " << c.replicates
+            << ", \"rejection_rate\": " << json_number(c.rejection_rate)
+            << ", \"rejection_rate_mcse\": " << json_number(c.rejection_rate_mcse)
+            << ", \"mean_bias\": " << json_number(c.mean_bias)
+            << ", \"mean_bias_mcse\": " << json_number(c.mean_bias_mcse)
+            << ", \"empirical_se\": " << json_number(c.empirical_se)
+            << ", \"empirical_se_mcse\": " << json_number(c.empirical_se_mcse)
+            << ", \"model_se\": " << json_number(c.model_se)
+            << ", \"model_se_mcse\": " << json_number(c.model_se_mcse) << ", \"rmse\": " << json_number(c.rmse)
+            << ", \"coverage\": " << json_number(c.coverage)
+            << ", \"coverage_mcse\": " << json_number(c.coverage_mcse) << "}";
+      }
+      out << "\n      ]";
     }
-    out << "}\n    }";
+    out << "\n    }";
   }
   out << "\n  }\n}\n";
   return out.str();

@@ -1,44 +1,46 @@
 #pragma once
 /// @file
-/// @brief `silico summarize`: per-arm descriptive statistics, treatment-vs-control
-/// estimates, and the true sample effect computed from the potential outcomes.
+/// @brief `silico summarize`: the analyses `silico run` stored under /replicates, for one
+/// replicate (arms, estimates next to the true effect) and, with several replicates,
+/// each method's operating characteristics.
 
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "io/result_reader.hpp"
+#include "stats/design.hpp"
 
 namespace silico::cli {
 
+/// Named values of one arm, e.g. n, mean, sd or events, median, median_ci_low.
 struct ArmSummary {
   std::string arm;
-  std::uint64_t n = 0;
-  double mean = 0.0;  ///< continuous: of the outcome; time-to-event: of observed times
-  double sd = 0.0;
-  std::uint64_t events = 0;          ///< time-to-event only
-  std::optional<double> median;      ///< Kaplan-Meier median, time-to-event only
+  std::vector<std::pair<std::string, double>> values;
 };
 
 struct EstimateRow {
-  std::string method;     ///< welch, logrank, rmst
-  std::string treatment;  ///< compared with the control arm
-  std::string measure;    ///< mean_difference, hazard_ratio, rmst_difference
-  double effect = 0.0;
-  double se = 0.0;
-  double ci_low = 0.0;
-  double ci_high = 0.0;
-  double p = 1.0;
+  std::string method;
+  std::string treatment;
+  std::string measure;
+  bool primary = false;
+  double effect, se, ci_low, ci_high, p, true_effect;
+  std::vector<std::pair<std::string, double>> extras;  ///< method-specific diagnostics
+};
+
+struct OperatingRow {
+  std::string method;
+  std::string treatment;
+  stats::OperatingCharacteristics oc;
 };
 
 struct EndpointSummary {
   std::string name;
-  bool time_to_event = false;
+  std::string type;  ///< continuous, time_to_event or binary
+  std::vector<std::pair<std::string, double>> values;  ///< endpoint-level, e.g. data_cut_time
   std::vector<ArmSummary> arms;
   std::vector<EstimateRow> estimates;
-  std::string true_effect_measure;  ///< mean_difference or rmst_difference
-  std::map<std::string, double> true_effect;  ///< per treatment arm
+  std::vector<OperatingRow> operating;  ///< empty with a single replicate
 };
 
 struct Summary {
@@ -49,7 +51,7 @@ struct Summary {
 
 Summary summarize(const io::ResultReader& results, std::uint64_t replicate);
 
-/// Human-readable table.
+/// Human-readable tables.
 std::string format_text(const Summary& summary);
 /// JSON document; keys are documented in docs/cli.md.
 std::string format_json(const Summary& summary);

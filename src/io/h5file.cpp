@@ -128,6 +128,49 @@ void write_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std:
   check(H5Dwrite(dataset, memory_type, memory_space, file_space, dxpl, data), "write dataset");
 }
 
+void write_segment(hid_t dataset, hid_t memory_type, std::uint64_t first, std::uint64_t count,
+                   const void* data) {
+  Handle file_space = check(H5Dget_space(dataset), "get dataspace");
+  const hsize_t memory_dims[1] = {std::max<hsize_t>(count, 1)};
+  Handle memory_space = check(H5Screate_simple(1, memory_dims, nullptr), "create memory space");
+  if (count == 0) {
+    check(H5Sselect_none(file_space), "select nothing");
+    check(H5Sselect_none(memory_space), "select nothing");
+  } else {
+    const hsize_t start[1] = {first};
+    const hsize_t block[1] = {count};
+    check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr),
+          "select hyperslab");
+  }
+  Handle dxpl = check(H5Pcreate(H5P_DATASET_XFER), "create transfer list");
+  check(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "select collective transfer");
+  check(H5Dwrite(dataset, memory_type, memory_space, file_space, dxpl, data), "write dataset");
+}
+
+std::vector<double> read_vector(hid_t dataset) {
+  const auto dims = shape(dataset);
+  if (dims.size() != 1) throw std::runtime_error("HDF5: expected a 1-D dataset");
+  std::vector<double> values(dims[0]);
+  if (!values.empty()) {
+    check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+          "read dataset");
+  }
+  return values;
+}
+
+namespace {
+herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* data) {
+  if (info->type == H5O_TYPE_DATASET) static_cast<std::vector<std::string>*>(data)->push_back(name);
+  return 0;
+}
+}  // namespace
+
+std::vector<std::string> dataset_paths(hid_t group) {
+  std::vector<std::string> paths;
+  check(H5Ovisit(group, H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &paths), "list datasets");
+  return paths;
+}
+
 std::vector<std::uint64_t> shape(hid_t dataset) {
   Handle space = check(H5Dget_space(dataset), "get dataspace");
   const int rank = H5Sget_simple_extent_ndims(space);

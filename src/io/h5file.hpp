@@ -58,6 +58,16 @@ Handle create_matrix(hid_t file, const std::string& path, hid_t type, std::uint6
 void write_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std::uint64_t first,
                        std::uint64_t count, const void* data);
 
+/// Collective write of `count` values of a 1-D dataset starting at `first` (count may be 0).
+void write_segment(hid_t dataset, hid_t memory_type, std::uint64_t first, std::uint64_t count,
+                   const void* data);
+
+/// Read a whole 1-D dataset as doubles.
+std::vector<double> read_vector(hid_t dataset);
+
+/// Paths of all datasets below a group, relative to it, in alphabetical order.
+std::vector<std::string> dataset_paths(hid_t group);
+
 /// Dimensions of a dataset.
 std::vector<std::uint64_t> shape(hid_t dataset);
 /// Read a whole row of a 2-D dataset, converting to `memory_type`.

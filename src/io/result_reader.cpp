@@ -60,6 +60,24 @@ std::vector<std::int32_t> ResultReader::arms(std::uint64_t replicate) const {
   return values;
 }
 
+std::map<std::string, std::vector<double>> ResultReader::series() const {
+  std::map<std::string, std::vector<double>> out;
+  if (!h5::exists(impl_->file, "/replicates")) return out;
+  h5::Handle group = h5::open_group(impl_->file, "/replicates");
+  for (const auto& path : h5::dataset_paths(group)) {
+    h5::Handle d = h5::open_dataset(group, path);
+    out[path] = h5::read_vector(d);
+  }
+  return out;
+}
+
+std::string ResultReader::series_attribute(const std::string& group, const std::string& name) const {
+  const std::string path = "/replicates/" + group;
+  if (!h5::exists(impl_->file, path)) return "";
+  h5::Handle g = h5::open_group(impl_->file, path);
+  return h5::has_attribute(g, name) ? h5::read_string_attribute(g, name) : "";
+}
+
 std::vector<double> ResultReader::covariate(const std::string& name, std::uint64_t replicate) const {
   std::vector<double> values(metadata_.patients);
   h5::Handle d = h5::open_dataset(impl_->file, "/cohort/covariates/" + name);

@@ -4,6 +4,7 @@
 /// format_version this build understands and status = complete.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,11 @@ class ResultReader {
   bool is_time_to_event(const std::string& endpoint) const;
 
   std::vector<std::int32_t> arms(std::uint64_t replicate) const;
+
+  /// Every analysis series under /replicates: path relative to it -> one value per replicate.
+  std::map<std::string, std::vector<double>> series() const;
+  /// A string attribute of a group under /replicates, or empty if it has none.
+  std::string series_attribute(const std::string& group, const std::string& name) const;
   std::vector<double> covariate(const std::string& name, std::uint64_t replicate) const;
   Outcomes observed(const std::string& endpoint, std::uint64_t replicate) const;
   Outcomes potential(const std::string& endpoint, const std::string& arm,

@@ -33,10 +33,15 @@ struct ResultWriter::Impl {
     h5::Handle observed_value, observed_event;
     std::vector<h5::Handle> potential_value, potential_event;
     bool time_to_event = false;
+    bool binary = false;  ///< stored as int8 0/1
   };
+  std::vector<h5::Handle> series;
+  std::vector<std::int8_t> scratch_flags;
+  std::vector<double> scratch_values;
   std::vector<Endpoint> endpoints;
   std::vector<std::int32_t> scratch_codes;
   std::uint64_t enrolled = 0;  ///< replicates x patients
+  std::uint64_t patients = 0;
 };
 
 ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::TrialSpec& spec,
@@ -48,6 +53,7 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   const std::uint64_t rows = spec.trial.replicates;
   const std::uint64_t columns = spec.trial.patients;
   impl_->enrolled = rows * columns;
+  impl_->patients = columns;
   const auto matrix = [&](const std::string& p, hid_t type) {
     return h5::create_matrix(f, p, type, rows, columns, kChunkColumns);
   };
@@ -98,17 +104,22 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   for (const auto& e : spec.endpoints) {
     Impl::Endpoint out;
     out.time_to_event = e.type == models::OutputType::kTimeToEvent;
+    out.binary = e.type == models::OutputType::kBinary;
     const std::string base = "/outcomes/" + e.name;
     h5::Handle group = h5::create_group(f, base);
     h5::write_attribute(group, "type", std::string(models::to_string(e.type)));
     h5::write_attribute(group, "model_output", spec.model.factory->outputs[e.output].name);
+    if (e.responder) {
+      h5::write_attribute(group, "responder", std::string(e.responder->below ? "below" : "above"));
+      h5::write_attribute(group, "threshold", e.responder->threshold);
+    }
     if (out.time_to_event) h5::write_attribute(group, "time_unit", spec.trial.time_unit);
     const auto make = [&](const std::string& where, h5::Handle& value, h5::Handle& event) {
       if (out.time_to_event) {
         value = matrix(where + "/time", H5T_IEEE_F64LE);
         event = matrix(where + "/event", H5T_STD_I8LE);
       } else {
-        value = matrix(where, H5T_IEEE_F64LE);
+        value = matrix(where, out.binary ? H5T_STD_I8LE : H5T_IEEE_F64LE);
       }
     };
     make(base + "/observed", out.observed_value, out.observed_event);
@@ -143,6 +154,19 @@ void ResultWriter::write_block(const sim::Block& b) {
   for (std::size_t e = 0; e < impl_->endpoints.size(); ++e) {
     const auto& out = impl_->endpoints[e];
     const auto& columns = b.endpoints[e];
+    if (out.binary) {
+      const auto flags = [&](const std::vector<double>& v) {
+        auto& f = impl_->scratch_flags;
+        f.assign(b.count, 0);
+        for (std::size_t i = 0; i < b.count; ++i) f[i] = v[i] != 0.0 ? 1 : 0;
+        return f.data();
+      };
+      write(out.observed_value, H5T_NATIVE_INT8, flags(columns.observed_value));
+      for (std::size_t a = 0; a < out.potential_value.size(); ++a) {
+        write(out.potential_value[a], H5T_NATIVE_INT8, flags(columns.potential_value[a]));
+      }
+      continue;
+    }
     write(out.observed_value, H5T_NATIVE_DOUBLE, columns.observed_value.data());
     if (out.time_to_event) write(out.observed_event, H5T_NATIVE_INT8, columns.observed_event.data());
     for (std::size_t a = 0; a < out.potential_value.size(); ++a) {
@@ -151,6 +175,38 @@ void ResultWriter::write_block(const sim::Block& b) {
         write(out.potential_event[a], H5T_NATIVE_INT8, columns.potential_event[a].data());
       }
     }
+  }
+}
+
+void ResultWriter::create_series(const std::vector<std::string>& paths,
+                                 const std::vector<sim::SeriesAttribute>& attributes) {
+  auto& f = impl_->file;
+  h5::create_group(f, "/replicates");
+  const std::uint64_t replicates = impl_->enrolled / impl_->patients;
+  const hsize_t dims[1] = {replicates};
+  for (const auto& path : paths) {
+    h5::Handle space = h5::check(H5Screate_simple(1, dims, nullptr), "create series space");
+    h5::Handle lcpl = h5::check(H5Pcreate(H5P_LINK_CREATE), "create link list");
+    h5::check(H5Pset_create_intermediate_group(lcpl, 1), "set intermediate groups");
+    const std::string full = "/replicates/" + path;
+    impl_->series.push_back(h5::check(
+        H5Dcreate2(f, full.c_str(), H5T_IEEE_F64LE, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
+        "create dataset " + full));
+  }
+  for (const auto& a : attributes) {
+    h5::Handle group = h5::open_group(f, "/replicates/" + a.group);
+    h5::write_attribute(group, a.name, a.value);
+  }
+}
+
+void ResultWriter::write_series(std::uint64_t first_replicate, std::uint64_t count,
+                                const std::vector<std::vector<double>>& values) {
+  // values[r][k]: replicate first_replicate + r, series k.
+  auto& scratch = impl_->scratch_values;
+  for (std::size_t k = 0; k < impl_->series.size(); ++k) {
+    scratch.assign(count, 0.0);
+    for (std::uint64_t r = 0; r < count; ++r) scratch[r] = values[r][k];
+    h5::write_segment(impl_->series[k], H5T_NATIVE_DOUBLE, first_replicate, count, scratch.data());
   }
 }
 
@@ -167,6 +223,7 @@ void ResultWriter::finish(std::uint64_t candidates_drawn) {
   h5::write_attribute(f, "status", std::string("complete"));
   impl_->covariates.clear();
   impl_->endpoints.clear();
+  impl_->series.clear();
   impl_->patient_id.reset();
   impl_->arm.reset();
   impl_->attempts.reset();

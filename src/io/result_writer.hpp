@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "sim/analysis.hpp"
 #include "sim/simulate.hpp"
 #include "spec/spec.hpp"
 
@@ -33,6 +34,16 @@ class ResultWriter {
   /// Collective: every rank calls it the same number of times, a rank with no patients
   /// in this round passing an empty block (count = 0). One write per dataset per call.
   void write_block(const sim::Block& block);
+
+  /// Collective: creates one [R] float64 dataset per analysis series under /replicates
+  /// (paths relative to it) and the series groups' attributes.
+  void create_series(const std::vector<std::string>& paths,
+                     const std::vector<sim::SeriesAttribute>& attributes);
+
+  /// Collective: writes replicates [first_replicate, first_replicate + count) of every
+  /// series; values[r][k] is series k of replicate first_replicate + r. count may be 0.
+  void write_series(std::uint64_t first_replicate, std::uint64_t count,
+                    const std::vector<std::vector<double>>& values);
 
   /// Collective: records how many candidates were screened (all ranks, all replicates)
   /// and the acceptance rate, sets status = "complete" and closes the file. Until then

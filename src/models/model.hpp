@@ -16,7 +16,7 @@
 
 namespace silico::models {
 
-enum class OutputType { kContinuous, kTimeToEvent };
+enum class OutputType { kContinuous, kTimeToEvent, kBinary };
 const char* to_string(OutputType type);
 
 /// One outcome a model produces for every patient under every arm.

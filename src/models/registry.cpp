@@ -14,7 +14,12 @@ std::vector<ModelFactory>& registry() {
 }  // namespace
 
 const char* to_string(OutputType type) {
-  return type == OutputType::kContinuous ? "continuous" : "time_to_event";
+  switch (type) {
+    case OutputType::kContinuous: return "continuous";
+    case OutputType::kTimeToEvent: return "time_to_event";
+    case OutputType::kBinary: return "binary";
+  }
+  return "";
 }
 
 bool detail::register_model(ModelFactory factory) {

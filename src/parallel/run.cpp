@@ -12,7 +12,9 @@
 #include <iostream>
 
 #include "io/result_writer.hpp"
+#include "parallel/collective.hpp"
 #include "parallel/partition.hpp"
+#include "sim/analysis.hpp"
 #include "sim/simulate.hpp"
 
 namespace silico::parallel {
@@ -37,47 +39,13 @@ std::string utc_now() {
   return text;
 }
 
-/// Exit-code-like status agreed by all ranks: the worst one wins.
-enum class Failure : int { kNone = 0, kInternal = 1, kUser = 2 };
-
-Failure agree(MPI_Comm comm, Failure local) {
-  int mine = static_cast<int>(local);
-  int worst = 0;
-  MPI_Allreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, comm);
-  return static_cast<Failure>(worst);
-}
-
-/// Run `work` on every rank; if it throws anywhere, every rank throws RunFailure with
-/// the worst exit code, and the failing ranks carry their own message.
-template <typename Work>
-void collectively(const MpiContext& mpi, Work&& work) {
-  Failure local = Failure::kNone;
-  std::string message;
-  try {
-    work();
-  } catch (const UserError& e) {
-    local = Failure::kUser;
-    message = e.what();
-  } catch (const std::exception& e) {
-    local = Failure::kInternal;
-    message = e.what();
-  }
-  const Failure global = agree(mpi.comm(), local);
-  if (global == Failure::kNone) return;
-  const int code = global == Failure::kUser ? kExitUserError : kExitInternal;
-  if (local != Failure::kNone) {
-    throw RunFailure(code, true, "rank " + std::to_string(mpi.rank()) + ": " + message);
-  }
-  throw RunFailure(code, false, "stopped because another rank failed");
-}
-
 class Progress {
  public:
   Progress(bool enabled, std::uint64_t total)
       : enabled_(enabled), total_(total), tty_(isatty(STDERR_FILENO) == 1),
         start_(std::chrono::steady_clock::now()), last_(start_) {}
 
-  void update(std::uint64_t done) {
+  void update(std::uint64_t done, const char* what = "patients") {
     if (!enabled_) return;
     const auto now = std::chrono::steady_clock::now();
     const double since_last = std::chrono::duration<double>(now - last_).count();
@@ -87,7 +55,7 @@ class Progress {
     const double elapsed = std::chrono::duration<double>(now - start_).count();
     const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
     const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
-    std::fprintf(stderr, "%spatients %llu/%llu (%.0f%%), %.3g/s, ETA %.0f s%s", tty_ ? "\r" : "",
+    std::fprintf(stderr, "%s%s %llu/%llu (%.0f%%), %.3g/s, ETA %.0f s%s", tty_ ? "\r" : "", what,
                  static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
                  100.0 * static_cast<double>(done) / static_cast<double>(total_), rate, eta,
                  tty_ ? (done == total_ ? "\n" : "") : "\n");
@@ -100,6 +68,52 @@ class Progress {
   bool tty_;
   std::chrono::steady_clock::time_point start_, last_;
 };
+
+/// Each rank analyses a contiguous range of whole replicates (re-simulated here: a
+/// replicate's patients are spread over all ranks, and simulating is cheaper than
+/// gathering them), then all ranks write the per-replicate series collectively.
+void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb::task_arena& arena,
+                        io::ResultWriter& writer, bool quiet) {
+  std::unique_ptr<sim::TrialAnalysis> analysis;
+  collectively(mpi, [&] { analysis = std::make_unique<sim::TrialAnalysis>(spec); });
+  const Range mine = partition(spec.trial.replicates, mpi.size(), mpi.rank());
+  std::vector<std::string> paths;
+  std::vector<std::vector<double>> values;
+  Progress progress(mpi.is_root() && !quiet && spec.trial.replicates > 1, mine.count);
+  collectively(mpi, [&] {
+    const sim::Simulator simulator(spec);
+    sim::Block block;
+    for (std::uint64_t r = mine.first; r < mine.first + mine.count; ++r) {
+      arena.execute([&] { simulator.simulate(r, 0, spec.trial.patients, block); });
+      const auto series = analysis->analyze(block);
+      if (paths.empty()) {
+        for (const auto& s : series) paths.push_back(s.path);
+      }
+      if (series.size() != paths.size()) throw std::logic_error("analysis series differ between replicates");
+      std::vector<double> row;
+      row.reserve(series.size());
+      for (std::size_t k = 0; k < series.size(); ++k) {
+        if (series[k].path != paths[k]) throw std::logic_error("analysis series differ between replicates");
+        row.push_back(series[k].value);
+      }
+      values.push_back(std::move(row));
+      progress.update(r - mine.first + 1, "replicates analysed");
+    }
+  });
+  // Rank 0 always holds replicate 0, so its names are the reference for every rank.
+  std::string joined;
+  for (const auto& p : paths) joined += p + "\n";
+  joined = broadcast(mpi.comm(), joined);
+  std::vector<std::string> reference;
+  for (std::size_t start = 0, end; (end = joined.find('\n', start)) != std::string::npos; start = end + 1) {
+    reference.push_back(joined.substr(start, end - start));
+  }
+  collectively(mpi, [&] {
+    if (mine.count > 0 && paths != reference) throw std::logic_error("analysis series differ between ranks");
+    writer.create_series(reference, analysis->attributes());
+  });
+  collectively(mpi, [&] { writer.write_series(mine.first, mine.count, values); });
+}
 
 }  // namespace
 
@@ -159,6 +173,7 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
                                      (offset + count) * static_cast<std::uint64_t>(mpi.size())));
       }
     }
+    analyze_replicates(mpi, spec, arena, *writer, options.quiet);
     summary.candidates_drawn = sum(mpi.comm(), candidates);
     collectively(mpi, [&] { writer->finish(summary.candidates_drawn); });
     writer.reset();

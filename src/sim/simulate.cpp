@@ -57,13 +57,24 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
       model.simulate({spec_.trial.seed, replicate, patient}, covariates, assigned, potential,
                      observed);
       for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
-        const std::size_t output = spec_.endpoints[e].output;
+        const auto& endpoint = spec_.endpoints[e];
+        const std::size_t output = endpoint.output;
         auto& columns = block.endpoints[e];
-        columns.observed_value[i] = observed[output].value;
-        columns.observed_event[i] = observed[output].event;
+        const auto record = [&](const models::ArmOutcome& o, double& value, std::int8_t& event) {
+          if (endpoint.responder) {
+            // Binary endpoint derived from a continuous output: 1 = responder.
+            const double t = endpoint.responder->threshold;
+            value = (endpoint.responder->below ? o.value < t : o.value > t) ? 1.0 : 0.0;
+            event = 1;
+          } else {
+            value = o.value;
+            event = o.event;
+          }
+        };
+        record(observed[output], columns.observed_value[i], columns.observed_event[i]);
         for (std::size_t a = 0; a < n_arms; ++a) {
-          columns.potential_value[a][i] = potential[output * n_arms + a].value;
-          columns.potential_event[a][i] = potential[output * n_arms + a].event;
+          record(potential[output * n_arms + a], columns.potential_value[a][i],
+                 columns.potential_event[a][i]);
         }
       }
     }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,10 +84,19 @@ struct TrialSettings {
   std::uint32_t randomization_block = 0;  ///< permuted-block size; multiple of sum of ratios
 };
 
+/// A binary endpoint derived from a continuous output: response = value below (or
+/// above) the threshold.
+struct Responder {
+  bool below = true;
+  double threshold = 0.0;
+};
+
 struct EndpointSpec {
   std::string name;
   std::size_t output = 0;  ///< index into the model's outputs
+  /// kBinary when `responder` is set, else the output's own type.
   models::OutputType type = models::OutputType::kContinuous;
+  std::optional<Responder> responder;
 };
 
 struct ModelSpec {
@@ -96,9 +106,58 @@ struct ModelSpec {
   const models::ModelFactory* factory = nullptr;
 };
 
+/// Analysis methods; names as in the spec and the result files.
+enum class Method {
+  kWelch, kAncova, kProcova, kPsm, kIptw,                  // continuous
+  kLogrank, kCox, kRmst, kKmMedian,                        // time to event
+  kRiskDifference, kRiskRatio, kOddsRatio,                 // binary
+};
+const char* method_name(Method method);
+
+/// Interim analyses of the primary method at increasing information fractions, stopping
+/// for efficacy when |Z| crosses a Lan-DeMets alpha-spending boundary.
+struct GroupSequential {
+  std::vector<double> looks;  ///< information fractions, increasing, the last = 1
+  bool obrien_fleming = true;  ///< else Pocock-type spending
+};
+
+/// How one endpoint is analysed. The first method is the primary analysis.
+struct EndpointAnalysis {
+  std::vector<Method> methods;
+  std::vector<std::size_t> covariates;  ///< adjustment set for ancova and cox (indices)
+  std::vector<std::size_t> strata;      ///< stratification for logrank and cox (indices)
+  double rmst_horizon = 0.0;            ///< tau for rmst; defaults to analysis.rmst_horizon
+  std::vector<double> landmarks;        ///< times for Kaplan-Meier survival estimates
+  std::uint64_t data_cut_events = 0;    ///< event-driven analysis: cut at the d-th event
+  std::optional<GroupSequential> group_sequential;
+};
+
+/// A second, independently seeded cohort simulated under the control arm, on which the
+/// PROCOVA prognostic model is fitted (never on the trial's own outcomes).
+struct HistoricalCohort {
+  CohortSpec cohort;
+  std::uint64_t patients = 0;
+  std::uint64_t seed = 0;
+};
+
+/// A single-arm trial (patients of `treatment_arm`) against an external cohort whose
+/// patients are simulated under the control arm.
+struct ExternalControl {
+  CohortSpec cohort;
+  std::uint64_t patients = 0;
+  std::uint64_t seed = 0;
+  std::size_t treatment_arm = 0;
+  std::vector<std::size_t> covariates;  ///< propensity model covariates (default: all)
+  int match_k = 1;
+  double caliper_sd = 0.2;  ///< in SDs of the logit of the propensity score
+};
+
 struct AnalysisSpec {
   double alpha = 0.05;  ///< two-sided level of tests and CIs
-  double rmst_horizon = 0.0;  ///< tau for RMST; defaults to trial.follow_up
+  double rmst_horizon = 0.0;  ///< default tau for RMST; defaults to trial.follow_up
+  std::vector<EndpointAnalysis> endpoints;  ///< one per trial endpoint, same order
+  std::optional<HistoricalCohort> procova;
+  std::optional<ExternalControl> external_control;
 };
 
 struct TrialSpec {

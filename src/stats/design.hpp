@@ -25,8 +25,14 @@ struct OperatingCharacteristics {
   double coverage = 0.0;        ///< share of CIs containing the truth
   double coverage_mcse = 0.0;
 };
-/// truth: per replicate (the true sample effect can differ between replicates).
-/// Entries with a non-finite effect are skipped and not counted.
+/// All spans have one entry per replicate trial (else std::invalid_argument); truth is per
+/// replicate (the true sample effect can differ between replicates). A replicate is used
+/// only if its effect, se, CI bounds, p and truth are all finite; the others (e.g. a failed
+/// test that returned NaN) are skipped and not counted, so every measure is over the same
+/// `replicates` trials. Rejection is p < alpha; coverage is ci_low <= truth <= ci_high.
+/// MCSEs as in Morris et al. Table 6: bias empSE/sqrt(n); empSE empSE/sqrt(2(n-1));
+/// proportions sqrt(c(1-c)/n); model SE sqrt(Var(se^2)/(4 n modSE^2)). With no usable
+/// replicate everything is NaN; with one, the SD-based quantities are NaN.
 OperatingCharacteristics operating_characteristics(std::span<const double> effect,
                                                    std::span<const double> se,
                                                    std::span<const double> ci_low,
@@ -36,14 +42,28 @@ OperatingCharacteristics operating_characteristics(std::span<const double> effec
 
 enum class Spending { kOBrienFleming, kPocock };
 
-/// Lan-DeMets spending function alpha*(t) for cumulative information fraction t in (0, 1]:
+/// Lan-DeMets spending function alpha*(t) for cumulative information fraction t in [0, 1]:
 /// O'Brien-Fleming type 2 - 2 Phi(z_{alpha/2} / sqrt t); Pocock type alpha log(1 + (e-1) t).
+/// alpha*(0) = 0 and alpha*(1) = alpha exactly. alpha outside (0, 1) or t outside [0, 1]
+/// throw std::invalid_argument.
 double alpha_spent(Spending spending, double alpha, double t);
 
-/// Two-sided symmetric efficacy boundaries |Z_k| >= c_k at the given increasing information
-/// fractions (last = 1), spending `alpha` in total; computed by recursive numerical
-/// integration of the canonical joint distribution of the Z statistics
-/// (Armitage, McPherson & Rowe 1969; Jennison & Turnbull 2000, ch. 19).
+/// Two-sided symmetric efficacy boundaries |Z_k| >= c_k at the given strictly increasing
+/// information fractions in (0, 1], the last equal to 1 (else std::invalid_argument),
+/// spending `alpha` in total. As in ld98 (Reboussin et al., Control Clin Trials 2000) and
+/// R ldbounds (sides = 2, R/alphas.R), each tail spends the one-sided function at alpha/2:
+/// c_k solves, under H0,
+///   P(|Z_1| < c_1, ..., |Z_{k-1}| < c_{k-1}, |Z_k| >= c_k) = a(t_k) - a(t_{k-1}),
+///   a(t) = 2 alpha_spent(spending, alpha/2, t).
+/// For the Pocock type a(t) = alpha_spent(spending, alpha, t); for the O'Brien-Fleming type
+/// a(t) = 4 - 4 Phi(z_{alpha/4} / sqrt t), which gives the tabulated 4.877, 3.357, 2.680,
+/// 2.290, 2.031 for five equal looks at alpha = 0.05 (using alpha_spent(alpha) itself
+/// would give 4.383, 3.100, ...). Z_k = S_k / sqrt(I_k) with independent score increments
+/// (the canonical joint distribution); the probabilities are computed by recursive
+/// numerical integration (Armitage, McPherson & Rowe 1969; Jennison & Turnbull 2000,
+/// section 19.2: their grid with Simpson's rule) and each c_k by bisection to 1e-10.
+/// One look gives z_{alpha/2}. A look at which nothing is spent (the O'Brien-Fleming
+/// function underflows to 0 below t ~ 1e-3) gets c_k = +infinity.
 std::vector<double> efficacy_boundaries(Spending spending, double alpha,
                                         std::span<const double> information_fractions);
 

@@ -2,6 +2,12 @@
 /// @file
 /// @brief Survival analysis beyond estimates.hpp: Kaplan-Meier confidence intervals,
 /// stratified log-rank, Cox proportional hazards. Pure: no MPI, HDF5 or YAML.
+///
+/// Conventions follow estimates.hpp: invalid arguments (mismatched lengths, alpha outside
+/// (0, 1), negative or non-finite times, event or group codes other than 0/1, non-finite
+/// covariates) throw std::invalid_argument; a quantity that the data do not define is NaN
+/// (or an empty optional), never an exception. Ties are ordered as in R's survival:
+/// events before censorings at the same time.
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -15,6 +21,13 @@ namespace silico::stats {
 
 /// Survival at a landmark time with Greenwood SE and a log-log CI
 /// (S^exp(+-z se/(S log S)), the "log-log" interval of SAS and of R's conf.type="log-log").
+///
+/// S(time) is the curve at the last event time <= time (1 before the first event).
+/// Where the log-log interval is undefined the limits are the curve itself: [1, 1] with
+/// se 0 before the first event, [0, 0] with se 0 once the curve has reached 0 (R reports
+/// NA there). Everything but `time` is NaN when the curve is unknown at `time`: an empty
+/// curve, or time > km.max_time while S > 0. Throws for time < 0, non-finite time or
+/// alpha outside (0, 1).
 struct SurvivalPoint {
   double time = 0.0;
   double survival = 0.0;
@@ -26,6 +39,12 @@ SurvivalPoint survival_at(const KaplanMeier& km, double time, double alpha);
 
 /// Median with the Brookmeyer-Crowley CI: the set of times t whose log-log-transformed
 /// test of S(t) = 0.5 is not rejected at level alpha; bounds empty when not reached.
+///
+/// As R's quantile.survfit computes it: the median is km_median(); the lower limit is
+/// where the lower log-log band first reaches 0.5, the upper limit where the upper band
+/// does, each with km_median's rules (a band flat at 0.5 within sqrt(DBL_EPSILON) gives
+/// the midpoint of the flat). The band is undefined where S = 0, so a curve that only
+/// reaches 0 at its last event does not close the interval there (R: NA).
 struct MedianEstimate {
   std::optional<double> median;
   std::optional<double> ci_low;
@@ -35,13 +54,23 @@ MedianEstimate median_with_ci(const KaplanMeier& km, double alpha);
 
 /// Log-rank test stratified by `strata` (sum of per-stratum O-E and V), with the Peto
 /// hazard-ratio estimate as in logrank(). group: 1 = treated, 0 = control.
+/// `strata` may be empty (one stratum, the same as logrank()); otherwise one id per row.
+/// Everything is NaN when the summed V is 0 (no stratum with informative events).
 Estimate logrank_stratified(std::span<const double> time, std::span<const std::int8_t> event,
-                            std::span<const std::int8_t> group, std::span<const std::int32_t> strata,
-                            double alpha);
+                            std::span<const std::int8_t> group,
+                            std::span<const std::int32_t> strata, double alpha);
 
 enum class Ties { kEfron, kBreslow };
 
 /// Cox proportional-hazards fit by Newton-Raphson on the partial likelihood.
+///
+/// Columns are centred and scaled internally (as R's coxph does); beta and covariance are
+/// reported on the original scale. A column that cannot be estimated (constant, without
+/// information, e.g. when there are no events, or collinear with earlier columns: its
+/// Cholesky pivot in the information at beta = 0 is below eps^0.75 of its diagonal, after
+/// R's cholesky2) is dropped from the fit: its beta and its row and column of covariance
+/// are NaN, and the tests have one degree of freedom per remaining column (statistics and
+/// p are NaN when none remains).
 struct CoxFit {
   Eigen::VectorXd beta;        ///< log hazard ratios, one per column of x
   Eigen::MatrixXd covariance;  ///< inverse observed information at beta
@@ -51,19 +80,31 @@ struct CoxFit {
   double lr_p = 1.0;
   double score_statistic = 0.0;  ///< U(0)' I(0)^-1 U(0)
   double score_p = 1.0;
-  double wald_statistic = 0.0;   ///< beta' covariance^-1 beta
+  double wald_statistic = 0.0;  ///< beta' covariance^-1 beta
   double wald_p = 1.0;
-  int iterations = 0;
+  int iterations = 0;  ///< Newton steps taken (each may have been halved)
+  /// True when a step changed the log-likelihood by at most tolerance * |loglik| and the
+  /// Newton step after it is below sqrt(tolerance) * max(1, |beta|) on the internal scale
+  /// (that last step is taken as well, so beta is then accurate to rounding). False when
+  /// max_iterations ran out first (e.g. a diverging coefficient under separation: the
+  /// likelihood keeps rising, the step stays near 1), when no halving of a step could
+  /// raise the likelihood, or when a column was dropped.
   bool converged = false;
 };
 
 /// @param x  n x p covariates (treatment indicator usually first)
 /// @param strata empty, or one stratum id per row (separate baseline hazards)
+/// Each Newton step that lowers the log-likelihood is halved (up to 20 times). Cost:
+/// one O(n log n) sort, then O(n p^2) per iteration (risk-set sums accumulated backwards
+/// in time). Throws std::invalid_argument for mismatched sizes, invalid time/event
+/// values, non-finite x, max_iterations < 0 or tolerance not in (0, 1).
 CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event,
                const Eigen::MatrixXd& x, std::span<const std::int32_t> strata = {},
                Ties ties = Ties::kEfron, int max_iterations = 30, double tolerance = 1e-9);
 
 /// Hazard ratio of coefficient j: exp(beta_j), Wald CI, Wald p.
+/// `se` is the standard error of beta_j (log scale). NaN for a dropped column.
+/// Throws std::invalid_argument for j out of range or alpha outside (0, 1).
 Estimate cox_hazard_ratio(const CoxFit& fit, int j, double alpha);
 
 }  // namespace silico::stats

@@ -35,4 +35,5 @@ expect_exit() {
 same_results() {
   h5diff "$1" "$2" /cohort /cohort || fail "/cohort differs between $1 and $2"
   h5diff "$1" "$2" /outcomes /outcomes || fail "/outcomes differs between $1 and $2"
+  h5diff "$1" "$2" /replicates /replicates || fail "/replicates differs between $1 and $2"
 }

@@ -1369,8 +1369,22 @@ TEST(SpecValid, ContinuousValues) {
   EXPECT_EQ(effects[2].reference, 0.0);
   EXPECT_EQ(spec.cohort.correlation(0, 1), 0.3);
   EXPECT_EQ(spec.cohort.criteria.size(), 3u);
-  ASSERT_EQ(spec.endpoints.size(), 1u);
+  ASSERT_EQ(spec.endpoints.size(), 2u);
   EXPECT_EQ(spec.endpoints[0].type, models::OutputType::kContinuous);
+  // responder: {below: -5} turns the same output into a binary endpoint.
+  EXPECT_EQ(spec.endpoints[1].type, models::OutputType::kBinary);
+  ASSERT_TRUE(spec.endpoints[1].responder.has_value());
+  EXPECT_TRUE(spec.endpoints[1].responder->below);
+  EXPECT_EQ(spec.endpoints[1].responder->threshold, -5.0);
+  // analysis: the first method listed is the primary analysis.
+  ASSERT_EQ(spec.analysis.endpoints.size(), 2u);
+  EXPECT_EQ(spec.analysis.endpoints[0].methods,
+            (std::vector<Method>{Method::kProcova, Method::kAncova, Method::kWelch}));
+  EXPECT_EQ(spec.analysis.endpoints[0].covariates, (std::vector<std::size_t>{0, 1, 2}));
+  ASSERT_TRUE(spec.analysis.procova.has_value());
+  EXPECT_EQ(spec.analysis.procova->patients, 3000u);
+  EXPECT_EQ(spec.analysis.procova->seed, 1007u);
+  EXPECT_EQ(spec.analysis.procova->cohort.covariate_names(), spec.cohort.covariate_names());
 }
 
 TEST(SpecValid, DefaultsWhenOmitted) {

@@ -1,0 +1,44 @@
+#pragma once
+/// @file
+/// @brief `silico design`: the smallest trial size at which each method of the primary
+/// endpoint reaches a target power, found by simulating replicate trials at each size.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "parallel/mpi_context.hpp"
+#include "spec/spec.hpp"
+
+namespace silico::parallel {
+
+struct DesignOptions {
+  double target_power = 0.8;
+  std::uint64_t replicates = 0;  ///< per evaluated size; 0 = trial.replicates, at least 200
+  std::uint64_t max_patients = 100'000;
+  int threads = 0;
+  bool quiet = false;
+};
+
+/// Power of one method (one treatment vs control) at one trial size.
+struct PowerPoint {
+  std::uint64_t patients = 0;
+  std::string method;
+  std::string treatment;
+  double power = 0.0;
+  double mcse = 0.0;
+};
+
+struct DesignResult {
+  std::string endpoint;
+  std::uint64_t replicates = 0;
+  double target_power = 0.8;
+  std::vector<PowerPoint> curve;  ///< every size evaluated, ascending
+  /// Smallest size reaching the target per (method, treatment); 0 when not reached.
+  std::vector<PowerPoint> required;
+};
+
+/// Collective. Sizes are total randomized patients, multiples of the randomization block.
+DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const DesignOptions& options);
+
+}  // namespace silico::parallel

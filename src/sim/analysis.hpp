@@ -1,0 +1,60 @@
+#pragma once
+/// @file
+/// @brief The trial's analyses, applied to one whole replicate: per-arm descriptive
+/// statistics and every method of the spec's `analysis` section, each next to the true
+/// effect of the same patients computed from their potential outcomes.
+///
+/// Results are flat named series, one value per replicate, so that they can be written
+/// as [R] datasets and combined across replicates (operating characteristics). The
+/// names and their order depend on the spec only, never on the data: a quantity that is
+/// undefined for some replicate is NaN there.
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "sim/simulate.hpp"
+#include "spec/spec.hpp"
+#include "stats/estimates.hpp"
+
+namespace silico::sim {
+
+/// One value of one replicate, at a path such as `os/cox/treatment/effect` or
+/// `os/arms/control/median` (relative to /replicates in the result file).
+struct Series {
+  std::string path;
+  double value = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// A string attribute on a group of series, e.g. `os/cox` measure = hazard_ratio.
+struct SeriesAttribute {
+  std::string group;
+  std::string name;
+  std::string value;
+};
+
+class TrialAnalysis {
+ public:
+  /// Prepares what every replicate shares: fits the PROCOVA prognostic model on the
+  /// historical cohort (simulated here, under the control arm) when the spec asks for it.
+  explicit TrialAnalysis(const spec::TrialSpec& spec);
+
+  /// Analyse one replicate; `block` must hold all of its patients (first = 0).
+  std::vector<Series> analyze(const Block& block) const;
+
+  /// Attributes describing the series groups (measure, primary method, ...).
+  std::vector<SeriesAttribute> attributes() const;
+
+  /// PROCOVA prognostic model coefficients (intercept first), empty if unused.
+  const std::vector<double>& prognostic_coefficients() const { return prognostic_; }
+
+ private:
+  const spec::TrialSpec& spec_;
+  std::vector<double> prognostic_;
+  std::vector<std::vector<double>> boundaries_;  ///< per endpoint; empty without interim looks
+};
+
+/// The measure an estimate of `method` is on: mean_difference, hazard_ratio, ...
+const char* method_measure(spec::Method method);
+
+}  // namespace silico::sim

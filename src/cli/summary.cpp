@@ -15,6 +15,27 @@ namespace {
 
 const std::set<std::string> kEstimateFields = {"effect", "se", "ci_low", "ci_high", "p", "true_effect"};
 
+std::vector<double> numbers(const std::string& text) {
+  std::vector<double> out;
+  std::istringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) out.push_back(std::stod(part));
+  return out;
+}
+
+double mean_of(const std::vector<double>& x) {
+  double total = 0.0;
+  for (double v : x) total += v;
+  return total / static_cast<double>(x.size());
+}
+
+double mcse_of_mean(const std::vector<double>& x) {
+  const double m = mean_of(x);
+  double ss = 0.0;
+  for (double v : x) ss += (v - m) * (v - m);
+  return std::sqrt(ss / static_cast<double>(x.size() - 1) / static_cast<double>(x.size()));
+}
+
 std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
   std::string part;
@@ -77,14 +98,46 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
           const std::string field = path.substr(prefix.size());
           if (!kEstimateFields.count(field)) row.extras.emplace_back(field, values[replicate]);
         }
-        e.estimates.push_back(std::move(row));
+        if (m.replicates > 1 && series.count(prefix + "gs_reject")) {
+          GroupSequentialRow gs;
+          gs.method = method;
+          gs.treatment = treatment;
+          const std::string group = name + "/" + method;
+          gs.spending = results.series_attribute(group, "gs_spending");
+          gs.looks = numbers(results.series_attribute(group, "gs_looks"));
+          gs.boundaries = numbers(results.series_attribute(group, "gs_boundaries"));
+          const auto& reject = series.at(prefix + "gs_reject");
+          const auto& look = series.at(prefix + "gs_stop_look");
+          gs.rejection_rate = mean_of(reject);
+          gs.rejection_rate_mcse = mcse_of_mean(reject);
+          gs.expected_information = mean_of(series.at(prefix + "gs_information"));
+          gs.expected_information_mcse = mcse_of_mean(series.at(prefix + "gs_information"));
+          for (std::size_t k = 0; k < gs.looks.size(); ++k) {
+            double stops = 0.0;
+            for (std::size_t r = 0; r < reject.size(); ++r) {
+              stops += reject[r] == 1.0 && look[r] == static_cast<double>(k + 1) ? 1.0 : 0.0;
+            }
+            gs.stop_probability.push_back(stops / static_cast<double>(reject.size()));
+          }
+          e.group_sequential.push_back(std::move(gs));
+        }
         if (m.replicates > 1) {
-          const auto column = [&](const char* field) { return series.at(prefix + field); };
-          e.operating.push_back({method, treatment,
+          // Ratios are summarized on the log scale, where their SE and CI are symmetric.
+          const bool ratio = row.measure == "hazard_ratio" || row.measure == "risk_ratio" ||
+                             row.measure == "odds_ratio";
+          const auto column = [&](const char* field) {
+            auto values = series.at(prefix + field);
+            if (ratio && std::string(field) != "se" && std::string(field) != "p") {
+              for (double& v : values) v = std::log(v);
+            }
+            return values;
+          };
+          e.operating.push_back({method, treatment, ratio,
                                  stats::operating_characteristics(
                                      column("effect"), column("se"), column("ci_low"),
                                      column("ci_high"), column("p"), column("true_effect"), m.alpha)});
         }
+        e.estimates.push_back(std::move(row));
       }
     }
     summary.endpoints.push_back(std::move(e));
@@ -245,8 +298,9 @@ std::string format_text(const Summary& s) {
       out << line;
       for (const auto& o : e.operating) {
         const auto& c = o.oc;
+        const std::string method = o.method + (o.log_scale ? " (log)" : "");
         const auto pair = [](double v, double se) { return number(v, 3) + " (" + number(se, 2) + ")"; };
-        std::snprintf(line, sizeof(line), "    %-16s %-12s %16s %18s %16s %16s %9s %16s\n", o.method.c_str(),
+        std::snprintf(line, sizeof(line), "    %-16s %-12s %16s %18s %16s %16s %9s %16s\n", method.c_str(),
                       o.treatment.c_str(), pair(c.rejection_rate, c.rejection_rate_mcse).c_str(),
                       pair(c.mean_bias, c.mean_bias_mcse).c_str(),
                       pair(c.empirical_se, c.empirical_se_mcse).c_str(),
@@ -254,6 +308,18 @@ std::string format_text(const Summary& s) {
                       pair(c.coverage, c.coverage_mcse).c_str());
         out << line;
       }
+    }
+    for (const auto& g : e.group_sequential) {
+      out << "  group-sequential " << g.method << " vs " << m.control_arm << " for " << g.treatment << " ("
+          << g.spending << " spending):\n    look  information  |Z| boundary  P(stop)\n";
+      for (std::size_t k = 0; k < g.looks.size(); ++k) {
+        std::snprintf(line, sizeof(line), "    %4zu  %11s  %12s  %7s\n", k + 1, number(g.looks[k]).c_str(),
+                      number(g.boundaries[k]).c_str(), number(g.stop_probability[k], 3).c_str());
+        out << line;
+      }
+      out << "    overall rejection " << number(g.rejection_rate, 3) << " (MCSE " << number(g.rejection_rate_mcse, 2)
+          << "), expected information at stop " << number(g.expected_information, 4) << " (MCSE "
+          << number(g.expected_information_mcse, 2) << ")\n";
     }
   }
   return out.str();
@@ -294,7 +360,8 @@ std::string format_json(const Summary& s) {
         const auto& o = e.operating[i];
         const auto& c = o.oc;
         out << (i ? "," : "") << "\n        {\"method\": " << json_string(o.method)
-            << ", \"treatment\": " << json_string(o.treatment) << ", \"replicates\": " << c.replicates
+            << ", \"treatment\": " << json_string(o.treatment) << ", \"scale\": "
+            << json_string(o.log_scale ? "log" : "identity") << ", \"replicates\": " << c.replicates
             << ", \"rejection_rate\": " << json_number(c.rejection_rate)
             << ", \"rejection_rate_mcse\": " << json_number(c.rejection_rate_mcse)
             << ", \"mean_bias\": " << json_number(c.mean_bias)
@@ -305,6 +372,26 @@ std::string format_json(const Summary& s) {
             << ", \"model_se_mcse\": " << json_number(c.model_se_mcse) << ", \"rmse\": " << json_number(c.rmse)
             << ", \"coverage\": " << json_number(c.coverage)
             << ", \"coverage_mcse\": " << json_number(c.coverage_mcse) << "}";
+      }
+      out << "\n      ]";
+    }
+    if (!e.group_sequential.empty()) {
+      const auto list = [](const std::vector<double>& v) {
+        std::string text = "[";
+        for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + json_number(v[i]);
+        return text + "]";
+      };
+      out << ",\n      \"group_sequential\": [";
+      for (std::size_t i = 0; i < e.group_sequential.size(); ++i) {
+        const auto& g = e.group_sequential[i];
+        out << (i ? "," : "") << "\n        {\"method\": " << json_string(g.method)
+            << ", \"treatment\": " << json_string(g.treatment) << ", \"spending\": " << json_string(g.spending)
+            << ", \"looks\": " << list(g.looks) << ", \"boundaries\": " << list(g.boundaries)
+            << ", \"rejection_rate\": " << json_number(g.rejection_rate)
+            << ", \"rejection_rate_mcse\": " << json_number(g.rejection_rate_mcse)
+            << ", \"expected_information\": " << json_number(g.expected_information)
+            << ", \"expected_information_mcse\": " << json_number(g.expected_information_mcse)
+            << ", \"stop_probability\": " << list(g.stop_probability) << "}";
       }
       out << "\n      ]";
     }

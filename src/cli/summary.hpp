@@ -31,7 +31,20 @@ struct EstimateRow {
 struct OperatingRow {
   std::string method;
   std::string treatment;
+  bool log_scale = false;  ///< ratio measures: effect, truth and CI on the log scale
   stats::OperatingCharacteristics oc;
+};
+
+/// Group-sequential operating characteristics of the primary method.
+struct GroupSequentialRow {
+  std::string method;
+  std::string treatment;
+  std::string spending;
+  std::vector<double> looks;       ///< information fractions
+  std::vector<double> boundaries;  ///< |Z| efficacy boundaries
+  double rejection_rate = 0.0, rejection_rate_mcse = 0.0;
+  double expected_information = 0.0, expected_information_mcse = 0.0;  ///< events or patients
+  std::vector<double> stop_probability;  ///< P(stop for efficacy at look k)
 };
 
 struct EndpointSummary {
@@ -41,6 +54,7 @@ struct EndpointSummary {
   std::vector<ArmSummary> arms;
   std::vector<EstimateRow> estimates;
   std::vector<OperatingRow> operating;  ///< empty with a single replicate
+  std::vector<GroupSequentialRow> group_sequential;  ///< with interim looks and replicates > 1
 };
 
 struct Summary {

@@ -91,21 +91,29 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
   // Double from the spec's size until every method reaches the target (or the cap), then
   // bisect each method's bracket on multiples of the randomization block.
   const auto round_up = [&](std::uint64_t n) { return std::max(block, (n + block - 1) / block * block); };
-  std::uint64_t low = 0, high = round_up(std::max<std::uint64_t>(spec.trial.patients / 4, 2 * block));
+  std::uint64_t high = round_up(std::max<std::uint64_t>(spec.trial.patients / 4, 2 * block));
   while (true) {
     bool all = true;
     for (std::size_t k = 0; k < p_paths.size(); ++k) all = all && reached(high, k);
     if (all || high >= options.max_patients) break;
-    low = high;
     high = round_up(std::min(options.max_patients, 2 * high));
   }
   for (std::size_t k = 0; k < p_paths.size(); ++k) {
     PowerPoint point{0, methods[k], treatments[k], 0.0, 0.0};
-    if (reached(high, k)) {
-      std::uint64_t lo = low, hi = high;  // power(lo) < target (or lo = 0), power(hi) >= target
+    // This method's own bracket among the sizes evaluated so far: the smallest size
+    // reaching the target, and the largest size below it that does not.
+    std::uint64_t lo = 0, hi = 0;
+    for (const auto& [patients, values] : power) {
+      if (values[k] >= options.target_power) {
+        hi = patients;
+        break;
+      }
+      lo = patients;
+    }
+    if (hi > 0) {
       while (hi - lo > block) {
         const std::uint64_t mid = round_up(lo + (hi - lo) / 2);
-        if (mid >= hi) break;
+        if (mid >= hi || mid <= lo) break;
         if (reached(mid, k)) hi = mid; else lo = mid;
       }
       point.patients = hi;

@@ -2,7 +2,7 @@
 # Every command has --help; usage errors exit 2 with a pointer to --help.
 source "$(dirname "$0")/lib.sh"
 
-for command in run check summarize; do
+for command in run check summarize design; do
   expect_exit 0 "$SILICO" "$command" --help
   grep -q "usage: " "$WORK/stdout" || fail "$command --help prints no usage"
 done

@@ -1,0 +1,135 @@
+// The per-replicate analysis engine: true effects from potential outcomes, data cuts,
+// series names that depend on the spec only, and the PROCOVA prognostic model.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "sim/analysis.hpp"
+#include "spec/spec.hpp"
+
+namespace {
+
+std::map<std::string, double> analyze(const silico::spec::TrialSpec& spec, std::uint64_t replicate,
+                                      std::vector<std::string>* paths = nullptr) {
+  silico::sim::Block block;
+  silico::sim::Simulator(spec).simulate(replicate, 0, spec.trial.patients, block);
+  const silico::sim::TrialAnalysis analysis(spec);
+  std::map<std::string, double> out;
+  for (const auto& s : analysis.analyze(block)) {
+    out[s.path] = s.value;
+    if (paths) paths->push_back(s.path);
+  }
+  return out;
+}
+
+const char* kSurvival = R"(schema_version: 1
+trial: {name: a, seed: 3, patients: 2000, follow_up: 1000}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 60, sd: 10}
+    ecog: {distribution: categorical, levels: ["0", "1"], probabilities: [0.5, 0.5]}
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: weibull_ph
+  parameters: {shape: 1, scale: 10, hazard_ratio: {treatment: 1.0}}
+endpoints: [{name: os}]
+analysis:
+  endpoints:
+    os: {methods: [logrank, cox, rmst, km_median], strata: [ecog], covariates: [age],
+         data_cut_events: 500, rmst_horizon: 20}
+)";
+
+TEST(Analysis, NullEffectHasTrueHazardRatioOneAndZeroDifferences) {
+  const auto spec = silico::spec::parse_spec(kSurvival, "a.yaml");
+  const auto r = analyze(spec, 0);
+  // Both arms' potential outcomes are identical (common random numbers, HR 1), so the
+  // Cox fit on the stacked potential outcomes has beta = 0 exactly.
+  EXPECT_NEAR(r.at("os/logrank/treatment/true_effect"), 1.0, 1e-12);
+  EXPECT_NEAR(r.at("os/cox/treatment/true_effect"), 1.0, 1e-12);
+  EXPECT_EQ(r.at("os/rmst/treatment/true_effect"), 0.0);
+  // The cut at 500 of 2,000 events leaves the median of the potential outcomes
+  // unreached, so that truth is undefined (NaN), not a number made up.
+  EXPECT_TRUE(std::isnan(r.at("os/km_median/treatment/true_effect")));
+}
+
+TEST(Analysis, DataCutFallsOnTheRequestedEvent) {
+  const auto spec = silico::spec::parse_spec(kSurvival, "a.yaml");
+  const auto r = analyze(spec, 0);
+  // 500 events in total after the cut, and the cut time is one of them.
+  EXPECT_EQ(r.at("os/arms/control/events") + r.at("os/arms/treatment/events"), 500.0);
+  EXPECT_GT(r.at("os/data_cut_time"), 0.0);
+  // The RMST horizon is shortened to the cut when the cut comes first.
+  EXPECT_EQ(r.at("os/rmst/treatment/horizon"), std::min(20.0, r.at("os/data_cut_time")));
+}
+
+TEST(Analysis, SeriesNamesDependOnTheSpecOnly) {
+  const auto spec = silico::spec::parse_spec(kSurvival, "a.yaml");
+  std::vector<std::string> first, second;
+  analyze(spec, 0, &first);
+  analyze(spec, 7, &second);
+  EXPECT_EQ(first, second);
+  EXPECT_NE(std::find(first.begin(), first.end(), "os/cox/treatment/lr_p"), first.end());
+}
+
+const char* kContinuous = R"(schema_version: 1
+trial: {name: c, seed: 8, patients: 1000, follow_up: 12}
+cohort:
+  covariates:
+    age: {distribution: normal, mean: 50, sd: 10}
+    smoker: {distribution: bernoulli, p: 0.3}
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: linear_change
+  parameters:
+    intercept: 1.0
+    covariate_effects: {age: {per_unit: 0.1, reference: 50}, smoker: 2.0}
+    arm_effect: {treatment: -3.0}
+    residual_sd: 0.5
+endpoints:
+  - name: y
+  - {name: responder, output: change, responder: {below: -2}}
+analysis:
+  endpoints:
+    y: {methods: [procova, ancova, welch], covariates: [age, smoker]}
+    responder: {methods: [risk_difference, risk_ratio, odds_ratio]}
+  procova:
+    historical: {patients: 20000, seed: 9}
+)";
+
+TEST(Analysis, ProcovaPrognosticModelRecoversTheControlOutcomeModel) {
+  const auto spec = silico::spec::parse_spec(kContinuous, "c.yaml");
+  const silico::sim::TrialAnalysis analysis(spec);
+  const auto& b = analysis.prognostic_coefficients();
+  ASSERT_EQ(b.size(), 3u);
+  // y = 1 + 0.1 (age - 50) + 2 smoker + e: intercept 1 - 5 = -4. With residual sd 0.5 and
+  // 20,000 patients the OLS SEs are about 0.5 / sqrt(20000 * var(x)): 4 SE is below 0.02
+  // for every coefficient.
+  EXPECT_NEAR(b[0], -4.0, 0.06);  // intercept SE ~ 0.5 * 50 / (10 sqrt(20000)) = 0.018
+  EXPECT_NEAR(b[1], 0.1, 4 * 0.5 / (10 * std::sqrt(20000.0)));
+  EXPECT_NEAR(b[2], 2.0, 4 * 0.5 / std::sqrt(20000.0 * 0.21));
+}
+
+TEST(Analysis, TrueEffectsOfContinuousAndBinaryEndpoints) {
+  const auto spec = silico::spec::parse_spec(kContinuous, "c.yaml");
+  const auto r = analyze(spec, 0);
+  for (const char* method : {"procova", "ancova", "welch"}) {
+    EXPECT_NEAR(r.at(std::string("y/") + method + "/treatment/true_effect"), -3.0, 1e-12) << method;
+  }
+  // Small residual: every estimate is within 4 SE of -3.
+  EXPECT_NEAR(r.at("y/ancova/treatment/effect"), -3.0, 4 * r.at("y/ancova/treatment/se"));
+  // Responder rates from potential outcomes: the risk difference, ratio and odds ratio of
+  // the same two rates must be mutually consistent.
+  const double rd = r.at("responder/risk_difference/treatment/true_effect");
+  const double rr = r.at("responder/risk_ratio/treatment/true_effect");
+  const double odds = r.at("responder/odds_ratio/treatment/true_effect");
+  // Solve p_c from RD and RR: p_t = p_c + rd = rr p_c.
+  const double pc = rd / (rr - 1.0);
+  const double pt = pc + rd;
+  EXPECT_NEAR(odds, (pt / (1 - pt)) / (pc / (1 - pc)), 1e-9);
+  EXPECT_GT(pt, pc);  // treatment lowers the change, so more patients fall below -2
+  EXPECT_NEAR(r.at("responder/arms/control/rate") + 0.0, pc, 0.1);
+}
+
+}  // namespace

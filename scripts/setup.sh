@@ -9,7 +9,7 @@ packages=(
   libhdf5-openmpi-dev hdf5-tools
   libeigen3-dev libtbb-dev libyaml-cpp-dev
   libboost-dev libboost-program-options-dev
-  librandom123-dev
+  librandom123-dev libsundials-dev
   libgtest-dev libbenchmark-dev
 )
 

@@ -93,7 +93,8 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
        "threads per MPI rank; 0 = the cores this rank may use")
       ("force,f", "replace OUT.h5 if it exists (only once the new run has succeeded)")
       ("block-patients", po::value<std::uint64_t>(&block)->default_value(65536),
-       "patients per rank simulated and written per round (bounds memory)")
+       "patients per rank simulated and written per round (bounds the memory of that phase; "
+       "the analysis phase holds one whole replicate per rank)")
       ("quiet,q", "no progress output");
   po::positional_options_description positional;
   positional.add("spec", 1);
@@ -143,7 +144,7 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
   silico::parallel::DesignOptions design;
   options.add_options()
       ("spec", po::value<std::string>()->required(), "trial spec (YAML)")
-      ("target-power", po::value<double>(&design.target_power)->default_value(0.8), "power to reach, in (0, 1)")
+      ("target-power", po::value<double>(&design.target_power)->default_value(0.8, "0.8"), "power to reach, in (0, 1)")
       ("replicates", po::value<std::uint64_t>(&design.replicates)->default_value(0),
        "replicate trials per evaluated size; 0 = trial.replicates, at least 200")
       ("max-patients", po::value<std::uint64_t>(&design.max_patients)->default_value(100000),
@@ -195,6 +196,7 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
   if (vm.count("json")) {
     const auto entry = [](const silico::parallel::PowerPoint& p) {
       std::ostringstream o;
+      o.precision(17);
       o << "{\"patients\": " << p.patients << ", \"method\": \"" << p.method << "\", \"treatment\": \""
         << p.treatment << "\", \"power\": " << p.power << ", \"mcse\": " << p.mcse << "}";
       return o.str();

@@ -121,7 +121,7 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
           }
           e.group_sequential.push_back(std::move(gs));
         }
-        if (m.replicates > 1) {
+        if (m.replicates > 1 && method != "km_median") {  // km_median has no SE, CI or test
           // Ratios are summarized on the log scale, where their SE and CI are symmetric.
           const bool ratio = row.measure == "hazard_ratio" || row.measure == "risk_ratio" ||
                              row.measure == "odds_ratio";

@@ -151,7 +151,17 @@ TrialAnalysis::TrialAnalysis(const spec::TrialSpec& spec) : spec_(spec) {
                                                              : stats::Spending::kPocock;
     boundaries_.back() = stats::efficacy_boundaries(spending, spec.analysis.alpha, a.group_sequential->looks);
   }
+  prognostic_.resize(spec.endpoints.size());
   if (!spec.analysis.procova) return;
+  for (std::size_t e = 0; e < spec.endpoints.size(); ++e) {
+    const auto& methods = spec.analysis.endpoints[e].methods;
+    if (std::find(methods.begin(), methods.end(), Method::kProcova) != methods.end()) {
+      prognostic_[e] = fit_prognostic_model(spec, spec.endpoints[e].output);
+    }
+  }
+}
+
+std::vector<double> fit_prognostic_model(const spec::TrialSpec& spec, std::size_t output) {
   // Historical cohort: its own seed, replicate 0, every patient under the control arm.
   const auto& historical = *spec.analysis.procova;
   const cohort::CohortGenerator generator(historical.cohort);
@@ -159,16 +169,6 @@ TrialAnalysis::TrialAnalysis(const spec::TrialSpec& spec) : spec_(spec) {
   const auto n = static_cast<Eigen::Index>(historical.patients);
   const std::size_t n_arms = spec.arms.size();
   const std::size_t n_outputs = spec.model.factory->outputs.size();
-  // PROCOVA applies to continuous endpoints; the prognostic model predicts the output of
-  // the first endpoint that uses it.
-  std::size_t output = 0;
-  for (std::size_t e = 0; e < spec.endpoints.size(); ++e) {
-    const auto& methods = spec.analysis.endpoints[e].methods;
-    if (std::find(methods.begin(), methods.end(), Method::kProcova) != methods.end()) {
-      output = spec.endpoints[e].output;
-      break;
-    }
-  }
   Eigen::MatrixXd x(n, static_cast<Eigen::Index>(p + 1));
   Eigen::VectorXd y(n);
   std::vector<double> covariates(p);
@@ -183,7 +183,7 @@ TrialAnalysis::TrialAnalysis(const spec::TrialSpec& spec) : spec_(spec) {
     y(i) = observed[output].value;
   }
   const auto fit = stats::ols(x, y);
-  prognostic_.assign(fit.beta.data(), fit.beta.data() + fit.beta.size());
+  return {fit.beta.data(), fit.beta.data() + fit.beta.size()};
 }
 
 std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
@@ -232,7 +232,12 @@ class EndpointAnalyzer {
     for (std::size_t a = 0; a < n_arms; ++a) describe_arm(a);
     for (std::size_t a = 0; a < n_arms; ++a) {
       if (a == spec_.control_arm) continue;
-      for (Method m : analysis_.methods) compare(m, a);
+      for (Method m : analysis_.methods) {
+        // The external-control comparison is about the single-arm trial's arm only.
+        const bool external = m == Method::kPsm || m == Method::kIptw;
+        if (external && a != spec_.analysis.external_control->treatment_arm) continue;
+        compare(m, a);
+      }
       if (analysis_.group_sequential) group_sequential(a);
     }
   }
@@ -642,6 +647,17 @@ class EndpointAnalyzer {
       treated[k] = in_trial ? 1 : 0;
     }
     const auto fit = stats::logistic(x, treated);
+    if (!fit.converged) {
+      // Separation or a singular design: no propensity score to match or weight on.
+      push_estimate(out_, prefix, stats::Estimate{kNaN, kNaN, kNaN, kNaN, kNaN}, kNaN);
+      out_.push_back({prefix + "/treated", kNaN});
+      for (std::size_t c : ext.covariates) {
+        const std::string& name = spec_.cohort.covariates[c].name;
+        out_.push_back({prefix + "/smd_before_" + name, kNaN});
+        out_.push_back({prefix + "/smd_after_" + name, kNaN});
+      }
+      return;
+    }
     const Eigen::VectorXd logit = x * fit.beta;
     std::vector<double> weights(n, 0.0);
     std::vector<std::size_t> truth_rows;  // trial patients the estimate is about
@@ -731,7 +747,7 @@ class EndpointAnalyzer {
 std::vector<Series> TrialAnalysis::analyze(const Block& block) const {
   std::vector<Series> out;
   for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
-    EndpointAnalyzer(spec_, prognostic_, boundaries_[e], block, e, out).run();
+    EndpointAnalyzer(spec_, prognostic_[e], boundaries_[e], block, e, out).run();
   }
   return out;
 }

@@ -45,14 +45,19 @@ class TrialAnalysis {
   /// Attributes describing the series groups (measure, primary method, ...).
   std::vector<SeriesAttribute> attributes() const;
 
-  /// PROCOVA prognostic model coefficients (intercept first), empty if unused.
-  const std::vector<double>& prognostic_coefficients() const { return prognostic_; }
+  /// PROCOVA prognostic model coefficients of endpoint e (intercept first, then one per
+  /// covariate), empty if the endpoint does not use PROCOVA.
+  const std::vector<double>& prognostic_coefficients(std::size_t e) const { return prognostic_[e]; }
 
  private:
   const spec::TrialSpec& spec_;
-  std::vector<double> prognostic_;
+  std::vector<std::vector<double>> prognostic_;  ///< per endpoint
   std::vector<std::vector<double>> boundaries_;  ///< per endpoint; empty without interim looks
 };
+
+/// PROCOVA's prognostic model: OLS of `output` under the control arm on every covariate
+/// (intercept first), fitted on the historical cohort of spec.analysis.procova.
+std::vector<double> fit_prognostic_model(const spec::TrialSpec& spec, std::size_t output);
 
 /// The measure an estimate of `method` is on: mean_difference, hazard_ratio, ...
 const char* method_measure(spec::Method method);

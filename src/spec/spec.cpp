@@ -837,7 +837,8 @@ class SpecReader {
     return {};
   }
 
-  /// A list of covariate names -> indices; `categorical_only` for strata.
+  /// A list of covariate names -> indices; `discrete_only` (strata) admits only
+  /// categorical and bernoulli covariates.
   std::vector<std::size_t> covariate_list(const Located& at, const TrialSpec& spec,
                                           bool discrete_only) {
     std::vector<std::size_t> indices;
@@ -969,6 +970,7 @@ class SpecReader {
 
   void read_group_sequential(const Located& at, EndpointAnalysis& analysis) {
     if (!reader_.expect_mapping(at, {"looks", "spending"})) return;
+    if (analysis.methods.empty()) return;  // the methods' own error is already reported
     const Method primary = analysis.methods.front();
     const std::vector<Method> supported = {Method::kWelch, Method::kAncova, Method::kLogrank,
                                            Method::kCox, Method::kRiskDifference};
@@ -1054,8 +1056,10 @@ class SpecReader {
     // The model's covariate effects refer to covariates by position: same names, same order.
     const auto expected = spec.cohort.covariate_names();
     if (cohort_ok_ && cohort.covariate_names() != expected) {
+      std::string names;
+      for (const auto& n : expected) names += (names.empty() ? "" : ", ") + n;
       reader_.error(at.child("cohort"), "expected the same covariates as the trial cohort, in the same order (" +
-                                            join_alternatives(expected) + ")");
+                                            names + ")");
     }
     return ok && diagnostics_.size() == errors_before;
   }

@@ -101,7 +101,7 @@ analysis:
 TEST(Analysis, ProcovaPrognosticModelRecoversTheControlOutcomeModel) {
   const auto spec = silico::spec::parse_spec(kContinuous, "c.yaml");
   const silico::sim::TrialAnalysis analysis(spec);
-  const auto& b = analysis.prognostic_coefficients();
+  const auto& b = analysis.prognostic_coefficients(0);
   ASSERT_EQ(b.size(), 3u);
   // y = 1 + 0.1 (age - 50) + 2 smoker + e: intercept 1 - 5 = -4. With residual sd 0.5 and
   // 20,000 patients the OLS SEs are about 0.5 / sqrt(20000 * var(x)): 4 SE is below 0.02

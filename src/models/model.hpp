@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+
+#include "models/regimen.hpp"
+
 namespace silico::models {
 
 enum class OutputType { kContinuous, kTimeToEvent, kBinary };
@@ -31,6 +35,9 @@ enum class ParamKind {
   kNumber,            ///< `name: 1.5`
   kPerArm,            ///< `name: {arm_name: value, ...}`; arms not named take the default
   kCovariateEffects,  ///< `name: {covariate: per_unit}` or `{covariate: {per_unit: b, reference: x0}}`
+  kPopulation,        ///< `name: {typical: v, covariates: {x: {power: e, reference: r}, ...}}` or `name: v`
+  kOmega,             ///< `name: {variables: [P, ...], matrix: [[...]]}`, variance-covariance of eta
+  kChoice,            ///< `name: word`, one of ParamSchema::choices (default: the first)
 };
 
 /// The schema of one model parameter; the spec reader validates against it.
@@ -43,6 +50,7 @@ struct ParamSchema {
   double max = std::numeric_limits<double>::infinity();
   bool min_exclusive = false;  ///< value must be > min rather than >= min
   std::string description;     ///< shown in errors and docs, with the unit
+  std::vector<std::string> choices = {};  ///< kChoice: allowed words
 };
 
 /// A covariate term b * (x - reference) in a linear predictor.
@@ -52,11 +60,37 @@ struct CovariateEffect {
   double reference = 0.0;
 };
 
+struct CovariateFactor {
+  enum class Kind { kPower, kExponential, kCategorical };
+  Kind kind = Kind::kPower;
+  std::size_t covariate = 0;
+  double value = 0.0;      ///< exponent (power) or coefficient (exponential)
+  double reference = 1.0;  ///< power: x / reference; exponential: x - reference
+  std::vector<double> level_factors;  ///< categorical: factor per level index (first = 1 usually)
+};
+
+struct PopulationParameter {
+  std::string name;
+  double typical = 1.0;
+  std::vector<CovariateFactor> factors;
+};
+
+/// Omega over some of the model's population parameters (names in `names`), as given in
+/// the spec, with its lower Cholesky factor.
+struct RandomEffects {
+  std::vector<std::string> names;
+  Eigen::MatrixXd omega;
+  Eigen::MatrixXd cholesky;
+};
+
 /// Parameter values after validation, keyed by schema name.
 struct ParamValues {
   std::map<std::string, double> numbers;
   std::map<std::string, std::vector<double>> per_arm;  ///< indexed like the trial's arms
   std::map<std::string, std::vector<CovariateEffect>> covariate_effects;
+  std::map<std::string, PopulationParameter> population;
+  std::map<std::string, RandomEffects> omega;
+  std::map<std::string, std::string> choices;
 
   double number(const std::string& name) const { return numbers.at(name); }
   const std::vector<double>& arm_values(const std::string& name) const { return per_arm.at(name); }
@@ -68,6 +102,7 @@ struct ParamValues {
 /// What a model needs to know about the trial it runs in.
 struct TrialContext {
   std::vector<std::string> arm_names;
+  std::vector<Regimen> regimens;  ///< per arm; empty when the spec gives none
   std::size_t control_arm = 0;
   std::vector<std::string> covariate_names;
   double follow_up = 0.0;  ///< administrative censoring time, in the trial's time unit
@@ -106,6 +141,7 @@ class Model {
 struct ModelFactory {
   std::string name;
   std::string description;
+  bool needs_regimen = false;  ///< every arm must give `regimen:`
   std::vector<ParamSchema> schema;
   std::vector<OutputInfo> outputs;
   std::unique_ptr<Model> (*create)(const ParamValues&, const TrialContext&) = nullptr;

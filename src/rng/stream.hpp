@@ -20,6 +20,8 @@ enum class Purpose : std::uint16_t {
   kEventTime = 3,      ///< substream: free for a model's own use; current models use 0
   kOutcomeNoise = 4,   ///< substream: as for kEventTime
   kDropout = 5,        ///< substream: as for kEventTime
+  kRandomEffects = 6,  ///< inter-individual variability (eta) of population parameters
+  kResidual = 7,       ///< residual error of observations; substream = observation index
   kTest = 0xFFFF,      ///< reserved for tests
 };
 

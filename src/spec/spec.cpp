@@ -557,7 +557,7 @@ class SpecReader {
     std::vector<std::size_t> controls;
     for (std::size_t i = 0; i < arms.node.size(); ++i) {
       const Located at = arms.element(i);
-      if (!reader_.expect_mapping(at, {"name", "ratio", "control"})) continue;
+      if (!reader_.expect_mapping(at, {"name", "ratio", "control", "regimen"})) continue;
       Arm arm;
       if (!Reader::has(at, "name")) {
         reader_.missing(at, "name", "an arm name");
@@ -582,8 +582,10 @@ class SpecReader {
       if (Reader::has(at, "control")) {
         if (auto v = reader_.boolean(at.child("control"), "true or false")) arm.control = *v;
       }
+      if (Reader::has(at, "regimen")) arm.regimen = read_regimen(at.child("regimen"));
       if (arm.control) controls.push_back(i);
       spec.arms.push_back(arm);
+      arm_locations_.push_back(at);
     }
     if (diagnostics_.size() > errors_before) return false;
     if (spec.arms.size() < 2) {
@@ -610,6 +612,70 @@ class SpecReader {
                     "expected at least one patient per arm (" + std::to_string(spec.arms.size()) + ")");
     }
     return diagnostics_.size() == errors_before;
+  }
+
+  std::optional<models::Regimen> read_regimen(const Located& at) {
+    if (!reader_.expect_mapping(at, {"dose_mg", "route", "interval_h", "doses", "infusion_h",
+                                     "loading_dose_mg", "start_h", "dose_changes"})) {
+      return std::nullopt;
+    }
+    const std::size_t errors_before = diagnostics_.size();
+    models::Regimen r;
+    if (auto v = reader_.number_in(at, "dose_mg", true, 0.0, kInf, false, "a dose in mg, >= 0")) r.dose_mg = *v;
+    if (!Reader::has(at, "route")) {
+      reader_.missing(at, "route", "iv_bolus, iv_infusion or oral");
+    } else if (auto v = reader_.string(at.child("route"), "iv_bolus, iv_infusion or oral")) {
+      if (*v == "iv_bolus") r.route = models::pk::Route::kIvBolus;
+      else if (*v == "iv_infusion") r.route = models::pk::Route::kIvInfusion;
+      else if (*v == "oral") r.route = models::pk::Route::kOral;
+      else reader_.error(at.child("route"), "unknown route '" + *v + "' (expected iv_bolus, iv_infusion or oral)");
+    }
+    if (Reader::has(at, "doses")) {
+      if (auto v = reader_.unsigned_integer(at.child("doses"), "a number of doses, 1 to 10000")) {
+        if (*v < 1 || *v > 10000) reader_.error(at.child("doses"), "expected 1 to 10000 doses, got " + std::to_string(*v));
+        else r.doses = static_cast<std::uint32_t>(*v);
+      }
+    }
+    if (auto v = reader_.number_in(at, "interval_h", r.doses > 1, 0.0, kInf, true, "a dosing interval in h, > 0")) {
+      r.interval_h = *v;
+    }
+    const bool infusion = r.route == models::pk::Route::kIvInfusion;
+    if (auto v = reader_.number_in(at, "infusion_h", infusion, 0.0, kInf, true, "an infusion duration in h, > 0")) {
+      if (!infusion) reader_.error(at.child("infusion_h").at_key(), "infusion_h applies to route iv_infusion only");
+      else if (r.doses > 1 && *v > r.interval_h) reader_.error(at.child("infusion_h"), "expected an infusion no longer than interval_h");
+      else r.infusion_h = *v;
+    }
+    if (auto v = reader_.number_in(at, "loading_dose_mg", false, 0.0, kInf, false, "a loading dose in mg, >= 0")) {
+      r.loading_dose_mg = *v;
+    }
+    if (auto v = reader_.number_in(at, "start_h", false, 0.0, kInf, false, "a start time in h, >= 0")) r.start_h = *v;
+    if (Reader::has(at, "dose_changes")) {
+      const Located changes = at.child("dose_changes");
+      if (reader_.expect_sequence(changes, "dose changes {from_dose, dose_mg}")) {
+        for (std::size_t i = 0; i < changes.node.size(); ++i) {
+          const Located c = changes.element(i);
+          if (!reader_.expect_mapping(c, {"from_dose", "dose_mg"})) continue;
+          models::DoseChange change;
+          if (!Reader::has(c, "from_dose")) {
+            reader_.missing(c, "from_dose", "the 1-based dose number the change starts at");
+            continue;
+          }
+          if (auto v = reader_.unsigned_integer(c.child("from_dose"), "a dose number >= 2")) {
+            const std::uint32_t previous = r.changes.empty() ? 1 : r.changes.back().from_dose;
+            if (*v <= previous || *v > r.doses) {
+              reader_.error(c.child("from_dose"), "expected increasing dose numbers between 2 and doses (" +
+                                                      std::to_string(r.doses) + "), got " + std::to_string(*v));
+              continue;
+            }
+            change.from_dose = static_cast<std::uint32_t>(*v);
+          }
+          if (auto v = reader_.number_in(c, "dose_mg", true, 0.0, kInf, false, "a dose in mg, >= 0")) change.dose_mg = *v;
+          r.changes.push_back(change);
+        }
+      }
+    }
+    if (diagnostics_.size() > errors_before) return std::nullopt;
+    return r;
   }
 
   // ---- model -------------------------------------------------------------------------
@@ -651,9 +717,35 @@ class SpecReader {
     for (const auto& p : factory->schema) read_parameter(parameters, anchor, has_parameters, p, spec);
     if (diagnostics_.size() > errors_before || !cohort_ok_ || !arms_ok_) return;
 
-    models::TrialContext context{spec.arm_names(), spec.control_arm, spec.cohort.covariate_names(),
-                                 spec.trial.follow_up};
-    spec.model.instance = factory->create(spec.model.parameters, context);
+    if (factory->needs_regimen) {
+      for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+        if (!spec.arms[a].regimen && a < arm_locations_.size()) {
+          reader_.missing(arm_locations_[a], "regimen", "model '" + factory->name + "' needs a dosing regimen per arm");
+        }
+      }
+    } else {
+      for (std::size_t a = 0; a < spec.arms.size() && a < arm_locations_.size(); ++a) {
+        if (spec.arms[a].regimen) {
+          reader_.error(arm_locations_[a].child("regimen").at_key(),
+                        "model '" + factory->name + "' does not use dosing regimens");
+        }
+      }
+    }
+    if (diagnostics_.size() > errors_before) return;
+    models::TrialContext context;
+    context.arm_names = spec.arm_names();
+    context.control_arm = spec.control_arm;
+    context.covariate_names = spec.cohort.covariate_names();
+    context.follow_up = spec.trial.follow_up;
+    for (const auto& arm : spec.arms) {
+      if (arm.regimen) context.regimens.push_back(*arm.regimen);
+    }
+    if (context.regimens.size() != spec.arms.size()) context.regimens.clear();
+    try {
+      spec.model.instance = factory->create(spec.model.parameters, context);
+    } catch (const UserError& e) {
+      reader_.error(parameters, e.what());
+    }
   }
 
   void read_parameter(const Located& parameters, const Located& anchor, bool present,
@@ -671,11 +763,27 @@ class SpecReader {
           values.per_arm[p.name] = std::vector<double>(spec.arms.size(), p.default_value);
           break;
         case models::ParamKind::kCovariateEffects: values.covariate_effects[p.name] = {}; break;
+        case models::ParamKind::kPopulation:
+          values.population[p.name] = models::PopulationParameter{p.name, p.default_value, {}};
+          break;
+        case models::ParamKind::kOmega: values.omega[p.name] = {}; break;
+        case models::ParamKind::kChoice: values.choices[p.name] = p.choices.front(); break;
       }
       return;
     }
     const Located at = parameters.child(p.name);
     switch (p.kind) {
+      case models::ParamKind::kPopulation: read_population_parameter(at, p, spec); break;
+      case models::ParamKind::kOmega: read_omega(at, p, spec); break;
+      case models::ParamKind::kChoice:
+        if (auto v = reader_.string(at, join_alternatives(p.choices))) {
+          if (std::find(p.choices.begin(), p.choices.end(), *v) == p.choices.end()) {
+            reader_.error(at, "expected " + join_alternatives(p.choices) + ", got '" + *v + "'");
+          } else {
+            values.choices[p.name] = *v;
+          }
+        }
+        break;
       case models::ParamKind::kNumber:
         if (auto v = reader_.number_in(parameters, p.name, true, p.min, p.max, p.min_exclusive, expected)) {
           values.numbers[p.name] = *v;
@@ -735,6 +843,165 @@ class SpecReader {
         break;
       }
     }
+  }
+
+  /// `P: 5` or `P: {typical: 5, covariates: {wt: {power: 0.75, reference: 70},
+  /// age: {exponential: -0.01, reference: 60}, sex: {categorical: {female: 0.8}}}}`.
+  void read_population_parameter(const Located& at, const models::ParamSchema& p, TrialSpec& spec) {
+    models::PopulationParameter parameter{p.name, p.default_value, {}};
+    const std::string expected = p.description;
+    const auto check_range = [&](const Located& where, double v) {
+      const bool below = p.min_exclusive ? !(v > p.min) : v < p.min;
+      if (below || v > p.max) {
+        std::ostringstream message;
+        message << "expected " << expected << ", got " << v;
+        reader_.error(where, message.str());
+        return false;
+      }
+      return true;
+    };
+    if (!at.node.IsMap()) {
+      if (auto v = reader_.number(at, expected + ", or {typical, covariates}")) {
+        if (check_range(at, *v)) parameter.typical = *v;
+      }
+      spec.model.parameters.population[p.name] = parameter;
+      return;
+    }
+    if (!reader_.expect_mapping(at, {"typical", "covariates"})) return;
+    if (auto v = reader_.number_in(at, "typical", true, p.min, p.max, p.min_exclusive, expected)) parameter.typical = *v;
+    if (Reader::has(at, "covariates")) {
+      const Located covariates = at.child("covariates");
+      if (!reader_.expect_mapping(covariates, {})) return;
+      const auto names = spec.cohort.covariate_names();
+      for (const auto& [name, node] : reader_.members(covariates)) {
+        const auto found = std::find(names.begin(), names.end(), name);
+        if (found == names.end()) {
+          if (!cohort_ok_) continue;
+          const std::string suggestion = closest_match(name, names);
+          reader_.error(node.at_key(), "unknown covariate '" + name + "'" +
+                                           (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+          continue;
+        }
+        models::CovariateFactor factor;
+        factor.covariate = static_cast<std::size_t>(found - names.begin());
+        const auto& covariate = spec.cohort.covariates[factor.covariate];
+        if (!reader_.expect_mapping(node, {"power", "exponential", "categorical", "reference"})) continue;
+        const int kinds = Reader::has(node, "power") + Reader::has(node, "exponential") + Reader::has(node, "categorical");
+        if (kinds != 1) {
+          reader_.error(node, "expected exactly one of power, exponential or categorical");
+          continue;
+        }
+        if (Reader::has(node, "categorical")) {
+          factor.kind = models::CovariateFactor::Kind::kCategorical;
+          if (!covariate.is_categorical() && covariate.distribution != Distribution::kBernoulli) {
+            reader_.error(node.child("categorical").at_key(), "'" + name + "' is not categorical or bernoulli");
+            continue;
+          }
+          const std::vector<std::string> levels =
+              covariate.is_categorical() ? covariate.levels : std::vector<std::string>{"0", "1"};
+          factor.level_factors.assign(levels.size(), 1.0);
+          const Located map = node.child("categorical");
+          if (!reader_.expect_mapping(map, levels)) continue;
+          for (const auto& [level, value] : reader_.members(map)) {
+            const auto l = std::find(levels.begin(), levels.end(), level);
+            if (l == levels.end()) continue;  // reported as an unknown key
+            if (auto v = reader_.number_in(map, level, true, 0.0, kInf, true, "a multiplicative factor > 0")) {
+              factor.level_factors[static_cast<std::size_t>(l - levels.begin())] = *v;
+            }
+          }
+        } else {
+          const bool power = Reader::has(node, "power");
+          factor.kind = power ? models::CovariateFactor::Kind::kPower : models::CovariateFactor::Kind::kExponential;
+          if (auto v = reader_.number_in(node, power ? "power" : "exponential", true, -kInf, kInf, false, "a number")) {
+            factor.value = *v;
+          }
+          if (auto v = reader_.number_in(node, "reference", power, power ? 0.0 : -kInf, kInf, power,
+                                         power ? "a reference value > 0" : "a reference value")) {
+            factor.reference = *v;
+          } else if (!power) {
+            factor.reference = 0.0;
+          }
+          if (power && covariate.distribution != Distribution::kLognormal &&
+              !(covariate.distribution == Distribution::kTruncatedNormal && covariate.lower > 0.0) &&
+              !(covariate.distribution == Distribution::kUniform && covariate.min > 0.0)) {
+            reader_.error(node.child("power").at_key(),
+                          "a power covariate model needs a positive covariate; '" + name +
+                              "' can be zero or negative (use a lognormal, or a truncated normal or uniform above 0)");
+          }
+        }
+        parameter.factors.push_back(factor);
+      }
+    }
+    spec.model.parameters.population[p.name] = parameter;
+  }
+
+  /// `omega: {variables: [CL, V], matrix: [[0.09, 0.01], [0.01, 0.04]]}` over population
+  /// parameters of the model: variances of the log-normal random effects.
+  void read_omega(const Located& at, const models::ParamSchema& p, TrialSpec& spec) {
+    if (!reader_.expect_mapping(at, {"variables", "matrix"})) return;
+    if (!Reader::has(at, "variables")) reader_.missing(at, "variables", "population parameter names");
+    if (!Reader::has(at, "matrix")) reader_.missing(at, "matrix", "a list of matrix rows");
+    if (!Reader::has(at, "variables") || !Reader::has(at, "matrix")) return;
+    std::vector<std::string> allowed;
+    for (const auto& s : spec.model.factory->schema) {
+      if (s.kind == models::ParamKind::kPopulation) allowed.push_back(s.name);
+    }
+    models::RandomEffects effects;
+    const Located variables = at.child("variables");
+    if (!reader_.expect_sequence(variables, "population parameter names")) return;
+    for (std::size_t i = 0; i < variables.node.size(); ++i) {
+      const Located v = variables.element(i);
+      const auto name = reader_.string(v, "a population parameter name");
+      if (!name) return;
+      if (std::find(allowed.begin(), allowed.end(), *name) == allowed.end()) {
+        reader_.error(v, "'" + *name + "' is not a population parameter of this model (" +
+                             join_alternatives(allowed) + ")");
+        return;
+      }
+      if (std::find(effects.names.begin(), effects.names.end(), *name) != effects.names.end()) {
+        reader_.error(v, "'" + *name + "' listed twice");
+        return;
+      }
+      effects.names.push_back(*name);
+    }
+    const std::size_t k = effects.names.size();
+    if (k == 0 || k > 16) {
+      reader_.error(variables, "expected 1 to 16 variables");
+      return;
+    }
+    const Located matrix = at.child("matrix");
+    if (!reader_.expect_sequence(matrix, "matrix rows")) return;
+    if (matrix.node.size() != k) {
+      reader_.error(matrix, "expected " + std::to_string(k) + " rows, got " + std::to_string(matrix.node.size()));
+      return;
+    }
+    Eigen::MatrixXd m(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
+    for (std::size_t i = 0; i < k; ++i) {
+      const Located row = matrix.element(i);
+      if (!row.node.IsSequence() || row.node.size() != k) {
+        reader_.error(row, "expected a row of " + std::to_string(k) + " numbers");
+        return;
+      }
+      for (std::size_t j = 0; j < k; ++j) {
+        const auto v = reader_.number(row.element(j), "a variance or covariance");
+        if (!v) return;
+        m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = *v;
+      }
+    }
+    if (!m.isApprox(m.transpose(), 0.0) && (m - m.transpose()).cwiseAbs().maxCoeff() != 0.0) {
+      reader_.error(matrix, "omega is not symmetric");
+      return;
+    }
+    const double smallest = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(m).eigenvalues().minCoeff();
+    if (!(smallest > 0.0)) {
+      std::ostringstream message;
+      message << "omega is not positive definite (smallest eigenvalue " << smallest << ")";
+      reader_.error(matrix, message.str());
+      return;
+    }
+    effects.omega = m;
+    effects.cholesky = Eigen::LLT<Eigen::MatrixXd>(m).matrixL();
+    spec.model.parameters.omega[p.name] = effects;
   }
 
   // ---- endpoints and analysis --------------------------------------------------------
@@ -1194,6 +1461,7 @@ class SpecReader {
   Reader reader_;
   std::string file_;
   Located block_location_;
+  std::vector<Located> arm_locations_;
   bool cohort_ok_ = false;
   bool arms_ok_ = false;
 };

@@ -72,6 +72,7 @@ struct Arm {
   std::string name;
   std::uint32_t ratio = 1;  ///< allocation ratio
   bool control = false;
+  std::optional<models::Regimen> regimen;  ///< dosing, for models that need one
 };
 
 struct TrialSettings {

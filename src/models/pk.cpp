@@ -1,0 +1,270 @@
+// pk_1cmt, pk_2cmt: linear compartmental pharmacokinetics with a population layer.
+//
+// States (amounts, mg): depot, central, peripheral, and the AUC of the central
+// concentration (mg*h/L):
+//   d depot/dt = -KA depot
+//   d A1/dt    = KA depot - (CL/V1) A1 - (Q/V1) A1 + (Q/V2) A2 + infusion rate
+//   d A2/dt    = (Q/V1) A1 - (Q/V2) A2
+//   d AUC/dt   = A1 / V1
+// pk_1cmt is the same system with Q = 0 (V1 = V). Oral doses enter the depot times F after
+// the lag time; IV doses enter the central compartment. Endpoints over the exposure window
+// [exposure_start_h, exposure_end_h]: AUC (exact integral), Cmax and Cmin (over the
+// observation grid every observe_every_h inside the window; a concentration at a dose time
+// includes that dose). Solved in closed form
+// (superposition, default) or by ODE integration (dopri5 or cvode_bdf), which tests
+// cross-check against each other.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "core/error.hpp"
+#include "models/model.hpp"
+#include "models/pk_closed_form.hpp"
+#include "models/population.hpp"
+#include "solvers/ode.hpp"
+
+namespace silico::models {
+namespace {
+
+enum Index { kCl, kV1, kQ, kV2, kKa, kF, kParameters };
+
+class PkRhs final : public solvers::OdeRhs {
+ public:
+  double cl = 1, v1 = 1, q = 0, v2 = 1, ka = 1;
+  double infusion_mg_per_h = 0.0;
+
+  std::size_t size() const override { return 4; }
+  void operator()(double, const double* y, double* dydt) const override {
+    const double absorbed = ka * y[0];
+    const double to_peripheral = q / v1 * y[1];
+    const double from_peripheral = q / v2 * y[2];
+    dydt[0] = -absorbed;
+    dydt[1] = absorbed - cl / v1 * y[1] - to_peripheral + from_peripheral + infusion_mg_per_h;
+    dydt[2] = to_peripheral - from_peripheral;
+    dydt[3] = y[1] / v1;
+  }
+};
+
+/// One event of the integration schedule: a dose into a compartment or an infusion-rate change.
+struct Event {
+  double time_h;
+  int compartment;  // 0 depot, 1 central, -1 infusion rate change
+  double amount;    // mg, or mg/h for rate changes
+};
+
+enum class Solver { kClosedForm, kDopri5, kCvode };
+
+struct Exposure {
+  double auc = 0.0, cmax = 0.0, cmin = 0.0;
+  std::uint64_t rhs_evaluations = 0;
+};
+
+class Pk final : public Model {
+ public:
+  Pk(const ParamValues& v, const TrialContext& trial, bool two_compartment)
+      : two_compartment_(two_compartment),
+        lag_h_(v.number("lag_h")),
+        window_start_(v.number("exposure_start_h")),
+        window_end_(v.number("exposure_end_h")),
+        every_h_(v.number("observe_every_h")),
+        tolerances_{v.number("rtol"), v.number("atol")} {
+    const char* names[kParameters] = {"CL", two_compartment ? "V1" : "V", "Q", "V2", "KA", "F"};
+    std::vector<PopulationParameter> parameters;
+    for (int i = 0; i < kParameters; ++i) {
+      const auto found = v.population.find(names[i]);
+      parameters.push_back(found != v.population.end() ? found->second : PopulationParameter{names[i], 0.0, {}});
+    }
+    const auto omega = v.omega.find("omega");
+    population_ = Population(parameters, omega != v.omega.end() ? omega->second : RandomEffects{});
+    const std::string& solver = v.choices.at("solver");
+    solver_ = solver == "dopri5" ? Solver::kDopri5 : solver == "cvode_bdf" ? Solver::kCvode : Solver::kClosedForm;
+    if (!(window_end_ > window_start_)) throw UserError("exposure_end_h must be greater than exposure_start_h");
+    // Grid points by index, not by accumulation, so they fall exactly on round times.
+    for (std::size_t k = 0;; ++k) {
+      const double t = window_start_ + static_cast<double>(k) * every_h_;
+      if (t > window_end_) break;
+      grid_.push_back(t);
+    }
+    if (grid_.back() < window_end_) grid_.push_back(window_end_);
+    for (const auto& regimen : trial.regimens) doses_.push_back(dose_events(regimen));
+  }
+
+  void simulate(const PatientKey& key, std::span<const double> covariates, std::size_t assigned_arm,
+                std::span<ArmOutcome> potential, std::span<ArmOutcome> observed) const override {
+    double p[kParameters];
+    population_.individual(key, covariates, p);
+    if (!two_compartment_) p[kQ] = 0.0, p[kV2] = 1.0;
+    const std::size_t arms = doses_.size();
+    std::uint64_t evaluations = 0;
+    for (std::size_t a = 0; a < arms; ++a) {
+      const Exposure e = solver_ == Solver::kClosedForm ? closed_form(p, doses_[a]) : integrate(p, doses_[a]);
+      evaluations += e.rhs_evaluations;
+      potential[0 * arms + a] = {e.auc, 1};
+      potential[1 * arms + a] = {e.cmax, 1};
+      potential[2 * arms + a] = {e.cmin, 1};
+    }
+    for (std::size_t a = 0; a < arms; ++a) potential[3 * arms + a] = {static_cast<double>(evaluations), 1};
+    for (std::size_t o = 0; o < 4; ++o) observed[o] = potential[o * arms + assigned_arm];
+  }
+
+ private:
+  Exposure closed_form(const double* p, const std::vector<pk::Dose>& doses) const {
+    const pk::Absorption absorption{p[kKa], p[kF], lag_h_};
+    Exposure e;
+    e.cmax = -std::numeric_limits<double>::infinity();
+    e.cmin = std::numeric_limits<double>::infinity();
+    if (two_compartment_) {
+      const pk::TwoCompartment m{p[kCl], p[kV1], p[kQ], p[kV2], absorption};
+      e.auc = pk::auc(m, doses, window_start_, window_end_);
+      for (double t : grid_) record(e, pk::concentration(m, doses, t));
+    } else {
+      const pk::OneCompartment m{p[kCl], p[kV1], absorption};
+      e.auc = pk::auc(m, doses, window_start_, window_end_);
+      for (double t : grid_) record(e, pk::concentration(m, doses, t));
+    }
+    return e;
+  }
+
+  static void record(Exposure& e, double c) {
+    e.cmax = std::max(e.cmax, c);
+    e.cmin = std::min(e.cmin, c);
+  }
+
+  Exposure integrate(const double* p, const std::vector<pk::Dose>& doses) const {
+    // One solver per thread and method, reused for every patient.
+    thread_local std::array<std::unique_ptr<solvers::OdeSolver>, 2> cache;
+    auto& solver = cache[solver_ == Solver::kDopri5 ? 0 : 1];
+    if (!solver) {
+      solver = solvers::make_solver(solver_ == Solver::kDopri5 ? solvers::Method::kDormandPrince
+                                                               : solvers::Method::kCvodeBdf,
+                                    4, tolerances_);
+    }
+    PkRhs rhs;
+    rhs.cl = p[kCl], rhs.v1 = p[kV1], rhs.q = p[kQ], rhs.v2 = p[kV2], rhs.ka = p[kKa];
+    std::vector<Event> events;
+    for (const auto& d : doses) {
+      switch (d.route) {
+        case pk::Route::kOral: events.push_back({d.time_h + lag_h_, 0, d.amount_mg * p[kF]}); break;
+        case pk::Route::kIvBolus: events.push_back({d.time_h, 1, d.amount_mg}); break;
+        case pk::Route::kIvInfusion:
+          events.push_back({d.time_h, -1, d.amount_mg / d.duration_h});
+          events.push_back({d.time_h + d.duration_h, -1, -d.amount_mg / d.duration_h});
+          break;
+      }
+    }
+    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.time_h < b.time_h; });
+    std::vector<double> stops(grid_);
+    for (const auto& ev : events) stops.push_back(ev.time_h);
+    std::sort(stops.begin(), stops.end());
+    stops.erase(std::unique(stops.begin(), stops.end()), stops.end());
+
+    Exposure e;
+    e.cmax = -std::numeric_limits<double>::infinity();
+    e.cmin = std::numeric_limits<double>::infinity();
+    solver->stats = {};
+    std::array<double, 4> y{};
+    double t = 0.0;
+    std::size_t next_event = 0;
+    const auto apply_events = [&](double at) {
+      bool changed = false;
+      while (next_event < events.size() && events[next_event].time_h <= at) {
+        const auto& ev = events[next_event++];
+        if (ev.compartment < 0) rhs.infusion_mg_per_h += ev.amount;
+        else y[static_cast<std::size_t>(ev.compartment)] += ev.amount;
+        changed = true;
+      }
+      return changed;
+    };
+    apply_events(0.0);
+    solver->reset(rhs, 0.0, y);
+    double auc_start = 0.0;
+    std::size_t next_grid = 0;
+    for (double stop : stops) {
+      if (stop > t) {
+        solver->advance(stop, y);
+        t = stop;
+      }
+      if (t == window_start_) auc_start = y[3];
+      if (t == window_end_) e.auc = y[3] - auc_start;
+      if (apply_events(t)) solver->reset(rhs, t, y);
+      // Concentrations are right-continuous, as in the closed form: a bolus given at a
+      // grid time counts at that time.
+      if (next_grid < grid_.size() && grid_[next_grid] == t) {
+        record(e, y[1] / rhs.v1);
+        ++next_grid;
+      }
+    }
+    e.rhs_evaluations = solver->stats.rhs_evaluations;
+    return e;
+  }
+
+  bool two_compartment_;
+  double lag_h_, window_start_, window_end_, every_h_;
+  solvers::Tolerances tolerances_;
+  Population population_;
+  Solver solver_ = Solver::kClosedForm;
+  std::vector<double> grid_;
+  std::vector<std::vector<pk::Dose>> doses_;  // per arm
+};
+
+ModelFactory pk_factory(bool two_compartment) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  ModelFactory f;
+  f.name = two_compartment ? "pk_2cmt" : "pk_1cmt";
+  f.description = two_compartment ? "two-compartment linear pharmacokinetics, exposure endpoints"
+                                   : "one-compartment linear pharmacokinetics, exposure endpoints";
+  f.needs_regimen = true;
+  const auto population = [&](const char* name, bool required, double typical, const char* what) {
+    return ParamSchema{name, ParamKind::kPopulation, required, typical, 0.0, inf, true, what};
+  };
+  f.schema.push_back(population("CL", true, 0.0, "clearance in L/h, > 0"));
+  if (two_compartment) {
+    f.schema.push_back(population("V1", true, 0.0, "central volume in L, > 0"));
+    f.schema.push_back(population("Q", true, 0.0, "inter-compartmental clearance in L/h, > 0"));
+    f.schema.push_back(population("V2", true, 0.0, "peripheral volume in L, > 0"));
+  } else {
+    f.schema.push_back(population("V", true, 0.0, "volume of distribution in L, > 0"));
+  }
+  f.schema.push_back(population("KA", false, 1.0, "first-order absorption rate in 1/h, > 0 (oral doses)"));
+  f.schema.push_back(population("F", false, 1.0, "oral bioavailability, > 0"));
+  f.schema.push_back({"lag_h", ParamKind::kNumber, false, 0.0, 0.0, inf, false, "oral absorption lag in h, >= 0"});
+  f.schema.push_back({"omega", ParamKind::kOmega, false, 0.0, -inf, inf, false,
+                      "variance-covariance of the log-normal random effects"});
+  f.schema.push_back({"solver", ParamKind::kChoice, false, 0.0, -inf, inf, false, "solution method", 
+                      {"closed_form", "dopri5", "cvode_bdf"}});
+  f.schema.push_back({"rtol", ParamKind::kNumber, false, 1e-8, 0.0, 1e-2, true, "ODE relative tolerance"});
+  f.schema.push_back({"atol", ParamKind::kNumber, false, 1e-10, 0.0, 1.0, true, "ODE absolute tolerance (mg)"});
+  f.schema.push_back({"observe_every_h", ParamKind::kNumber, false, 1.0, 0.0, inf, true,
+                      "spacing of the concentration grid for Cmax and Cmin, in h"});
+  f.schema.push_back({"exposure_start_h", ParamKind::kNumber, true, 0.0, 0.0, inf, false,
+                      "start of the exposure window in h"});
+  f.schema.push_back({"exposure_end_h", ParamKind::kNumber, true, 0.0, 0.0, inf, true,
+                      "end of the exposure window in h"});
+  f.outputs = {{"auc", OutputType::kContinuous, "AUC over the exposure window, mg*h/L"},
+               {"cmax", OutputType::kContinuous, "highest concentration on the window's grid, mg/L"},
+               {"cmin", OutputType::kContinuous, "lowest concentration on the window's grid, mg/L"},
+               {"rhs_evaluations", OutputType::kContinuous,
+                "ODE right-hand-side evaluations for the patient, all arms (0 in closed form)"}};
+  if (two_compartment) {
+    f.create = [](const ParamValues& v, const TrialContext& t) -> std::unique_ptr<Model> {
+      return std::make_unique<Pk>(v, t, true);
+    };
+  } else {
+    f.create = [](const ParamValues& v, const TrialContext& t) -> std::unique_ptr<Model> {
+      return std::make_unique<Pk>(v, t, false);
+    };
+  }
+  return f;
+}
+
+}  // namespace
+}  // namespace silico::models
+
+SILICO_REGISTER_MODEL(silico::models::pk_factory(false))
+namespace {
+[[maybe_unused]] const bool silico_pk_2cmt_registered =
+    ::silico::models::detail::register_model(silico::models::pk_factory(true));
+}

@@ -1,0 +1,59 @@
+#include "models/population.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "rng/stream.hpp"
+
+namespace silico::models {
+
+Population::Population(std::vector<PopulationParameter> parameters, const RandomEffects& random_effects)
+    : parameters_(std::move(parameters)), eta_index_(parameters_.size(), -1),
+      cholesky_(random_effects.cholesky) {
+  for (std::size_t k = 0; k < random_effects.names.size(); ++k) {
+    bool found = false;
+    for (std::size_t i = 0; i < parameters_.size(); ++i) {
+      if (parameters_[i].name == random_effects.names[k]) {
+        eta_index_[i] = static_cast<int>(k);
+        found = true;
+      }
+    }
+    if (!found) throw std::invalid_argument("random effect on unknown parameter " + random_effects.names[k]);
+  }
+}
+
+void Population::etas(const PatientKey& key, std::span<double> out) const {
+  const auto k = static_cast<std::size_t>(cholesky_.rows());
+  rng::Stream stream({key.seed, key.replicate, key.patient, rng::Purpose::kRandomEffects, 0});
+  double z[kMaxRandomEffects];
+  for (std::size_t i = 0; i < k; ++i) z[i] = stream.normal();
+  for (std::size_t i = 0; i < k; ++i) {
+    double eta = 0.0;  // eta = L z, summed in index order for reproducible rounding
+    for (std::size_t j = 0; j <= i; ++j) {
+      eta += cholesky_(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * z[j];
+    }
+    out[i] = eta;
+  }
+}
+
+void Population::individual(const PatientKey& key, std::span<const double> covariates,
+                            std::span<double> out) const {
+  double eta[kMaxRandomEffects] = {};
+  if (cholesky_.rows() > 0) etas(key, std::span<double>(eta, static_cast<std::size_t>(cholesky_.rows())));
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    const auto& p = parameters_[i];
+    double value = p.typical;
+    for (const auto& f : p.factors) {
+      const double x = covariates[f.covariate];
+      switch (f.kind) {
+        case CovariateFactor::Kind::kPower: value *= std::pow(x / f.reference, f.value); break;
+        case CovariateFactor::Kind::kExponential: value *= std::exp(f.value * (x - f.reference)); break;
+        case CovariateFactor::Kind::kCategorical: value *= f.level_factors[static_cast<std::size_t>(x)]; break;
+      }
+    }
+    if (eta_index_[i] >= 0) value *= std::exp(eta[eta_index_[i]]);
+    out[i] = value;
+  }
+}
+
+}  // namespace silico::models

@@ -1,0 +1,58 @@
+#pragma once
+/// @file
+/// @brief The population layer shared by mechanistic models: typical values, covariate
+/// effects, inter-individual variability and residual error. Pure.
+///
+///   P_i = typical * prod_k f_k(x_i) * exp(eta_i),   eta_i ~ N(0, Omega)
+///
+/// with covariate factors f = (x / reference)^exponent (power, e.g. allometric
+/// (WT/70)^0.75), exp(coefficient * (x - reference)) (exponential), or a factor per level
+/// of a categorical covariate. eta is drawn from the patient's random-effects stream, so a
+/// patient keeps its parameters under every arm.
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/model.hpp"
+
+namespace silico::models {
+
+/// Largest Omega dimension (random effects per patient, kept on the stack).
+inline constexpr std::size_t kMaxRandomEffects = 16;
+
+/// Additive and proportional residual error on observations: y = f (1 + e_p) + e_a.
+struct ResidualError {
+  double additive_sd = 0.0;
+  double proportional_sd = 0.0;
+};
+
+class Population {
+ public:
+  Population() = default;
+  /// `parameters` in the model's order; `random_effects` names must be among them.
+  Population(std::vector<PopulationParameter> parameters, const RandomEffects& random_effects);
+
+  std::size_t size() const { return parameters_.size(); }
+  const PopulationParameter& parameter(std::size_t i) const { return parameters_[i]; }
+
+  /// Individual values of every parameter for one patient (out.size() == size()).
+  void individual(const PatientKey& key, std::span<const double> covariates, std::span<double> out) const;
+  /// The patient's eta (in the order of random_effects.names), for tests.
+  void etas(const PatientKey& key, std::span<double> out) const;
+
+ private:
+  std::vector<PopulationParameter> parameters_;
+  std::vector<int> eta_index_;  ///< per parameter: index into the etas, or -1
+  Eigen::MatrixXd cholesky_;
+};
+
+/// y observed from prediction f with the residual model, using one standard normal per
+/// component (z_prop, z_add).
+inline double with_residual(double f, const ResidualError& e, double z_proportional, double z_additive) {
+  return f * (1.0 + e.proportional_sd * z_proportional) + e.additive_sd * z_additive;
+}
+
+}  // namespace silico::models

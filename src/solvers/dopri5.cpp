@@ -1,0 +1,200 @@
+// Dormand-Prince 5(4) from Boost.Odeint on a fixed-size std::array state, so a solver
+// reused across patients never allocates. Odeint supplies the stepper and its error
+// control; the driver here adds what integrate_adaptive lacks: it stops exactly at each
+// requested time without evaluating the right-hand side beyond it, keeps the FSAL
+// derivative between calls, and picks the first step after every reset.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include <boost/numeric/odeint.hpp>
+
+#include "solvers/ode.hpp"
+
+namespace silico::solvers::detail {
+namespace {
+
+namespace odeint = boost::numeric::odeint;
+
+using State = std::array<double, kMaxState>;
+using Stepper = odeint::runge_kutta_dopri5<State>;
+using ErrorChecker =
+    odeint::default_error_checker<double, Stepper::algebra_type, Stepper::operations_type>;
+using Controlled = odeint::controlled_runge_kutta<Stepper, ErrorChecker>;
+
+// Attempted steps allowed in one advance() before giving up (a stiff or blowing-up
+// system would otherwise loop for a very long time).
+constexpr long kMaxAttemptsPerAdvance = 100'000;
+
+// Adapts OdeRhs to odeint's system concept and counts calls. Components at and above
+// `size` stay zero: their derivative is zero, so they never enter the error estimate.
+struct System {
+  const OdeRhs* rhs;
+  std::size_t size;
+  std::uint64_t* calls;
+
+  void operator()(const State& x, State& dxdt, double t) const {
+    ++*calls;
+    (*rhs)(t, x.data(), dxdt.data());
+    std::fill(dxdt.begin() + static_cast<std::ptrdiff_t>(size), dxdt.end(), 0.0);
+  }
+};
+
+// Times in messages: enough digits to tell nearby dose and output times apart.
+std::string format_time(double t) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.10g", t);
+  return text;
+}
+
+bool all_finite(const State& x) {
+  return std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); });
+}
+
+class Dopri5Solver final : public OdeSolver {
+ public:
+  Dopri5Solver(std::size_t dimension, Tolerances tolerances)
+      : n_(dimension),
+        tolerances_(tolerances),
+        // a_x = 1, a_dxdt = 0: the step is accepted when |err_i| <= atol + rtol |x_i| for
+        // every i (odeint's default a_dxdt = 1 would loosen the test by dt |dx_i/dt|).
+        controlled_(ErrorChecker(tolerances.atol, tolerances.rtol, 1.0, 0.0)) {}
+
+  void reset(const OdeRhs& rhs, double t0, std::span<const double> y0) override {
+    if (rhs.size() != n_ || y0.size() != n_) {
+      throw std::invalid_argument("dopri5: the system has " + std::to_string(rhs.size()) +
+                                  " equations and y0 " + std::to_string(y0.size()) +
+                                  " values; the solver was made for " + std::to_string(n_));
+    }
+    rhs_ = &rhs;
+    t_ = t0;
+    x_.fill(0.0);
+    std::copy(y0.begin(), y0.end(), x_.begin());
+    have_derivative_ = false;
+    dt_ = 0.0;  // chosen again by the first advance(): the restart may be a discontinuity
+  }
+
+  void advance(double t, std::span<double> y) override {
+    if (rhs_ == nullptr) throw std::logic_error("dopri5: advance() before reset()");
+    if (y.size() != n_) throw std::invalid_argument("dopri5: output has the wrong size");
+    if (!(t >= t_)) {
+      throw std::invalid_argument("dopri5: cannot advance backwards from t = " + format_time(t_) +
+                                  " to " + format_time(t));
+    }
+    const System system{rhs_, n_, &stats.rhs_evaluations};
+    if (t > t_) {
+      if (!have_derivative_) {
+        system(x_, dxdt_, t_);
+        if (!all_finite(dxdt_)) {
+          throw std::runtime_error("dopri5: the right-hand side is not finite at t = " +
+                                   format_time(t_));
+        }
+        have_derivative_ = true;
+      }
+      if (dt_ <= 0.0) dt_ = initial_step(system, t);
+      integrate_to(system, t);
+    }
+    std::copy(x_.begin(), x_.begin() + static_cast<std::ptrdiff_t>(n_), y.begin());
+  }
+
+  Method method() const override { return Method::kDormandPrince; }
+
+ private:
+  // Largest h <= t_stop - t_ with t_ + h <= t_stop in floating point, so the last stage
+  // (at t_ + h) never lies beyond the stop.
+  double step_to(double t_stop) const {
+    double h = t_stop - t_;
+    while (t_ + h > t_stop) h = std::nextafter(h, 0.0);
+    return h;
+  }
+
+  void integrate_to(const System& system, double t_stop) {
+    for (long attempt = 0; t_ < t_stop; ++attempt) {
+      if (attempt == kMaxAttemptsPerAdvance) {
+        throw std::runtime_error("dopri5: more than " + std::to_string(kMaxAttemptsPerAdvance) +
+                                 " steps between t = " + format_time(t_) + " and " +
+                                 format_time(t_stop) + " (is the system stiff?)");
+      }
+      // Land exactly on t_stop; stretch the final step by up to 1% rather than leave a
+      // sliver (Hairer and Wanner's DOPRI5 does the same).
+      const bool last = t_ + 1.01 * dt_ >= t_stop;
+      double h = last ? step_to(t_stop) : dt_;
+      if (!(h > std::abs(t_) * 4 * std::numeric_limits<double>::epsilon())) {
+        throw std::runtime_error("dopri5: step size underflow at t = " + format_time(t_));
+      }
+      double t_new = t_;
+      const auto result = controlled_.try_step(system, x_, dxdt_, t_new, x_new_, dxdt_new_, h);
+      if (result == odeint::success && !all_finite(x_new_)) {
+        dt_ = 0.25 * (last ? step_to(t_stop) : dt_);  // overflow or NaN: retry smaller
+        continue;
+      }
+      if (result != odeint::success) {
+        dt_ = h;  // odeint has shrunk the step
+        continue;
+      }
+      ++stats.steps;
+      std::swap(x_, x_new_);
+      std::swap(dxdt_, dxdt_new_);
+      if (last) {
+        t_ = t_stop;
+        // A step cut short to hit the stop says little about the natural step size: keep
+        // the larger of the previous proposal and odeint's new one.
+        dt_ = std::max(dt_, h);
+      } else {
+        t_ = t_new;
+        dt_ = h;
+      }
+    }
+  }
+
+  // First step after a (re)start: Hairer, Norsett and Wanner, Solving ODEs I, II.4
+  // (routine HINIT), in the max norm odeint's error checker uses. Costs one RHS call.
+  double initial_step(const System& system, double t_stop) {
+    double d0 = 0.0;
+    double d1 = 0.0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      const double scale = tolerances_.atol + tolerances_.rtol * std::abs(x_[i]);
+      d0 = std::max(d0, std::abs(x_[i]) / scale);
+      d1 = std::max(d1, std::abs(dxdt_[i]) / scale);
+    }
+    const double span = step_to(t_stop);
+    double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+    h0 = std::min(h0, span);
+    for (std::size_t i = 0; i < kMaxState; ++i) x_new_[i] = x_[i] + h0 * dxdt_[i];
+    system(x_new_, dxdt_new_, t_ + h0);
+    double d2 = 0.0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      const double scale = tolerances_.atol + tolerances_.rtol * std::abs(x_[i]);
+      d2 = std::max(d2, std::abs(dxdt_new_[i] - dxdt_[i]) / scale);
+    }
+    d2 /= h0;
+    const double d = std::max(d1, d2);
+    const double h1 = d <= 1e-15 ? std::max(1e-6, h0 * 1e-3) : std::pow(0.01 / d, 1.0 / 5.0);
+    return std::min({100.0 * h0, h1, span});
+  }
+
+  std::size_t n_;
+  Tolerances tolerances_;
+  Controlled controlled_;
+  const OdeRhs* rhs_ = nullptr;
+  double t_ = 0.0;
+  double dt_ = 0.0;
+  bool have_derivative_ = false;
+  State x_{};
+  State dxdt_{};
+  State x_new_{};
+  State dxdt_new_{};
+};
+
+}  // namespace
+
+std::unique_ptr<OdeSolver> make_dopri5(std::size_t dimension, Tolerances tolerances) {
+  return std::make_unique<Dopri5Solver>(dimension, tolerances);
+}
+
+}  // namespace silico::solvers::detail

@@ -128,6 +128,42 @@ void write_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std:
   check(H5Dwrite(dataset, memory_type, memory_space, file_space, dxpl, data), "write dataset");
 }
 
+Handle create_cube(hid_t file, const std::string& path, hid_t type, std::uint64_t rows,
+                   std::uint64_t columns, std::uint64_t points, std::uint64_t chunk_columns) {
+  const hsize_t dims[3] = {rows, columns, points};
+  Handle space = check(H5Screate_simple(3, dims, nullptr), "create dataspace for " + path);
+  Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), "create dataset list");
+  const hsize_t chunk[3] = {1, std::max<hsize_t>(1, std::min<hsize_t>(columns, chunk_columns)), points};
+  check(H5Pset_chunk(dcpl, 3, chunk), "set chunking of " + path);
+  Handle lcpl = check(H5Pcreate(H5P_LINK_CREATE), "create link list");
+  check(H5Pset_create_intermediate_group(lcpl, 1), "set intermediate groups");
+  return check(H5Dcreate2(file, path.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT),
+               "create dataset " + path);
+}
+
+void write_cube_segment(hid_t dataset, std::uint64_t row, std::uint64_t first, std::uint64_t count,
+                        std::uint64_t points, std::uint64_t stride, std::uint64_t offset,
+                        const double* data) {
+  Handle file_space = check(H5Dget_space(dataset), "get dataspace");
+  const hsize_t memory_dims[2] = {std::max<hsize_t>(count, 1), std::max<hsize_t>(stride, 1)};
+  Handle memory_space = check(H5Screate_simple(2, memory_dims, nullptr), "create memory space");
+  if (count == 0) {
+    check(H5Sselect_none(file_space), "select nothing");
+    check(H5Sselect_none(memory_space), "select nothing");
+  } else {
+    const hsize_t start[3] = {row, first, 0};
+    const hsize_t block[3] = {1, count, points};
+    check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr), "select cube");
+    const hsize_t memory_start[2] = {0, offset};
+    const hsize_t memory_block[2] = {count, points};
+    check(H5Sselect_hyperslab(memory_space, H5S_SELECT_SET, memory_start, nullptr, memory_block, nullptr),
+          "select memory");
+  }
+  Handle dxpl = check(H5Pcreate(H5P_DATASET_XFER), "create transfer list");
+  check(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "select collective transfer");
+  check(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, memory_space, file_space, dxpl, data), "write trajectory");
+}
+
 void write_segment(hid_t dataset, hid_t memory_type, std::uint64_t first, std::uint64_t count,
                    const void* data) {
   Handle file_space = check(H5Dget_space(dataset), "get dataspace");

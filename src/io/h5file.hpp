@@ -58,6 +58,16 @@ Handle create_matrix(hid_t file, const std::string& path, hid_t type, std::uint6
 void write_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std::uint64_t first,
                        std::uint64_t count, const void* data);
 
+/// A chunked [rows, columns, points] dataset; chunks are one row by `chunk_columns` by all points.
+Handle create_cube(hid_t file, const std::string& path, hid_t type, std::uint64_t rows,
+                   std::uint64_t columns, std::uint64_t points, std::uint64_t chunk_columns);
+
+/// Collective write into row `row`, columns [first, first + count), all points, from a
+/// row-major [count][stride] buffer whose columns [offset, offset + points) hold the data.
+void write_cube_segment(hid_t dataset, std::uint64_t row, std::uint64_t first, std::uint64_t count,
+                        std::uint64_t points, std::uint64_t stride, std::uint64_t offset,
+                        const double* data);
+
 /// Collective write of `count` values of a 1-D dataset starting at `first` (count may be 0).
 void write_segment(hid_t dataset, hid_t memory_type, std::uint64_t first, std::uint64_t count,
                    const void* data);

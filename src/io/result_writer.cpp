@@ -36,6 +36,9 @@ struct ResultWriter::Impl {
     bool binary = false;  ///< stored as int8 0/1
   };
   std::vector<h5::Handle> series;
+  std::vector<h5::Handle> trajectories;
+  std::vector<std::uint64_t> trajectory_points, trajectory_offsets;
+  std::uint64_t trajectory_stride = 0;
   std::vector<std::int8_t> scratch_flags;
   std::vector<double> scratch_values;
   std::vector<Endpoint> endpoints;
@@ -101,6 +104,28 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
     impl_->covariate_is_categorical.push_back(categorical);
   }
 
+  std::uint64_t offset = 0;
+  for (const auto& t : spec.model.instance->trajectories()) {
+    const std::uint64_t points = t.times.size();
+    // Chunks of about 1 MiB: whole time courses of as many patients as fit.
+    auto dataset = h5::create_cube(f, "/trajectories/" + t.name, H5T_IEEE_F64LE, rows, columns, points,
+                                   std::max<std::uint64_t>(1, kChunkColumns / points));
+    h5::write_attribute(dataset, "unit", t.unit);
+    h5::write_attribute(dataset, "arm", std::string("assigned"));
+    {
+      const hsize_t dims[1] = {points};
+      h5::Handle space = h5::check(H5Screate_simple(1, dims, nullptr), "create times space");
+      h5::Handle times = h5::check(H5Acreate2(dataset, "times", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+                                   "create attribute times");
+      h5::check(H5Awrite(times, H5T_NATIVE_DOUBLE, t.times.data()), "write attribute times");
+    }
+    impl_->trajectories.push_back(std::move(dataset));
+    impl_->trajectory_points.push_back(points);
+    impl_->trajectory_offsets.push_back(offset);
+    offset += points;
+  }
+  impl_->trajectory_stride = offset;
+
   for (const auto& e : spec.endpoints) {
     Impl::Endpoint out;
     out.time_to_event = e.type == models::OutputType::kTimeToEvent;
@@ -135,6 +160,7 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
 ResultWriter::~ResultWriter() = default;
 
 void ResultWriter::write_block(const sim::Block& b) {
+  write_trajectories(b);
   const auto write = [&](hid_t dataset, hid_t type, const void* data) {
     h5::write_row_segment(dataset, type, b.replicate, b.first, b.count, data);
   };
@@ -175,6 +201,14 @@ void ResultWriter::write_block(const sim::Block& b) {
         write(out.potential_event[a], H5T_NATIVE_INT8, columns.potential_event[a].data());
       }
     }
+  }
+}
+
+void ResultWriter::write_trajectories(const sim::Block& b) {
+  for (std::size_t k = 0; k < impl_->trajectories.size(); ++k) {
+    h5::write_cube_segment(impl_->trajectories[k], b.replicate, b.first, b.count, impl_->trajectory_points[k],
+                           impl_->trajectory_stride, impl_->trajectory_offsets[k],
+                           b.count ? b.trajectory.data() : nullptr);
   }
 }
 
@@ -224,6 +258,7 @@ void ResultWriter::finish(std::uint64_t candidates_drawn) {
   impl_->covariates.clear();
   impl_->endpoints.clear();
   impl_->series.clear();
+  impl_->trajectories.clear();
   impl_->patient_id.reset();
   impl_->arm.reset();
   impl_->attempts.reset();

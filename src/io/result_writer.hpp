@@ -51,6 +51,8 @@ class ResultWriter {
   void finish(std::uint64_t candidates_drawn);
 
  private:
+  void write_trajectories(const sim::Block& block);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

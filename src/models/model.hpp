@@ -121,9 +121,25 @@ struct PatientKey {
   std::uint64_t patient = 0;
 };
 
+/// A time course a model can record per patient (e.g. a concentration profile).
+struct TrajectoryInfo {
+  std::string name;
+  std::string unit;
+  std::vector<double> times;  ///< observation times, in the unit the model documents
+};
+
 class Model {
  public:
   virtual ~Model() = default;
+
+  /// Trajectories this model records, as configured by the spec; empty if none.
+  virtual std::vector<TrajectoryInfo> trajectories() const { return {}; }
+
+  /// The observed trajectories (with residual error) of the patient under `arm`,
+  /// concatenated in the order of trajectories(). Called only when trajectories() is not
+  /// empty; `out` has the total number of observation times.
+  virtual void trajectory(const PatientKey& /*key*/, std::span<const double> /*covariates*/,
+                          std::size_t /*arm*/, std::span<double> /*out*/) const {}
 
   /// Simulate one patient under every arm.
   /// @param potential  n_outputs x n_arms outcomes, output-major: the twin's potential

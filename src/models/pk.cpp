@@ -24,6 +24,7 @@
 #include "models/model.hpp"
 #include "models/pk_closed_form.hpp"
 #include "models/population.hpp"
+#include "rng/stream.hpp"
 #include "solvers/ode.hpp"
 
 namespace silico::models {
@@ -57,11 +58,6 @@ struct Event {
 
 enum class Solver { kClosedForm, kDopri5, kCvode };
 
-struct Exposure {
-  double auc = 0.0, cmax = 0.0, cmin = 0.0;
-  std::uint64_t rhs_evaluations = 0;
-};
-
 class Pk final : public Model {
  public:
   Pk(const ParamValues& v, const TrialContext& trial, bool two_compartment)
@@ -90,50 +86,94 @@ class Pk final : public Model {
     }
     if (grid_.back() < window_end_) grid_.push_back(window_end_);
     for (const auto& regimen : trial.regimens) doses_.push_back(dose_events(regimen));
+    const double every = v.number("trajectory_every_h");
+    if (every > 0.0) {
+      const double until = v.number("trajectory_until_h");
+      if (!(until > 0.0)) throw UserError("trajectory_until_h must be > 0 when trajectory_every_h is given");
+      if (until / every > 100000) throw UserError("a trajectory has at most 100000 time points");
+      for (std::size_t k = 0;; ++k) {
+        const double t = static_cast<double>(k) * every;
+        if (t > until) break;
+        trajectory_times_.push_back(t);
+      }
+    }
+    residual_ = {v.number("residual_additive"), v.number("residual_proportional")};
   }
 
   void simulate(const PatientKey& key, std::span<const double> covariates, std::size_t assigned_arm,
                 std::span<ArmOutcome> potential, std::span<ArmOutcome> observed) const override {
     double p[kParameters];
-    population_.individual(key, covariates, p);
-    if (!two_compartment_) p[kQ] = 0.0, p[kV2] = 1.0;
+    individual(key, covariates, p);
     const std::size_t arms = doses_.size();
     std::uint64_t evaluations = 0;
+    thread_local std::vector<double> concentrations;
+    concentrations.resize(grid_.size());
     for (std::size_t a = 0; a < arms; ++a) {
-      const Exposure e = solver_ == Solver::kClosedForm ? closed_form(p, doses_[a]) : integrate(p, doses_[a]);
-      evaluations += e.rhs_evaluations;
-      potential[0 * arms + a] = {e.auc, 1};
-      potential[1 * arms + a] = {e.cmax, 1};
-      potential[2 * arms + a] = {e.cmin, 1};
+      const Solution s = solve(p, doses_[a], grid_, concentrations, true);
+      evaluations += s.rhs_evaluations;
+      const auto [low, high] = std::minmax_element(concentrations.begin(), concentrations.end());
+      potential[0 * arms + a] = {s.auc, 1};
+      potential[1 * arms + a] = {*high, 1};
+      potential[2 * arms + a] = {*low, 1};
     }
     for (std::size_t a = 0; a < arms; ++a) potential[3 * arms + a] = {static_cast<double>(evaluations), 1};
     for (std::size_t o = 0; o < 4; ++o) observed[o] = potential[o * arms + assigned_arm];
   }
 
- private:
-  Exposure closed_form(const double* p, const std::vector<pk::Dose>& doses) const {
-    const pk::Absorption absorption{p[kKa], p[kF], lag_h_};
-    Exposure e;
-    e.cmax = -std::numeric_limits<double>::infinity();
-    e.cmin = std::numeric_limits<double>::infinity();
-    if (two_compartment_) {
-      const pk::TwoCompartment m{p[kCl], p[kV1], p[kQ], p[kV2], absorption};
-      e.auc = pk::auc(m, doses, window_start_, window_end_);
-      for (double t : grid_) record(e, pk::concentration(m, doses, t));
-    } else {
-      const pk::OneCompartment m{p[kCl], p[kV1], absorption};
-      e.auc = pk::auc(m, doses, window_start_, window_end_);
-      for (double t : grid_) record(e, pk::concentration(m, doses, t));
+  std::vector<TrajectoryInfo> trajectories() const override {
+    if (trajectory_times_.empty()) return {};
+    return {{"concentration", "mg/L", trajectory_times_}};
+  }
+
+  void trajectory(const PatientKey& key, std::span<const double> covariates, std::size_t arm,
+                  std::span<double> out) const override {
+    double p[kParameters];
+    individual(key, covariates, p);
+    solve(p, doses_[arm], trajectory_times_, out, false);
+    // Residual error on each observation: two normals per time point from the patient's
+    // residual stream, the same under every arm.
+    rng::Stream stream({key.seed, key.replicate, key.patient, rng::Purpose::kResidual, 0});
+    for (double& c : out) {
+      const double z_proportional = stream.normal();
+      const double z_additive = stream.normal();
+      c = with_residual(c, residual_, z_proportional, z_additive);
     }
-    return e;
   }
 
-  static void record(Exposure& e, double c) {
-    e.cmax = std::max(e.cmax, c);
-    e.cmin = std::min(e.cmin, c);
+ private:
+  struct Solution {
+    double auc = 0.0;
+    std::uint64_t rhs_evaluations = 0;
+  };
+
+  void individual(const PatientKey& key, std::span<const double> covariates, double* p) const {
+    population_.individual(key, covariates, std::span<double>(p, kParameters));
+    if (!two_compartment_) p[kQ] = 0.0, p[kV2] = 1.0;
   }
 
-  Exposure integrate(const double* p, const std::vector<pk::Dose>& doses) const {
+  /// Central concentrations at `grid` (right-continuous: a dose at a grid time counts),
+  /// and the AUC over the exposure window when `window_auc`.
+  Solution solve(const double* p, const std::vector<pk::Dose>& doses, const std::vector<double>& grid,
+                 std::span<double> concentrations, bool window_auc) const {
+    if (solver_ == Solver::kClosedForm) {
+      const pk::Absorption absorption{p[kKa], p[kF], lag_h_};
+      Solution s;
+      if (two_compartment_) {
+        const pk::TwoCompartment m{p[kCl], p[kV1], p[kQ], p[kV2], absorption};
+        if (window_auc) s.auc = pk::auc(m, doses, window_start_, window_end_);
+        for (std::size_t k = 0; k < grid.size(); ++k) concentrations[k] = pk::concentration(m, doses, grid[k]);
+      } else {
+        const pk::OneCompartment m{p[kCl], p[kV1], absorption};
+        if (window_auc) s.auc = pk::auc(m, doses, window_start_, window_end_);
+        for (std::size_t k = 0; k < grid.size(); ++k) concentrations[k] = pk::concentration(m, doses, grid[k]);
+      }
+      return s;
+    }
+    return integrate(p, doses, grid, concentrations, window_auc);
+  }
+
+  Solution integrate(const double* p, const std::vector<pk::Dose>& doses, const std::vector<double>& grid,
+                     std::span<double> concentrations, bool window_auc) const {
     // One solver per thread and method, reused for every patient.
     thread_local std::array<std::unique_ptr<solvers::OdeSolver>, 2> cache;
     auto& solver = cache[solver_ == Solver::kDopri5 ? 0 : 1];
@@ -156,14 +196,16 @@ class Pk final : public Model {
       }
     }
     std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.time_h < b.time_h; });
-    std::vector<double> stops(grid_);
+    std::vector<double> stops(grid);
     for (const auto& ev : events) stops.push_back(ev.time_h);
+    if (window_auc) {
+      stops.push_back(window_start_);
+      stops.push_back(window_end_);
+    }
     std::sort(stops.begin(), stops.end());
     stops.erase(std::unique(stops.begin(), stops.end()), stops.end());
 
-    Exposure e;
-    e.cmax = -std::numeric_limits<double>::infinity();
-    e.cmin = std::numeric_limits<double>::infinity();
+    Solution s;
     solver->stats = {};
     std::array<double, 4> y{};
     double t = 0.0;
@@ -187,18 +229,15 @@ class Pk final : public Model {
         solver->advance(stop, y);
         t = stop;
       }
-      if (t == window_start_) auc_start = y[3];
-      if (t == window_end_) e.auc = y[3] - auc_start;
+      if (window_auc && t == window_start_) auc_start = y[3];
+      if (window_auc && t == window_end_) s.auc = y[3] - auc_start;
       if (apply_events(t)) solver->reset(rhs, t, y);
       // Concentrations are right-continuous, as in the closed form: a bolus given at a
       // grid time counts at that time.
-      if (next_grid < grid_.size() && grid_[next_grid] == t) {
-        record(e, y[1] / rhs.v1);
-        ++next_grid;
-      }
+      while (next_grid < grid.size() && grid[next_grid] == t) concentrations[next_grid++] = y[1] / rhs.v1;
     }
-    e.rhs_evaluations = solver->stats.rhs_evaluations;
-    return e;
+    s.rhs_evaluations = solver->stats.rhs_evaluations;
+    return s;
   }
 
   bool two_compartment_;
@@ -208,6 +247,8 @@ class Pk final : public Model {
   Solver solver_ = Solver::kClosedForm;
   std::vector<double> grid_;
   std::vector<std::vector<pk::Dose>> doses_;  // per arm
+  std::vector<double> trajectory_times_;
+  ResidualError residual_;
 };
 
 ModelFactory pk_factory(bool two_compartment) {
@@ -243,6 +284,14 @@ ModelFactory pk_factory(bool two_compartment) {
                       "start of the exposure window in h"});
   f.schema.push_back({"exposure_end_h", ParamKind::kNumber, true, 0.0, 0.0, inf, true,
                       "end of the exposure window in h"});
+  f.schema.push_back({"trajectory_every_h", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
+                      "record the concentration every this many h (0: no trajectory)"});
+  f.schema.push_back({"trajectory_until_h", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
+                      "last time of the recorded concentration, h"});
+  f.schema.push_back({"residual_additive", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
+                      "additive residual error SD of recorded concentrations, mg/L"});
+  f.schema.push_back({"residual_proportional", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
+                      "proportional residual error SD of recorded concentrations (fraction)"});
   f.outputs = {{"auc", OutputType::kContinuous, "AUC over the exposure window, mg*h/L"},
                {"cmax", OutputType::kContinuous, "highest concentration on the window's grid, mg/L"},
                {"cmin", OutputType::kContinuous, "lowest concentration on the window's grid, mg/L"},

@@ -23,7 +23,7 @@ std::vector<std::uint64_t> count_rejections(const MpiContext& mpi, const spec::T
                                             const std::vector<std::string>& p_paths) {
   spec::TrialSpec spec = base;
   spec.trial.patients = patients;
-  const sim::Simulator simulator(spec);
+  const sim::Simulator simulator(spec, false);
   std::unique_ptr<sim::TrialAnalysis> analysis_holder;
   collectively(mpi, [&] { analysis_holder = std::make_unique<sim::TrialAnalysis>(spec); });
   const sim::TrialAnalysis& analysis = *analysis_holder;

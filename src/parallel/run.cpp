@@ -81,7 +81,7 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
   std::vector<std::vector<double>> values;
   Progress progress(mpi.is_root() && !quiet && spec.trial.replicates > 1, mine.count);
   collectively(mpi, [&] {
-    const sim::Simulator simulator(spec);
+    const sim::Simulator simulator(spec, false);
     sim::Block block;
     for (std::uint64_t r = mine.first; r < mine.first + mine.count; ++r) {
       arena.execute([&] { simulator.simulate(r, 0, spec.trial.patients, block); });

@@ -14,7 +14,8 @@ void resize_columns(std::vector<std::vector<T>>& columns, std::size_t n, std::si
 }
 }  // namespace
 
-Simulator::Simulator(const spec::TrialSpec& spec) : spec_(spec), cohort_(spec.cohort) {}
+Simulator::Simulator(const spec::TrialSpec& spec, bool record_trajectories)
+    : spec_(spec), cohort_(spec.cohort), record_trajectories_(record_trajectories) {}
 
 void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint64_t count,
                          Block& block) const {
@@ -39,6 +40,12 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
 
   assign_arms(spec_.arms, spec_.trial.randomization_block, spec_.trial.seed, replicate, first,
               block.arm);
+  std::size_t points = 0;
+  if (record_trajectories_) {
+    for (const auto& t : spec_.model.instance->trajectories()) points += t.times.size();
+  }
+  block.trajectory_points = points;
+  block.trajectory.resize(points * n);
 
   const models::Model& model = *spec_.model.instance;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256),
@@ -56,6 +63,10 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
       const auto assigned = static_cast<std::size_t>(block.arm[i]);
       model.simulate({spec_.trial.seed, replicate, patient}, covariates, assigned, potential,
                      observed);
+      if (points > 0) {
+        model.trajectory({spec_.trial.seed, replicate, patient}, covariates, assigned,
+                         std::span<double>(block.trajectory).subspan(i * points, points));
+      }
       for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
         const auto& endpoint = spec_.endpoints[e];
         const std::size_t output = endpoint.output;

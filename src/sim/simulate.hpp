@@ -30,13 +30,19 @@ struct Block {
   std::vector<std::uint32_t> screening_attempts;  ///< candidates drawn per enrolled patient
   std::vector<std::vector<double>> covariates;     ///< [covariate][patient]
   std::vector<EndpointColumns> endpoints;          ///< in spec order
+  /// Observed trajectories under the assigned arm, [patient][time] row-major, all of the
+  /// model's trajectories concatenated; empty when the model records none.
+  std::vector<double> trajectory;
+  std::size_t trajectory_points = 0;  ///< values per patient
 };
 
 /// Simulates blocks for one trial spec. Thread-safe; `simulate` runs a oneTBB
 /// parallel_for over the block's patients inside the caller's task arena.
 class Simulator {
  public:
-  explicit Simulator(const spec::TrialSpec& spec);
+  /// `record_trajectories`: also fill Block::trajectory when the model records any (the
+  /// analyses do not need them).
+  explicit Simulator(const spec::TrialSpec& spec, bool record_trajectories = true);
 
   /// Fill `block` (resized as needed, so one Block can be reused) with the patients
   /// [first, first + count) of `replicate`. Results are identical for any split.
@@ -46,6 +52,7 @@ class Simulator {
  private:
   const spec::TrialSpec& spec_;
   cohort::CohortGenerator cohort_;
+  bool record_trajectories_;
 };
 
 }  // namespace silico::sim

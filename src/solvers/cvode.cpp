@@ -1,7 +1,7 @@
 // SUNDIALS CVODE (v6 API): variable-order BDF, Newton iteration, dense direct linear
-// solver with CVODE's difference-quotient Jacobian. The context, vector, matrix, linear
-// solver and integrator memory are created once per solver object; reset() re-initialises
-// them in place (CVodeReInit), so a solver reused across patients does not allocate.
+// solver with a difference-quotient Jacobian. The context, vector, matrix, linear solver
+// and integrator memory are created once per solver object; reset() re-initialises them
+// in place (CVodeReInit), so a solver reused across patients does not allocate.
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>
 #include <sunlinsol/sunlinsol_dense.h>
@@ -83,6 +83,7 @@ class CvodeBdfSolver final : public OdeSolver {
     if (t - t_ > too_close) {
       // The stop time keeps every internal step, and so every RHS call, at or before t.
       check(CVodeSetStopTime(memory_, t), "CVodeSetStopTime");
+      message_.clear();
       sunrealtype reached = t_;
       const int flag = CVode(memory_, t, y_, &reached, CV_NORMAL);
       count_work();
@@ -187,6 +188,10 @@ class CvodeBdfSolver final : public OdeSolver {
   static int jacobian_callback(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix jacobian,
                                void* user_data, N_Vector weights, N_Vector, N_Vector) {
     auto* self = static_cast<CvodeBdfSolver*>(user_data);
+    double* state = N_VGetArrayPointer(y);
+    std::size_t j = 0;
+    double saved = 0.0;
+    bool perturbed = false;  // state[j] holds saved + increment
     try {
       if (CVodeGetErrWeights(self->memory_, weights) != CV_SUCCESS) return -1;
       sunrealtype h = 0.0;
@@ -197,17 +202,18 @@ class CvodeBdfSolver final : public OdeSolver {
       const double min_increment = f_norm != 0.0 ? 1000.0 * std::abs(h) * unit_roundoff *
                                                        static_cast<double>(self->n_) * f_norm
                                                  : 1.0;
-      double* state = N_VGetArrayPointer(y);
       const double* f = N_VGetArrayPointer(fy);
       const double* w = N_VGetArrayPointer(weights);
-      for (std::size_t j = 0; j < self->n_; ++j) {
+      for (; j < self->n_; ++j) {
         double* column = SUNDenseMatrix_Column(jacobian, static_cast<sunindextype>(j));
-        const double saved = state[j];
+        saved = state[j];
         const double increment = std::max(sqrt_roundoff * std::abs(saved), min_increment / w[j]);
         state[j] = saved + increment;
+        perturbed = true;
         ++self->stats.rhs_evaluations;
         (*self->rhs_)(t, state, column);
         state[j] = saved;
+        perturbed = false;
         const double inverse = 1.0 / increment;
         for (std::size_t i = 0; i < self->n_; ++i) column[i] = inverse * column[i] - inverse * f[i];
         if (!std::all_of(column, column + self->n_, [](double v) { return std::isfinite(v); })) {
@@ -216,6 +222,7 @@ class CvodeBdfSolver final : public OdeSolver {
       }
       return 0;
     } catch (...) {
+      if (perturbed) state[j] = saved;
       self->rhs_error_ = std::current_exception();
       return -1;
     }

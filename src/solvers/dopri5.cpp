@@ -2,7 +2,9 @@
 // reused across patients never allocates. Odeint supplies the stepper and its error
 // control; the driver here adds what integrate_adaptive lacks: it stops exactly at each
 // requested time without evaluating the right-hand side beyond it, keeps the FSAL
-// derivative between calls, and picks the first step after every reset.
+// derivative between calls, and picks the first step after every reset. Odeint's
+// dense-output stepper is not used: it steps past the requested time and interpolates
+// back, which would evaluate the model across a dose (see ode.hpp).
 #include <algorithm>
 #include <array>
 #include <cmath>

@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 # with PROCOVA and binary endpoints, spread over different numbers of ranks.
 sed 's/replicates: 2000/replicates: 40/' "$SILICO_SOURCE_DIR/tests/data/null_tte.yaml" > "$WORK/tte.yaml"
 sed 's/replicates: 2000/replicates: 40/' "$SILICO_SOURCE_DIR/tests/data/null_continuous.yaml" > "$WORK/cont.yaml"
-for config in example continuous tte cont; do
+for config in example continuous pk_dose_finding tte cont; do
   spec="$SILICO_SOURCE_DIR/configs/$config.yaml"
   [ -f "$spec" ] || spec="$WORK/$config.yaml"
   "$SILICO" run "$spec" -o "$WORK/$config-direct.h5" -q --threads 1

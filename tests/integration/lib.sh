@@ -36,4 +36,7 @@ same_results() {
   h5diff "$1" "$2" /cohort /cohort || fail "/cohort differs between $1 and $2"
   h5diff "$1" "$2" /outcomes /outcomes || fail "/outcomes differs between $1 and $2"
   h5diff "$1" "$2" /replicates /replicates || fail "/replicates differs between $1 and $2"
+  if h5ls "$1/trajectories" >/dev/null 2>&1; then
+    h5diff "$1" "$2" /trajectories /trajectories || fail "/trajectories differs between $1 and $2"
+  fi
 }

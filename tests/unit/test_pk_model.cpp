@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "models/pk_closed_form.hpp"
 #include "models/population.hpp"
 #include "models/regimen.hpp"
 #include "sim/simulate.hpp"
@@ -93,6 +94,41 @@ TEST(PkModel, ExposureIsLinearInDoseForEveryPatient) {
       ASSERT_NEAR(ratio, 4.0, 1e-11);
     }
   }
+}
+
+TEST(PkModel, TrajectoriesAreTheConcentrationCurveWithResidualError) {
+  std::string text = pk_spec("pk_1cmt", "closed_form", "route: oral", "", 2000);
+  const std::string extra = "    trajectory_every_h: 6\n    trajectory_until_h: 240\n";
+  text.replace(text.find("    solver:"), 0, extra);
+  const auto exact_spec = silico::spec::parse_spec(text, "pk.yaml");
+  text.replace(text.find("    solver:"), 0, "    residual_proportional: 0.1\n");
+  const auto noisy_spec = silico::spec::parse_spec(text, "pk.yaml");
+  silico::sim::Block exact, noisy;
+  silico::sim::Simulator(exact_spec).simulate(0, 0, 2000, exact);
+  silico::sim::Simulator(noisy_spec).simulate(0, 0, 2000, noisy);
+  ASSERT_EQ(exact.trajectory_points, 41u);  // 0, 6, ..., 240 h
+  // Without residual error the recorded curve is the closed-form concentration of the
+  // patient's own parameters under its assigned arm (CL = 5 (WT/70)^0.75, no random effects).
+  for (std::size_t i = 0; i < 20; ++i) {
+    const double dose = exact.arm[i] == 0 ? 50.0 : 200.0;
+    const silico::models::pk::OneCompartment m{5.0 * std::pow(exact.covariates[0][i] / 70.0, 0.75), 50.0, {0.8, 0.7, 0.5}};
+    std::vector<silico::models::pk::Dose> doses;
+    for (int k = 0; k < 10; ++k) doses.push_back({24.0 * k, dose, silico::models::pk::Route::kOral, 0.0});
+    for (std::size_t k = 0; k < 41; ++k) {
+      const double expected = silico::models::pk::concentration(m, doses, 6.0 * static_cast<double>(k));
+      ASSERT_NEAR(exact.trajectory[i * 41 + k], expected, 1e-12 * std::max(1.0, expected));
+    }
+  }
+  // Proportional error 0.1: the relative deviation (noisy / exact - 1) at 24 h has SD 0.1
+  // over 2,000 patients, within 4 SE of an SD (0.1 / sqrt(2 n)).
+  double sum = 0, sum_sq = 0;
+  for (std::size_t i = 0; i < 2000; ++i) {
+    const double r = noisy.trajectory[i * 41 + 4] / exact.trajectory[i * 41 + 4] - 1.0;
+    sum += r;
+    sum_sq += r * r;
+  }
+  const double sd = std::sqrt((sum_sq - sum * sum / 2000) / 1999);
+  EXPECT_NEAR(sd, 0.1, 4 * 0.1 / std::sqrt(2 * 2000.0));
 }
 
 TEST(Population, RandomEffectsReproduceOmega) {

@@ -1,18 +1,23 @@
-// pk_1cmt, pk_2cmt: linear compartmental pharmacokinetics with a population layer.
+// pk_1cmt, pk_2cmt: linear compartmental pharmacokinetics with a population layer, and
+// optional pharmacodynamics on top.
 //
-// States (amounts, mg): depot, central, peripheral, and the AUC of the central
-// concentration (mg*h/L):
+// States (amounts, mg): depot, central, peripheral, the AUC of the central concentration
+// (mg*h/L) and the PD response R:
 //   d depot/dt = -KA depot
 //   d A1/dt    = KA depot - (CL/V1) A1 - (Q/V1) A1 + (Q/V2) A2 + infusion rate
 //   d A2/dt    = (Q/V1) A1 - (Q/V2) A2
 //   d AUC/dt   = A1 / V1
+//   d R/dt     = indirect response (Dayneka et al. 1993), f = EMAX C^HILL / (EC50^HILL + C^HILL):
+//                I kin (1 - f) - kout R;  II kin - kout (1 - f) R;
+//                III kin (1 + f) - kout R; IV kin - kout (1 + f) R;  kin = E0 KOUT, R(0) = E0
+// or a direct effect E = E0 + EMAX C^HILL / (EC50^HILL + C^HILL) (pd: emax).
 // pk_1cmt is the same system with Q = 0 (V1 = V). Oral doses enter the depot times F after
 // the lag time; IV doses enter the central compartment. Endpoints over the exposure window
 // [exposure_start_h, exposure_end_h]: AUC (exact integral), Cmax and Cmin (over the
 // observation grid every observe_every_h inside the window; a concentration at a dose time
-// includes that dose). Solved in closed form
-// (superposition, default) or by ODE integration (dopri5 or cvode_bdf), which tests
-// cross-check against each other.
+// includes that dose); the biomarker change E(biomarker_time_h) - E0. Solved in closed form
+// (superposition, default; not for indirect responses) or by ODE integration (dopri5 or
+// cvode_bdf), which tests cross-check against each other.
 
 #include <algorithm>
 #include <array>
@@ -30,15 +35,37 @@
 namespace silico::models {
 namespace {
 
-enum Index { kCl, kV1, kQ, kV2, kKa, kF, kParameters };
+enum Index { kCl, kV1, kQ, kV2, kKa, kF, kE0, kEmax, kEc50, kKout, kParameters };
+
+/// Pharmacodynamics on top of the PK: none, direct sigmoid Emax, or one of the four
+/// indirect-response models of Dayneka, Garg & Jusko (J Pharmacokinet Biopharm 1993).
+enum class Pd { kNone, kEmax, kIdrInhibitProduction, kIdrInhibitLoss, kIdrStimulateProduction, kIdrStimulateLoss };
+
+/// Sigmoid drug effect C^h / (C50^h + C^h), in [0, 1).
+inline double saturation(double c, double c50, double hill) {
+  if (c <= 0.0) return 0.0;
+  const double ch = std::pow(c, hill);
+  return ch / (std::pow(c50, hill) + ch);
+}
 
 class PkRhs final : public solvers::OdeRhs {
  public:
   double cl = 1, v1 = 1, q = 0, v2 = 1, ka = 1;
   double infusion_mg_per_h = 0.0;
+  Pd pd = Pd::kNone;
+  double emax = 0, ec50 = 1, hill = 1, kin = 0, kout = 0;
 
-  std::size_t size() const override { return 4; }
+  std::size_t size() const override { return 5; }
   void operator()(double, const double* y, double* dydt) const override {
+    // Indirect response: the fifth state is the response R, with R(0) = kin / kout.
+    const double f = pd == Pd::kNone || pd == Pd::kEmax ? 0.0 : emax * saturation(y[1] / v1, ec50, hill);
+    switch (pd) {
+      case Pd::kIdrInhibitProduction: dydt[4] = kin * (1.0 - f) - kout * y[4]; break;
+      case Pd::kIdrInhibitLoss: dydt[4] = kin - kout * (1.0 - f) * y[4]; break;
+      case Pd::kIdrStimulateProduction: dydt[4] = kin * (1.0 + f) - kout * y[4]; break;
+      case Pd::kIdrStimulateLoss: dydt[4] = kin - kout * (1.0 + f) * y[4]; break;
+      default: dydt[4] = 0.0; break;
+    }
     const double absorbed = ka * y[0];
     const double to_peripheral = q / v1 * y[1];
     const double from_peripheral = q / v2 * y[2];
@@ -67,7 +94,8 @@ class Pk final : public Model {
         window_end_(v.number("exposure_end_h")),
         every_h_(v.number("observe_every_h")),
         tolerances_{v.number("rtol"), v.number("atol")} {
-    const char* names[kParameters] = {"CL", two_compartment ? "V1" : "V", "Q", "V2", "KA", "F"};
+    const char* names[kParameters] = {"CL", two_compartment ? "V1" : "V", "Q", "V2", "KA", "F",
+                                      "E0", "EMAX", "EC50", "KOUT"};
     std::vector<PopulationParameter> parameters;
     for (int i = 0; i < kParameters; ++i) {
       const auto found = v.population.find(names[i]);
@@ -75,9 +103,24 @@ class Pk final : public Model {
     }
     const auto omega = v.omega.find("omega");
     population_ = Population(parameters, omega != v.omega.end() ? omega->second : RandomEffects{});
+    const std::string& pd = v.choices.at("pd");
+    pd_ = pd == "emax" ? Pd::kEmax
+          : pd == "idr_inhibit_production" ? Pd::kIdrInhibitProduction
+          : pd == "idr_inhibit_loss" ? Pd::kIdrInhibitLoss
+          : pd == "idr_stimulate_production" ? Pd::kIdrStimulateProduction
+          : pd == "idr_stimulate_loss" ? Pd::kIdrStimulateLoss
+                                       : Pd::kNone;
+    hill_ = v.number("HILL");
+    biomarker_time_h_ = v.number("biomarker_time_h");
     const std::string& solver = v.choices.at("solver");
     solver_ = solver == "dopri5" ? Solver::kDopri5 : solver == "cvode_bdf" ? Solver::kCvode : Solver::kClosedForm;
     if (!(window_end_ > window_start_)) throw UserError("exposure_end_h must be greater than exposure_start_h");
+    if (idr() && solver_ == Solver::kClosedForm) {
+      throw UserError("indirect-response PD has no closed form: choose solver dopri5 or cvode_bdf");
+    }
+    if ((pd_ == Pd::kIdrInhibitProduction || pd_ == Pd::kIdrInhibitLoss) && v.population.at("EMAX").typical > 1.0) {
+      throw UserError("EMAX is the maximal inhibition of an inhibitory indirect response: at most 1");
+    }
     // Grid points by index, not by accumulation, so they fall exactly on round times.
     for (std::size_t k = 0;; ++k) {
       const double t = window_start_ + static_cast<double>(k) * every_h_;
@@ -115,9 +158,10 @@ class Pk final : public Model {
       potential[0 * arms + a] = {s.auc, 1};
       potential[1 * arms + a] = {*high, 1};
       potential[2 * arms + a] = {*low, 1};
+      potential[4 * arms + a] = {s.biomarker - p[kE0], 1};
     }
     for (std::size_t a = 0; a < arms; ++a) potential[3 * arms + a] = {static_cast<double>(evaluations), 1};
-    for (std::size_t o = 0; o < 4; ++o) observed[o] = potential[o * arms + assigned_arm];
+    for (std::size_t o = 0; o < 5; ++o) observed[o] = potential[o * arms + assigned_arm];
   }
 
   std::vector<TrajectoryInfo> trajectories() const override {
@@ -143,8 +187,16 @@ class Pk final : public Model {
  private:
   struct Solution {
     double auc = 0.0;
+    double biomarker = 0.0;  ///< PD response at biomarker_time_h (E0 without PD)
     std::uint64_t rhs_evaluations = 0;
   };
+
+  bool idr() const { return pd_ != Pd::kNone && pd_ != Pd::kEmax; }
+
+  /// Direct effect of concentration c.
+  double direct_effect(const double* p, double c) const {
+    return pd_ == Pd::kEmax ? p[kE0] + p[kEmax] * saturation(c, p[kEc50], hill_) : p[kE0];
+  }
 
   void individual(const PatientKey& key, std::span<const double> covariates, double* p) const {
     population_.individual(key, covariates, std::span<double>(p, kParameters));
@@ -162,10 +214,12 @@ class Pk final : public Model {
         const pk::TwoCompartment m{p[kCl], p[kV1], p[kQ], p[kV2], absorption};
         if (window_auc) s.auc = pk::auc(m, doses, window_start_, window_end_);
         for (std::size_t k = 0; k < grid.size(); ++k) concentrations[k] = pk::concentration(m, doses, grid[k]);
+        s.biomarker = direct_effect(p, pk::concentration(m, doses, biomarker_time_h_));
       } else {
         const pk::OneCompartment m{p[kCl], p[kV1], absorption};
         if (window_auc) s.auc = pk::auc(m, doses, window_start_, window_end_);
         for (std::size_t k = 0; k < grid.size(); ++k) concentrations[k] = pk::concentration(m, doses, grid[k]);
+        s.biomarker = direct_effect(p, pk::concentration(m, doses, biomarker_time_h_));
       }
       return s;
     }
@@ -180,10 +234,12 @@ class Pk final : public Model {
     if (!solver) {
       solver = solvers::make_solver(solver_ == Solver::kDopri5 ? solvers::Method::kDormandPrince
                                                                : solvers::Method::kCvodeBdf,
-                                    4, tolerances_);
+                                    5, tolerances_);
     }
     PkRhs rhs;
     rhs.cl = p[kCl], rhs.v1 = p[kV1], rhs.q = p[kQ], rhs.v2 = p[kV2], rhs.ka = p[kKa];
+    rhs.pd = pd_, rhs.emax = p[kEmax], rhs.ec50 = p[kEc50], rhs.hill = hill_;
+    rhs.kout = p[kKout], rhs.kin = p[kE0] * p[kKout];  // baseline R0 = kin / kout = E0
     std::vector<Event> events;
     for (const auto& d : doses) {
       switch (d.route) {
@@ -198,6 +254,7 @@ class Pk final : public Model {
     std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.time_h < b.time_h; });
     std::vector<double> stops(grid);
     for (const auto& ev : events) stops.push_back(ev.time_h);
+    stops.push_back(biomarker_time_h_);
     if (window_auc) {
       stops.push_back(window_start_);
       stops.push_back(window_end_);
@@ -207,7 +264,8 @@ class Pk final : public Model {
 
     Solution s;
     solver->stats = {};
-    std::array<double, 4> y{};
+    std::array<double, 5> y{};
+    y[4] = p[kE0];
     double t = 0.0;
     std::size_t next_event = 0;
     const auto apply_events = [&](double at) {
@@ -230,6 +288,7 @@ class Pk final : public Model {
         t = stop;
       }
       if (window_auc && t == window_start_) auc_start = y[3];
+      if (t == biomarker_time_h_) s.biomarker = idr() ? y[4] : direct_effect(p, y[1] / rhs.v1);
       if (window_auc && t == window_end_) s.auc = y[3] - auc_start;
       if (apply_events(t)) solver->reset(rhs, t, y);
       // Concentrations are right-continuous, as in the closed form: a bolus given at a
@@ -241,6 +300,9 @@ class Pk final : public Model {
   }
 
   bool two_compartment_;
+  Pd pd_ = Pd::kNone;
+  double hill_ = 1.0;
+  double biomarker_time_h_ = 0.0;
   double lag_h_, window_start_, window_end_, every_h_;
   solvers::Tolerances tolerances_;
   Population population_;
@@ -271,6 +333,17 @@ ModelFactory pk_factory(bool two_compartment) {
   }
   f.schema.push_back(population("KA", false, 1.0, "first-order absorption rate in 1/h, > 0 (oral doses)"));
   f.schema.push_back(population("F", false, 1.0, "oral bioavailability, > 0"));
+  f.schema.push_back({"pd", ParamKind::kChoice, false, 0.0, -inf, inf, false, "pharmacodynamic model",
+                      {"none", "emax", "idr_inhibit_production", "idr_inhibit_loss", "idr_stimulate_production",
+                       "idr_stimulate_loss"}});
+  f.schema.push_back(population("E0", false, 1.0, "baseline response (R0 = kin/kout for indirect models), > 0"));
+  f.schema.push_back({"EMAX", ParamKind::kPopulation, false, 0.0, 0.0, inf, false,
+                      "maximal effect: added to E0 (emax), or the fraction Imax/Smax of an indirect model"});
+  f.schema.push_back(population("EC50", false, 1.0, "concentration at half-maximal effect, mg/L, > 0"));
+  f.schema.push_back({"HILL", ParamKind::kNumber, false, 1.0, 0.0, inf, true, "Hill coefficient, > 0"});
+  f.schema.push_back(population("KOUT", false, 1.0, "first-order loss rate of the response, 1/h, > 0"));
+  f.schema.push_back({"biomarker_time_h", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
+                      "time of the biomarker endpoint, h"});
   f.schema.push_back({"lag_h", ParamKind::kNumber, false, 0.0, 0.0, inf, false, "oral absorption lag in h, >= 0"});
   f.schema.push_back({"omega", ParamKind::kOmega, false, 0.0, -inf, inf, false,
                       "variance-covariance of the log-normal random effects"});
@@ -296,7 +369,9 @@ ModelFactory pk_factory(bool two_compartment) {
                {"cmax", OutputType::kContinuous, "highest concentration on the window's grid, mg/L"},
                {"cmin", OutputType::kContinuous, "lowest concentration on the window's grid, mg/L"},
                {"rhs_evaluations", OutputType::kContinuous,
-                "ODE right-hand-side evaluations for the patient, all arms (0 in closed form)"}};
+                "ODE right-hand-side evaluations for the patient, all arms (0 in closed form)"},
+               {"biomarker_change", OutputType::kContinuous,
+                "PD response at biomarker_time_h minus its baseline E0 (0 without PD)"}};
   if (two_compartment) {
     f.create = [](const ParamValues& v, const TrialContext& t) -> std::unique_ptr<Model> {
       return std::make_unique<Pk>(v, t, true);

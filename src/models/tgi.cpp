@@ -1,0 +1,210 @@
+// tgi: tumour growth inhibition with RECIST 1.1 response, progression-free and overall
+// survival, in the trial's time unit.
+//
+// Tumour size (sum of target-lesion diameters, mm) under arm a with drug exposure E_a
+// (a constant per regimen, `exposure`):
+//   claret: dy/dt = KG y - KD E_a exp(-LAMBDA t) y      (Claret et al., J Clin Oncol 2009)
+//           y(t) = Y0 exp(KG t - KD E_a (1 - exp(-LAMBDA t)) / LAMBDA)
+//   stein:  y(t) = Y0 (exp(-KD E_a t) + exp(KG t) - 1)  (Stein et al., Clin Cancer Res 2008)
+// Y0, KG, KD, LAMBDA are population parameters (covariates, log-normal random effects).
+// Scans every scan_interval up to the end of follow-up measure y with residual error;
+// RECIST 1.1 on the measured sums gives the best overall response (ORR = CR or PR) and the
+// time of progression (the first scan showing PD).
+// Death: Weibull hazard with proportional effects, including the tumour-size ratio
+// y(ratio_time) / Y0 on the log-hazard (the Claret/Bruno link):
+//   h(t) = (shape/scale) (t/scale)^(shape-1) exp(sum b (x - x0) + ratio_effect (y(t_r)/Y0 - 1))
+// OS = death; PFS = min(progression, death). Potential outcomes are censored at the end of
+// follow-up only; observed outcomes also by exponential dropout. One unit exponential
+// (death) and the scan residuals are shared by all arms (common random numbers).
+
+#include <cmath>
+#include <limits>
+
+#include "core/error.hpp"
+#include "models/model.hpp"
+#include "models/population.hpp"
+#include "models/recist.hpp"
+#include "rng/stream.hpp"
+
+namespace silico::models {
+namespace {
+
+enum Index { kY0, kKg, kKd, kLambda, kParameters };
+
+class Tgi final : public Model {
+ public:
+  Tgi(const ParamValues& v, const TrialContext& trial)
+      : stein_(v.choices.at("form") == "stein"),
+        exposure_(v.arm_values("exposure")),
+        scan_interval_(v.number("scan_interval")),
+        ratio_time_(v.number("ratio_time")),
+        complete_mm_(v.number("complete_response_mm")),
+        residual_{v.number("residual_additive_mm"), v.number("residual_proportional")},
+        os_shape_(v.number("os_shape")),
+        os_scale_(v.number("os_scale")),
+        ratio_effect_(v.number("os_ratio_effect")),
+        os_effects_(v.effects("os_log_hazard_ratios")),
+        dropout_rate_(v.number("dropout_rate")),
+        follow_up_(trial.follow_up),
+        record_(v.choices.at("record_tumour_size") == "yes") {
+    std::vector<PopulationParameter> parameters;
+    for (const char* name : {"Y0", "KG", "KD", "LAMBDA"}) parameters.push_back(v.population.at(name));
+    const auto omega = v.omega.find("omega");
+    population_ = Population(parameters, omega != v.omega.end() ? omega->second : RandomEffects{});
+    for (std::size_t k = 1;; ++k) {
+      const double t = static_cast<double>(k) * scan_interval_;
+      if (t > follow_up_ + 1e-12 * follow_up_) break;
+      scans_.push_back(t);
+    }
+    if (scans_.empty()) throw UserError("scan_interval is longer than the follow-up: no scan would happen");
+    if (scans_.size() > 1000) throw UserError("more than 1000 scans per patient; lengthen scan_interval");
+  }
+
+  std::vector<TrajectoryInfo> trajectories() const override {
+    if (!record_) return {};
+    std::vector<double> times{0.0};
+    times.insert(times.end(), scans_.begin(), scans_.end());
+    return {{"tumour_size", "mm", times}};
+  }
+
+  void trajectory(const PatientKey& key, std::span<const double> covariates, std::size_t arm,
+                  std::span<double> out) const override {
+    double p[kParameters];
+    population_.individual(key, covariates, std::span<double>(p, kParameters));
+    measure(key, p, arm, out);
+  }
+
+  void simulate(const PatientKey& key, std::span<const double> covariates, std::size_t assigned_arm,
+                std::span<ArmOutcome> potential, std::span<ArmOutcome> observed) const override {
+    double p[kParameters];
+    population_.individual(key, covariates, std::span<double>(p, kParameters));
+    const std::size_t arms = exposure_.size();
+    rng::Stream death_stream({key.seed, key.replicate, key.patient, rng::Purpose::kEventTime, 0});
+    const double unit_exponential = -std::log(death_stream.uniform());
+    const double eta_covariates = linear_predictor(os_effects_, covariates);
+    double dropout = std::numeric_limits<double>::infinity();
+    if (dropout_rate_ > 0.0) {
+      rng::Stream dropout_stream({key.seed, key.replicate, key.patient, rng::Purpose::kDropout, 0});
+      dropout = -std::log(dropout_stream.uniform()) / dropout_rate_;
+    }
+    thread_local std::vector<double> measured;
+    measured.resize(scans_.size() + 1);
+    for (std::size_t a = 0; a < arms; ++a) {
+      measure(key, p, a, measured);
+      const RecistAssessment recist = assess_recist(measured, complete_mm_);
+      const bool responder = recist.best == Response::kCompleteResponse ||
+                             recist.best == Response::kPartialResponse;
+      const double progression = recist.progression_scan ? scans_[*recist.progression_scan - 1]
+                                                         : std::numeric_limits<double>::infinity();
+      const double ratio = size(p, a, ratio_time_) / p[kY0];
+      const double eta = eta_covariates + ratio_effect_ * (ratio - 1.0);
+      const double death = os_scale_ * std::pow(unit_exponential * std::exp(-eta), 1.0 / os_shape_);
+      const double pfs = std::min(progression, death);
+      potential[0 * arms + a] = {responder ? 1.0 : 0.0, 1};
+      potential[1 * arms + a] = censor(pfs, follow_up_);
+      potential[2 * arms + a] = censor(death, follow_up_);
+      potential[3 * arms + a] = {ratio, 1};
+      if (a == assigned_arm) {
+        const double limit = std::min(follow_up_, dropout);
+        // A patient who drops out is assessed only on the scans before dropping out.
+        const bool responded_before = responder && first_response_time(measured) <= limit;
+        observed[0] = {responded_before ? 1.0 : 0.0, 1};
+        observed[1] = censor(pfs, limit);
+        observed[2] = censor(death, limit);
+        observed[3] = {ratio, 1};
+      }
+    }
+  }
+
+ private:
+  static ArmOutcome censor(double time, double limit) {
+    return time <= limit ? ArmOutcome{time, 1} : ArmOutcome{limit, 0};
+  }
+
+  /// Model-predicted sum of diameters at time t under arm a.
+  double size(const double* p, std::size_t a, double t) const {
+    const double e = exposure_[a];
+    if (stein_) return p[kY0] * (std::exp(-p[kKd] * e * t) + std::exp(p[kKg] * t) - 1.0);
+    return p[kY0] * std::exp(p[kKg] * t - p[kKd] * e * (1.0 - std::exp(-p[kLambda] * t)) / p[kLambda]);
+  }
+
+  /// Measured sums at baseline and every scan: the same residual draws under every arm.
+  void measure(const PatientKey& key, const double* p, std::size_t a, std::span<double> out) const {
+    rng::Stream stream({key.seed, key.replicate, key.patient, rng::Purpose::kResidual, 0});
+    for (std::size_t k = 0; k <= scans_.size(); ++k) {
+      const double t = k == 0 ? 0.0 : scans_[k - 1];
+      const double z_proportional = stream.normal();
+      const double z_additive = stream.normal();
+      out[k] = std::max(0.0, with_residual(size(p, a, t), residual_, z_proportional, z_additive));
+    }
+  }
+
+  /// Time of the first scan at CR or PR (infinity if none).
+  double first_response_time(std::span<const double> measured) const {
+    for (std::size_t k = 1; k < measured.size(); ++k) {
+      if (measured[k] <= complete_mm_ || measured[k] <= 0.7 * measured[0]) return scans_[k - 1];
+    }
+    return std::numeric_limits<double>::infinity();
+  }
+
+  bool stein_;
+  std::vector<double> exposure_;
+  double scan_interval_, ratio_time_, complete_mm_;
+  ResidualError residual_;
+  double os_shape_, os_scale_, ratio_effect_;
+  std::vector<CovariateEffect> os_effects_;
+  double dropout_rate_, follow_up_;
+  bool record_;
+  Population population_;
+  std::vector<double> scans_;
+};
+
+ModelFactory tgi_factory() {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  ModelFactory f;
+  f.name = "tgi";
+  f.description = "tumour growth inhibition (Claret or Stein), RECIST 1.1 response, PFS and OS";
+  const auto population = [&](const char* name, const char* what) {
+    return ParamSchema{name, ParamKind::kPopulation, true, 0.0, 0.0, inf, true, what};
+  };
+  f.schema = {
+      {"form", ParamKind::kChoice, false, 0.0, -inf, inf, false, "tumour model", {"claret", "stein"}},
+      population("Y0", "baseline sum of diameters, mm, > 0"),
+      population("KG", "growth rate per time unit, > 0"),
+      population("KD", "drug-induced decay rate per unit exposure and time unit, > 0"),
+      {"LAMBDA", ParamKind::kPopulation, false, 1.0, 0.0, inf, true,
+       "resistance: decay of the drug effect per time unit, > 0 (claret)"},
+      {"omega", ParamKind::kOmega, false, 0.0, -inf, inf, false, "variance-covariance of the random effects"},
+      {"exposure", ParamKind::kPerArm, false, 0.0, 0.0, inf, false, "drug exposure of each arm (arms not named: 0)"},
+      {"scan_interval", ParamKind::kNumber, true, 0.0, 0.0, inf, true, "time between tumour scans, > 0"},
+      {"ratio_time", ParamKind::kNumber, false, 8.0, 0.0, inf, true,
+       "time of the tumour-size ratio in the OS model (week 8 when the unit is weeks)"},
+      {"complete_response_mm", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
+       "a measured sum at or below this is a complete response"},
+      {"residual_additive_mm", ParamKind::kNumber, false, 0.0, 0.0, inf, false, "additive measurement error SD, mm"},
+      {"residual_proportional", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
+       "proportional measurement error SD (fraction)"},
+      {"os_shape", ParamKind::kNumber, true, 0.0, 0.0, inf, true, "Weibull shape of the death hazard, > 0"},
+      {"os_scale", ParamKind::kNumber, true, 0.0, 0.0, inf, true, "Weibull scale of the death hazard, > 0"},
+      {"os_ratio_effect", ParamKind::kNumber, false, 0.0, -inf, inf, false,
+       "log hazard ratio of death per unit of tumour-size ratio above 1"},
+      {"os_log_hazard_ratios", ParamKind::kCovariateEffects, false, 0.0, -inf, inf, false,
+       "log hazard ratio of death per unit of each covariate"},
+      {"dropout_rate", ParamKind::kNumber, false, 0.0, 0.0, inf, false, "exponential dropout rate (observed only)"},
+      {"record_tumour_size", ParamKind::kChoice, false, 0.0, -inf, inf, false,
+       "store the measured sums of diameters at every scan under /trajectories", {"no", "yes"}},
+  };
+  f.outputs = {{"objective_response", OutputType::kBinary, "best overall response CR or PR (RECIST 1.1)"},
+               {"pfs", OutputType::kTimeToEvent, "progression-free survival"},
+               {"os", OutputType::kTimeToEvent, "overall survival"},
+               {"tumour_ratio", OutputType::kContinuous, "model tumour size at ratio_time / baseline"}};
+  f.create = [](const ParamValues& v, const TrialContext& t) -> std::unique_ptr<Model> {
+    return std::make_unique<Tgi>(v, t);
+  };
+  return f;
+}
+
+}  // namespace
+}  // namespace silico::models
+
+SILICO_REGISTER_MODEL(silico::models::tgi_factory())

@@ -1,0 +1,108 @@
+// Tumour growth inhibition: RECIST 1.1 classification on hand-made sums of diameters, the
+// tumour models against their closed forms, and the survival outputs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "models/recist.hpp"
+#include "sim/simulate.hpp"
+#include "spec/spec.hpp"
+
+namespace {
+
+using silico::models::assess_recist;
+using silico::models::Response;
+
+TEST(Recist, EveryCategoryAndTheFiveMillimetreRule) {
+  // RECIST 1.1 (Eisenhauer et al. 2009), target lesions: PR >= 30 % below baseline; PD
+  // >= 20 % above the nadir and >= 5 mm; CR disappearance.
+  EXPECT_EQ(assess_recist(std::vector<double>{100, 69}).best, Response::kPartialResponse);
+  EXPECT_EQ(assess_recist(std::vector<double>{100, 70}).best, Response::kPartialResponse);  // exactly -30 %
+  EXPECT_EQ(assess_recist(std::vector<double>{100, 71}).best, Response::kStableDisease);
+  EXPECT_EQ(assess_recist(std::vector<double>{100, 0}).best, Response::kCompleteResponse);
+  EXPECT_EQ(assess_recist(std::vector<double>{100, 4}, 5.0).best, Response::kCompleteResponse);
+  const auto pd = assess_recist(std::vector<double>{100, 90, 120});
+  EXPECT_EQ(pd.best, Response::kStableDisease);  // SD before progressing
+  ASSERT_TRUE(pd.progression_scan.has_value());
+  EXPECT_EQ(*pd.progression_scan, 2u);
+  // Growth from the nadir, not from baseline: 60 -> 72 is +20 % and +12 mm.
+  const auto from_nadir = assess_recist(std::vector<double>{100, 60, 72});
+  EXPECT_EQ(from_nadir.best, Response::kPartialResponse);
+  EXPECT_EQ(from_nadir.progression_scan, 2u);
+  // The 5 mm rule: 20 -> 24 is +20 % but only 4 mm, so not progression; 25 is.
+  EXPECT_FALSE(assess_recist(std::vector<double>{20, 24}).progression_scan.has_value());
+  EXPECT_EQ(assess_recist(std::vector<double>{20, 25}).progression_scan, 1u);
+  EXPECT_EQ(assess_recist(std::vector<double>{20, 25}).best, Response::kProgressiveDisease);
+  // Nothing after progression counts.
+  EXPECT_EQ(assess_recist(std::vector<double>{100, 130, 10}).best, Response::kProgressiveDisease);
+}
+
+std::string tgi_spec(const std::string& form, double ratio_effect, int patients, const std::string& omega) {
+  return "schema_version: 1\n"
+         "trial: {name: tgi, seed: 8, patients: " + std::to_string(patients) + ", time_unit: weeks, follow_up: 104}\n"
+         "cohort:\n  covariates:\n    x: {distribution: normal, mean: 0, sd: 1}\n"
+         "arms: [{name: control, control: true}, {name: drug}]\n"
+         "model:\n  name: tgi\n  parameters:\n    form: " + form + "\n"
+         "    Y0: 60\n    KG: 0.02\n    KD: 0.05\n    LAMBDA: 0.05\n" + omega +
+         "    exposure: {drug: 1.0}\n    scan_interval: 8\n    ratio_time: 8\n"
+         "    os_shape: 1.2\n    os_scale: 60\n    os_ratio_effect: " + std::to_string(ratio_effect) + "\n"
+         "endpoints:\n  - {name: orr, output: objective_response}\n  - {name: pfs, output: pfs}\n"
+         "  - {name: os, output: os}\n  - {name: ratio, output: tumour_ratio}\n";
+}
+
+silico::sim::Block run(const std::string& text) {
+  const auto spec = silico::spec::parse_spec(text, "tgi.yaml");
+  silico::sim::Block block;
+  silico::sim::Simulator(spec).simulate(0, 0, spec.trial.patients, block);
+  return block;
+}
+
+TEST(Tgi, TumourRatioMatchesTheClosedForms) {
+  // No random effects: every patient has the typical parameters.
+  const auto claret = run(tgi_spec("claret", 0.0, 50, ""));
+  const auto stein = run(tgi_spec("stein", 0.0, 50, ""));
+  const double t = 8.0;
+  // Claret: exp(KG t - KD E (1 - exp(-LAMBDA t)) / LAMBDA); control E = 0: exp(KG t).
+  const double claret_drug = std::exp(0.02 * t - 0.05 * (1 - std::exp(-0.05 * t)) / 0.05);
+  // Stein: exp(-KD E t) + exp(KG t) - 1.
+  const double stein_drug = std::exp(-0.05 * t) + std::exp(0.02 * t) - 1.0;
+  for (std::size_t i = 0; i < 50; ++i) {
+    EXPECT_NEAR(claret.endpoints[3].potential_value[0][i], std::exp(0.02 * t), 1e-14);
+    EXPECT_NEAR(claret.endpoints[3].potential_value[1][i], claret_drug, 1e-14);
+    EXPECT_NEAR(stein.endpoints[3].potential_value[1][i], stein_drug, 1e-14);
+  }
+}
+
+TEST(Tgi, ResponseProgressionAndSurvivalAreConsistent) {
+  const std::string omega = "    omega: {variables: [KG, KD], matrix: [[0.25, 0], [0, 0.25]]}\n";
+  const auto block = run(tgi_spec("claret", 1.0, 2000, omega));
+  std::size_t responders_control = 0, responders_drug = 0;
+  for (std::size_t i = 0; i < block.count; ++i) {
+    for (std::size_t a = 0; a < 2; ++a) {
+      // PFS ends at progression or death, so never after OS.
+      ASSERT_LE(block.endpoints[1].potential_value[a][i], block.endpoints[2].potential_value[a][i]);
+    }
+    // Without drug (and without measurement error) a growing tumour never shrinks.
+    ASSERT_EQ(block.endpoints[0].potential_value[0][i], 0.0);
+    responders_control += block.endpoints[0].potential_value[0][i] != 0.0;
+    responders_drug += block.endpoints[0].potential_value[1][i] != 0.0;
+  }
+  EXPECT_EQ(responders_control, 0u);
+  EXPECT_GT(responders_drug, 0u);
+}
+
+TEST(Tgi, OverallSurvivalWithoutTheTumourLinkIsWeibull) {
+  // os_ratio_effect 0: death ~ Weibull(shape 1.2, scale 60), median 60 ln(2)^(1/1.2);
+  // the fraction dead by week 104 is 1 - exp(-(104/60)^1.2), within 4 binomial SEs.
+  const auto block = run(tgi_spec("claret", 0.0, 20000, ""));
+  const double p = 1.0 - std::exp(-std::pow(104.0 / 60.0, 1.2));
+  double deaths = 0.0;
+  for (std::size_t i = 0; i < block.count; ++i) deaths += block.endpoints[2].potential_event[0][i];
+  EXPECT_NEAR(deaths / 20000.0, p, 4 * std::sqrt(p * (1 - p) / 20000.0));
+  // With common random numbers and no tumour link, both arms die at the same times.
+  EXPECT_EQ(block.endpoints[2].potential_value[0], block.endpoints[2].potential_value[1]);
+}
+
+}  // namespace

@@ -28,6 +28,7 @@
 #include "core/error.hpp"
 #include "models/model.hpp"
 #include "models/pk_closed_form.hpp"
+#include "models/pk_grid.hpp"
 #include "models/population.hpp"
 #include "rng/stream.hpp"
 #include "solvers/ode.hpp"
@@ -193,6 +194,18 @@ class Pk final : public Model {
 
   bool idr() const { return pd_ != Pd::kNone && pd_ != Pd::kEmax; }
 
+  /// Closed-form concentrations on a sorted grid: carried forward mode by mode when
+  /// possible (O(doses + times)), else summed over the doses at each time.
+  template <typename Compartments>
+  static void fill(const Compartments& m, const std::vector<pk::Dose>& doses, const std::vector<double>& grid,
+                   std::span<double> out) {
+    if (pk::grid_supported(m, doses)) {
+      pk::grid_concentrations(m, doses, grid, out);
+      return;
+    }
+    for (std::size_t k = 0; k < grid.size(); ++k) out[k] = pk::concentration(m, doses, grid[k]);
+  }
+
   /// Direct effect of concentration c.
   double direct_effect(const double* p, double c) const {
     return pd_ == Pd::kEmax ? p[kE0] + p[kEmax] * saturation(c, p[kEc50], hill_) : p[kE0];
@@ -213,12 +226,12 @@ class Pk final : public Model {
       if (two_compartment_) {
         const pk::TwoCompartment m{p[kCl], p[kV1], p[kQ], p[kV2], absorption};
         if (window_auc) s.auc = pk::auc(m, doses, window_start_, window_end_);
-        for (std::size_t k = 0; k < grid.size(); ++k) concentrations[k] = pk::concentration(m, doses, grid[k]);
+        fill(m, doses, grid, concentrations);
         s.biomarker = direct_effect(p, pk::concentration(m, doses, biomarker_time_h_));
       } else {
         const pk::OneCompartment m{p[kCl], p[kV1], absorption};
         if (window_auc) s.auc = pk::auc(m, doses, window_start_, window_end_);
-        for (std::size_t k = 0; k < grid.size(); ++k) concentrations[k] = pk::concentration(m, doses, grid[k]);
+        fill(m, doses, grid, concentrations);
         s.biomarker = direct_effect(p, pk::concentration(m, doses, biomarker_time_h_));
       }
       return s;

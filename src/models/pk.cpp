@@ -253,7 +253,10 @@ class Pk final : public Model {
     rhs.cl = p[kCl], rhs.v1 = p[kV1], rhs.q = p[kQ], rhs.v2 = p[kV2], rhs.ka = p[kKa];
     rhs.pd = pd_, rhs.emax = p[kEmax], rhs.ec50 = p[kEc50], rhs.hill = hill_;
     rhs.kout = p[kKout], rhs.kin = p[kE0] * p[kKout];  // baseline R0 = kin / kout = E0
-    std::vector<Event> events;
+    // Per-thread buffers: no allocation per patient once they have grown.
+    thread_local std::vector<Event> events;
+    thread_local std::vector<double> stops;
+    events.clear();
     for (const auto& d : doses) {
       switch (d.route) {
         case pk::Route::kOral: events.push_back({d.time_h + lag_h_, 0, d.amount_mg * p[kF]}); break;
@@ -265,7 +268,7 @@ class Pk final : public Model {
       }
     }
     std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.time_h < b.time_h; });
-    std::vector<double> stops(grid);
+    stops.assign(grid.begin(), grid.end());
     for (const auto& ev : events) stops.push_back(ev.time_h);
     stops.push_back(biomarker_time_h_);
     if (window_auc) {

@@ -1141,6 +1141,20 @@ class SpecReader {
     return indices;
   }
 
+  /// `rmst_horizon` of `at` into `out`: > 0 and at most the end of follow-up.
+  void read_rmst_horizon(const Located& at, const TrialSpec& spec, double& out) {
+    const auto v = reader_.number_in(at, "rmst_horizon", true, 0.0, kInf, true,
+                                     "an RMST horizon > 0, at most trial.follow_up");
+    if (!v) return;
+    if (spec.trial.follow_up > 0.0 && *v > spec.trial.follow_up) {
+      std::ostringstream message;
+      message << "expected an RMST horizon at most trial.follow_up (" << spec.trial.follow_up << "), got " << *v;
+      reader_.error(at.child("rmst_horizon"), message.str());
+      return;
+    }
+    out = *v;
+  }
+
   void read_endpoint_analysis(const Located& at, const TrialSpec& spec, const EndpointSpec& endpoint,
                               EndpointAnalysis& analysis) {
     if (!reader_.expect_mapping(at, {"methods", "covariates", "strata", "rmst_horizon",
@@ -1193,19 +1207,7 @@ class SpecReader {
       }
       return Reader::has(at, key);
     };
-    if (tte_only("rmst_horizon")) {
-      if (auto v = reader_.number_in(at, "rmst_horizon", true, 0.0, kInf, true,
-                                     "an RMST horizon > 0, at most trial.follow_up")) {
-        if (spec.trial.follow_up > 0.0 && *v > spec.trial.follow_up) {
-          std::ostringstream message;
-          message << "expected an RMST horizon at most trial.follow_up (" << spec.trial.follow_up
-                  << "), got " << *v;
-          reader_.error(at.child("rmst_horizon"), message.str());
-        } else {
-          analysis.rmst_horizon = *v;
-        }
-      }
-    }
+    if (tte_only("rmst_horizon")) read_rmst_horizon(at, spec, analysis.rmst_horizon);
     if (tte_only("landmarks")) {
       const Located landmarks = at.child("landmarks");
       if (reader_.expect_sequence(landmarks, "landmark times")) {
@@ -1345,17 +1347,7 @@ class SpecReader {
                                      "a two-sided significance level in (0, 0.5]")) {
         analysis.alpha = *v;
       }
-      if (auto v = reader_.number_in(at, "rmst_horizon", false, 0.0, kInf, true,
-                                     "an RMST horizon > 0, at most trial.follow_up")) {
-        if (spec.trial.follow_up > 0.0 && *v > spec.trial.follow_up) {
-          std::ostringstream message;
-          message << "expected an RMST horizon at most trial.follow_up (" << spec.trial.follow_up
-                  << "), got " << *v;
-          reader_.error(at.child("rmst_horizon"), message.str());
-        } else {
-          analysis.rmst_horizon = *v;
-        }
-      }
+      if (Reader::has(at, "rmst_horizon")) read_rmst_horizon(at, spec, analysis.rmst_horizon);
     }
     analysis.endpoints.resize(spec.endpoints.size());
     for (std::size_t e = 0; e < spec.endpoints.size(); ++e) {

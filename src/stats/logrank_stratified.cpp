@@ -11,6 +11,7 @@
 
 #include <boost/math/distributions/chi_squared.hpp>
 
+#include "stats/peto.hpp"
 #include "stats/survival.hpp"
 
 namespace silico::stats {
@@ -102,17 +103,7 @@ Estimate logrank_stratified(std::span<const double> time, std::span<const std::i
     begin = end;
   }
 
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  if (!(variance > 0.0)) return {nan, nan, nan, nan, nan};
-  const double log_hr = o_minus_e / variance;
-  Estimate e;
-  e.se = 1.0 / std::sqrt(variance);
-  e.effect = std::exp(log_hr);
-  e.ci_low = std::exp(log_hr - z * e.se);
-  e.ci_high = std::exp(log_hr + z * e.se);
-  const double chisq = o_minus_e * o_minus_e / variance;
-  e.p = boost::math::cdf(boost::math::complement(boost::math::chi_squared(1.0), chisq));
-  return e;
+  return detail::peto_estimate(o_minus_e, variance, z);
 }
 
 }  // namespace silico::stats

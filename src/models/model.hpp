@@ -157,7 +157,8 @@ class Model {
 struct ModelFactory {
   std::string name;
   std::string description;
-  bool needs_regimen = false;  ///< every arm must give `regimen:`
+  bool needs_regimen = false;    ///< every arm must give `regimen:`
+  bool accepts_regimen = false;  ///< arms may give `regimen:` (the model checks its own use)
   std::vector<ParamSchema> schema;
   std::vector<OutputInfo> outputs;
   std::unique_ptr<Model> (*create)(const ParamValues&, const TrialContext&) = nullptr;

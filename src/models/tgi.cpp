@@ -1,10 +1,16 @@
 // tgi: tumour growth inhibition with RECIST 1.1 response, progression-free and overall
 // survival, in the trial's time unit.
 //
-// Tumour size (sum of target-lesion diameters, mm) under arm a with drug exposure E_a
-// (a constant per regimen, `exposure`):
-//   claret: dy/dt = KG y - KD E_a exp(-LAMBDA t) y      (Claret et al., J Clin Oncol 2009)
-//           y(t) = Y0 exp(KG t - KD E_a (1 - exp(-LAMBDA t)) / LAMBDA)
+// Tumour size (sum of target-lesion diameters, mm) under arm a with drug exposure E_a(t):
+//   claret: dy/dt = KG y - KD E_a(t) exp(-LAMBDA t) y    (Claret et al., J Clin Oncol 2009)
+//           y(t) = Y0 exp(KG t - KD integral_0^t E_a(s) exp(-LAMBDA s) ds)
+// with E_a either a constant per arm (`exposure`, exposure_model: constant), giving
+//           y(t) = Y0 exp(KG t - KD E_a (1 - exp(-LAMBDA t)) / LAMBDA),
+// or the concentration of a one-compartment PK model driven by the arm's regimen
+// (exposure_model: pk_1cmt; PK_CL, PK_V, PK_KA, PK_F population parameters, doses in mg,
+// PK times in hours converted with hours_per_time_unit). The integral is exact: each dose
+// contributes modes c e^{-m (s - t_d)}, and integral_{t_d}^{t} c e^{-m (s - t_d)} e^{-LAMBDA s} ds
+// = c e^{-LAMBDA t_d} (1 - e^{-(m + LAMBDA)(t - t_d)}) / (m + LAMBDA).
 //   stein:  y(t) = Y0 (exp(-KD E_a t) + exp(KG t) - 1)  (Stein et al., Clin Cancer Res 2008)
 // Y0, KG, KD, LAMBDA are population parameters (covariates, log-normal random effects).
 // Scans every scan_interval up to the end of follow-up measure y with residual error;
@@ -24,12 +30,13 @@
 #include "models/model.hpp"
 #include "models/population.hpp"
 #include "models/recist.hpp"
+#include "models/regimen.hpp"
 #include "rng/stream.hpp"
 
 namespace silico::models {
 namespace {
 
-enum Index { kY0, kKg, kKd, kLambda, kParameters };
+enum Index { kY0, kKg, kKd, kLambda, kPkCl, kPkV, kPkKa, kPkF, kParameters };
 
 class Tgi final : public Model {
  public:
@@ -48,7 +55,28 @@ class Tgi final : public Model {
         follow_up_(trial.follow_up),
         record_(v.choices.at("record_tumour_size") == "yes") {
     std::vector<PopulationParameter> parameters;
-    for (const char* name : {"Y0", "KG", "KD", "LAMBDA"}) parameters.push_back(v.population.at(name));
+    for (const char* name : {"Y0", "KG", "KD", "LAMBDA", "PK_CL", "PK_V", "PK_KA", "PK_F"}) {
+      parameters.push_back(v.population.at(name));
+    }
+    pk_exposure_ = v.choices.at("exposure_model") == "pk_1cmt";
+    hours_per_unit_ = v.number("hours_per_time_unit");
+    if (pk_exposure_) {
+      if (stein_) throw UserError("exposure_model pk_1cmt applies to form claret");
+      if (trial.regimens.empty()) throw UserError("exposure_model pk_1cmt needs a regimen on every arm");
+      for (const auto& regimen : trial.regimens) {
+        auto doses = dose_events(regimen);
+        for (const auto& d : doses) {
+          if (d.route == pk::Route::kIvInfusion) throw UserError("exposure_model pk_1cmt takes bolus or oral doses");
+        }
+        doses_.push_back(std::move(doses));
+      }
+      const double k = v.population.at("PK_CL").typical / v.population.at("PK_V").typical;
+      if (std::fabs(v.population.at("PK_KA").typical - k) <= 1e-6 * k) {
+        throw UserError("PK_KA equals PK_CL / PK_V: the Bateman form is degenerate; change one slightly");
+      }
+    } else if (!trial.regimens.empty()) {
+      throw UserError("regimens are used with exposure_model pk_1cmt only");
+    }
     const auto omega = v.omega.find("omega");
     population_ = Population(parameters, omega != v.omega.end() ? omega->second : RandomEffects{});
     for (std::size_t k = 1;; ++k) {
@@ -121,8 +149,35 @@ class Tgi final : public Model {
     return time <= limit ? ArmOutcome{time, 1} : ArmOutcome{limit, 0};
   }
 
+  /// integral_0^t C(s) e^{-LAMBDA s} ds for the one-compartment PK of arm a, t in the
+  /// trial's time unit (the PK runs in hours; the integral is returned per time unit).
+  double exposure_integral(const double* p, std::size_t a, double t) const {
+    const double lambda = p[kLambda] / hours_per_unit_;  // per hour
+    const double t_h = t * hours_per_unit_;
+    const double k = p[kPkCl] / p[kPkV];
+    const double ka = p[kPkKa];
+    double total = 0.0;
+    const auto mode = [&](double coefficient, double rate, double since, double start) {
+      // coefficient * integral_{start}^{t_h} e^{-rate (s - start)} e^{-lambda s} ds
+      if (since <= 0.0) return 0.0;
+      return coefficient * std::exp(-lambda * start) * -std::expm1(-(rate + lambda) * since) / (rate + lambda);
+    };
+    for (const auto& d : doses_[a]) {
+      if (d.route == pk::Route::kIvBolus) {
+        total += mode(d.amount_mg / p[kPkV], k, t_h - d.time_h, d.time_h);
+      } else {
+        // Bateman: F D ka / (V (ka - k)) (e^{-k tau} - e^{-ka tau}); ka == k is excluded by
+        // the constructor's check on typical values and is vanishingly rare with variability.
+        const double c = p[kPkF] * d.amount_mg * ka / (p[kPkV] * (ka - k));
+        total += mode(c, k, t_h - d.time_h, d.time_h) - mode(c, ka, t_h - d.time_h, d.time_h);
+      }
+    }
+    return total / hours_per_unit_;  // d(time unit) = d(hours) / hours_per_unit
+  }
+
   /// Model-predicted sum of diameters at time t under arm a.
   double size(const double* p, std::size_t a, double t) const {
+    if (pk_exposure_) return p[kY0] * std::exp(p[kKg] * t - p[kKd] * exposure_integral(p, a, t));
     const double e = exposure_[a];
     if (stein_) return p[kY0] * (std::exp(-p[kKd] * e * t) + std::exp(p[kKg] * t) - 1.0);
     return p[kY0] * std::exp(p[kKg] * t - p[kKd] * e * (1.0 - std::exp(-p[kLambda] * t)) / p[kLambda]);
@@ -155,6 +210,9 @@ class Tgi final : public Model {
   std::vector<CovariateEffect> os_effects_;
   double dropout_rate_, follow_up_;
   bool record_;
+  bool pk_exposure_ = false;
+  double hours_per_unit_ = 168.0;
+  std::vector<std::vector<pk::Dose>> doses_;  // per arm, with exposure_model pk_1cmt
   Population population_;
   std::vector<double> scans_;
 };
@@ -164,6 +222,7 @@ ModelFactory tgi_factory() {
   ModelFactory f;
   f.name = "tgi";
   f.description = "tumour growth inhibition (Claret or Stein), RECIST 1.1 response, PFS and OS";
+  f.accepts_regimen = true;
   const auto population = [&](const char* name, const char* what) {
     return ParamSchema{name, ParamKind::kPopulation, true, 0.0, 0.0, inf, true, what};
   };
@@ -175,7 +234,16 @@ ModelFactory tgi_factory() {
       {"LAMBDA", ParamKind::kPopulation, false, 1.0, 0.0, inf, true,
        "resistance: decay of the drug effect per time unit, > 0 (claret)"},
       {"omega", ParamKind::kOmega, false, 0.0, -inf, inf, false, "variance-covariance of the random effects"},
-      {"exposure", ParamKind::kPerArm, false, 0.0, 0.0, inf, false, "drug exposure of each arm (arms not named: 0)"},
+      {"exposure_model", ParamKind::kChoice, false, 0.0, -inf, inf, false, "source of the drug exposure",
+       {"constant", "pk_1cmt"}},
+      {"exposure", ParamKind::kPerArm, false, 0.0, 0.0, inf, false,
+       "constant drug exposure of each arm (arms not named: 0; exposure_model constant)"},
+      {"PK_CL", ParamKind::kPopulation, false, 1.0, 0.0, inf, true, "PK clearance, L/h (exposure_model pk_1cmt)"},
+      {"PK_V", ParamKind::kPopulation, false, 1.0, 0.0, inf, true, "PK volume, L (exposure_model pk_1cmt)"},
+      {"PK_KA", ParamKind::kPopulation, false, 1.0, 0.0, inf, true, "oral absorption rate, 1/h (pk_1cmt)"},
+      {"PK_F", ParamKind::kPopulation, false, 1.0, 0.0, inf, true, "oral bioavailability (pk_1cmt)"},
+      {"hours_per_time_unit", ParamKind::kNumber, false, 168.0, 0.0, inf, true,
+       "hours in one trial time unit (168 for weeks), to run the PK in hours"},
       {"scan_interval", ParamKind::kNumber, true, 0.0, 0.0, inf, true, "time between tumour scans, > 0"},
       {"ratio_time", ParamKind::kNumber, false, 8.0, 0.0, inf, true,
        "time of the tumour-size ratio in the OS model (week 8 when the unit is weeks)"},

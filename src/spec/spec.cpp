@@ -723,7 +723,7 @@ class SpecReader {
           reader_.missing(arm_locations_[a], "regimen", "model '" + factory->name + "' needs a dosing regimen per arm");
         }
       }
-    } else {
+    } else if (!factory->accepts_regimen) {
       for (std::size_t a = 0; a < spec.arms.size() && a < arm_locations_.size(); ++a) {
         if (spec.arms[a].regimen) {
           reader_.error(arm_locations_[a].child("regimen").at_key(),

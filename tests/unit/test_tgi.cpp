@@ -6,7 +6,9 @@
 #include <cmath>
 #include <vector>
 
+#include "models/pk_closed_form.hpp"
 #include "models/recist.hpp"
+#include "solvers/ode.hpp"
 #include "sim/simulate.hpp"
 #include "spec/spec.hpp"
 
@@ -103,6 +105,50 @@ TEST(Tgi, OverallSurvivalWithoutTheTumourLinkIsWeibull) {
   EXPECT_NEAR(deaths / 20000.0, p, 4 * std::sqrt(p * (1 - p) / 20000.0));
   // With common random numbers and no tumour link, both arms die at the same times.
   EXPECT_EQ(block.endpoints[2].potential_value[0], block.endpoints[2].potential_value[1]);
+}
+
+TEST(Tgi, PkDrivenExposureMatchesNumericalIntegration) {
+  // Claret model with E(t) = C(t) of a one-compartment PK (oral, 20 daily doses), trial time
+  // in weeks: integrate dy/dt = KG y - KD C(168 t) e^(-LAMBDA t) y numerically
+  // (Dormand-Prince, rtol 1e-11) and compare with the model's exact tumour ratio at week 8.
+  const std::string text =
+      "schema_version: 1\n"
+      "trial: {name: tgi, seed: 8, patients: 4, time_unit: weeks, follow_up: 104}\n"
+      "cohort:\n  covariates:\n    x: {distribution: normal, mean: 0, sd: 1}\n"
+      "arms:\n"
+      "  - {name: control, control: true, regimen: {dose_mg: 0, route: oral, interval_h: 24, doses: 1}}\n"
+      "  - {name: drug, regimen: {dose_mg: 100, route: oral, interval_h: 24, doses: 20}}\n"
+      "model:\n  name: tgi\n  parameters:\n    exposure_model: pk_1cmt\n"
+      "    Y0: 60\n    KG: 0.02\n    KD: 0.05\n    LAMBDA: 0.05\n"
+      "    PK_CL: 4\n    PK_V: 40\n    PK_KA: 0.9\n    PK_F: 0.8\n"
+      "    scan_interval: 8\n    os_shape: 1.2\n    os_scale: 60\n"
+      "endpoints:\n  - {name: ratio, output: tumour_ratio}\n";
+  const auto block = run(text);
+  const silico::models::pk::OneCompartment pk{4.0, 40.0, {0.9, 0.8, 0.0}};
+  std::vector<silico::models::pk::Dose> doses;
+  for (int k = 0; k < 20; ++k) doses.push_back({24.0 * k, 100.0, silico::models::pk::Route::kOral, 0.0});
+
+  struct Growth final : silico::solvers::OdeRhs {
+    const silico::models::pk::OneCompartment* pk;
+    const std::vector<silico::models::pk::Dose>* doses;
+    std::size_t size() const override { return 1; }
+    void operator()(double t, const double* y, double* dydt) const override {
+      const double c = silico::models::pk::concentration(*pk, *doses, 168.0 * t);
+      dydt[0] = 0.02 * y[0] - 0.05 * c * std::exp(-0.05 * t) * y[0];
+    }
+  } growth;
+  growth.pk = &pk;
+  growth.doses = &doses;
+  auto solver = silico::solvers::make_solver(silico::solvers::Method::kDormandPrince, 1, {1e-11, 1e-12});
+  double y[1] = {1.0};
+  solver->reset(growth, 0.0, std::span<const double>(y, 1));
+  // Stop at each dose time (in weeks) so the kinks of C(t) fall on step boundaries.
+  for (int k = 1; k < 20; ++k) solver->advance(24.0 * k / 168.0, std::span<double>(y, 1));
+  solver->advance(8.0, std::span<double>(y, 1));
+  for (std::size_t i = 0; i < block.count; ++i) {
+    EXPECT_NEAR(block.endpoints[0].potential_value[1][i], y[0], 1e-8 * y[0]);
+    EXPECT_NEAR(block.endpoints[0].potential_value[0][i], std::exp(0.02 * 8.0), 1e-14);  // no drug
+  }
 }
 
 }  // namespace

@@ -294,8 +294,14 @@ class Pk final : public Model {
       }
       return changed;
     };
+    // Smooth up to the next dose or rate change: the solver may step over output times
+    // there and interpolate them (dense output).
+    const auto restart = [&](double at) {
+      solver->reset(rhs, at, y);
+      solver->set_horizon(next_event < events.size() ? events[next_event].time_h : stops.back());
+    };
     apply_events(0.0);
-    solver->reset(rhs, 0.0, y);
+    restart(0.0);
     double auc_start = 0.0;
     std::size_t next_grid = 0;
     for (double stop : stops) {
@@ -306,7 +312,7 @@ class Pk final : public Model {
       if (window_auc && t == window_start_) auc_start = y[3];
       if (t == biomarker_time_h_) s.biomarker = idr() ? y[4] : direct_effect(p, y[1] / rhs.v1);
       if (window_auc && t == window_end_) s.auc = y[3] - auc_start;
-      if (apply_events(t)) solver->reset(rhs, t, y);
+      if (apply_events(t)) restart(t);
       // Concentrations are right-continuous, as in the closed form: a bolus given at a
       // grid time counts at that time.
       while (next_grid < grid.size() && grid[next_grid] == t) concentrations[next_grid++] = y[1] / rhs.v1;

@@ -64,6 +64,7 @@ class CvodeBdfSolver final : public OdeSolver {
     std::copy(y0.begin(), y0.end(), N_VGetArrayPointer(y_));
     check(CVodeReInit(memory_, t0, y_), "CVodeReInit");
     t_ = t0;
+    horizon_ = -std::numeric_limits<double>::infinity();
     // CVodeReInit zeroes the integrator's counters; the linear solver's are zeroed when
     // the next CVode() call initialises it.
     counted_ = {};
@@ -81,8 +82,9 @@ class CvodeBdfSolver final : public OdeSolver {
     const double too_close =
         4 * std::numeric_limits<double>::epsilon() * std::max(std::abs(t), std::abs(t_));
     if (t - t_ > too_close) {
-      // The stop time keeps every internal step, and so every RHS call, at or before t.
-      check(CVodeSetStopTime(memory_, t), "CVodeSetStopTime");
+      // The stop time keeps every internal step, and so every RHS call, at or before t, or
+      // before the smooth horizon the caller promised: CVODE then interpolates y(t).
+      check(CVodeSetStopTime(memory_, std::max(t, horizon_)), "CVodeSetStopTime");
       message_.clear();
       sunrealtype reached = t_;
       const int flag = CVode(memory_, t, y_, &reached, CV_NORMAL);
@@ -100,6 +102,8 @@ class CvodeBdfSolver final : public OdeSolver {
   }
 
   Method method() const override { return Method::kCvodeBdf; }
+
+  void set_horizon(double t) override { horizon_ = t; }
 
  private:
   struct Counters {
@@ -246,6 +250,7 @@ class CvodeBdfSolver final : public OdeSolver {
   Counters counted_;
   std::exception_ptr rhs_error_;
   std::string message_;
+  double horizon_ = -std::numeric_limits<double>::infinity();
 };
 
 }  // namespace

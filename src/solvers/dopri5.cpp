@@ -2,9 +2,10 @@
 // reused across patients never allocates. Odeint supplies the stepper and its error
 // control; the driver here adds what integrate_adaptive lacks: it stops exactly at each
 // requested time without evaluating the right-hand side beyond it, keeps the FSAL
-// derivative between calls, and picks the first step after every reset. Odeint's
-// dense-output stepper is not used: it steps past the requested time and interpolates
-// back, which would evaluate the model across a dose (see ode.hpp).
+// derivative between calls, and picks the first step after every reset. Dense output:
+// when the caller has promised a smooth horizon (set_horizon, the next dose), steps run
+// freely up to it and requested times inside a step are interpolated with the stepper's
+// continuous extension (calc_state); without one, it stops exactly at each time.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -75,6 +76,9 @@ class Dopri5Solver final : public OdeSolver {
     }
     rhs_ = &rhs;
     t_ = t0;
+    requested_ = t0;
+    horizon_ = -std::numeric_limits<double>::infinity();
+    have_step_ = false;
     x_.fill(0.0);
     std::copy(y0.begin(), y0.end(), x_.begin());
     have_derivative_ = false;
@@ -84,11 +88,16 @@ class Dopri5Solver final : public OdeSolver {
   void advance(double t, std::span<double> y) override {
     if (rhs_ == nullptr) throw std::logic_error("dopri5: advance() before reset()");
     if (y.size() != n_) throw std::invalid_argument("dopri5: output has the wrong size");
-    if (!(t >= t_)) {
-      throw std::invalid_argument("dopri5: cannot advance backwards from t = " + format_time(t_) +
+    if (!(t >= requested_)) {
+      throw std::invalid_argument("dopri5: cannot advance backwards from t = " + format_time(requested_) +
                                   " to " + format_time(t));
     }
+    requested_ = t;
     const System system{rhs_, n_, &stats.rhs_evaluations};
+    if (t <= horizon_) {
+      advance_dense(system, t, y);
+      return;
+    }
     if (t > t_) {
       if (!have_derivative_) {
         system(x_, dxdt_, t_);
@@ -106,7 +115,75 @@ class Dopri5Solver final : public OdeSolver {
 
   Method method() const override { return Method::kDormandPrince; }
 
+  void set_horizon(double t) override { horizon_ = std::max(t, t_); }
+
  private:
+  /// Steps freely towards the horizon (landing on it exactly) until the integrator has
+  /// passed t, then interpolates y(t) inside the last step.
+  void advance_dense(const System& system, double t, std::span<double> y) {
+    if (t > t_) {
+      if (!have_derivative_) {
+        system(x_, dxdt_, t_);
+        if (!all_finite(dxdt_)) {
+          throw std::runtime_error("dopri5: the right-hand side is not finite at t = " + format_time(t_));
+        }
+        have_derivative_ = true;
+      }
+      if (dt_ <= 0.0) dt_ = initial_step(system, horizon_);
+      while (t_ < t) {
+        x_old_ = x_;
+        dxdt_old_ = dxdt_;
+        t_old_ = t_;
+        const std::uint64_t steps_before = stats.steps;
+        integrate_one_step(system, horizon_);
+        have_step_ = stats.steps > steps_before;
+      }
+    }
+    if (t == t_ || !have_step_) {
+      std::copy(x_.begin(), x_.begin() + static_cast<std::ptrdiff_t>(n_), y.begin());
+      return;
+    }
+    // t_old_ <= t < t_: the continuous extension of the last accepted step.
+    controlled_.stepper().calc_state(t, x_dense_, x_old_, dxdt_old_, t_old_, x_, dxdt_, t_);
+    std::copy(x_dense_.begin(), x_dense_.begin() + static_cast<std::ptrdiff_t>(n_), y.begin());
+  }
+
+  /// One accepted step towards t_stop (retrying rejected attempts), never beyond it.
+  void integrate_one_step(const System& system, double t_stop) {
+    const std::uint64_t steps_before = stats.steps;
+    for (long attempt = 0; stats.steps == steps_before && t_ < t_stop; ++attempt) {
+      if (attempt == kMaxAttemptsPerAdvance) {
+        throw std::runtime_error("dopri5: more than " + std::to_string(kMaxAttemptsPerAdvance) +
+                                 " attempts for one step at t = " + format_time(t_) + " (is the system stiff?)");
+      }
+      const bool last = t_ + 1.01 * dt_ >= t_stop;
+      double h = last ? step_to(t_stop) : dt_;
+      if (!(h > std::abs(t_) * 4 * std::numeric_limits<double>::epsilon())) {
+        throw std::runtime_error("dopri5: step size underflow at t = " + format_time(t_));
+      }
+      double t_new = t_;
+      const auto result = controlled_.try_step(system, x_, dxdt_, t_new, x_new_, dxdt_new_, h);
+      if (result == odeint::success && !all_finite(x_new_)) {
+        dt_ = 0.25 * (last ? step_to(t_stop) : dt_);
+        continue;
+      }
+      if (result != odeint::success) {
+        dt_ = h;
+        continue;
+      }
+      ++stats.steps;
+      std::swap(x_, x_new_);
+      std::swap(dxdt_, dxdt_new_);
+      if (last) {
+        t_ = t_stop;
+        dt_ = std::max(dt_, h);
+      } else {
+        t_ = t_new;
+        dt_ = h;
+      }
+    }
+  }
+
   // Largest h <= t_stop - t_ with t_ + h <= t_stop in floating point, so the last stage
   // (at t_ + h) never lies beyond the stop.
   double step_to(double t_stop) const {
@@ -191,6 +268,14 @@ class Dopri5Solver final : public OdeSolver {
   State dxdt_{};
   State x_new_{};
   State dxdt_new_{};
+  // Dense output: the step before the current state, and the horizon promised by the caller.
+  double requested_ = 0.0;
+  double horizon_ = -std::numeric_limits<double>::infinity();
+  bool have_step_ = false;
+  double t_old_ = 0.0;
+  State x_old_{};
+  State dxdt_old_{};
+  State x_dense_{};
 };
 
 }  // namespace

@@ -68,6 +68,11 @@ class OdeSolver {
   /// caller unchanged. After a throw, call reset() before advancing again. Throws
   /// std::invalid_argument if t is before the current time or y has the wrong size.
   virtual void advance(double t, std::span<double> y) = 0;
+  /// Promise that the system is smooth up to `t` (no dose or other discontinuity before
+  /// it), until the next reset(). The solver may then step past requested times up to
+  /// `t` and return them by dense output (interpolation within the step) instead of
+  /// stopping at each one. Without a horizon, advance() stops exactly at every time.
+  virtual void set_horizon(double t) = 0;
   virtual Method method() const = 0;
 
   SolverStats stats;

@@ -199,6 +199,31 @@ TEST_P(Backend, ExponentialDecay) {
   EXPECT_GT(solver->stats.steps, 0u);
 }
 
+TEST_P(Backend, DenseOutputWithinAHorizonIsAccurateAndCheaper) {
+  // Outputs every 0.05 over [0, 24]: stopping at each costs at least one step per output;
+  // with a smooth horizon the steps follow the solution and outputs are interpolated
+  // (Dormand-Prince's continuous extension; CVODE's interpolating polynomial).
+  const Tolerances tolerances{1e-8, 1e-12};
+  const double k = 0.3, y0 = 100.0;
+  std::uint64_t stopping_calls = 0;
+  for (const bool dense : {false, true}) {
+    const Decay rhs(k);
+    const auto solver = make_solver(GetParam(), 1, tolerances);
+    solver->reset(rhs, 0.0, {&y0, 1});
+    if (dense) solver->set_horizon(24.0);
+    for (int i = 1; i <= 480; ++i) {
+      const double t = 0.05 * i;
+      double y = 0.0;
+      solver->advance(t, {&y, 1});
+      // Interpolation is of order 4 (DOPRI5) or the method's order (CVODE): well within
+      // 1e-6 relative at these tolerances.
+      ASSERT_NEAR(y, y0 * std::exp(-k * t), 1e-6 * y0 * std::exp(-k * t)) << "t = " << t << " dense " << dense;
+    }
+    if (!dense) stopping_calls = rhs.calls;
+    else EXPECT_LT(rhs.calls, stopping_calls / 2) << "dense output should save most RHS calls";
+  }
+}
+
 TEST_P(Backend, LinearTwoCompartmentMatchesMatrixExponential) {
   const Tolerances tolerances{1e-6, 1e-9};
   const Linear2 rhs;

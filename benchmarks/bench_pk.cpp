@@ -10,6 +10,8 @@
 
 #include <string>
 
+#include <unsupported/Eigen/MatrixFunctions>
+
 #include "sim/simulate.hpp"
 #include "spec/spec.hpp"
 
@@ -46,5 +48,30 @@ BENCHMARK_CAPTURE(BM_PkWorkload, closed_form_trajectory, std::string("closed_for
 BENCHMARK_CAPTURE(BM_PkWorkload, dopri5_endpoints, std::string("dopri5"), false)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_PkWorkload, dopri5_trajectory, std::string("dopri5"), true)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_PkWorkload, cvode_endpoints, std::string("cvode_bdf"), false)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// The bare loop the issue compares with: the same linear system (depot, central,
+/// peripheral) propagated exactly over one hour by a matrix exponential computed once per
+/// patient, a dose added to the depot every 24 h, 673 concentrations stored. No framework:
+/// no cohort, no random effects, no second arm.
+void BM_PkBareLoop(benchmark::State& state) {
+  std::vector<double> out(673);
+  double cl = 5.0;
+  for (auto _ : state) {
+    cl = cl == 5.0 ? 5.1 : 5.0;  // a different patient each time
+    const double v1 = 50, q = 10, v2 = 100, ka = 1.0;
+    Eigen::Matrix3d a;
+    a << -ka, 0, 0, ka, -(cl + q) / v1, q / v2, 0, q / v1, -q / v2;
+    const Eigen::Matrix3d step = (a * 1.0).exp();
+    Eigen::Vector3d x(0, 0, 0);
+    for (int h = 0; h <= 672; ++h) {
+      if (h % 24 == 0 && h < 672) x(0) += 100.0;
+      out[static_cast<std::size_t>(h)] = x(1) / v1;
+      x = step * x;
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PkBareLoop);
 
 }  // namespace

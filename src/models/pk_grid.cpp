@@ -60,7 +60,8 @@ void evaluate(const Modes& m, const Absorption& absorption, std::span<const Dose
   const auto effective = [&](const Dose& d) { return d.route == Route::kOral ? d.time_h + absorption.lag_h : d.time_h; };
   // Doses are in time order for a regimen, but the lag can only delay oral doses; sort
   // indices by effective time to be safe.
-  std::vector<std::size_t> order(doses.size());
+  thread_local std::vector<std::size_t> order;  // reused: no allocation per patient
+  order.resize(doses.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return effective(doses[a]) < effective(doses[b]); });

@@ -106,6 +106,7 @@ struct TrialContext {
   std::size_t control_arm = 0;
   std::vector<std::string> covariate_names;
   double follow_up = 0.0;  ///< administrative censoring time, in the trial's time unit
+  std::string time_unit = "months";  ///< days, weeks, months or years
 };
 
 /// One outcome of one patient under one arm. For continuous outputs `event` is 1.

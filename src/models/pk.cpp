@@ -119,8 +119,18 @@ class Pk final : public Model {
     if (idr() && solver_ == Solver::kClosedForm) {
       throw UserError("indirect-response PD has no closed form: choose solver dopri5 or cvode_bdf");
     }
-    if ((pd_ == Pd::kIdrInhibitProduction || pd_ == Pd::kIdrInhibitLoss) && v.population.at("EMAX").typical > 1.0) {
-      throw UserError("EMAX is the maximal inhibition of an inhibitory indirect response: at most 1");
+    if (pd_ == Pd::kIdrInhibitProduction || pd_ == Pd::kIdrInhibitLoss) {
+      const auto& emax = v.population.at("EMAX");
+      if (emax.typical > 1.0) {
+        throw UserError("EMAX is the maximal inhibition of an inhibitory indirect response: at most 1");
+      }
+      // A log-normal factor or a covariate factor could push a patient's Imax above 1 (a
+      // negative production or loss rate): not allowed rather than clamped.
+      const bool varies = !emax.factors.empty() ||
+                          (omega != v.omega.end() &&
+                           std::find(omega->second.names.begin(), omega->second.names.end(), "EMAX") !=
+                               omega->second.names.end());
+      if (varies) throw UserError("EMAX of an inhibitory indirect response must be the same for every patient (at most 1)");
     }
     // Grid points by index, not by accumulation, so they fall exactly on round times.
     for (std::size_t k = 0;; ++k) {
@@ -310,9 +320,10 @@ class Pk final : public Model {
         t = stop;
       }
       if (window_auc && t == window_start_) auc_start = y[3];
-      if (t == biomarker_time_h_) s.biomarker = idr() ? y[4] : direct_effect(p, y[1] / rhs.v1);
       if (window_auc && t == window_end_) s.auc = y[3] - auc_start;
       if (apply_events(t)) restart(t);
+      // Right-continuous like the closed form: a dose at the biomarker time counts.
+      if (t == biomarker_time_h_) s.biomarker = idr() ? y[4] : direct_effect(p, y[1] / rhs.v1);
       // Concentrations are right-continuous, as in the closed form: a bolus given at a
       // grid time counts at that time.
       while (next_grid < grid.size() && grid[next_grid] == t) concentrations[next_grid++] = y[1] / rhs.v1;

@@ -77,7 +77,9 @@ void evaluate(const Modes& m, const Absorption& absorption, std::span<const Dose
     advance(times[k]);
     double c = 0.0;
     for (std::size_t j = 0; j < m.count; ++j) c += sum[j];
-    out[k] = c;
+    // At an oral dose's own time its modes cancel exactly in theory; in floating point
+    // the sum can be -1e-16. A concentration is never negative.
+    out[k] = c < 0.0 ? 0.0 : c;
   }
 }
 

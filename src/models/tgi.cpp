@@ -60,6 +60,11 @@ class Tgi final : public Model {
     }
     pk_exposure_ = v.choices.at("exposure_model") == "pk_1cmt";
     hours_per_unit_ = v.number("hours_per_time_unit");
+    if (hours_per_unit_ == 0.0) {
+      // From the trial's time unit (a month is a twelfth of a 365.25-day year).
+      const std::string& unit = trial.time_unit;
+      hours_per_unit_ = unit == "days" ? 24.0 : unit == "weeks" ? 168.0 : unit == "months" ? 730.5 : 8766.0;
+    }
     if (pk_exposure_) {
       if (stein_) throw UserError("exposure_model pk_1cmt applies to form claret");
       if (trial.regimens.empty()) throw UserError("exposure_model pk_1cmt needs a regimen on every arm");
@@ -118,15 +123,19 @@ class Tgi final : public Model {
     thread_local std::vector<double> measured;
     measured.resize(scans_.size() + 1);
     for (std::size_t a = 0; a < arms; ++a) {
-      measure(key, p, a, measured);
-      const RecistAssessment recist = assess_recist(measured, complete_mm_);
-      const bool responder = recist.best == Response::kCompleteResponse ||
-                             recist.best == Response::kPartialResponse;
-      const double progression = recist.progression_scan ? scans_[*recist.progression_scan - 1]
-                                                         : std::numeric_limits<double>::infinity();
       const double ratio = size(p, a, ratio_time_) / p[kY0];
       const double eta = eta_covariates + ratio_effect_ * (ratio - 1.0);
       const double death = os_scale_ * std::pow(unit_exponential * std::exp(-eta), 1.0 / os_shape_);
+      // Only scans the patient is alive for are assessed.
+      measure(key, p, a, measured);
+      std::size_t alive_scans = 0;
+      while (alive_scans < scans_.size() && scans_[alive_scans] < death) ++alive_scans;
+      const std::span<const double> assessed(measured.data(), alive_scans + 1);
+      const RecistAssessment recist = assess_recist(assessed, complete_mm_);
+      const bool responder = alive_scans > 0 && (recist.best == Response::kCompleteResponse ||
+                                                 recist.best == Response::kPartialResponse);
+      const double progression = recist.progression_scan ? scans_[*recist.progression_scan - 1]
+                                                         : std::numeric_limits<double>::infinity();
       const double pfs = std::min(progression, death);
       potential[0 * arms + a] = {responder ? 1.0 : 0.0, 1};
       potential[1 * arms + a] = censor(pfs, follow_up_);
@@ -135,7 +144,7 @@ class Tgi final : public Model {
       if (a == assigned_arm) {
         const double limit = std::min(follow_up_, dropout);
         // A patient who drops out is assessed only on the scans before dropping out.
-        const bool responded_before = responder && first_response_time(measured) <= limit;
+        const bool responded_before = responder && first_response_time(assessed) <= limit;
         observed[0] = {responded_before ? 1.0 : 0.0, 1};
         observed[1] = censor(pfs, limit);
         observed[2] = censor(death, limit);
@@ -242,8 +251,8 @@ ModelFactory tgi_factory() {
       {"PK_V", ParamKind::kPopulation, false, 1.0, 0.0, inf, true, "PK volume, L (exposure_model pk_1cmt)"},
       {"PK_KA", ParamKind::kPopulation, false, 1.0, 0.0, inf, true, "oral absorption rate, 1/h (pk_1cmt)"},
       {"PK_F", ParamKind::kPopulation, false, 1.0, 0.0, inf, true, "oral bioavailability (pk_1cmt)"},
-      {"hours_per_time_unit", ParamKind::kNumber, false, 168.0, 0.0, inf, true,
-       "hours in one trial time unit (168 for weeks), to run the PK in hours"},
+      {"hours_per_time_unit", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
+       "hours in one trial time unit, to run the PK in hours (0: from trial.time_unit)"},
       {"scan_interval", ParamKind::kNumber, true, 0.0, 0.0, inf, true, "time between tumour scans, > 0"},
       {"ratio_time", ParamKind::kNumber, false, 8.0, 0.0, inf, true,
        "time of the tumour-size ratio in the OS model (week 8 when the unit is weeks)"},

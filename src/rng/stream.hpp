@@ -21,7 +21,7 @@ enum class Purpose : std::uint16_t {
   kOutcomeNoise = 4,   ///< substream: as for kEventTime
   kDropout = 5,        ///< substream: as for kEventTime
   kRandomEffects = 6,  ///< inter-individual variability (eta) of population parameters
-  kResidual = 7,       ///< residual error of observations; substream = observation index
+  kResidual = 7,       ///< residual error of observations, drawn in observation order
   kTest = 0xFFFF,      ///< reserved for tests
 };
 

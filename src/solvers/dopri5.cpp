@@ -130,7 +130,12 @@ class Dopri5Solver final : public OdeSolver {
         have_derivative_ = true;
       }
       if (dt_ <= 0.0) dt_ = initial_step(system, horizon_);
+      long steps = 0;
       while (t_ < t) {
+        if (++steps > kMaxAttemptsPerAdvance) {
+          throw std::runtime_error("dopri5: more than " + std::to_string(kMaxAttemptsPerAdvance) +
+                                   " steps to reach t = " + format_time(t) + " (is the system stiff?)");
+        }
         x_old_ = x_;
         dxdt_old_ = dxdt_;
         t_old_ = t_;

@@ -5,16 +5,17 @@
 /// CVODE (BDF) for stiff ones. Pure numerics: no MPI, HDF5 or YAML.
 ///
 /// Usage for a dosing schedule (discontinuities at dose times):
-///   solver.reset(rhs, t0, y0);
+///   solver.reset(rhs, t0, y0); solver.set_horizon(first dose after t0);
 ///   for each event time t in increasing order:   // outputs and doses merged
-///     solver.advance(t, y);                        // y = y(t); never steps past t
+///     solver.advance(t, y);                        // y = y(t)
 ///     if a dose is given at t: y[k] += amount; solver.reset(rhs, t, y);
+///                              solver.set_horizon(next dose);
 /// A solver object is reused for every patient of a thread (no allocation per patient).
 ///
-/// Both back-ends stop exactly at each requested time: Dormand-Prince shortens its last
-/// step to land on t, CVODE is given t as its stop time. Outputs therefore cost steps;
-/// neither back-end interpolates between them (that would need to know the next
-/// discontinuity, which this interface does not carry).
+/// Without a horizon both back-ends stop exactly at each requested time (Dormand-Prince
+/// shortens its last step to land on t; CVODE is given t as its stop time). With one,
+/// they step freely up to the horizon, never past it, and interpolate the requested
+/// times inside their steps (dense output).
 
 #include <array>
 #include <cstdint>

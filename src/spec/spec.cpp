@@ -737,6 +737,7 @@ class SpecReader {
     context.control_arm = spec.control_arm;
     context.covariate_names = spec.cohort.covariate_names();
     context.follow_up = spec.trial.follow_up;
+    context.time_unit = spec.trial.time_unit;
     for (const auto& arm : spec.arms) {
       if (arm.regimen) context.regimens.push_back(*arm.regimen);
     }
@@ -893,6 +894,11 @@ class SpecReader {
         }
         if (Reader::has(node, "categorical")) {
           factor.kind = models::CovariateFactor::Kind::kCategorical;
+          if (Reader::has(node, "reference")) {
+            reader_.error(node.child("reference").at_key(),
+                          "a categorical covariate model has a factor per level and no reference");
+            continue;
+          }
           if (!covariate.is_categorical() && covariate.distribution != Distribution::kBernoulli) {
             reader_.error(node.child("categorical").at_key(), "'" + name + "' is not categorical or bernoulli");
             continue;

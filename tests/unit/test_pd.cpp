@@ -68,6 +68,27 @@ TEST(Pd, IndirectResponsesAtSteadyState) {
   }
 }
 
+TEST(Pd, BiomarkerAtADoseTimeIncludesThatDose) {
+  // Boluses at 0, 24 and 48 h and the biomarker read at 48 h: every path counts the dose
+  // given at that instant (right-continuous, as concentrations are).
+  const auto at_dose_time = [](const std::string& solver) {
+    std::string text = spec_text("emax", solver, 25.0);
+    text.replace(text.find("{dose_mg: 20000, route: iv_infusion, infusion_h: 2000}"),
+                 std::string("{dose_mg: 20000, route: iv_infusion, infusion_h: 2000}").size(),
+                 "{dose_mg: 20, route: iv_bolus, interval_h: 24, doses: 3}");
+    text.replace(text.find("biomarker_time_h: 1800"), std::string("biomarker_time_h: 1800").size(),
+                 "biomarker_time_h: 48");
+    const auto spec = silico::spec::parse_spec(text, "pd.yaml");
+    silico::sim::Block block;
+    silico::sim::Simulator(spec).simulate(0, 0, 2, block);
+    return block.endpoints[0].potential_value[1][0];
+  };
+  const double exact = at_dose_time("closed_form");
+  EXPECT_GT(exact, 10.0);  // 2 mg/L just after the third bolus: f = 0.64 of EMAX 25
+  EXPECT_NEAR(at_dose_time("dopri5"), exact, 1e-6);
+  EXPECT_NEAR(at_dose_time("cvode_bdf"), exact, 1e-6);
+}
+
 TEST(Pd, IndirectResponseNeedsAnOdeSolver) {
   try {
     silico::spec::parse_spec(spec_text("idr_inhibit_loss", "closed_form", 0.5), "pd.yaml");

@@ -93,6 +93,16 @@ TEST(Tgi, ResponseProgressionAndSurvivalAreConsistent) {
   }
   EXPECT_EQ(responders_control, 0u);
   EXPECT_GT(responders_drug, 0u);
+  // Scans happen only while the patient is alive: nobody who dies before the first scan
+  // (week 8) can respond.
+  std::size_t early_deaths = 0;
+  for (std::size_t i = 0; i < block.count; ++i) {
+    if (block.endpoints[2].potential_value[1][i] < 8.0 && block.endpoints[2].potential_event[1][i]) {
+      ++early_deaths;
+      ASSERT_EQ(block.endpoints[0].potential_value[1][i], 0.0);
+    }
+  }
+  EXPECT_GT(early_deaths, 0u);
 }
 
 TEST(Tgi, OverallSurvivalWithoutTheTumourLinkIsWeibull) {

@@ -68,7 +68,8 @@ class DiseaseProgression final : public Model {
         baseline_effects_(values.effects("baseline_effects")),
         slope_effects_(values.effects("slope_effects")),
         symptomatic_(values.arm_values("symptomatic_effect")),
-        disease_modifying_(values.arm_values("disease_modifying_fraction")) {
+        disease_modifying_(values.arm_values("disease_modifying_fraction")),
+        record_scores_(values.choices.at("record_scores") == "yes") {
     const double visit = values.number("analysis_visit");
     if (std::floor(visit) != visit) {
       std::ostringstream message;
@@ -90,28 +91,31 @@ class DiseaseProgression final : public Model {
     }
   }
 
+  std::vector<TrajectoryInfo> trajectories() const override {
+    if (!record_scores_) return {};
+    std::vector<double> times;
+    for (std::uint64_t j = 0; j <= analysis_visit_; ++j) times.push_back(visit_time(j));
+    return {{"score", "score units", times}};
+  }
+
+  /// Observed scores at baseline and every visit up to the analysis visit under `arm`;
+  /// NaN for the visits missed after dropping out.
+  void trajectory(const PatientKey& key, std::span<const double> covariates, std::size_t arm,
+                  std::span<double> out) const override {
+    const Draws d = draw(key, covariates);
+    for (std::uint64_t j = 0; j <= analysis_visit_; ++j) {
+      out[j] = j > d.last_visit ? std::numeric_limits<double>::quiet_NaN()
+               : j == 0         ? d.baseline + residual_sd_ * residual(key, 0)
+                                : score(d.baseline, d.slope, arm, visit_time(j), residual(key, j));
+    }
+  }
+
   void simulate(const PatientKey& key, std::span<const double> covariates, std::size_t assigned_arm,
                 std::span<ArmOutcome> potential, std::span<ArmOutcome> observed) const override {
-    rng::Stream effects({key.seed, key.replicate, key.patient, rng::Purpose::kRandomEffects, 0});
-    const double z0 = effects.normal();
-    const double z1 = effects.normal();
-    const double baseline =
-        intercept_ + linear_predictor(baseline_effects_, covariates) + intercept_sd_ * z0;
-    const double slope =
-        slope_ + linear_predictor(slope_effects_, covariates) +
-        slope_sd_ * (correlation_ * z0 + std::sqrt(1.0 - correlation_ * correlation_) * z1);
-
-    // Last visit attended: a dropout draw at visit j means visits j, j + 1, ... are missed.
-    std::uint64_t last_visit = analysis_visit_;
-    if (dropout_ > 0.0) {
-      rng::Stream dropout({key.seed, key.replicate, key.patient, rng::Purpose::kDropout, 0});
-      for (std::uint64_t j = 1; j <= analysis_visit_; ++j) {
-        if (dropout.uniform() < dropout_) {
-          last_visit = j - 1;
-          break;
-        }
-      }
-    }
+    const Draws d = draw(key, covariates);
+    const double baseline = d.baseline;
+    const double slope = d.slope;
+    const std::uint64_t last_visit = d.last_visit;
 
     const double score_baseline = baseline + residual_sd_ * residual(key, 0);
     const double residual_analysis = residual(key, analysis_visit_);
@@ -136,6 +140,35 @@ class DiseaseProgression final : public Model {
   }
 
  private:
+  /// A patient's random intercept and slope, and the last visit attended.
+  struct Draws {
+    double baseline = 0.0;
+    double slope = 0.0;
+    std::uint64_t last_visit = 0;
+  };
+
+  Draws draw(const PatientKey& key, std::span<const double> covariates) const {
+    rng::Stream effects({key.seed, key.replicate, key.patient, rng::Purpose::kRandomEffects, 0});
+    const double z0 = effects.normal();
+    const double z1 = effects.normal();
+    Draws d;
+    d.baseline = intercept_ + linear_predictor(baseline_effects_, covariates) + intercept_sd_ * z0;
+    d.slope = slope_ + linear_predictor(slope_effects_, covariates) +
+              slope_sd_ * (correlation_ * z0 + std::sqrt(1.0 - correlation_ * correlation_) * z1);
+    // Last visit attended: a dropout draw at visit j means visits j, j + 1, ... are missed.
+    d.last_visit = analysis_visit_;
+    if (dropout_ > 0.0) {
+      rng::Stream dropout({key.seed, key.replicate, key.patient, rng::Purpose::kDropout, 0});
+      for (std::uint64_t j = 1; j <= analysis_visit_; ++j) {
+        if (dropout.uniform() < dropout_) {
+          d.last_visit = j - 1;
+          break;
+        }
+      }
+    }
+    return d;
+  }
+
   double visit_time(std::uint64_t visit) const {
     // By index, not by accumulation, so visits fall exactly on multiples of the interval.
     return static_cast<double>(visit) * visit_interval_;
@@ -175,6 +208,7 @@ class DiseaseProgression final : public Model {
   std::vector<CovariateEffect> slope_effects_;
   std::vector<double> symptomatic_;
   std::vector<double> disease_modifying_;
+  bool record_scores_ = false;
 };
 
 ModelFactory disease_progression_factory() {
@@ -218,6 +252,8 @@ ModelFactory disease_progression_factory() {
       {"dropout_per_visit", ParamKind::kNumber, false, 0.0, 0.0, below_one, false,
        "probability of dropping out before each visit after baseline (in [0, 1)), independent "
        "of arm"},
+      {"record_scores", ParamKind::kChoice, false, 0.0, -inf, inf, false,
+       "store each patient's observed scores at every visit under /trajectories/score", {"no", "yes"}},
   };
   f.outputs = {
       {"change", OutputType::kContinuous,

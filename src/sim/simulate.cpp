@@ -2,6 +2,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include "core/error.hpp"
 #include "sim/randomization.hpp"
 
 namespace silico::sim {
@@ -61,11 +62,20 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
           cohort_.generate(spec_.trial.seed, replicate, patient, covariates);
       for (std::size_t j = 0; j < n_covariates; ++j) block.covariates[j][i] = covariates[j];
       const auto assigned = static_cast<std::size_t>(block.arm[i]);
-      model.simulate({spec_.trial.seed, replicate, patient}, covariates, assigned, potential,
-                     observed);
-      if (points > 0) {
-        model.trajectory({spec_.trial.seed, replicate, patient}, covariates, assigned,
-                         std::span<double>(block.trajectory).subspan(i * points, points));
+      try {
+        model.simulate({spec_.trial.seed, replicate, patient}, covariates, assigned, potential,
+                       observed);
+        if (points > 0) {
+          model.trajectory({spec_.trial.seed, replicate, patient}, covariates, assigned,
+                           std::span<double>(block.trajectory).subspan(i * points, points));
+        }
+      } catch (const UserError&) {
+        throw;
+      } catch (const std::exception& e) {
+        // A numerical failure (e.g. an ODE solver giving up) stops the run; say whose.
+        throw std::runtime_error("model '" + spec_.model.name + "' failed for patient " +
+                                 std::to_string(patient) + " of replicate " + std::to_string(replicate) +
+                                 ": " + e.what());
       }
       for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
         const auto& endpoint = spec_.endpoints[e];

@@ -240,6 +240,31 @@ std::string error_of(const std::string& yaml) {
   return "";
 }
 
+TEST(DiseaseProgression, RecordedScoresAreTheObservedCourse) {
+  // With record_scores, /trajectories/score holds the observed scores at baseline and each
+  // visit: their last-attended-minus-baseline difference is the observed change, and the
+  // visits missed after dropping out are NaN.
+  Options o;
+  o.dropout = 0.1;
+  o.symptomatic = -2.0;
+  o.extra = "    record_scores: yes\n";
+  std::string yaml = dp_spec(o);
+  yaml.replace(yaml.find("patients: 100000"), 16, "patients: 2000");
+  const auto block = simulate(silico::spec::parse_spec(yaml, "dp.yaml"));
+  ASSERT_EQ(block.trajectory_points, static_cast<std::size_t>(kVisit + 1));
+  std::size_t dropped = 0;
+  for (std::size_t i = 0; i < block.count; ++i) {
+    const double* course = &block.trajectory[i * (kVisit + 1)];
+    std::size_t last = 0;
+    while (last + 1 <= static_cast<std::size_t>(kVisit) && !std::isnan(course[last + 1])) ++last;
+    for (std::size_t j = last + 1; j <= static_cast<std::size_t>(kVisit); ++j) ASSERT_TRUE(std::isnan(course[j]));
+    ASSERT_NEAR(block.endpoints[0].observed_value[i], course[last] - course[0], 1e-12);
+    ASSERT_EQ(block.endpoints[1].observed_value[i], last == static_cast<std::size_t>(kVisit) ? 1.0 : 0.0);
+    dropped += last < static_cast<std::size_t>(kVisit);
+  }
+  EXPECT_GT(dropped, 0u);
+}
+
 TEST(DiseaseProgression, AnalysisVisitAfterFollowUpIsALocatedSpecError) {
   // Visit 7 at 91 weeks is after follow_up 78. The error is located at the value of
   // `model.parameters`, whose first entry is line 10, column 5.

@@ -287,7 +287,11 @@ std::string format_text(const Summary& s) {
     for (const auto& r : e.estimates) {
       if (r.extras.empty()) continue;
       out << "    " << r.method << "/" << r.treatment << ":";
-      for (const auto& [name, value] : r.extras) out << " " << name << " " << number(value);
+      for (const auto& [name, value] : r.extras) {
+        // p-values print as p-values (a tiny one is "<1e-4", not 0).
+        const bool is_p = name.size() >= 2 && (name.compare(name.size() - 2, 2, "_p") == 0 || name.rfind("p_", 0) == 0);
+        out << " " << name << " " << (is_p ? p_value(value) : number(value));
+      }
       out << "\n";
     }
     if (!e.operating.empty()) {

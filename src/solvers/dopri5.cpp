@@ -161,49 +161,6 @@ class Dopri5Solver final : public OdeSolver {
         throw std::runtime_error("dopri5: more than " + std::to_string(kMaxAttemptsPerAdvance) +
                                  " attempts for one step at t = " + format_time(t_) + " (is the system stiff?)");
       }
-      const bool last = t_ + 1.01 * dt_ >= t_stop;
-      double h = last ? step_to(t_stop) : dt_;
-      if (!(h > std::abs(t_) * 4 * std::numeric_limits<double>::epsilon())) {
-        throw std::runtime_error("dopri5: step size underflow at t = " + format_time(t_));
-      }
-      double t_new = t_;
-      const auto result = controlled_.try_step(system, x_, dxdt_, t_new, x_new_, dxdt_new_, h);
-      if (result == odeint::success && !all_finite(x_new_)) {
-        dt_ = 0.25 * (last ? step_to(t_stop) : dt_);
-        continue;
-      }
-      if (result != odeint::success) {
-        dt_ = h;
-        continue;
-      }
-      ++stats.steps;
-      std::swap(x_, x_new_);
-      std::swap(dxdt_, dxdt_new_);
-      if (last) {
-        t_ = t_stop;
-        dt_ = std::max(dt_, h);
-      } else {
-        t_ = t_new;
-        dt_ = h;
-      }
-    }
-  }
-
-  // Largest h <= t_stop - t_ with t_ + h <= t_stop in floating point, so the last stage
-  // (at t_ + h) never lies beyond the stop.
-  double step_to(double t_stop) const {
-    double h = t_stop - t_;
-    while (t_ + h > t_stop) h = std::nextafter(h, 0.0);
-    return h;
-  }
-
-  void integrate_to(const System& system, double t_stop) {
-    for (long attempt = 0; t_ < t_stop; ++attempt) {
-      if (attempt == kMaxAttemptsPerAdvance) {
-        throw std::runtime_error("dopri5: more than " + std::to_string(kMaxAttemptsPerAdvance) +
-                                 " steps between t = " + format_time(t_) + " and " +
-                                 format_time(t_stop) + " (is the system stiff?)");
-      }
       // Land exactly on t_stop; stretch the final step by up to 1% rather than leave a
       // sliver (Hairer and Wanner's DOPRI5 does the same).
       const bool last = t_ + 1.01 * dt_ >= t_stop;
@@ -233,6 +190,26 @@ class Dopri5Solver final : public OdeSolver {
         t_ = t_new;
         dt_ = h;
       }
+    }
+  }
+
+  // Largest h <= t_stop - t_ with t_ + h <= t_stop in floating point, so the last stage
+  // (at t_ + h) never lies beyond the stop.
+  double step_to(double t_stop) const {
+    double h = t_stop - t_;
+    while (t_ + h > t_stop) h = std::nextafter(h, 0.0);
+    return h;
+  }
+
+  void integrate_to(const System& system, double t_stop) {
+    long steps = 0;
+    while (t_ < t_stop) {
+      if (++steps > kMaxAttemptsPerAdvance) {
+        throw std::runtime_error("dopri5: more than " + std::to_string(kMaxAttemptsPerAdvance) +
+                                 " steps between t = " + format_time(t_) + " and " + format_time(t_stop) +
+                                 " (is the system stiff?)");
+      }
+      integrate_one_step(system, t_stop);
     }
   }
 

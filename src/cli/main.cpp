@@ -118,6 +118,12 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   run.quiet = vm.count("quiet") > 0;
   run.command_line = command_line(full_argc, full_argv);
   const auto result = silico::parallel::run_trial(mpi, spec, run);
+  if (mpi.is_root() && result.model_failures > 0) {
+    std::fprintf(stderr,
+                 "silico run: warning: the model failed for %llu patient(s); they are flagged in "
+                 "/cohort/model_failed and left out of the analyses\n",
+                 static_cast<unsigned long long>(result.model_failures));
+  }
   if (mpi.is_root() && !run.quiet) {
     std::fprintf(stderr,
                  "wrote %s: %llu patients x %llu replicate(s) on %d rank(s) x %d thread(s) in "

@@ -56,6 +56,7 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
     throw UserError("the result file has no analyses under /replicates (written by an older silico?)");
   }
   const auto at = [&](const std::string& path) { return series.at(path)[replicate]; };
+  if (series.count("model_failures")) summary.model_failures = at("model_failures");
 
   for (const auto& name : m.endpoint_names) {
     EndpointSummary e;
@@ -264,6 +265,10 @@ std::string format_text(const Summary& s) {
   out << "trial " << m.trial_name << ": " << m.patients << " patients, replicate " << s.replicate
       << " of " << m.replicates << " (0-based), seed " << m.seed << ", screening acceptance "
       << number(100.0 * m.acceptance_rate, 3) << "%\n";
+  if (s.model_failures > 0) {
+    out << "warning: the model failed for " << number(s.model_failures)
+        << " patient(s) of this replicate; they are left out of every estimate and true effect\n";
+  }
   char line[512];
   for (const auto& e : s.endpoints) {
     out << "\nendpoint " << e.name << " (" << e.type
@@ -336,7 +341,8 @@ std::string format_json(const Summary& s) {
       << ",\n  \"patients\": " << m.patients << ",\n  \"replicates\": " << m.replicates
       << ",\n  \"replicate\": " << s.replicate << ",\n  \"alpha\": " << json_number(m.alpha)
       << ",\n  \"control_arm\": " << json_string(m.control_arm)
-      << ",\n  \"acceptance_rate\": " << json_number(m.acceptance_rate) << ",\n  \"endpoints\": {";
+      << ",\n  \"acceptance_rate\": " << json_number(m.acceptance_rate)
+      << ",\n  \"model_failures\": " << json_number(s.model_failures) << ",\n  \"endpoints\": {";
   for (std::size_t k = 0; k < s.endpoints.size(); ++k) {
     const auto& e = s.endpoints[k];
     out << (k ? "," : "") << "\n    " << json_string(e.name) << ": {\n      \"type\": " << json_string(e.type);

@@ -60,6 +60,7 @@ struct EndpointSummary {
 struct Summary {
   io::ResultMetadata metadata;
   std::uint64_t replicate = 0;
+  double model_failures = 0.0;  ///< patients of this replicate whose model failed
   std::vector<EndpointSummary> endpoints;
 };
 

@@ -26,7 +26,7 @@ const char* distribution_name(spec::Distribution d) {
 
 struct ResultWriter::Impl {
   h5::Handle file;
-  h5::Handle patient_id, arm, attempts;
+  h5::Handle patient_id, arm, attempts, failed;
   std::vector<h5::Handle> covariates;
   std::vector<bool> covariate_is_categorical;
   struct Endpoint {
@@ -94,6 +94,10 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   impl_->patient_id = matrix("/cohort/patient_id", H5T_STD_U64LE);
   impl_->arm = matrix("/cohort/arm", H5T_STD_I32LE);
   impl_->attempts = matrix("/cohort/screening_attempts", H5T_STD_U32LE);
+  impl_->failed = matrix("/cohort/model_failed", H5T_STD_I8LE);
+  h5::write_attribute(impl_->failed, "description",
+                      std::string("1 where the model failed numerically for the patient: its outcomes are "
+                                  "NaN (binary: 0) and the analyses leave it out"));
   for (const auto& c : spec.cohort.covariates) {
     const bool categorical = c.is_categorical();
     auto dataset = matrix("/cohort/covariates/" + c.name, categorical ? H5T_STD_I32LE : H5T_IEEE_F64LE);
@@ -167,6 +171,7 @@ void ResultWriter::write_block(const sim::Block& b) {
   write(impl_->patient_id, H5T_NATIVE_UINT64, b.patient_id.data());
   write(impl_->arm, H5T_NATIVE_INT32, b.arm.data());
   write(impl_->attempts, H5T_NATIVE_UINT32, b.screening_attempts.data());
+  write(impl_->failed, H5T_NATIVE_INT8, b.model_failed.data());
   for (std::size_t j = 0; j < impl_->covariates.size(); ++j) {
     if (impl_->covariate_is_categorical[j]) {
       auto& codes = impl_->scratch_codes;
@@ -184,7 +189,8 @@ void ResultWriter::write_block(const sim::Block& b) {
       const auto flags = [&](const std::vector<double>& v) {
         auto& f = impl_->scratch_flags;
         f.assign(b.count, 0);
-        for (std::size_t i = 0; i < b.count; ++i) f[i] = v[i] != 0.0 ? 1 : 0;
+        // 0/1; a patient whose model failed (NaN) is stored as 0 and flagged in model_failed.
+        for (std::size_t i = 0; i < b.count; ++i) f[i] = v[i] == 1.0 ? 1 : 0;
         return f.data();
       };
       write(out.observed_value, H5T_NATIVE_INT8, flags(columns.observed_value));
@@ -262,6 +268,7 @@ void ResultWriter::finish(std::uint64_t candidates_drawn) {
   impl_->patient_id.reset();
   impl_->arm.reset();
   impl_->attempts.reset();
+  impl_->failed.reset();
   f.reset();
 }
 

@@ -158,6 +158,7 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
     const std::uint64_t n_rounds = rounds(patients, mpi.size(), options.block_patients);
     Progress progress(mpi.is_root() && !options.quiet, patients * spec.trial.replicates);
     std::uint64_t candidates = 0;
+    std::uint64_t failures = 0;
     for (std::uint64_t replicate = 0; replicate < spec.trial.replicates; ++replicate) {
       for (std::uint64_t round = 0; round < n_rounds; ++round) {
         const std::uint64_t offset = std::min(mine.count, round * options.block_patients);
@@ -166,6 +167,7 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
           arena.execute([&] { simulator.simulate(replicate, mine.first + offset, count, block); });
         });
         for (std::uint32_t a : block.screening_attempts) candidates += a;
+        for (std::int8_t f : block.model_failed) failures += static_cast<std::uint64_t>(f);
         collectively(mpi, [&] { writer->write_block(block); });
         // Rank 0 has the most patients per round, so its count is a fair global estimate.
         progress.update(std::min(patients * spec.trial.replicates,
@@ -175,6 +177,7 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
     }
     analyze_replicates(mpi, spec, arena, *writer, options.quiet);
     summary.candidates_drawn = sum(mpi.comm(), candidates);
+    summary.model_failures = sum(mpi.comm(), failures);
     collectively(mpi, [&] { writer->finish(summary.candidates_drawn); });
     writer.reset();
     summary.acceptance_rate = static_cast<double>(patients * spec.trial.replicates) /

@@ -23,6 +23,7 @@ struct RunOptions {
 
 struct RunSummary {
   std::uint64_t candidates_drawn = 0;
+  std::uint64_t model_failures = 0;  ///< patients whose model failed, all replicates
   double acceptance_rate = 1.0;
   double seconds = 0.0;
   int threads = 1;

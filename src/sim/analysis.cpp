@@ -331,10 +331,22 @@ class EndpointAnalyzer {
  private:
   std::string base() const { return endpoint_.name; }
 
+  /// Patients whose model failed are left out of every estimate and every truth.
+  bool failed(std::size_t i) const { return block_.model_failed[i] != 0; }
+
   std::vector<std::size_t> rows_of(std::size_t arm) const {
     std::vector<std::size_t> rows;
     for (std::size_t i = 0; i < block_.count; ++i) {
-      if (static_cast<std::size_t>(block_.arm[i]) == arm) rows.push_back(i);
+      if (static_cast<std::size_t>(block_.arm[i]) == arm && !failed(i)) rows.push_back(i);
+    }
+    return rows;
+  }
+
+  /// Every patient whose model did not fail, in index order.
+  std::vector<std::size_t> valid_rows() const {
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < block_.count; ++i) {
+      if (!failed(i)) rows.push_back(i);
     }
     return rows;
   }
@@ -344,7 +356,7 @@ class EndpointAnalyzer {
     if (analysis_.data_cut_events > 0) {
       std::vector<double> event_times;
       for (std::size_t i = 0; i < block_.count; ++i) {
-        if (columns_.observed_event[i]) event_times.push_back(columns_.observed_value[i]);
+        if (columns_.observed_event[i] && !failed(i)) event_times.push_back(columns_.observed_value[i]);
       }
       const std::size_t d = analysis_.data_cut_events;
       const bool reached = event_times.size() >= d;
@@ -356,8 +368,12 @@ class EndpointAnalyzer {
       out_.push_back({base() + "/data_cut_time", reached ? cut_time_ : kNaN});
     }
     observed_ = cut(columns_.observed_value, columns_.observed_event, cut_time_);
+    // Potential outcomes of the patients with a model solution (truths are over them).
+    const auto valid = valid_rows();
     for (std::size_t a = 0; a < spec_.arms.size(); ++a) {
-      potential_.push_back(cut(columns_.potential_value[a], columns_.potential_event[a], cut_time_));
+      std::vector<std::int8_t> events;
+      for (std::size_t i : valid) events.push_back(columns_.potential_event[a][i]);
+      potential_.push_back(cut(select(columns_.potential_value[a], valid), events, cut_time_));
     }
   }
 
@@ -467,8 +483,9 @@ class EndpointAnalyzer {
     double total = 0.0;
     const auto& t = columns_.potential_value[arm];
     const auto& c = columns_.potential_value[spec_.control_arm];
-    for (std::size_t i = 0; i < t.size(); ++i) total += t[i] - c[i];
-    return total / static_cast<double>(t.size());
+    const auto valid = valid_rows();
+    for (std::size_t i : valid) total += t[i] - c[i];
+    return valid.empty() ? kNaN : total / static_cast<double>(valid.size());
   }
 
   double true_hazard_ratio(std::size_t arm) {
@@ -484,7 +501,7 @@ class EndpointAnalyzer {
     std::vector<std::size_t> rows;
     for (std::size_t i = 0; i < block_.count; ++i) {
       const auto a = static_cast<std::size_t>(block_.arm[i]);
-      if (a == arm || a == spec_.control_arm) rows.push_back(i);
+      if ((a == arm || a == spec_.control_arm) && !failed(i)) rows.push_back(i);
     }
     return rows;
   }
@@ -595,6 +612,7 @@ class EndpointAnalyzer {
   void binary(const std::string& prefix, std::size_t arm, Method method) {
     stats::TwoByTwo table;
     for (std::size_t i = 0; i < block_.count; ++i) {
+      if (failed(i)) continue;
       const auto a = static_cast<std::size_t>(block_.arm[i]);
       const bool response = columns_.observed_value[i] != 0.0;
       if (a == arm) {
@@ -605,8 +623,9 @@ class EndpointAnalyzer {
         table.control_events += response;
       }
     }
-    const double pt = mean_of(columns_.potential_value[arm]);
-    const double pc = mean_of(columns_.potential_value[spec_.control_arm]);
+    const auto valid = valid_rows();
+    const double pt = mean_of(select(columns_.potential_value[arm], valid));
+    const double pc = mean_of(select(columns_.potential_value[spec_.control_arm], valid));
     switch (method) {
       case Method::kRiskDifference:
         push_estimate(out_, prefix, stats::risk_difference(table, alpha_), pt - pc);
@@ -746,6 +765,8 @@ class EndpointAnalyzer {
 
 std::vector<Series> TrialAnalysis::analyze(const Block& block) const {
   std::vector<Series> out;
+  out.push_back({"model_failures", static_cast<double>(std::count(block.model_failed.begin(),
+                                                                  block.model_failed.end(), 1))});
   for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
     EndpointAnalyzer(spec_, prognostic_[e], boundaries_[e], block, e, out).run();
   }

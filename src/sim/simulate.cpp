@@ -2,6 +2,10 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 #include "core/error.hpp"
 #include "sim/randomization.hpp"
 
@@ -30,6 +34,7 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
   block.patient_id.resize(n);
   block.arm.resize(n);
   block.screening_attempts.resize(n);
+  block.model_failed.assign(n, 0);
   resize_columns(block.covariates, n_covariates, n);
   block.endpoints.resize(spec_.endpoints.size());
   for (auto& e : block.endpoints) {
@@ -71,18 +76,23 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
         }
       } catch (const UserError&) {
         throw;
-      } catch (const std::exception& e) {
-        // A numerical failure (e.g. an ODE solver giving up) stops the run; say whose.
-        throw std::runtime_error("model '" + spec_.model.name + "' failed for patient " +
-                                 std::to_string(patient) + " of replicate " + std::to_string(replicate) +
-                                 ": " + e.what());
+      } catch (const std::exception&) {
+        // A numerical failure (e.g. an ODE solver giving up) is this patient's, not the
+        // trial's: its outcomes are undefined, it is flagged, and the analyses leave it out.
+        block.model_failed[i] = 1;
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        for (auto& o : potential) o = {nan, 0};
+        for (auto& o : observed) o = {nan, 0};
+        if (points > 0) {
+          std::fill_n(block.trajectory.begin() + static_cast<std::ptrdiff_t>(i * points), points, nan);
+        }
       }
       for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
         const auto& endpoint = spec_.endpoints[e];
         const std::size_t output = endpoint.output;
         auto& columns = block.endpoints[e];
         const auto record = [&](const models::ArmOutcome& o, double& value, std::int8_t& event) {
-          if (endpoint.responder) {
+          if (endpoint.responder && !std::isnan(o.value)) {
             // Binary endpoint derived from a continuous output: 1 = responder.
             const double t = endpoint.responder->threshold;
             value = (endpoint.responder->below ? o.value < t : o.value > t) ? 1.0 : 0.0;

@@ -28,6 +28,9 @@ struct Block {
   std::vector<std::uint64_t> patient_id;
   std::vector<std::int32_t> arm;
   std::vector<std::uint32_t> screening_attempts;  ///< candidates drawn per enrolled patient
+  /// 1 where the model failed numerically for the patient (its outcomes are NaN and the
+  /// analyses leave it out), else 0.
+  std::vector<std::int8_t> model_failed;
   std::vector<std::vector<double>> covariates;     ///< [covariate][patient]
   std::vector<EndpointColumns> endpoints;          ///< in spec order
   /// Observed trajectories under the assigned arm, [patient][time] row-major, all of the

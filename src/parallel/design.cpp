@@ -91,12 +91,14 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
   // Double from the spec's size until every method reaches the target (or the cap), then
   // bisect each method's bracket on multiples of the randomization block.
   const auto round_up = [&](std::uint64_t n) { return std::max(block, (n + block - 1) / block * block); };
-  std::uint64_t high = round_up(std::max<std::uint64_t>(spec.trial.patients / 4, 2 * block));
+  // Never beyond --max-patients: the largest block multiple within it (at least one block).
+  const std::uint64_t cap = std::max(block, options.max_patients / block * block);
+  std::uint64_t high = std::min(cap, round_up(std::max<std::uint64_t>(spec.trial.patients / 4, 2 * block)));
   while (true) {
     bool all = true;
     for (std::size_t k = 0; k < p_paths.size(); ++k) all = all && reached(high, k);
-    if (all || high >= options.max_patients) break;
-    high = round_up(std::min(options.max_patients, 2 * high));
+    if (all || high >= cap) break;
+    high = std::min(cap, round_up(2 * high));
   }
   for (std::size_t k = 0; k < p_paths.size(); ++k) {
     PowerPoint point{0, methods[k], treatments[k], 0.0, 0.0};

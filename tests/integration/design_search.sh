@@ -21,4 +21,14 @@ assert required["procova"] < required["welch"]
 sizes = sorted({c["patients"] for c in d["curve"]})
 assert sizes[0] < required["procova"] and sizes[-1] >= required["welch"], sizes
 PY
+# --max-patients bounds every size tried; a target out of reach is reported as not reached.
+mpi_run 2 design "$SILICO_SOURCE_DIR/tests/data/procova_variance.yaml" --replicates 200 \
+  --max-patients 102 --json "$WORK/capped.json" -q > "$WORK/capped.txt"
+grep -q "not reached within --max-patients" "$WORK/capped.txt" || fail "unreachable target not reported"
+python3 - "$WORK/capped.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert max(c["patients"] for c in d["curve"]) <= 102, d["curve"]
+assert all(r["patients"] == 0 for r in d["required"]), d["required"]
+PY
 echo "design_search: ok"

@@ -42,6 +42,8 @@ enum Index { kCl, kV1, kQ, kV2, kKa, kF, kE0, kEmax, kEc50, kKout, kParameters }
 /// indirect-response models of Dayneka, Garg & Jusko (J Pharmacokinet Biopharm 1993).
 enum class Pd { kNone, kEmax, kIdrInhibitProduction, kIdrInhibitLoss, kIdrStimulateProduction, kIdrStimulateLoss };
 
+constexpr bool indirect(Pd pd) { return pd != Pd::kNone && pd != Pd::kEmax; }
+
 /// Sigmoid drug effect C^h / (C50^h + C^h), in [0, 1).
 inline double saturation(double c, double c50, double hill) {
   if (c <= 0.0) return 0.0;
@@ -51,30 +53,38 @@ inline double saturation(double c, double c50, double hill) {
 
 class PkRhs final : public solvers::OdeRhs {
  public:
-  double cl = 1, v1 = 1, q = 0, v2 = 1, ka = 1;
+  /// Rate constants from the patient's parameters: the right-hand side then costs no
+  /// division (it is called thousands of times per patient).
+  void set(double cl, double v1, double q, double v2, double ka) {
+    ka_ = ka, k10_ = cl / v1, k12_ = q / v1, k21_ = q / v2, inverse_v1_ = 1.0 / v1;
+  }
   double infusion_mg_per_h = 0.0;
   Pd pd = Pd::kNone;
   double emax = 0, ec50 = 1, hill = 1, kin = 0, kout = 0;
 
-  std::size_t size() const override { return 5; }
+  /// Depot, central, peripheral, AUC, and the response R only for an indirect response.
+  std::size_t size() const override { return indirect(pd) ? 5 : 4; }
   void operator()(double, const double* y, double* dydt) const override {
+    const double absorbed = ka_ * y[0];
+    const double to_peripheral = k12_ * y[1];
+    const double from_peripheral = k21_ * y[2];
+    dydt[0] = -absorbed;
+    dydt[1] = absorbed - k10_ * y[1] - to_peripheral + from_peripheral + infusion_mg_per_h;
+    dydt[2] = to_peripheral - from_peripheral;
+    dydt[3] = y[1] * inverse_v1_;
+    if (!indirect(pd)) return;
     // Indirect response: the fifth state is the response R, with R(0) = kin / kout.
-    const double f = pd == Pd::kNone || pd == Pd::kEmax ? 0.0 : emax * saturation(y[1] / v1, ec50, hill);
+    const double f = emax * saturation(y[1] * inverse_v1_, ec50, hill);
     switch (pd) {
       case Pd::kIdrInhibitProduction: dydt[4] = kin * (1.0 - f) - kout * y[4]; break;
       case Pd::kIdrInhibitLoss: dydt[4] = kin - kout * (1.0 - f) * y[4]; break;
       case Pd::kIdrStimulateProduction: dydt[4] = kin * (1.0 + f) - kout * y[4]; break;
-      case Pd::kIdrStimulateLoss: dydt[4] = kin - kout * (1.0 + f) * y[4]; break;
-      default: dydt[4] = 0.0; break;
+      default: dydt[4] = kin - kout * (1.0 + f) * y[4]; break;
     }
-    const double absorbed = ka * y[0];
-    const double to_peripheral = q / v1 * y[1];
-    const double from_peripheral = q / v2 * y[2];
-    dydt[0] = -absorbed;
-    dydt[1] = absorbed - cl / v1 * y[1] - to_peripheral + from_peripheral + infusion_mg_per_h;
-    dydt[2] = to_peripheral - from_peripheral;
-    dydt[3] = y[1] / v1;
   }
+
+ private:
+  double ka_ = 1, k10_ = 1, k12_ = 0, k21_ = 0, inverse_v1_ = 1;
 };
 
 /// One event of the integration schedule: a dose into a compartment or an infusion-rate change.
@@ -187,6 +197,7 @@ class Pk final : public Model {
     solve(p, doses_[arm], trajectory_times_, out, false);
     // Residual error on each observation: two normals per time point from the patient's
     // residual stream, the same under every arm.
+    if (residual_.additive_sd == 0.0 && residual_.proportional_sd == 0.0) return;  // no error to draw
     rng::Stream stream({key.seed, key.replicate, key.patient, rng::Purpose::kResidual, 0});
     for (double& c : out) {
       const double z_proportional = stream.normal();
@@ -202,18 +213,18 @@ class Pk final : public Model {
     std::uint64_t rhs_evaluations = 0;
   };
 
-  bool idr() const { return pd_ != Pd::kNone && pd_ != Pd::kEmax; }
+  bool idr() const { return indirect(pd_); }
 
-  /// Closed-form concentrations on a sorted grid: carried forward mode by mode when
-  /// possible (O(doses + times)), else summed over the doses at each time.
+  /// Closed-form concentrations on a sorted grid, carried forward mode by mode when
+  /// possible (O(doses + times)), else summed over the doses at each time; and the AUC
+  /// over the exposure window when `window_auc` (else 0).
   template <typename Compartments>
-  static void fill(const Compartments& m, const std::vector<pk::Dose>& doses, const std::vector<double>& grid,
-                   std::span<double> out) {
-    if (pk::grid_supported(m, doses)) {
-      pk::grid_concentrations(m, doses, grid, out);
-      return;
-    }
+  double fill(const Compartments& m, const std::vector<pk::Dose>& doses, const std::vector<double>& grid,
+              std::span<double> out, bool window_auc) const {
+    const pk::AucWindow window{window_start_, window_end_};
+    if (pk::grid_supported(m, doses)) return pk::grid_concentrations(m, doses, grid, out, window_auc ? &window : nullptr);
     for (std::size_t k = 0; k < grid.size(); ++k) out[k] = pk::concentration(m, doses, grid[k]);
+    return window_auc ? pk::auc(m, doses, window_start_, window_end_) : 0.0;
   }
 
   /// Direct effect of concentration c.
@@ -233,16 +244,15 @@ class Pk final : public Model {
     if (solver_ == Solver::kClosedForm) {
       const pk::Absorption absorption{p[kKa], p[kF], lag_h_};
       Solution s;
+      s.biomarker = p[kE0];
       if (two_compartment_) {
         const pk::TwoCompartment m{p[kCl], p[kV1], p[kQ], p[kV2], absorption};
-        if (window_auc) s.auc = pk::auc(m, doses, window_start_, window_end_);
-        fill(m, doses, grid, concentrations);
-        s.biomarker = direct_effect(p, pk::concentration(m, doses, biomarker_time_h_));
+        s.auc = fill(m, doses, grid, concentrations, window_auc);
+        if (pd_ == Pd::kEmax) s.biomarker = direct_effect(p, pk::concentration(m, doses, biomarker_time_h_));
       } else {
         const pk::OneCompartment m{p[kCl], p[kV1], absorption};
-        if (window_auc) s.auc = pk::auc(m, doses, window_start_, window_end_);
-        fill(m, doses, grid, concentrations);
-        s.biomarker = direct_effect(p, pk::concentration(m, doses, biomarker_time_h_));
+        s.auc = fill(m, doses, grid, concentrations, window_auc);
+        if (pd_ == Pd::kEmax) s.biomarker = direct_effect(p, pk::concentration(m, doses, biomarker_time_h_));
       }
       return s;
     }
@@ -251,16 +261,8 @@ class Pk final : public Model {
 
   Solution integrate(const double* p, const std::vector<pk::Dose>& doses, const std::vector<double>& grid,
                      std::span<double> concentrations, bool window_auc) const {
-    // One solver per thread and method, reused for every patient.
-    thread_local std::array<std::unique_ptr<solvers::OdeSolver>, 2> cache;
-    auto& solver = cache[solver_ == Solver::kDopri5 ? 0 : 1];
-    if (!solver) {
-      solver = solvers::make_solver(solver_ == Solver::kDopri5 ? solvers::Method::kDormandPrince
-                                                               : solvers::Method::kCvodeBdf,
-                                    5, tolerances_);
-    }
     PkRhs rhs;
-    rhs.cl = p[kCl], rhs.v1 = p[kV1], rhs.q = p[kQ], rhs.v2 = p[kV2], rhs.ka = p[kKa];
+    rhs.set(p[kCl], p[kV1], p[kQ], p[kV2], p[kKa]);
     rhs.pd = pd_, rhs.emax = p[kEmax], rhs.ec50 = p[kEc50], rhs.hill = hill_;
     rhs.kout = p[kKout], rhs.kin = p[kE0] * p[kKout];  // baseline R0 = kin / kout = E0
     // Per-thread buffers: no allocation per patient once they have grown.
@@ -289,9 +291,26 @@ class Pk final : public Model {
     stops.erase(std::unique(stops.begin(), stops.end()), stops.end());
 
     Solution s;
+    // One solver per thread, method and system size, reused for every patient; made
+    // again when a model with other tolerances runs on the thread.
+    const std::size_t n = rhs.size();
+    struct Cached {
+      std::unique_ptr<solvers::OdeSolver> solver;
+      solvers::Tolerances tolerances;
+    };
+    thread_local std::array<Cached, 4> cache;
+    auto& cached = cache[(solver_ == Solver::kDopri5 ? 0 : 2) + (n == 5 ? 1 : 0)];
+    if (!cached.solver || cached.tolerances.rtol != tolerances_.rtol || cached.tolerances.atol != tolerances_.atol) {
+      cached.solver = solvers::make_solver(solver_ == Solver::kDopri5 ? solvers::Method::kDormandPrince
+                                                                      : solvers::Method::kCvodeBdf,
+                                           n, tolerances_);
+      cached.tolerances = tolerances_;
+    }
+    solvers::OdeSolver* solver = cached.solver.get();
     solver->stats = {};
-    std::array<double, 5> y{};
-    y[4] = p[kE0];
+    std::array<double, 5> state{};
+    state[4] = p[kE0];
+    const std::span<double> y(state.data(), n);
     double t = 0.0;
     std::size_t next_event = 0;
     const auto apply_events = [&](double at) {
@@ -323,10 +342,10 @@ class Pk final : public Model {
       if (window_auc && t == window_end_) s.auc = y[3] - auc_start;
       if (apply_events(t)) restart(t);
       // Right-continuous like the closed form: a dose at the biomarker time counts.
-      if (t == biomarker_time_h_) s.biomarker = idr() ? y[4] : direct_effect(p, y[1] / rhs.v1);
+      if (t == biomarker_time_h_) s.biomarker = idr() ? y[4] : direct_effect(p, y[1] / p[kV1]);
       // Concentrations are right-continuous, as in the closed form: a bolus given at a
       // grid time counts at that time.
-      while (next_grid < grid.size() && grid[next_grid] == t) concentrations[next_grid++] = y[1] / rhs.v1;
+      while (next_grid < grid.size() && grid[next_grid] == t) concentrations[next_grid++] = y[1] / p[kV1];
     }
     s.rhs_evaluations = solver->stats.rhs_evaluations;
     return s;

@@ -16,10 +16,21 @@ namespace silico::models::pk {
 bool grid_supported(const OneCompartment& model, std::span<const Dose> doses);
 bool grid_supported(const TwoCompartment& model, std::span<const Dose> doses);
 
+/// An interval [start_h, end_h] whose AUC is wanted from the same pass.
+struct AucWindow {
+  double start_h = 0.0;
+  double end_h = 0.0;
+};
+
 /// out[k] = concentration(model, doses, times[k]) for increasing `times`, to rounding.
-void grid_concentrations(const OneCompartment& model, std::span<const Dose> doses,
-                         std::span<const double> times, std::span<double> out);
-void grid_concentrations(const TwoCompartment& model, std::span<const Dose> doses,
-                         std::span<const double> times, std::span<double> out);
+/// With `window`, also returns the AUC over it (as pk::auc, to rounding); without, 0.
+/// The cost is O(doses + times) plus one exponential per mode for each distinct gap
+/// between consecutive events, so an evenly spaced grid costs no exponential per point.
+double grid_concentrations(const OneCompartment& model, std::span<const Dose> doses,
+                           std::span<const double> times, std::span<double> out,
+                           const AucWindow* window = nullptr);
+double grid_concentrations(const TwoCompartment& model, std::span<const Dose> doses,
+                           std::span<const double> times, std::span<double> out,
+                           const AucWindow* window = nullptr);
 
 }  // namespace silico::models::pk

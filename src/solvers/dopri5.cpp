@@ -24,11 +24,44 @@ namespace {
 
 namespace odeint = boost::numeric::odeint;
 
-using State = std::array<double, kMaxState>;
-using Stepper = odeint::runge_kutta_dopri5<State>;
-using ErrorChecker =
-    odeint::default_error_checker<double, Stepper::algebra_type, Stepper::operations_type>;
-using Controlled = odeint::controlled_runge_kutta<Stepper, ErrorChecker>;
+// The state is stored in a fixed-size array of N >= dimension doubles (N = 4 or kMaxState):
+// the stepper's vector operations run over all N, so small systems get the small array.
+template <std::size_t N>
+using State = std::array<double, N>;
+template <std::size_t N>
+using Stepper = odeint::runge_kutta_dopri5<State<N>>;
+
+// The error test of Hairer's DOPRI5 and of CVODE: the weighted RMS norm over the system's
+// components, sqrt(mean((err_i / (atol + rtol |x_i|))^2)) <= 1, so a tolerance means the
+// same thing to both back-ends. (odeint's default_error_checker takes the max norm, which
+// needs more steps for the same global accuracy.) Components at and above `size` are
+// padding and stay out of the mean.
+template <std::size_t N>
+class RmsErrorChecker {
+ public:
+  using value_type = double;
+  using algebra_type = typename Stepper<N>::algebra_type;
+  using operations_type = typename Stepper<N>::operations_type;
+
+  RmsErrorChecker(double atol, double rtol, std::size_t size) : atol_(atol), rtol_(rtol), size_(size) {}
+
+  template <class Algebra>
+  double error(Algebra&, const State<N>& x_old, const State<N>&, State<N>& x_err, double) const {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < size_; ++i) {
+      const double scaled = x_err[i] / (atol_ + rtol_ * std::abs(x_old[i]));
+      sum += scaled * scaled;
+    }
+    return std::sqrt(sum / static_cast<double>(size_));
+  }
+
+ private:
+  double atol_;
+  double rtol_;
+  std::size_t size_;
+};
+template <std::size_t N>
+using Controlled = odeint::controlled_runge_kutta<Stepper<N>, RmsErrorChecker<N>>;
 
 // Attempted steps allowed in one advance() before giving up (a stiff or blowing-up
 // system would otherwise loop for a very long time).
@@ -36,12 +69,13 @@ constexpr long kMaxAttemptsPerAdvance = 100'000;
 
 // Adapts OdeRhs to odeint's system concept and counts calls. Components at and above
 // `size` stay zero: their derivative is zero, so they never enter the error estimate.
+template <std::size_t N>
 struct System {
   const OdeRhs* rhs;
   std::size_t size;
   std::uint64_t* calls;
 
-  void operator()(const State& x, State& dxdt, double t) const {
+  void operator()(const State<N>& x, State<N>& dxdt, double t) const {
     ++*calls;
     (*rhs)(t, x.data(), dxdt.data());
     std::fill(dxdt.begin() + static_cast<std::ptrdiff_t>(size), dxdt.end(), 0.0);
@@ -55,18 +89,21 @@ std::string format_time(double t) {
   return text;
 }
 
-bool all_finite(const State& x) {
+template <std::size_t N>
+bool all_finite(const State<N>& x) {
   return std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); });
 }
 
+template <std::size_t N>
 class Dopri5Solver final : public OdeSolver {
+  using State = silico::solvers::detail::State<N>;
+  using System = silico::solvers::detail::System<N>;
+
  public:
   Dopri5Solver(std::size_t dimension, Tolerances tolerances)
       : n_(dimension),
         tolerances_(tolerances),
-        // a_x = 1, a_dxdt = 0: the step is accepted when |err_i| <= atol + rtol |x_i| for
-        // every i (odeint's default a_dxdt = 1 would loosen the test by dt |dx_i/dt|).
-        controlled_(ErrorChecker(tolerances.atol, tolerances.rtol, 1.0, 0.0)) {}
+        controlled_(RmsErrorChecker<N>(tolerances.atol, tolerances.rtol, dimension)) {}
 
   void reset(const OdeRhs& rhs, double t0, std::span<const double> y0) override {
     if (rhs.size() != n_ || y0.size() != n_) {
@@ -226,7 +263,7 @@ class Dopri5Solver final : public OdeSolver {
     const double span = step_to(t_stop);
     double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
     h0 = std::min(h0, span);
-    for (std::size_t i = 0; i < kMaxState; ++i) x_new_[i] = x_[i] + h0 * dxdt_[i];
+    for (std::size_t i = 0; i < N; ++i) x_new_[i] = x_[i] + h0 * dxdt_[i];
     system(x_new_, dxdt_new_, t_ + h0);
     double d2 = 0.0;
     for (std::size_t i = 0; i < n_; ++i) {
@@ -241,7 +278,7 @@ class Dopri5Solver final : public OdeSolver {
 
   std::size_t n_;
   Tolerances tolerances_;
-  Controlled controlled_;
+  Controlled<N> controlled_;
   const OdeRhs* rhs_ = nullptr;
   double t_ = 0.0;
   double dt_ = 0.0;
@@ -263,7 +300,8 @@ class Dopri5Solver final : public OdeSolver {
 }  // namespace
 
 std::unique_ptr<OdeSolver> make_dopri5(std::size_t dimension, Tolerances tolerances) {
-  return std::make_unique<Dopri5Solver>(dimension, tolerances);
+  if (dimension <= 4) return std::make_unique<Dopri5Solver<4>>(dimension, tolerances);
+  return std::make_unique<Dopri5Solver<kMaxState>>(dimension, tolerances);
 }
 
 }  // namespace silico::solvers::detail

@@ -40,8 +40,8 @@ enum class Method { kDormandPrince, kCvodeBdf };
 /// "dopri5" or "cvode_bdf".
 const char* method_name(Method method);
 
-/// Local error per step is kept below rtol |y_i| + atol: in every component for
-/// Dormand-Prince (max norm), in the weighted RMS norm for CVODE.
+/// Local error per step is kept below 1 in the weighted RMS norm
+/// sqrt(mean_i (err_i / (rtol |y_i| + atol))^2), by both back-ends.
 struct Tolerances {
   double rtol = 1e-6;
   double atol = 1e-9;

@@ -47,6 +47,28 @@ TEST(PkGrid, TwoCompartmentMatchesSuperposition) {
   expect_same(TwoCompartment{5.0, 50.0, 10.0, 100.0, {1.0, 0.7, 0.0}}, schedule(Route::kIvBolus));
 }
 
+// The window AUC from the same pass against the closed-form integral pk::auc, for windows
+// that start and end on grid points, between them, on a dose and beyond the last time.
+template <typename Model>
+void expect_same_auc(const Model& m, const std::vector<Dose>& doses) {
+  const auto times = grid();
+  std::vector<double> out(times.size());
+  for (const AucWindow w : {AucWindow{0.0, 120.0}, AucWindow{24.0, 48.0}, AucWindow{7.25, 50.6},
+                            AucWindow{50.25, 51.0}, AucWindow{100.0, 150.0}}) {
+    const double fast = grid_concentrations(m, doses, times, out, &w);
+    const double exact = auc(m, doses, w.start_h, w.end_h);
+    EXPECT_NEAR(fast, exact, 1e-12 * exact) << "window [" << w.start_h << ", " << w.end_h << "]";
+  }
+  EXPECT_EQ(grid_concentrations(m, doses, times, out), 0.0);  // no window, no AUC
+}
+
+TEST(PkGrid, WindowAucMatchesClosedFormIntegral) {
+  expect_same_auc(OneCompartment{4.0, 40.0, {1.2, 0.8, 0.75}}, schedule(Route::kOral));
+  expect_same_auc(OneCompartment{4.0, 40.0, {1.2, 0.8, 0.0}}, schedule(Route::kIvBolus));
+  expect_same_auc(TwoCompartment{5.0, 50.0, 10.0, 100.0, {1.0, 0.7, 0.5}}, schedule(Route::kOral));
+  expect_same_auc(TwoCompartment{5.0, 50.0, 10.0, 100.0, {1.0, 0.7, 0.0}}, schedule(Route::kIvBolus));
+}
+
 TEST(PkGrid, FallsBackWhereItCannotApply) {
   // Absorption at the elimination rate, or infusions: the per-time path is used instead.
   EXPECT_FALSE(grid_supported(OneCompartment{4.0, 40.0, {0.1, 1.0, 0.0}}, schedule(Route::kOral)));

@@ -3,9 +3,8 @@
 // platforms).
 //
 // Where the tolerances come from. A step is accepted only if its estimated local error
-// is below rtol |y_i| + atol in each component (dopri5, max norm) or below 1 in the
-// weighted RMS norm with weights rtol |y_i| + atol (CVODE), which allows up to sqrt(n)
-// times that per component. For a system that is contractive in the 1-norm (scalar
+// is below 1 in the weighted RMS norm with weights rtol |y_i| + atol (both back-ends),
+// which allows up to sqrt(n) times that per component. For a system that is contractive in the 1-norm (scalar
 // decay; compartment systems, whose matrix has column sums <= 0; a right-hand side that
 // does not depend on y) the global error is at most the sum of the local errors, so
 //   |y_i(t) - exact_i(t)| <= steps * n * sqrt(n) * (rtol * max|y| + atol)

@@ -208,4 +208,20 @@ TEST(PkSpec, RegimenAndPopulationErrorsAreLocated) {
   }
 }
 
+TEST(PkModel, EachModelSolvesWithItsOwnTolerances) {
+  // Solvers are cached per thread; two models with different tolerances on one thread
+  // must not share one. A looser rtol takes fewer right-hand-side evaluations.
+  const auto with_rtol = [](const std::string& rtol) {
+    std::string text = pk_spec("pk_2cmt", "dopri5", "route: oral", kOmega, 20);
+    text.replace(text.find("solver: dopri5\n"), 15, "solver: dopri5\n    rtol: " + rtol + "\n");
+    text += "  - {name: work, output: rhs_evaluations}\n";
+    const auto block = simulate(text);
+    return block.endpoints[3].potential_value[0][0];
+  };
+  const double tight = with_rtol("1e-10");
+  const double loose = with_rtol("1e-4");
+  EXPECT_LT(loose, 0.5 * tight);
+  EXPECT_EQ(with_rtol("1e-10"), tight);
+}
+
 }  // namespace

@@ -31,6 +31,7 @@
 #include "models/pk_grid.hpp"
 #include "models/population.hpp"
 #include "rng/stream.hpp"
+#include "solvers/dopri5.hpp"
 #include "solvers/ode.hpp"
 
 namespace silico::models {
@@ -279,7 +280,10 @@ class Pk final : public Model {
           break;
       }
     }
-    std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.time_h < b.time_h; });
+    // Already in time order unless an infusion outlasts the dosing interval; stable_sort
+    // allocates a buffer, so it runs only then.
+    const auto earlier = [](const Event& a, const Event& b) { return a.time_h < b.time_h; };
+    if (!std::is_sorted(events.begin(), events.end(), earlier)) std::stable_sort(events.begin(), events.end(), earlier);
     stops.assign(grid.begin(), grid.end());
     for (const auto& ev : events) stops.push_back(ev.time_h);
     stops.push_back(biomarker_time_h_);
@@ -301,9 +305,8 @@ class Pk final : public Model {
     thread_local std::array<Cached, 4> cache;
     auto& cached = cache[(solver_ == Solver::kDopri5 ? 0 : 2) + (n == 5 ? 1 : 0)];
     if (!cached.solver || cached.tolerances.rtol != tolerances_.rtol || cached.tolerances.atol != tolerances_.atol) {
-      cached.solver = solvers::make_solver(solver_ == Solver::kDopri5 ? solvers::Method::kDormandPrince
-                                                                      : solvers::Method::kCvodeBdf,
-                                           n, tolerances_);
+      cached.solver = solvers::make_solver_inlined<PkRhs>(
+          solver_ == Solver::kDopri5 ? solvers::Method::kDormandPrince : solvers::Method::kCvodeBdf, n, tolerances_);
       cached.tolerances = tolerances_;
     }
     solvers::OdeSolver* solver = cached.solver.get();

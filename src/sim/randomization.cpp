@@ -8,14 +8,15 @@ namespace {
 __extension__ typedef unsigned __int128 uint128;  // GCC/Clang extension, exact 64x64 product
 }
 
-std::vector<std::int32_t> randomization_block(const std::vector<spec::Arm>& arms,
-                                              std::uint32_t block_size, std::uint64_t seed,
-                                              std::uint64_t replicate, std::uint64_t block) {
+namespace {
+
+/// randomization_block() into `sequence`, reusing its storage.
+void fill_block(const std::vector<spec::Arm>& arms, std::uint32_t block_size, std::uint64_t seed,
+                std::uint64_t replicate, std::uint64_t block, std::vector<std::int32_t>& sequence) {
   std::uint32_t ratio_sum = 0;
   for (const auto& arm : arms) ratio_sum += arm.ratio;
   const std::uint32_t copies = block_size / ratio_sum;
-  std::vector<std::int32_t> sequence;
-  sequence.reserve(block_size);
+  sequence.clear();
   for (std::size_t a = 0; a < arms.size(); ++a) {
     sequence.insert(sequence.end(), static_cast<std::size_t>(arms[a].ratio) * copies,
                     static_cast<std::int32_t>(a));
@@ -28,6 +29,15 @@ std::vector<std::int32_t> randomization_block(const std::vector<spec::Arm>& arms
         (static_cast<uint128>(stream.next_u64()) * i) >> 64);
     std::swap(sequence[i - 1], sequence[j]);
   }
+}
+
+}  // namespace
+
+std::vector<std::int32_t> randomization_block(const std::vector<spec::Arm>& arms,
+                                              std::uint32_t block_size, std::uint64_t seed,
+                                              std::uint64_t replicate, std::uint64_t block) {
+  std::vector<std::int32_t> sequence;
+  fill_block(arms, block_size, seed, replicate, block, sequence);
   return sequence;
 }
 
@@ -35,9 +45,11 @@ void assign_arms(const std::vector<spec::Arm>& arms, std::uint32_t block_size, s
                  std::uint64_t replicate, std::uint64_t first, std::span<std::int32_t> arms_out) {
   std::uint64_t patient = first;
   const std::uint64_t end = first + arms_out.size();
+  std::vector<std::int32_t> sequence;  // one buffer for every block, not one per block
+  sequence.reserve(block_size);
   while (patient < end) {
     const std::uint64_t block = patient / block_size;
-    const auto sequence = randomization_block(arms, block_size, seed, replicate, block);
+    fill_block(arms, block_size, seed, replicate, block, sequence);
     const std::uint64_t block_end = std::min(end, (block + 1) * block_size);
     for (; patient < block_end; ++patient) {
       arms_out[patient - first] = sequence[patient - block * block_size];

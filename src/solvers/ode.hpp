@@ -85,6 +85,8 @@ class OdeSolver {
 std::unique_ptr<OdeSolver> make_solver(Method method, std::size_t dimension, Tolerances tolerances);
 
 namespace detail {
+/// The argument checks of make_solver(), throwing std::invalid_argument.
+void validate(Method method, std::size_t dimension, Tolerances tolerances);
 // The back-ends, one per file; make_solver() validates arguments before calling them.
 std::unique_ptr<OdeSolver> make_dopri5(std::size_t dimension, Tolerances tolerances);
 std::unique_ptr<OdeSolver> make_cvode_bdf(std::size_t dimension, Tolerances tolerances);

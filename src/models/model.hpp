@@ -107,6 +107,8 @@ struct TrialContext {
   std::vector<std::string> covariate_names;
   double follow_up = 0.0;  ///< administrative censoring time, in the trial's time unit
   std::string time_unit = "months";  ///< days, weeks, months or years
+  /// Length of one time_unit in days (spec::days_per_time_unit).
+  double days_per_time_unit = 30.4375;
 };
 
 /// One outcome of one patient under one arm. For continuous outputs `event` is 1.

@@ -60,11 +60,8 @@ class Tgi final : public Model {
     }
     pk_exposure_ = v.choices.at("exposure_model") == "pk_1cmt";
     hours_per_unit_ = v.number("hours_per_time_unit");
-    if (hours_per_unit_ == 0.0) {
-      // From the trial's time unit (a month is a twelfth of a 365.25-day year).
-      const std::string& unit = trial.time_unit;
-      hours_per_unit_ = unit == "days" ? 24.0 : unit == "weeks" ? 168.0 : unit == "months" ? 730.5 : 8766.0;
-    }
+    // From the trial's time unit (a month is a twelfth of a 365.25-day year).
+    if (hours_per_unit_ == 0.0) hours_per_unit_ = 24.0 * trial.days_per_time_unit;
     if (pk_exposure_) {
       if (stein_) throw UserError("exposure_model pk_1cmt applies to form claret");
       if (trial.regimens.empty()) throw UserError("exposure_model pk_1cmt needs a regimen on every arm");

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
 
 #include "core/text.hpp"
 #include "spec/criteria.hpp"
@@ -39,6 +41,23 @@ const char* method_name(Method method) {
     case Method::kOddsRatio: return "odds_ratio";
   }
   return "";
+}
+
+namespace {
+/// The trial time units and their length in days. A month is a twelfth of a 365.25-day
+/// (Julian) year, so 12 months are exactly one year.
+const std::vector<std::pair<std::string, double>>& time_units() {
+  static const std::vector<std::pair<std::string, double>> units = {
+      {"days", 1.0}, {"weeks", 7.0}, {"months", 30.4375}, {"years", 365.25}};
+  return units;
+}
+}  // namespace
+
+double days_per_time_unit(const std::string& unit) {
+  for (const auto& [name, days] : time_units()) {
+    if (name == unit) return days;
+  }
+  throw std::invalid_argument("unknown time unit '" + unit + "'");
 }
 
 std::vector<std::string> TrialSpec::arm_names() const {
@@ -157,7 +176,8 @@ class SpecReader {
     if (Reader::has(at, "time_unit")) {
       const Located u = at.child("time_unit");
       if (auto v = reader_.string(u, "days, weeks, months or years")) {
-        const std::vector<std::string> units = {"days", "weeks", "months", "years"};
+        std::vector<std::string> units;
+        for (const auto& unit : time_units()) units.push_back(unit.first);
         if (std::find(units.begin(), units.end(), *v) == units.end()) {
           const std::string suggestion = closest_match(*v, units);
           reader_.error(u, "unknown time unit '" + *v + "'" +
@@ -738,6 +758,7 @@ class SpecReader {
     context.covariate_names = spec.cohort.covariate_names();
     context.follow_up = spec.trial.follow_up;
     context.time_unit = spec.trial.time_unit;
+    context.days_per_time_unit = days_per_time_unit(spec.trial.time_unit);
     for (const auto& arm : spec.arms) {
       if (arm.regimen) context.regimens.push_back(*arm.regimen);
     }

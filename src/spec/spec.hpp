@@ -76,8 +76,8 @@ struct Arm {
 };
 
 /// Length of one trial time unit in days: days 1, weeks 7, months 30.4375 (a twelfth of
-/// a 365.25-day year), years 365.25; silico converts between units with these lengths.
-/// @throws std::invalid_argument for any other unit.
+/// a 365.25-day year), years 365.25. Observation times are written in days and converted
+/// with it. @throws std::invalid_argument for any other unit.
 double days_per_time_unit(const std::string& unit);
 
 struct TrialSettings {
@@ -175,6 +175,8 @@ struct TrialSpec {
   std::vector<Arm> arms;
   std::size_t control_arm = 0;
   ModelSpec model;
+  /// Variables recorded per patient (`observations`), in spec order; times in days.
+  std::vector<models::ObservationSchedule> observations;
   std::vector<EndpointSpec> endpoints;
   AnalysisSpec analysis;
 

@@ -123,6 +123,8 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
                                    "create attribute times");
       h5::check(H5Awrite(times, H5T_NATIVE_DOUBLE, t.times_days.data()), "write attribute times");
     }
+    // Observation times are in days for every model, whatever the trial's time_unit.
+    h5::write_attribute(dataset, "time_unit", std::string("days"));
     impl_->trajectories.push_back(std::move(dataset));
     impl_->trajectory_points.push_back(points);
     impl_->trajectory_offsets.push_back(offset);

@@ -110,7 +110,7 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
 
   std::uint64_t offset = 0;
   for (const auto& t : spec.model.instance->trajectories()) {
-    const std::uint64_t points = t.times.size();
+    const std::uint64_t points = t.times_days.size();
     // Chunks of about 1 MiB: whole time courses of as many patients as fit.
     auto dataset = h5::create_cube(f, "/trajectories/" + t.name, H5T_IEEE_F64LE, rows, columns, points,
                                    std::max<std::uint64_t>(1, kChunkColumns / points));
@@ -121,8 +121,10 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
       h5::Handle space = h5::check(H5Screate_simple(1, dims, nullptr), "create times space");
       h5::Handle times = h5::check(H5Acreate2(dataset, "times", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
                                    "create attribute times");
-      h5::check(H5Awrite(times, H5T_NATIVE_DOUBLE, t.times.data()), "write attribute times");
+      h5::check(H5Awrite(times, H5T_NATIVE_DOUBLE, t.times_days.data()), "write attribute times");
     }
+    // Observation times are in days for every model, whatever the trial's time_unit.
+    h5::write_attribute(dataset, "time_unit", std::string("days"));
     impl_->trajectories.push_back(std::move(dataset));
     impl_->trajectory_points.push_back(points);
     impl_->trajectory_offsets.push_back(offset);

@@ -43,6 +43,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "models/model.hpp"
@@ -52,6 +53,11 @@ namespace silico::models {
 namespace {
 
 constexpr double kMaxVisits = 1e6;
+
+/// What `observations` may record.
+const VariableInfo kScore{
+    "score", "score units",
+    "observed score at visits under the assigned arm (NaN after dropping out)"};
 
 class DiseaseProgression final : public Model {
  public:
@@ -68,8 +74,7 @@ class DiseaseProgression final : public Model {
         baseline_effects_(values.effects("baseline_effects")),
         slope_effects_(values.effects("slope_effects")),
         symptomatic_(values.arm_values("symptomatic_effect")),
-        disease_modifying_(values.arm_values("disease_modifying_fraction")),
-        record_scores_(values.choices.at("record_scores") == "yes") {
+        disease_modifying_(values.arm_values("disease_modifying_fraction")) {
     const double visit = values.number("analysis_visit");
     if (std::floor(visit) != visit) {
       std::ostringstream message;
@@ -89,22 +94,28 @@ class DiseaseProgression final : public Model {
               << ") is after the end of follow-up (trial.follow_up = " << trial.follow_up << ")";
       throw UserError(message.str());
     }
+    for (const auto& o : trial.observations) {
+      if (o.variable != kScore.name) {
+        throw std::logic_error("disease_progression cannot record " + o.variable);
+      }
+      record_days_ = o.times_days;
+      record_visits_ = visits_of(o.times_days, trial);
+    }
   }
 
   std::vector<TrajectoryInfo> trajectories() const override {
-    if (!record_scores_) return {};
-    std::vector<double> times;
-    for (std::uint64_t j = 0; j <= analysis_visit_; ++j) times.push_back(visit_time(j));
-    return {{"score", "score units", times}};
+    if (record_visits_.empty()) return {};
+    return {{kScore.name, kScore.unit, record_days_}};
   }
 
-  /// Observed scores at baseline and every visit up to the analysis visit under `arm`;
-  /// NaN for the visits missed after dropping out.
+  /// Observed scores at the recorded visits under `arm`; NaN for the visits missed after
+  /// dropping out.
   void trajectory(const PatientKey& key, std::span<const double> covariates, std::size_t arm,
                   std::span<double> out) const override {
     const Draws d = draw(key, covariates);
-    for (std::uint64_t j = 0; j <= analysis_visit_; ++j) {
-      out[j] = j > d.last_visit ? std::numeric_limits<double>::quiet_NaN()
+    for (std::size_t k = 0; k < record_visits_.size(); ++k) {
+      const std::uint64_t j = record_visits_[k];
+      out[k] = j > d.last_visit ? std::numeric_limits<double>::quiet_NaN()
                : j == 0         ? d.baseline + residual_sd_ * residual(key, 0)
                                 : score(d.baseline, d.slope, arm, visit_time(j), residual(key, j));
     }
@@ -169,6 +180,32 @@ class DiseaseProgression final : public Model {
     return d;
   }
 
+  /// The visit index of each time (in days): the score is measured at visits only, so each
+  /// time must be a whole multiple of visit_interval (within 1e-9 relative) up to the
+  /// analysis visit.
+  std::vector<std::uint64_t> visits_of(const std::vector<double>& times_days,
+                                       const TrialContext& trial) const {
+    const double days_per_unit = trial.days_per_time_unit;
+    std::vector<std::uint64_t> visits;
+    for (std::size_t k = 0; k < times_days.size(); ++k) {
+      const double t = times_days[k] / days_per_unit;
+      const double j = std::round(t / visit_interval_);
+      const bool on_visit = std::fabs(t - j * visit_interval_) <= 1e-9 * j * visit_interval_;
+      if (!on_visit || j > static_cast<double>(analysis_visit_)) {
+        std::ostringstream message;
+        message.precision(12);
+        message << "the score is measured at visits only: every " << visit_interval_ * days_per_unit
+                << " days (visit_interval " << visit_interval_ << " " << trial.time_unit
+                << ") from day 0 up to the analysis visit at day " << analysis_time_ * days_per_unit
+                << "; day " << times_days[k]
+                << (on_visit ? " is after the analysis visit" : " is not a visit");
+        throw ObservationError(kScore.name, k, message.str());
+      }
+      visits.push_back(static_cast<std::uint64_t>(j));
+    }
+    return visits;
+  }
+
   double visit_time(std::uint64_t visit) const {
     // By index, not by accumulation, so visits fall exactly on multiples of the interval.
     return static_cast<double>(visit) * visit_interval_;
@@ -208,7 +245,8 @@ class DiseaseProgression final : public Model {
   std::vector<CovariateEffect> slope_effects_;
   std::vector<double> symptomatic_;
   std::vector<double> disease_modifying_;
-  bool record_scores_ = false;
+  std::vector<std::uint64_t> record_visits_;  // visit index of each recorded time
+  std::vector<double> record_days_;           // the recorded times in days, as the spec gives them
 };
 
 ModelFactory disease_progression_factory() {
@@ -252,8 +290,6 @@ ModelFactory disease_progression_factory() {
       {"dropout_per_visit", ParamKind::kNumber, false, 0.0, 0.0, below_one, false,
        "probability of dropping out before each visit after baseline (in [0, 1)), independent "
        "of arm"},
-      {"record_scores", ParamKind::kChoice, false, 0.0, -inf, inf, false,
-       "store each patient's observed scores at every visit under /trajectories/score", {"no", "yes"}},
   };
   f.outputs = {
       {"change", OutputType::kContinuous,
@@ -261,6 +297,7 @@ ModelFactory disease_progression_factory() {
       {"completed", OutputType::kBinary,
        "1 if the patient attended the analysis visit (potential outcomes: always 1)"},
   };
+  f.variables = {kScore};
   f.create = [](const ParamValues& v, const TrialContext& t) -> std::unique_ptr<Model> {
     return std::make_unique<DiseaseProgression>(v, t);
   };

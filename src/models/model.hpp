@@ -12,10 +12,12 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "core/error.hpp"
 #include "models/regimen.hpp"
 
 namespace silico::models {
@@ -99,6 +101,13 @@ struct ParamValues {
   }
 };
 
+/// One variable to record per patient, an entry of the spec's `observations`: increasing
+/// times >= 0 in days, whatever the trial's time unit; the model converts them to its own.
+struct ObservationSchedule {
+  std::string variable;  ///< one of ModelFactory::variables
+  std::vector<double> times_days;
+};
+
 /// What a model needs to know about the trial it runs in.
 struct TrialContext {
   std::vector<std::string> arm_names;
@@ -107,6 +116,25 @@ struct TrialContext {
   std::vector<std::string> covariate_names;
   double follow_up = 0.0;  ///< administrative censoring time, in the trial's time unit
   std::string time_unit = "months";  ///< days, weeks, months or years
+  /// Length of one time_unit in days (spec::days_per_time_unit).
+  double days_per_time_unit = 30.4375;
+  /// Variables to record, in spec order; every name is one of the factory's variables and
+  /// every time is at most follow_up (checked by the spec reader).
+  std::vector<ObservationSchedule> observations;
+};
+
+/// A schedule the model cannot observe (e.g. a score requested between visits): names the
+/// variable and the index of the first offending time, so the spec reader can point at it.
+class ObservationError : public UserError {
+ public:
+  ObservationError(std::string variable, std::size_t index, const std::string& message)
+      : UserError(message), variable_(std::move(variable)), index_(index) {}
+  const std::string& variable() const { return variable_; }
+  std::size_t index() const { return index_; }
+
+ private:
+  std::string variable_;
+  std::size_t index_;
 };
 
 /// One outcome of one patient under one arm. For continuous outputs `event` is 1.
@@ -122,18 +150,26 @@ struct PatientKey {
   std::uint64_t patient = 0;
 };
 
-/// A time course a model can record per patient (e.g. a concentration profile).
+/// A variable a model can record per patient over time (e.g. a concentration).
+struct VariableInfo {
+  std::string name;
+  std::string unit;  ///< unit of the recorded values, e.g. mg/L
+  std::string description;
+};
+
+/// A time course the model records per patient (e.g. a concentration profile).
 struct TrajectoryInfo {
   std::string name;
   std::string unit;
-  std::vector<double> times;  ///< observation times, in the unit the model documents
+  std::vector<double> times_days;  ///< observation times in days, as the spec gives them
 };
 
 class Model {
  public:
   virtual ~Model() = default;
 
-  /// Trajectories this model records, as configured by the spec; empty if none.
+  /// Trajectories this model records: one per TrialContext::observations, in that order;
+  /// empty if none.
   virtual std::vector<TrajectoryInfo> trajectories() const { return {}; }
 
   /// The observed trajectories (with residual error) of the patient under `arm`,
@@ -162,6 +198,9 @@ struct ModelFactory {
   bool accepts_regimen = false;  ///< arms may give `regimen:` (the model checks its own use)
   std::vector<ParamSchema> schema;
   std::vector<OutputInfo> outputs;
+  std::vector<VariableInfo> variables;  ///< what `observations` may record; empty: nothing
+  /// Builds the model. @throws UserError for parameters that do not fit together, and
+  /// ObservationError for an observation schedule the model cannot record.
   std::unique_ptr<Model> (*create)(const ParamValues&, const TrialContext&) = nullptr;
 };
 

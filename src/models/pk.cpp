@@ -97,6 +97,11 @@ struct Event {
 
 enum class Solver { kClosedForm, kDopri5, kCvode };
 
+/// What `observations` may record.
+const VariableInfo kConcentration{
+    "concentration", "mg/L",
+    "central concentration under the assigned arm, with the residual error"};
+
 class Pk final : public Model {
  public:
   Pk(const ParamValues& v, const TrialContext& trial, bool two_compartment)
@@ -151,16 +156,13 @@ class Pk final : public Model {
     }
     if (grid_.back() < window_end_) grid_.push_back(window_end_);
     for (const auto& regimen : trial.regimens) doses_.push_back(dose_events(regimen));
-    const double every = v.number("trajectory_every_h");
-    if (every > 0.0) {
-      const double until = v.number("trajectory_until_h");
-      if (!(until > 0.0)) throw UserError("trajectory_until_h must be > 0 when trajectory_every_h is given");
-      if (until / every > 100000) throw UserError("a trajectory has at most 100000 time points");
-      for (std::size_t k = 0;; ++k) {
-        const double t = static_cast<double>(k) * every;
-        if (t > until) break;
-        trajectory_times_.push_back(t);
+    // The recorded concentration, at the spec's times in days; the model runs in hours.
+    for (const auto& o : trial.observations) {
+      if (o.variable != kConcentration.name) {
+        throw std::logic_error("pk cannot record " + o.variable);
       }
+      trajectory_days_ = o.times_days;
+      for (const double t : o.times_days) trajectory_times_.push_back(24.0 * t);
     }
     residual_ = {v.number("residual_additive"), v.number("residual_proportional")};
   }
@@ -188,7 +190,7 @@ class Pk final : public Model {
 
   std::vector<TrajectoryInfo> trajectories() const override {
     if (trajectory_times_.empty()) return {};
-    return {{"concentration", "mg/L", trajectory_times_}};
+    return {{kConcentration.name, kConcentration.unit, trajectory_days_}};
   }
 
   void trajectory(const PatientKey& key, std::span<const double> covariates, std::size_t arm,
@@ -364,7 +366,8 @@ class Pk final : public Model {
   Solver solver_ = Solver::kClosedForm;
   std::vector<double> grid_;
   std::vector<std::vector<pk::Dose>> doses_;  // per arm
-  std::vector<double> trajectory_times_;
+  std::vector<double> trajectory_times_;  // h
+  std::vector<double> trajectory_days_;   // the same times in days, as the spec gives them
   ResidualError residual_;
 };
 
@@ -412,10 +415,6 @@ ModelFactory pk_factory(bool two_compartment) {
                       "start of the exposure window in h"});
   f.schema.push_back({"exposure_end_h", ParamKind::kNumber, true, 0.0, 0.0, inf, true,
                       "end of the exposure window in h"});
-  f.schema.push_back({"trajectory_every_h", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
-                      "record the concentration every this many h (0: no trajectory)"});
-  f.schema.push_back({"trajectory_until_h", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
-                      "last time of the recorded concentration, h"});
   f.schema.push_back({"residual_additive", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
                       "additive residual error SD of recorded concentrations, mg/L"});
   f.schema.push_back({"residual_proportional", ParamKind::kNumber, false, 0.0, 0.0, inf, false,
@@ -427,6 +426,7 @@ ModelFactory pk_factory(bool two_compartment) {
                 "ODE right-hand-side evaluations for the patient, all arms (0 in closed form)"},
                {"biomarker_change", OutputType::kContinuous,
                 "PD response at biomarker_time_h minus its baseline E0 (0 without PD)"}};
+  f.variables = {kConcentration};
   if (two_compartment) {
     f.create = [](const ParamValues& v, const TrialContext& t) -> std::unique_ptr<Model> {
       return std::make_unique<Pk>(v, t, true);

@@ -22,9 +22,13 @@
 // OS = death; PFS = min(progression, death). Potential outcomes are censored at the end of
 // follow-up only; observed outcomes also by exponential dropout. One unit exponential
 // (death) and the scan residuals are shared by all arms (common random numbers).
+// Recorded tumour sizes (observations: tumour_size) are measured the same way: the k-th
+// requested time takes the k-th pair of residual draws, so baseline and the scans as the
+// schedule record exactly the sums RECIST assessed.
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "core/error.hpp"
 #include "models/model.hpp"
@@ -37,6 +41,12 @@ namespace silico::models {
 namespace {
 
 enum Index { kY0, kKg, kKd, kLambda, kPkCl, kPkV, kPkKa, kPkF, kParameters };
+
+/// What `observations` may record.
+const VariableInfo kTumourSize{
+    "tumour_size", "mm",
+    "measured sum of target-lesion diameters under the assigned arm, with residual error, "
+    "clipped at 0"};
 
 class Tgi final : public Model {
  public:
@@ -52,19 +62,15 @@ class Tgi final : public Model {
         ratio_effect_(v.number("os_ratio_effect")),
         os_effects_(v.effects("os_log_hazard_ratios")),
         dropout_rate_(v.number("dropout_rate")),
-        follow_up_(trial.follow_up),
-        record_(v.choices.at("record_tumour_size") == "yes") {
+        follow_up_(trial.follow_up) {
     std::vector<PopulationParameter> parameters;
     for (const char* name : {"Y0", "KG", "KD", "LAMBDA", "PK_CL", "PK_V", "PK_KA", "PK_F"}) {
       parameters.push_back(v.population.at(name));
     }
     pk_exposure_ = v.choices.at("exposure_model") == "pk_1cmt";
     hours_per_unit_ = v.number("hours_per_time_unit");
-    if (hours_per_unit_ == 0.0) {
-      // From the trial's time unit (a month is a twelfth of a 365.25-day year).
-      const std::string& unit = trial.time_unit;
-      hours_per_unit_ = unit == "days" ? 24.0 : unit == "weeks" ? 168.0 : unit == "months" ? 730.5 : 8766.0;
-    }
+    // From the trial's time unit (a month is a twelfth of a 365.25-day year).
+    if (hours_per_unit_ == 0.0) hours_per_unit_ = 24.0 * trial.days_per_time_unit;
     if (pk_exposure_) {
       if (stein_) throw UserError("exposure_model pk_1cmt applies to form claret");
       if (trial.regimens.empty()) throw UserError("exposure_model pk_1cmt needs a regimen on every arm");
@@ -91,20 +97,28 @@ class Tgi final : public Model {
     }
     if (scans_.empty()) throw UserError("scan_interval is longer than the follow-up: no scan would happen");
     if (scans_.size() > 1000) throw UserError("more than 1000 scans per patient; lengthen scan_interval");
+    assessments_.push_back(0.0);
+    assessments_.insert(assessments_.end(), scans_.begin(), scans_.end());
+    // The recorded tumour size, at the spec's times in days, in the trial's time unit.
+    for (const auto& o : trial.observations) {
+      if (o.variable != kTumourSize.name) {
+        throw std::logic_error("tgi cannot record " + o.variable);
+      }
+      record_days_ = o.times_days;
+      for (const double t : o.times_days) record_times_.push_back(t / trial.days_per_time_unit);
+    }
   }
 
   std::vector<TrajectoryInfo> trajectories() const override {
-    if (!record_) return {};
-    std::vector<double> times{0.0};
-    times.insert(times.end(), scans_.begin(), scans_.end());
-    return {{"tumour_size", "mm", times}};
+    if (record_times_.empty()) return {};
+    return {{kTumourSize.name, kTumourSize.unit, record_days_}};
   }
 
   void trajectory(const PatientKey& key, std::span<const double> covariates, std::size_t arm,
                   std::span<double> out) const override {
     double p[kParameters];
     population_.individual(key, covariates, std::span<double>(p, kParameters));
-    measure(key, p, arm, out);
+    measure(key, p, arm, record_times_, out);
   }
 
   void simulate(const PatientKey& key, std::span<const double> covariates, std::size_t assigned_arm,
@@ -127,7 +141,7 @@ class Tgi final : public Model {
       const double eta = eta_covariates + ratio_effect_ * (ratio - 1.0);
       const double death = os_scale_ * std::pow(unit_exponential * std::exp(-eta), 1.0 / os_shape_);
       // Only scans the patient is alive for are assessed.
-      measure(key, p, a, measured);
+      measure(key, p, a, assessments_, measured);
       std::size_t alive_scans = 0;
       while (alive_scans < scans_.size() && scans_[alive_scans] < death) ++alive_scans;
       const std::span<const double> assessed(measured.data(), alive_scans + 1);
@@ -192,11 +206,13 @@ class Tgi final : public Model {
     return p[kY0] * std::exp(p[kKg] * t - p[kKd] * e * (1.0 - std::exp(-p[kLambda] * t)) / p[kLambda]);
   }
 
-  /// Measured sums at baseline and every scan: the same residual draws under every arm.
-  void measure(const PatientKey& key, const double* p, std::size_t a, std::span<double> out) const {
+  /// Measured sums at `times` (the assessments: baseline and every scan; or the recorded
+  /// times): the k-th time takes the k-th pair of residual draws, the same under every arm.
+  void measure(const PatientKey& key, const double* p, std::size_t a,
+               const std::vector<double>& times, std::span<double> out) const {
     rng::Stream stream({key.seed, key.replicate, key.patient, rng::Purpose::kResidual, 0});
-    for (std::size_t k = 0; k <= scans_.size(); ++k) {
-      const double t = k == 0 ? 0.0 : scans_[k - 1];
+    for (std::size_t k = 0; k < times.size(); ++k) {
+      const double t = times[k];
       const double z_proportional = stream.normal();
       const double z_additive = stream.normal();
       out[k] = std::max(0.0, with_residual(size(p, a, t), residual_, z_proportional, z_additive));
@@ -218,12 +234,14 @@ class Tgi final : public Model {
   double os_shape_, os_scale_, ratio_effect_;
   std::vector<CovariateEffect> os_effects_;
   double dropout_rate_, follow_up_;
-  bool record_;
   bool pk_exposure_ = false;
   double hours_per_unit_ = 168.0;
   std::vector<std::vector<pk::Dose>> doses_;  // per arm, with exposure_model pk_1cmt
   Population population_;
   std::vector<double> scans_;
+  std::vector<double> assessments_;   // 0 and every scan, in the trial's time unit
+  std::vector<double> record_times_;  // recorded times, in the trial's time unit
+  std::vector<double> record_days_;   // the same in days, as the spec gives them
 };
 
 ModelFactory tgi_factory() {
@@ -268,13 +286,12 @@ ModelFactory tgi_factory() {
       {"os_log_hazard_ratios", ParamKind::kCovariateEffects, false, 0.0, -inf, inf, false,
        "log hazard ratio of death per unit of each covariate"},
       {"dropout_rate", ParamKind::kNumber, false, 0.0, 0.0, inf, false, "exponential dropout rate (observed only)"},
-      {"record_tumour_size", ParamKind::kChoice, false, 0.0, -inf, inf, false,
-       "store the measured sums of diameters at every scan under /trajectories", {"no", "yes"}},
   };
   f.outputs = {{"objective_response", OutputType::kBinary, "best overall response CR or PR (RECIST 1.1)"},
                {"pfs", OutputType::kTimeToEvent, "progression-free survival"},
                {"os", OutputType::kTimeToEvent, "overall survival"},
                {"tumour_ratio", OutputType::kContinuous, "model tumour size at ratio_time / baseline"}};
+  f.variables = {kTumourSize};
   f.create = [](const ParamValues& v, const TrialContext& t) -> std::unique_ptr<Model> {
     return std::make_unique<Tgi>(v, t);
   };

@@ -48,7 +48,7 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
               block.arm);
   std::size_t points = 0;
   if (record_trajectories_) {
-    for (const auto& t : spec_.model.instance->trajectories()) points += t.times.size();
+    for (const auto& t : spec_.model.instance->trajectories()) points += t.times_days.size();
   }
   block.trajectory_points = points;
   block.trajectory.resize(points * n);

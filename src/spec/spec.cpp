@@ -2,11 +2,14 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
 
 #include "core/text.hpp"
 #include "spec/criteria.hpp"
@@ -41,6 +44,23 @@ const char* method_name(Method method) {
   return "";
 }
 
+namespace {
+/// The trial time units and their length in days. A month is a twelfth of a 365.25-day
+/// (Julian) year, so 12 months are exactly one year.
+const std::vector<std::pair<std::string, double>>& time_units() {
+  static const std::vector<std::pair<std::string, double>> units = {
+      {"days", 1.0}, {"weeks", 7.0}, {"months", 30.4375}, {"years", 365.25}};
+  return units;
+}
+}  // namespace
+
+double days_per_time_unit(const std::string& unit) {
+  for (const auto& [name, days] : time_units()) {
+    if (name == unit) return days;
+  }
+  throw std::invalid_argument("unknown time unit '" + unit + "'");
+}
+
 std::vector<std::string> TrialSpec::arm_names() const {
   std::vector<std::string> names;
   for (const auto& a : arms) names.push_back(a.name);
@@ -52,6 +72,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::uint64_t kMaxPatients = std::uint64_t{1} << 40;
 constexpr std::uint64_t kMaxReplicates = 1'000'000;
+constexpr std::size_t kMaxObservationTimes = 100'000;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -90,8 +111,8 @@ class SpecReader {
     spec.source_file = file_;
     spec.source_text = text;
     const Located top{root, file_, "", std::nullopt};
-    if (!reader_.expect_mapping(
-            top, {"schema_version", "trial", "cohort", "arms", "model", "endpoints", "analysis"})) {
+    if (!reader_.expect_mapping(top, {"schema_version", "trial", "cohort", "arms", "model",
+                                      "observations", "endpoints", "analysis"})) {
       return spec;
     }
     read_schema_version(top);
@@ -99,6 +120,8 @@ class SpecReader {
     cohort_ok_ = read_cohort_section(top, spec.cohort);
     arms_ok_ = read_arms(top, spec);
     read_model(top, spec);
+    read_observations(top, spec);
+    create_model(spec);
     read_endpoints(top, spec);
     read_analysis(top, spec);
     return spec;
@@ -157,7 +180,8 @@ class SpecReader {
     if (Reader::has(at, "time_unit")) {
       const Located u = at.child("time_unit");
       if (auto v = reader_.string(u, "days, weeks, months or years")) {
-        const std::vector<std::string> units = {"days", "weeks", "months", "years"};
+        std::vector<std::string> units;
+        for (const auto& unit : time_units()) units.push_back(unit.first);
         if (std::find(units.begin(), units.end(), *v) == units.end()) {
           const std::string suggestion = closest_match(*v, units);
           reader_.error(u, "unknown time unit '" + *v + "'" +
@@ -711,7 +735,23 @@ class SpecReader {
     std::vector<std::string> allowed;
     for (const auto& p : factory->schema) allowed.push_back(p.name);
     const bool has_parameters = Reader::has(at, "parameters");
-    if (has_parameters && !reader_.expect_mapping(parameters, allowed)) return;
+    // Recording knobs that the top-level `observations` replaced: say where they went
+    // rather than only "unknown key".
+    static const std::vector<std::string> replaced = {"trajectory_every_h", "trajectory_until_h",
+                                                      "record_tumour_size", "record_scores"};
+    std::vector<std::string> known = allowed;
+    known.insert(known.end(), replaced.begin(), replaced.end());
+    if (has_parameters && !reader_.expect_mapping(parameters, known)) return;
+    for (const auto& name : replaced) {
+      if (has_parameters && parameters.child(name).node.IsDefined() &&
+          std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        reader_.error(
+            parameters.child(name).at_key(),
+            "'" + name +
+                "' is no longer a model parameter: recorded variables are chosen in the "
+                "top-level 'observations' section, with times in days (see docs/spec.md)");
+      }
+    }
     // Missing parameters are reported at `parameters`, or at `model` when it has none.
     const Located anchor = has_parameters ? parameters : Located{at.node, at.file, parameters.path, std::nullopt};
     for (const auto& p : factory->schema) read_parameter(parameters, anchor, has_parameters, p, spec);
@@ -732,21 +772,197 @@ class SpecReader {
       }
     }
     if (diagnostics_.size() > errors_before) return;
+    // Built by create_model() once the observation schedules are known.
+    model_parameters_ = parameters;
+    model_ready_ = true;
+  }
+
+  /// Builds the model from its parameters, the trial and the observation schedules. Its
+  /// own errors are reported at `parameters`, those about a schedule at that schedule.
+  void create_model(TrialSpec& spec) {
+    if (!model_ready_) return;
     models::TrialContext context;
     context.arm_names = spec.arm_names();
     context.control_arm = spec.control_arm;
     context.covariate_names = spec.cohort.covariate_names();
     context.follow_up = spec.trial.follow_up;
     context.time_unit = spec.trial.time_unit;
+    context.days_per_time_unit = days_per_time_unit(spec.trial.time_unit);
+    context.observations = spec.observations;
     for (const auto& arm : spec.arms) {
       if (arm.regimen) context.regimens.push_back(*arm.regimen);
     }
     if (context.regimens.size() != spec.arms.size()) context.regimens.clear();
     try {
-      spec.model.instance = factory->create(spec.model.parameters, context);
+      spec.model.instance = spec.model.factory->create(spec.model.parameters, context);
+    } catch (const models::ObservationError& e) {
+      reader_.error(observation_location(spec, e.variable(), e.index()), e.what());
     } catch (const UserError& e) {
-      reader_.error(parameters, e.what());
+      reader_.error(model_parameters_, e.what());
     }
+  }
+
+  // ---- observations ------------------------------------------------------------------
+
+  /// `observations: {variable: {every: d, until: d} or {times: [d, ...]}, ...}`, in days.
+  void read_observations(const Located& top, TrialSpec& spec) {
+    const Located at = top.child("observations");
+    if (!Reader::has(top, "observations")) {
+      if (at.node.IsDefined()) {
+        reader_.missing(top, "observations", "a mapping from variable to schedule");
+      }
+      return;
+    }
+    if (!reader_.expect_mapping(at, {})) return;
+    if (at.node.size() == 0) {
+      reader_.error(
+          at,
+          "expected at least one variable to record, e.g. concentration: {every: 0.25, until: 28}");
+      return;
+    }
+    const models::ModelFactory* factory = spec.model.factory;
+    if (!factory) return;  // the model's own error is already reported
+    std::vector<std::string> variables;
+    for (const auto& v : factory->variables) variables.push_back(v.name);
+    // Times beyond the end of follow-up are refused; unknown while trial has errors.
+    const double follow_up_days =
+        spec.trial.follow_up > 0.0 ? spec.trial.follow_up * days_per_time_unit(spec.trial.time_unit)
+                                   : kInf;
+    for (const auto& [name, node] : reader_.members(at)) {
+      if (std::find(variables.begin(), variables.end(), name) == variables.end()) {
+        const std::string model = "model '" + factory->name + "'";
+        if (variables.empty()) {
+          reader_.error(node.at_key(), model + " records no variables over time");
+          continue;
+        }
+        const std::string suggestion = closest_match(name, variables);
+        reader_.error(node.at_key(),
+                      model + " cannot record '" + name + "'" +
+                          (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?") +
+                          " (variables: " + join_alternatives(variables) + ")");
+        continue;
+      }
+      models::ObservationSchedule schedule{name, {}};
+      if (read_schedule(node, spec, follow_up_days, schedule.times_days)) {
+        spec.observations.push_back(std::move(schedule));
+        observation_locations_.push_back(node);
+      }
+    }
+  }
+
+  /// One variable's times in days: `{every: d, until: d}`, generated by index (t_k = k d,
+  /// so they fall on round numbers), or an explicit increasing list `{times: [...]}`.
+  bool read_schedule(const Located& at, const TrialSpec& spec, double follow_up_days,
+                     std::vector<double>& times) {
+    if (!reader_.expect_mapping(at, {"every", "until", "times"})) return false;
+    const std::size_t errors_before = diagnostics_.size();
+    const bool every = Reader::has(at, "every");
+    const bool listed = Reader::has(at, "times");
+    if (every && listed) {
+      reader_.error(at.child("times").at_key(),
+                    "give either 'every' (with 'until') or 'times', not both");
+      return false;
+    }
+    if (!every && !listed) {
+      for (const char* key : {"every", "times"}) {
+        // `every:` with no value says so at the key; otherwise at the schedule.
+        if (at.child(key).node.IsDefined()) {
+          reader_.missing(
+              at, key,
+              std::string(key) == "every" ? "a spacing in days, > 0" : "a list of times in days");
+          return false;
+        }
+      }
+      reader_.error(
+          at,
+          "expected 'every' with 'until' (e.g. {every: 0.25, until: 28}), or 'times' (e.g. "
+          "{times: [0, 7, 14]}), in days");
+      return false;
+    }
+    std::ostringstream follow_up;
+    follow_up << "trial.follow_up (" << spec.trial.follow_up << " " << spec.trial.time_unit;
+    if (spec.trial.time_unit != "days") follow_up << " = " << follow_up_days << " days";
+    follow_up << ")";
+    const auto after_follow_up = [&](double t) { return t > follow_up_days * (1.0 + 1e-12); };
+    if (listed) {
+      if (Reader::has(at, "until")) {
+        reader_.error(at.child("until").at_key(), "'until' goes with 'every', not with 'times'");
+        return false;
+      }
+      const Located list = at.child("times");
+      if (!reader_.expect_sequence(list, "times in days")) return false;
+      if (list.node.size() == 0) {
+        reader_.error(list, "expected at least one time");
+        return false;
+      }
+      if (list.node.size() > kMaxObservationTimes) {
+        reader_.error(list, "expected at most 100000 times per variable, got " +
+                                std::to_string(list.node.size()));
+        return false;
+      }
+      for (std::size_t i = 0; i < list.node.size(); ++i) {
+        const Located item = list.element(i);
+        const auto t = reader_.number(item, "a time in days, >= 0");
+        if (!t) return false;
+        if (*t < 0.0) {
+          reader_.error(item, "expected a time in days >= 0, got " + item.node.Scalar());
+          return false;
+        }
+        if (!times.empty() && !(*t > times.back())) {
+          reader_.error(item, "expected strictly increasing times, but " + item.node.Scalar() +
+                                  " is not after " + list.element(i - 1).node.Scalar());
+          return false;
+        }
+        if (after_follow_up(*t)) {
+          reader_.error(
+              item, "expected a time at most " + follow_up.str() + ", got " + item.node.Scalar());
+          return false;
+        }
+        times.push_back(*t);
+      }
+      return true;
+    }
+    const auto spacing =
+        reader_.number_in(at, "every", true, 0.0, kInf, true, "a spacing in days, > 0");
+    const auto until =
+        reader_.number_in(at, "until", true, 0.0, kInf, false, "the last time in days, >= 0");
+    if (!spacing || !until) return false;
+    if (after_follow_up(*until)) {
+      std::ostringstream message;
+      message << "expected 'until' at most " << follow_up.str() << ", got " << *until;
+      reader_.error(at.child("until"), message.str());
+      return false;
+    }
+    // t_k = k * every up to `until`; a relative 1e-12 allowance so that e.g. every 0.1
+    // until 0.3 ends at 3 * 0.1 = 0.30000000000000004.
+    const double last = *until * (1.0 + 1e-12);
+    if (last / *spacing >= static_cast<double>(kMaxObservationTimes)) {
+      std::ostringstream message;
+      message << "expected at most 100000 times per variable; every " << *spacing << " until "
+              << *until << " gives " << std::floor(last / *spacing) + 1.0;
+      reader_.error(at.child("every"), message.str());
+      return false;
+    }
+    for (std::size_t k = 0;; ++k) {
+      const double t = static_cast<double>(k) * *spacing;
+      if (t > last) break;
+      times.push_back(t);
+    }
+    return diagnostics_.size() == errors_before;
+  }
+
+  /// Where a model's complaint about time `index` of `variable` points: that element of
+  /// `times`; for a generated schedule `every` when the first time after 0 is refused
+  /// (every later time is a multiple of it), else `until` (the schedule runs too far).
+  Located observation_location(const TrialSpec& spec, const std::string& variable,
+                               std::size_t index) const {
+    for (std::size_t s = 0; s < spec.observations.size(); ++s) {
+      if (spec.observations[s].variable != variable) continue;
+      const Located& at = observation_locations_[s];
+      if (Reader::has(at, "times")) return at.child("times").element(index);
+      return at.child(index <= 1 ? "every" : "until");
+    }
+    return model_parameters_;
   }
 
   void read_parameter(const Located& parameters, const Located& anchor, bool present,
@@ -1460,6 +1676,9 @@ class SpecReader {
   std::string file_;
   Located block_location_;
   std::vector<Located> arm_locations_;
+  Located model_parameters_;
+  bool model_ready_ = false;
+  std::vector<Located> observation_locations_;  ///< per TrialSpec::observations
   bool cohort_ok_ = false;
   bool arms_ok_ = false;
 };

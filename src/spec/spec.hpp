@@ -75,6 +75,11 @@ struct Arm {
   std::optional<models::Regimen> regimen;  ///< dosing, for models that need one
 };
 
+/// Length of one trial time unit in days: days 1, weeks 7, months 30.4375 (a twelfth of
+/// a 365.25-day year), years 365.25. Observation times are written in days and converted
+/// with it. @throws std::invalid_argument for any other unit.
+double days_per_time_unit(const std::string& unit);
+
 struct TrialSettings {
   std::string name;
   std::uint64_t seed = 0;
@@ -170,6 +175,8 @@ struct TrialSpec {
   std::vector<Arm> arms;
   std::size_t control_arm = 0;
   ModelSpec model;
+  /// Variables recorded per patient (`observations`), in spec order; times in days.
+  std::vector<models::ObservationSchedule> observations;
   std::vector<EndpointSpec> endpoints;
   AnalysisSpec analysis;
 

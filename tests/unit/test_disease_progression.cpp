@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -240,15 +241,17 @@ std::string error_of(const std::string& yaml) {
   return "";
 }
 
+/// Visits every 13 weeks = 91 days, the analysis visit 6 at week 78 = day 546.
+const std::string kEveryVisit = "observations:\n  score: {every: 91, until: 546}\n";
+
 TEST(DiseaseProgression, RecordedScoresAreTheObservedCourse) {
-  // With record_scores, /trajectories/score holds the observed scores at baseline and each
-  // visit: their last-attended-minus-baseline difference is the observed change, and the
-  // visits missed after dropping out are NaN.
+  // Observing the score at baseline and each visit records the observed course: its
+  // last-attended-minus-baseline difference is the observed change, and the visits missed
+  // after dropping out are NaN.
   Options o;
   o.dropout = 0.1;
   o.symptomatic = -2.0;
-  o.extra = "    record_scores: yes\n";
-  std::string yaml = dp_spec(o);
+  std::string yaml = dp_spec(o) + kEveryVisit;
   yaml.replace(yaml.find("patients: 100000"), 16, "patients: 2000");
   const auto block = simulate(silico::spec::parse_spec(yaml, "dp.yaml"));
   ASSERT_EQ(block.trajectory_points, static_cast<std::size_t>(kVisit + 1));
@@ -263,6 +266,93 @@ TEST(DiseaseProgression, RecordedScoresAreTheObservedCourse) {
     dropped += last < static_cast<std::size_t>(kVisit);
   }
   EXPECT_GT(dropped, 0u);
+}
+
+TEST(DiseaseProgression, RecordedScoresMatchTheFormerRecordScoresOutput) {
+  // The scores of patients 0-3 at visits 0-6 as `record_scores: yes` recorded them before
+  // observation schedules existed (silico d7acd35, this spec with 2,000 patients, dropout
+  // 0.1, symptomatic effect -2; h5dump -m %.17g): the same visits give the same numbers,
+  // to the last bit. Patients 0-2 dropped out after visits 5, 1 and 0.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double former[4][kVisit + 1] = {
+      {16.119700198228713, 13.665689926248699, 20.126722984956661, 22.893635008776251,
+       20.380239769272677, 22.943686452023194, nan},
+      {34.47111612093272, 31.330908803711239, nan, nan, nan, nan, nan},
+      {19.183120650983952, nan, nan, nan, nan, nan, nan},
+      {26.938575745343236, 21.839660126196669, 18.852926764982641, 22.966136879852925,
+       18.282286204409687, 25.375195809738088, 21.87150149542699},
+  };
+  Options o;
+  o.dropout = 0.1;
+  o.symptomatic = -2.0;
+  std::string yaml = dp_spec(o) + kEveryVisit;
+  yaml.replace(yaml.find("patients: 100000"), 16, "patients: 2000");
+  const auto block = simulate(silico::spec::parse_spec(yaml, "dp.yaml"));
+  for (std::size_t i = 0; i < 4; ++i) {
+    for (std::size_t j = 0; j <= static_cast<std::size_t>(kVisit); ++j) {
+      const double value = block.trajectory[i * (kVisit + 1) + j];
+      if (std::isnan(former[i][j])) {
+        EXPECT_TRUE(std::isnan(value)) << "patient " << i << " visit " << j;
+      } else {
+        EXPECT_EQ(value, former[i][j]) << "patient " << i << " visit " << j;
+      }
+    }
+  }
+  // Some visits only, in any spelling of the same days: the same values at those visits.
+  std::string some = dp_spec(o) + "observations:\n  score: {times: [0, 182, 546]}\n";
+  some.replace(some.find("patients: 100000"), 16, "patients: 2000");
+  const auto chosen = simulate(silico::spec::parse_spec(some, "dp.yaml"));
+  ASSERT_EQ(chosen.trajectory_points, 3u);
+  for (std::size_t i = 0; i < chosen.count; ++i) {
+    const double* all = &block.trajectory[i * (kVisit + 1)];
+    const double* three = &chosen.trajectory[i * 3];
+    const std::size_t visits[3] = {0, 2, 6};
+    for (std::size_t k = 0; k < 3; ++k) {
+      ASSERT_TRUE(three[k] == all[visits[k]] ||
+                  (std::isnan(three[k]) && std::isnan(all[visits[k]])))
+          << "patient " << i << " visit " << visits[k];
+    }
+  }
+}
+
+TEST(DiseaseProgression, ScoresAreRecordedAtVisitsOnly) {
+  // The score exists at visits only. Line 25 of each spec is `  score: {...}`; the error
+  // points at the time that is not a visit, at `every` when its first step is not one,
+  // and at `until` when the schedule runs past the analysis visit.
+  const auto only_error = [](const std::string& yaml) {
+    try {
+      silico::spec::parse_spec(yaml, "dp.yaml");
+    } catch (const silico::SpecError& e) {
+      EXPECT_EQ(e.diagnostics().items().size(), 1u) << e.what();
+      return e.diagnostics().items().front();
+    }
+    ADD_FAILURE() << "expected a SpecError";
+    return silico::Diagnostic{};
+  };
+  const std::string named = "every 91 days (visit_interval 13 weeks)";
+  auto d = only_error(dp_spec({}) + "observations:\n  score: {times: [0, 91, 100]}\n");
+  EXPECT_EQ(d.key_path, "observations.score.times[2]");
+  EXPECT_EQ(d.where.line, 25);
+  EXPECT_EQ(d.where.column, 26);
+  EXPECT_NE(d.message.find(named), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("day 100 is not a visit"), std::string::npos) << d.message;
+
+  d = only_error(dp_spec({}) + "observations:\n  score: {every: 45, until: 546}\n");
+  EXPECT_EQ(d.key_path, "observations.score.every");
+  EXPECT_EQ(d.where.line, 25);
+  EXPECT_EQ(d.where.column, 18);
+  EXPECT_NE(d.message.find("day 45 is not a visit"), std::string::npos) << d.message;
+
+  // Analysis visit 4 (day 364): day 455 is a visit time, but after the analysis visit.
+  d = only_error(with_parameter(dp_spec({}), "analysis_visit", "4") +
+                 "observations:\n  score: {every: 91, until: 546}\n");
+  EXPECT_EQ(d.key_path, "observations.score.until");
+  EXPECT_EQ(d.where.column, 29);
+  EXPECT_NE(d.message.find("day 455 is after the analysis visit"), std::string::npos) << d.message;
+
+  // Within 1e-9 relative a time is its visit: 91 (1 + 1e-12) days is visit 1.
+  EXPECT_NO_THROW(silico::spec::parse_spec(
+      dp_spec({}) + "observations:\n  score: {times: [0, 91.000000000091]}\n", "dp.yaml"));
 }
 
 TEST(DiseaseProgression, AnalysisVisitAfterFollowUpIsALocatedSpecError) {

@@ -191,7 +191,7 @@ TEST(SpecUnknownKey, NoCloseMatchListsAlternatives) {
   EXPECT_TRUE(
       has_diagnostic(errors, "banana", 13, 1,
                      {"unknown key 'banana'; expected one of schema_version, trial, cohort, "
-                      "arms, model, endpoints or analysis"}));
+                      "arms, model, observations, endpoints or analysis"}));
   EXPECT_EQ(errors[0].message.find("did you mean"), std::string::npos) << errors[0].message;
 }
 
@@ -1105,6 +1105,155 @@ TEST(SpecAllErrors, ExceptionMessageListsEveryErrorInFileOrder) {
     }
     EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 6) << what;
   }
+}
+
+// ---------------------------------------------------------------- observations
+
+// A PK trial in weeks (follow-up 4 weeks = 28 days); the observation schedule on line 15.
+std::string with_observations(const std::string& schedule_line) {
+  return R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 100, time_unit: weeks, follow_up: 4}
+cohort:
+  covariates:
+    weight: {distribution: lognormal, meanlog: 4.25, sdlog: 0.2}
+arms:
+  - {name: control, control: true, regimen: {dose_mg: 50, route: iv_bolus}}
+  - {name: treatment, regimen: {dose_mg: 100, route: iv_bolus}}
+model:
+  name: pk_1cmt
+  parameters: {CL: 5, V: 50, exposure_start_h: 0, exposure_end_h: 24}
+endpoints:
+  - {name: auc, output: auc}
+observations:
+)" + schedule_line + "\n";
+}
+
+TEST(SpecObservations, EveryIsGeneratedByIndexInDays) {
+  // Times are k * every, not accumulated sums. 0.1 is not exact in binary: 3 * 0.1 is
+  // 0.30000000000000004, which a relative 1e-12 allowance keeps within until 0.3.
+  const TrialSpec spec =
+      parse_spec(with_observations("  concentration: {every: 0.1, until: 0.3}"), "spec.yaml");
+  ASSERT_EQ(spec.observations.size(), 1u);
+  EXPECT_EQ(spec.observations[0].variable, "concentration");
+  EXPECT_EQ(spec.observations[0].times_days, (std::vector<double>{0.0, 0.1, 2 * 0.1, 3 * 0.1}));
+  // Every 6 h up to the end of follow-up (28 days): 113 times, exactly k / 4.
+  const TrialSpec full =
+      parse_spec(with_observations("  concentration: {every: 0.25, until: 28}"), "spec.yaml");
+  ASSERT_EQ(full.observations[0].times_days.size(), 113u);
+  for (std::size_t k = 0; k < 113; ++k) {
+    ASSERT_EQ(full.observations[0].times_days[k], static_cast<double>(k) / 4.0);
+  }
+  const TrialSpec listed =
+      parse_spec(with_observations("  concentration: {times: [0, 0.5, 7, 28]}"), "spec.yaml");
+  EXPECT_EQ(listed.observations[0].times_days, (std::vector<double>{0.0, 0.5, 7.0, 28.0}));
+  EXPECT_EQ(days_per_time_unit("days"), 1.0);
+  EXPECT_EQ(days_per_time_unit("weeks"), 7.0);
+  EXPECT_EQ(days_per_time_unit("months"), 365.25 / 12.0);
+  EXPECT_EQ(days_per_time_unit("years"), 365.25);
+}
+
+TEST(SpecObservations, UnknownVariableSuggestsClosest) {
+  const auto errors = errors_of(with_observations("  concentraton: {every: 0.25, until: 28}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "observations.concentraton", 15, 3,
+                     {"model 'pk_1cmt' cannot record 'concentraton'; did you mean 'concentration'?",
+                      "(variables: concentration)"}));
+  // A model without variables says so.
+  const auto none = errors_of(std::string(kValid) + "observations:\n  survival: {times: [0]}\n");
+  ASSERT_EQ(none.size(), 1u) << dump(none);
+  EXPECT_TRUE(has_diagnostic(none, "observations.survival", 14, 3,
+                             {"model 'weibull_ph' records no variables"}));
+}
+
+TEST(SpecObservations, ExactlyOneOfEveryAndTimes) {
+  auto errors =
+      errors_of(with_observations("  concentration: {every: 1, until: 2, times: [0, 1]}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations.concentration.times", 15, 39,
+                             {"either 'every' (with 'until') or 'times', not both"}));
+  errors = errors_of(with_observations("  concentration: {until: 2}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations.concentration", 15, 18,
+                             {"expected 'every' with 'until'"}));
+  errors = errors_of(with_observations("  concentration: {every: 1}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations.concentration.until", 15, 18,
+                             {"missing required key 'until'"}));
+  errors = errors_of(with_observations("  concentration: {times: [0, 1], until: 2}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations.concentration.until", 15, 34,
+                             {"'until' goes with 'every'"}));
+  errors = errors_of(with_observations("  concentration: {every: 0, until: 2}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations.concentration.every", 15, 26,
+                             {"a spacing in days, > 0, got 0"}));
+}
+
+TEST(SpecObservations, TimesAreNonNegativeAndStrictlyIncreasing) {
+  auto errors = errors_of(with_observations("  concentration: {times: [0, 1, 1]}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations.concentration.times[2]", 15, 33,
+                             {"strictly increasing times, but 1 is not after 1"}));
+  errors = errors_of(with_observations("  concentration: {times: [2, 1]}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "observations.concentration.times[1]", 15, 30, {"1 is not after 2"}));
+  errors = errors_of(with_observations("  concentration: {times: [-1, 1]}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations.concentration.times[0]", 15, 27,
+                             {"a time in days >= 0, got -1"}));
+  errors = errors_of(with_observations("  concentration: {times: []}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "observations.concentration.times", 15, 26, {"at least one time"}));
+  errors = errors_of(with_observations("  concentration: {times: [0, .inf]}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "observations.concentration.times[1]", 15, 30, {"a time in days"}));
+}
+
+TEST(SpecObservations, NoTimeAfterTheFollowUpInDays) {
+  // follow_up 4 weeks = 28 days.
+  auto errors = errors_of(with_observations("  concentration: {every: 0.25, until: 29}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations.concentration.until", 15, 39,
+                             {"at most trial.follow_up (4 weeks = 28 days), got 29"}));
+  errors = errors_of(with_observations("  concentration: {times: [0, 28.5]}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations.concentration.times[1]", 15, 30,
+                             {"at most trial.follow_up (4 weeks = 28 days), got 28.5"}));
+  EXPECT_NO_THROW(parse_spec(with_observations("  concentration: {times: [28]}"), "spec.yaml"));
+}
+
+TEST(SpecObservations, AtMostOneHundredThousandTimesPerVariable) {
+  // 28 / 0.00028 = 100000 steps: 100,001 times, one too many; 0.00028 * 1.00001 fits.
+  auto errors = errors_of(with_observations("  concentration: {every: 0.00028, until: 28}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "observations.concentration.every", 15, 26, {"at most 100000 times"}));
+  const TrialSpec spec = parse_spec(
+      with_observations("  concentration: {every: 0.0002800028, until: 28}"), "spec.yaml");
+  EXPECT_EQ(spec.observations[0].times_days.size(), 100000u);
+}
+
+TEST(SpecObservations, SectionShapeAndFormerKnobs) {
+  std::string empty = with_observations("");
+  empty.replace(empty.find("observations:\n"), 14, "observations: {}");
+  auto errors = errors_of(empty);
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations", 14, 15, {"at least one variable"}));
+  errors = errors_of(std::string(kValid) + "observations:\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "observations", 13, 1, {"no value given"}));
+  // The per-model recording knobs are gone; using one says where recording went.
+  std::string old = with_observations("  concentration: {times: [0]}");
+  old.replace(old.find("exposure_end_h: 24}"), 19, "exposure_end_h: 24, trajectory_every_h: 4}");
+  errors = errors_of(old);
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(
+      has_diagnostic(errors, "model.parameters.trajectory_every_h", 11, 71,
+                     {"'trajectory_every_h' is no longer a model parameter", "'observations'"}));
 }
 
 // ---------------------------------------------------------------- include

@@ -77,6 +77,49 @@ TEST(Tgi, TumourRatioMatchesTheClosedForms) {
   }
 }
 
+TEST(Tgi, RecordedTumourSizeIsTheModelSizeAtTheRequestedDays) {
+  // Observation times are in days, the model runs in weeks: 3.5 d is week 0.5, 100 d is
+  // week 100/7, 728 d is week 104 (the follow-up). Without residual error or random
+  // effects the record is the Claret closed form of the typical patient under its arm.
+  const std::vector<double> days = {0, 3.5, 42, 100, 728};
+  const auto block = run(tgi_spec("claret", 0.0, 50, "") +
+                         "observations:\n  tumour_size: {times: [0, 3.5, 42, 100, 728]}\n");
+  ASSERT_EQ(block.trajectory_points, days.size());
+  for (std::size_t i = 0; i < block.count; ++i) {
+    const double exposure = block.arm[i] == 1 ? 1.0 : 0.0;
+    for (std::size_t k = 0; k < days.size(); ++k) {
+      const double t = days[k] / 7.0;
+      const double expected =
+          60.0 * std::exp(0.02 * t - 0.05 * exposure * (1 - std::exp(-0.05 * t)) / 0.05);
+      ASSERT_NEAR(block.trajectory[i * days.size() + k], expected, 1e-12 * expected)
+          << "patient " << i << " day " << days[k];
+    }
+  }
+}
+
+TEST(Tgi, TheKthRecordedTimeTakesTheKthScanResidualDraw) {
+  // Proportional error only, so measured / model size = 1 + 0.1 z_k: the k-th recorded
+  // time takes the k-th residual pair of the patient's scan stream whatever the time, and
+  // baseline and the scans as the schedule record the sums RECIST assessed.
+  std::string text = tgi_spec("claret", 0.0, 200, "");
+  text.replace(text.find("    os_shape"), 0, "    residual_proportional: 0.1\n");
+  const auto scans = run(text + "observations:\n  tumour_size: {every: 56, until: 728}\n");
+  const auto other = run(text + "observations:\n  tumour_size: {times: [0, 3.5, 112]}\n");
+  const auto exact = run(tgi_spec("claret", 0.0, 200, "") +
+                         "observations:\n  tumour_size: {times: [0, 3.5, 56]}\n");
+  ASSERT_EQ(scans.trajectory_points, 14u);  // weeks 0, 8, ..., 104
+  ASSERT_EQ(other.trajectory_points, 3u);
+  for (std::size_t i = 0; i < scans.count; ++i) {
+    const double* s = &scans.trajectory[i * 14];
+    const double* o = &other.trajectory[i * 3];
+    const double* e = &exact.trajectory[i * 3];  // model sizes at 0, 3.5 and 56 days
+    EXPECT_EQ(o[0], s[0]);                       // baseline: same time, same draw
+    EXPECT_EQ(o[2], s[2]);                       // 112 d = week 16, the second scan
+    // Day 3.5 is recorded with the draw of the first scan (week 8).
+    EXPECT_NEAR(o[1] / e[1], s[1] / e[2], 1e-12) << "patient " << i;
+  }
+}
+
 TEST(Tgi, ResponseProgressionAndSurvivalAreConsistent) {
   const std::string omega = "    omega: {variables: [KG, KD], matrix: [[0.25, 0], [0, 0.25]]}\n";
   const auto block = run(tgi_spec("claret", 1.0, 2000, omega));

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include <boost/numeric/odeint.hpp>
@@ -39,6 +40,18 @@ struct Tolerances {
 constexpr Tolerances kMrgsolveDefaults{"1e-8", "1e-8"};
 constexpr Tolerances kLoose{"1e-6", "1e-6"};
 
+/// Every hour from day 0 to day 28 as days, k / 24 printed with 17 significant digits so
+/// that each converts back to exactly k hours (`every: 1/24` would drift by an ulp).
+std::string hourly_days() {
+  std::string list;
+  char text[32];
+  for (int k = 0; k <= 672; ++k) {
+    std::snprintf(text, sizeof text, "%.17g", k / 24.0);
+    list += (k == 0 ? "" : ", ") + std::string(text);
+  }
+  return "observations:\n  concentration: {times: [" + list + "]}\n";
+}
+
 std::string workload(const std::string& solver, bool trajectory, Tolerances tolerances) {
   return "schema_version: 1\n"
          "trial: {name: pk_bench, seed: 1, patients: 100000, follow_up: 28, time_unit: days}\n"
@@ -51,7 +64,7 @@ std::string workload(const std::string& solver, bool trajectory, Tolerances tole
          "    omega: {variables: [CL, V1, KA], matrix: [[0.09, 0, 0], [0, 0.04, 0], [0, 0, 0.16]]}\n"
          "    solver: " + solver + "\n    rtol: " + tolerances.rtol + "\n    atol: " + tolerances.atol + "\n"
          "    exposure_start_h: 648\n    exposure_end_h: 672\n    observe_every_h: 1\n" +
-         (trajectory ? "    trajectory_every_h: 1\n    trajectory_until_h: 672\n" : "") +
+         (trajectory ? hourly_days() : "") +
          "endpoints:\n  - {name: auc, output: auc}\n  - {name: cmax, output: cmax}\n  - {name: cmin, output: cmin}\n";
 }
 

@@ -86,6 +86,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   po::options_description options("options");
   int threads = 0;
   std::uint64_t block = 65536;
+  std::string replicate_range;
   options.add_options()
       ("spec", po::value<std::string>()->required(), "trial spec (YAML)")
       ("output,o", po::value<std::string>()->required(), "result file to write (HDF5)")
@@ -95,6 +96,9 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
       ("block-patients", po::value<std::uint64_t>(&block)->default_value(65536),
        "patients per rank simulated and written per round (bounds the memory of that phase; "
        "the analysis phase holds one whole replicate per rank)")
+      ("replicates", po::value<std::string>(&replicate_range),
+       "FIRST:COUNT - simulate only the study's replicates FIRST .. FIRST+COUNT-1 (0-based), "
+       "one part of a replicate study split over a job array; join the parts with silico merge")
       ("quiet,q", "no progress output");
   po::positional_options_description positional;
   positional.add("spec", 1);
@@ -117,6 +121,21 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   run.block_patients = block;
   run.quiet = vm.count("quiet") > 0;
   run.command_line = command_line(full_argc, full_argv);
+  if (!replicate_range.empty()) {
+    // FIRST:COUNT, both whole numbers, COUNT >= 1.
+    const auto colon = replicate_range.find(':');
+    const auto whole = [](const std::string& text) {
+      return !text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos;
+    };
+    const std::string first = colon == std::string::npos ? "" : replicate_range.substr(0, colon);
+    const std::string count = colon == std::string::npos ? "" : replicate_range.substr(colon + 1);
+    if (!whole(first) || !whole(count) || std::stoull(count) == 0) {
+      throw silico::UserError("--replicates expects FIRST:COUNT with whole numbers and COUNT >= 1, e.g. 0:100; got '" +
+                              replicate_range + "'");
+    }
+    run.first_replicate = std::stoull(first);
+    run.replicate_count = std::stoull(count);
+  }
   const auto result = silico::parallel::run_trial(mpi, spec, run);
   if (mpi.is_root() && result.model_failures > 0) {
     std::fprintf(stderr,
@@ -129,7 +148,9 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
                  "wrote %s: %llu patients x %llu replicate(s) on %d rank(s) x %d thread(s) in "
                  "%.2f s; screening acceptance %.1f%%\n",
                  run.output.c_str(), static_cast<unsigned long long>(spec.trial.patients),
-                 static_cast<unsigned long long>(spec.trial.replicates), mpi.size(), result.threads,
+                 static_cast<unsigned long long>(run.replicate_count > 0 ? run.replicate_count
+                                                                        : spec.trial.replicates - run.first_replicate),
+                 mpi.size(), result.threads,
                  result.seconds, 100.0 * result.acceptance_rate);
   }
   return silico::kExitOk;
@@ -224,8 +245,8 @@ int command_summarize(int argc, char** argv) {
   options.add_options()
       ("results", po::value<std::string>()->required(), "result file (HDF5) written by silico run")
       ("json", po::value<std::string>(), "also write the summary as JSON to this file")
-      ("replicate", po::value<std::uint64_t>(&replicate)->default_value(0),
-       "replicate trial to summarize (0-based)");
+      ("replicate", po::value<std::uint64_t>(&replicate),
+       "replicate trial to summarize (0-based study number; default: the file's first)");
   po::positional_options_description positional;
   positional.add("results", 1);
   po::variables_map vm;
@@ -237,9 +258,12 @@ int command_summarize(int argc, char** argv) {
     return silico::kExitOk;
   }
   const silico::io::ResultReader results(vm["results"].as<std::string>());
-  if (replicate >= results.metadata().replicates) {
-    throw silico::UserError("--replicate " + std::to_string(replicate) + " is out of range; the file has " +
-                            std::to_string(results.metadata().replicates) + " replicate(s)");
+  const auto& m = results.metadata();
+  if (!vm.count("replicate")) replicate = m.first_replicate;
+  if (replicate < m.first_replicate || replicate - m.first_replicate >= m.replicates) {
+    throw silico::UserError("--replicate " + std::to_string(replicate) + " is out of range; the file holds replicate(s) " +
+                            std::to_string(m.first_replicate) + " to " +
+                            std::to_string(m.first_replicate + m.replicates - 1));
   }
   const auto summary = silico::cli::summarize(results, replicate);
   std::cout << silico::cli::format_text(summary);

@@ -51,11 +51,13 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
   summary.metadata = results.metadata();
   summary.replicate = replicate;
   const auto& m = summary.metadata;
+  // `replicate` is the study's replicate number; a job-array part starts at a later one.
+  const std::uint64_t at_row = replicate - m.first_replicate;
   const auto series = results.series();
   if (series.empty()) {
     throw UserError("the result file has no analyses under /replicates (written by an older silico?)");
   }
-  const auto at = [&](const std::string& path) { return series.at(path)[replicate]; };
+  const auto at = [&](const std::string& path) { return series.at(path)[at_row]; };
   if (series.count("model_failures")) summary.model_failures = at("model_failures");
 
   for (const auto& name : m.endpoint_names) {
@@ -71,13 +73,13 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
       ArmSummary a{arm, {}};
       const std::string prefix = endpoint_prefix + "arms/" + arm + "/";
       for (const auto& [path, values] : series) {
-        if (path.rfind(prefix, 0) == 0) a.values.emplace_back(path.substr(prefix.size()), values[replicate]);
+        if (path.rfind(prefix, 0) == 0) a.values.emplace_back(path.substr(prefix.size()), values[at_row]);
       }
       e.arms.push_back(std::move(a));
     }
     for (const auto& [path, values] : series) {
       const std::string rest = path.rfind(endpoint_prefix, 0) == 0 ? path.substr(endpoint_prefix.size()) : "";
-      if (!rest.empty() && rest.find('/') == std::string::npos) e.values.emplace_back(rest, values[replicate]);
+      if (!rest.empty() && rest.find('/') == std::string::npos) e.values.emplace_back(rest, values[at_row]);
     }
     for (const auto& method : methods) {
       for (const auto& treatment : m.arm_names) {
@@ -97,7 +99,7 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
         for (const auto& [path, values] : series) {
           if (path.rfind(prefix, 0) != 0) continue;
           const std::string field = path.substr(prefix.size());
-          if (!kEstimateFields.count(field)) row.extras.emplace_back(field, values[replicate]);
+          if (!kEstimateFields.count(field)) row.extras.emplace_back(field, values[at_row]);
         }
         if (m.replicates > 1 && series.count(prefix + "gs_reject")) {
           GroupSequentialRow gs;
@@ -263,7 +265,11 @@ std::string format_text(const Summary& s) {
   const auto& m = s.metadata;
   const int level = static_cast<int>(std::lround(100.0 * (1.0 - m.alpha)));
   out << "trial " << m.trial_name << ": " << m.patients << " patients, replicate " << s.replicate
-      << " of " << m.replicates << " (0-based), seed " << m.seed << ", screening acceptance "
+      << " of " << m.study_replicates << " (0-based)";
+  if (m.replicates != m.study_replicates) {
+    out << " [this file: replicates " << m.first_replicate << "-" << m.first_replicate + m.replicates - 1 << "]";
+  }
+  out << ", seed " << m.seed << ", screening acceptance "
       << number(100.0 * m.acceptance_rate, 3) << "%\n";
   if (s.model_failures > 0) {
     out << "warning: the model failed for " << number(s.model_failures)

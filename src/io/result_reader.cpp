@@ -34,6 +34,8 @@ ResultReader::ResultReader(const std::string& path) : impl_(std::make_unique<Imp
   m.trial_name = h5::read_string_attribute(f, "trial_name");
   m.seed = h5::read_uint_attribute(f, "seed");
   m.replicates = h5::read_uint_attribute(f, "replicates");
+  m.first_replicate = h5::read_uint_attribute(f, "first_replicate");
+  m.study_replicates = h5::read_uint_attribute(f, "study_replicates");
   m.patients = h5::read_uint_attribute(f, "patients");
   m.arm_names = h5::read_strings_attribute(f, "arm_names");
   m.control_arm = h5::read_string_attribute(f, "control_arm");

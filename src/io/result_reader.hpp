@@ -17,7 +17,9 @@ struct ResultMetadata {
   std::string trial_name;
   std::string status;
   std::uint64_t seed = 0;
-  std::uint64_t replicates = 0;
+  std::uint64_t replicates = 0;       ///< rows in this file
+  std::uint64_t first_replicate = 0;  ///< the study replicate in row 0 (a job-array part)
+  std::uint64_t study_replicates = 0; ///< replicates of the whole study (trial.replicates)
   std::uint64_t patients = 0;
   std::vector<std::string> arm_names;
   std::string control_arm;

@@ -45,6 +45,7 @@ struct ResultWriter::Impl {
   std::vector<std::int32_t> scratch_codes;
   std::uint64_t enrolled = 0;  ///< replicates x patients
   std::uint64_t patients = 0;
+  std::uint64_t first_replicate = 0;  ///< the study replicate in row 0
 };
 
 ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::TrialSpec& spec,
@@ -53,8 +54,9 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   h5::quiet_errors();
   auto& f = impl_->file;
   f = h5::create_parallel(path, comm);
-  const std::uint64_t rows = spec.trial.replicates;
+  const std::uint64_t rows = info.replicate_count;
   const std::uint64_t columns = spec.trial.patients;
+  impl_->first_replicate = info.first_replicate;
   impl_->enrolled = rows * columns;
   impl_->patients = columns;
   const auto matrix = [&](const std::string& p, hid_t type) {
@@ -73,7 +75,9 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   h5::write_attribute(f, "command_line", info.command_line);
   h5::write_attribute(f, "status", std::string("incomplete"));
   h5::write_attribute(f, "trial_name", spec.trial.name);
-  h5::write_attribute(f, "replicates", spec.trial.replicates);
+  h5::write_attribute(f, "replicates", rows);
+  h5::write_attribute(f, "first_replicate", info.first_replicate);
+  h5::write_attribute(f, "study_replicates", spec.trial.replicates);
   h5::write_attribute(f, "patients", spec.trial.patients);
   h5::write_attribute(f, "arm_names", spec.arm_names());
   h5::write_attribute(f, "control_arm", spec.arms[spec.control_arm].name);
@@ -168,7 +172,7 @@ ResultWriter::~ResultWriter() = default;
 void ResultWriter::write_block(const sim::Block& b) {
   write_trajectories(b);
   const auto write = [&](hid_t dataset, hid_t type, const void* data) {
-    h5::write_row_segment(dataset, type, b.replicate, b.first, b.count, data);
+    h5::write_row_segment(dataset, type, b.replicate - impl_->first_replicate, b.first, b.count, data);
   };
   write(impl_->patient_id, H5T_NATIVE_UINT64, b.patient_id.data());
   write(impl_->arm, H5T_NATIVE_INT32, b.arm.data());
@@ -214,7 +218,7 @@ void ResultWriter::write_block(const sim::Block& b) {
 
 void ResultWriter::write_trajectories(const sim::Block& b) {
   for (std::size_t k = 0; k < impl_->trajectories.size(); ++k) {
-    h5::write_cube_segment(impl_->trajectories[k], b.replicate, b.first, b.count, impl_->trajectory_points[k],
+    h5::write_cube_segment(impl_->trajectories[k], b.replicate - impl_->first_replicate, b.first, b.count, impl_->trajectory_points[k],
                            impl_->trajectory_stride, impl_->trajectory_offsets[k],
                            b.count ? b.trajectory.data() : nullptr);
   }
@@ -248,7 +252,8 @@ void ResultWriter::write_series(std::uint64_t first_replicate, std::uint64_t cou
   for (std::size_t k = 0; k < impl_->series.size(); ++k) {
     scratch.assign(count, 0.0);
     for (std::uint64_t r = 0; r < count; ++r) scratch[r] = values[r][k];
-    h5::write_segment(impl_->series[k], H5T_NATIVE_DOUBLE, first_replicate, count, scratch.data());
+    h5::write_segment(impl_->series[k], H5T_NATIVE_DOUBLE, first_replicate - impl_->first_replicate, count,
+                      scratch.data());
   }
 }
 

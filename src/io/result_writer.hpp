@@ -20,6 +20,10 @@ struct RunInfo {
   std::string command_line;
   int mpi_ranks = 1;
   int threads = 1;  ///< threads per rank
+  /// The replicates this file holds, [first_replicate, first_replicate + replicate_count):
+  /// a part of the study for a job array (silico merge joins the parts), or all of it.
+  std::uint64_t first_replicate = 0;
+  std::uint64_t replicate_count = 0;
 };
 
 class ResultWriter {
@@ -42,6 +46,7 @@ class ResultWriter {
 
   /// Collective: writes replicates [first_replicate, first_replicate + count) of every
   /// series; values[r][k] is series k of replicate first_replicate + r. count may be 0.
+  /// Replicate numbers are the study's; the file's rows start at RunInfo::first_replicate.
   void write_series(std::uint64_t first_replicate, std::uint64_t count,
                     const std::vector<std::vector<double>>& values);
 

@@ -73,13 +73,14 @@ class Progress {
 /// replicate's patients are spread over all ranks, and simulating is cheaper than
 /// gathering them), then all ranks write the per-replicate series collectively.
 void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb::task_arena& arena,
-                        io::ResultWriter& writer, bool quiet) {
+                        io::ResultWriter& writer, Range replicates, bool quiet) {
   std::unique_ptr<sim::TrialAnalysis> analysis;
   collectively(mpi, [&] { analysis = std::make_unique<sim::TrialAnalysis>(spec); });
-  const Range mine = partition(spec.trial.replicates, mpi.size(), mpi.rank());
+  Range mine = partition(replicates.count, mpi.size(), mpi.rank());
+  mine.first += replicates.first;
   std::vector<std::string> paths;
   std::vector<std::vector<double>> values;
-  Progress progress(mpi.is_root() && !quiet && spec.trial.replicates > 1, mine.count);
+  Progress progress(mpi.is_root() && !quiet && replicates.count > 1, mine.count);
   collectively(mpi, [&] {
     const sim::Simulator simulator(spec, false);
     sim::Block block;
@@ -100,7 +101,7 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
       progress.update(r - mine.first + 1, "replicates analysed");
     }
   });
-  // Rank 0 always holds replicate 0, so its names are the reference for every rank.
+  // Rank 0 always holds the first replicate, so its names are the reference for every rank.
   std::string joined;
   for (const auto& p : paths) joined += p + "\n";
   joined = broadcast(mpi.comm(), joined);
@@ -137,6 +138,15 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
   refusal = broadcast(mpi.comm(), refusal);
   if (!refusal.empty()) throw UserError(refusal);
 
+  const std::uint64_t study = spec.trial.replicates;
+  if (options.first_replicate >= study || options.replicate_count > study - options.first_replicate) {
+    throw UserError("--replicates " + std::to_string(options.first_replicate) + ":" +
+                    std::to_string(options.replicate_count) + " is outside the study's " + std::to_string(study) +
+                    " replicate(s) (0-based FIRST, COUNT <= " + std::to_string(study) + " - FIRST)");
+  }
+  const Range replicates{options.first_replicate,
+                         options.replicate_count > 0 ? options.replicate_count : study - options.first_replicate};
+
   RunSummary summary;
   summary.threads = options.threads > 0 ? options.threads : available_cores();
   io::RunInfo info;
@@ -144,6 +154,8 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
   info.command_line = broadcast(mpi.comm(), options.command_line);
   info.mpi_ranks = mpi.size();
   info.threads = summary.threads;
+  info.first_replicate = replicates.first;
+  info.replicate_count = replicates.count;
 
   std::unique_ptr<io::ResultWriter> writer;
   try {
@@ -156,10 +168,11 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
     const std::uint64_t patients = spec.trial.patients;
     const Range mine = partition(patients, mpi.size(), mpi.rank());
     const std::uint64_t n_rounds = rounds(patients, mpi.size(), options.block_patients);
-    Progress progress(mpi.is_root() && !options.quiet, patients * spec.trial.replicates);
+    const std::uint64_t total = patients * replicates.count;
+    Progress progress(mpi.is_root() && !options.quiet, total);
     std::uint64_t candidates = 0;
     std::uint64_t failures = 0;
-    for (std::uint64_t replicate = 0; replicate < spec.trial.replicates; ++replicate) {
+    for (std::uint64_t replicate = replicates.first; replicate < replicates.first + replicates.count; ++replicate) {
       for (std::uint64_t round = 0; round < n_rounds; ++round) {
         const std::uint64_t offset = std::min(mine.count, round * options.block_patients);
         const std::uint64_t count = std::min(mine.count - offset, options.block_patients);
@@ -170,17 +183,16 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
         for (std::int8_t f : block.model_failed) failures += static_cast<std::uint64_t>(f);
         collectively(mpi, [&] { writer->write_block(block); });
         // Rank 0 has the most patients per round, so its count is a fair global estimate.
-        progress.update(std::min(patients * spec.trial.replicates,
-                                 (replicate * patients) +
-                                     (offset + count) * static_cast<std::uint64_t>(mpi.size())));
+        progress.update(std::min(total, ((replicate - replicates.first) * patients) +
+                                            (offset + count) * static_cast<std::uint64_t>(mpi.size())));
       }
     }
-    analyze_replicates(mpi, spec, arena, *writer, options.quiet);
+    analyze_replicates(mpi, spec, arena, *writer, replicates, options.quiet);
     summary.candidates_drawn = sum(mpi.comm(), candidates);
     summary.model_failures = sum(mpi.comm(), failures);
     collectively(mpi, [&] { writer->finish(summary.candidates_drawn); });
     writer.reset();
-    summary.acceptance_rate = static_cast<double>(patients * spec.trial.replicates) /
+    summary.acceptance_rate = static_cast<double>(total) /
                               static_cast<double>(summary.candidates_drawn);
     collectively(mpi, [&] {
       if (mpi.is_root()) fs::rename(partial, options.output);

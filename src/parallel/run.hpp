@@ -19,6 +19,11 @@ struct RunOptions {
   std::uint64_t block_patients = 65536;  ///< patients per rank per write round
   bool quiet = false;
   std::string command_line;
+  /// Simulate only the study's replicates [first_replicate, first_replicate +
+  /// replicate_count) (replicate_count 0 = all from first_replicate): one part of a
+  /// replicate study split over a job array, joined afterwards by silico merge.
+  std::uint64_t first_replicate = 0;
+  std::uint64_t replicate_count = 0;
 };
 
 struct RunSummary {

@@ -1,5 +1,6 @@
 // silico: command-line entry point. Subcommands: run, check, summarize.
-// Exit codes: 0 success, 1 internal error, 2 bad input (spec, options, refused output).
+// Exit codes: 0 success, 1 internal error, 2 bad input (spec, options, refused output),
+// 3 run stopped by SIGTERM/SIGUSR1 after a checkpoint (continue with --resume).
 
 #include <boost/program_options.hpp>
 
@@ -34,6 +35,9 @@ commands:
 
   silico <command> --help   options of one command
   silico --version          version and git commit
+
+exit codes: 0 success, 1 internal error, 2 bad input, 3 run stopped by a signal after a
+checkpoint (continue it with silico run ... --resume)
 )";
 
 void print_help(const std::string& usage, const po::options_description& options) {
@@ -92,10 +96,15 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
       ("output,o", po::value<std::string>()->required(), "result file to write (HDF5)")
       ("threads,t", po::value<int>(&threads)->default_value(0),
        "threads per MPI rank; 0 = the cores this rank may use")
-      ("force,f", "replace OUT.h5 if it exists (only once the new run has succeeded)")
+      ("force,f", "replace OUT.h5 if it exists (only once the new run has succeeded); "
+       "start again even if an interrupted run of OUT.h5 could be resumed")
+      ("resume", "continue an interrupted run of OUT.h5 from its checkpoint (OUT.h5.checkpoint); "
+       "without one, start from the beginning. The spec, seed and silico version must be the ones "
+       "of the interrupted run")
       ("block-patients", po::value<std::uint64_t>(&block)->default_value(65536),
-       "patients per rank simulated and written per round (bounds the memory of that phase; "
-       "the analysis phase holds one whole replicate per rank)")
+       "patients per block: what one rank simulates and writes per round, and the unit of "
+       "checkpointing (bounds the memory of the patient phase; the analysis phase holds one "
+       "whole replicate per rank). A resumed run keeps the block size it started with")
       ("replicates", po::value<std::string>(&replicate_range),
        "FIRST:COUNT - simulate only the study's replicates FIRST .. FIRST+COUNT-1 (0-based), "
        "one part of a replicate study split over a job array; join the parts with silico merge")
@@ -106,7 +115,9 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   if (!parse(argc, argv,
              "usage: [mpirun -np K] silico run SPEC -o OUT.h5 [options]\n\n"
              "Simulate every virtual patient under every arm and write one HDF5 file.\n"
-             "The file is written as OUT.h5.partial and renamed on success.",
+             "The file is written as OUT.h5.partial and renamed on success. After every round\n"
+             "of blocks the run is checkpointed; SIGTERM or SIGUSR1 stops it after the next\n"
+             "checkpoint with exit code 3, and --resume continues it.",
              options, positional, vm)) {
     return silico::kExitOk;
   }
@@ -117,6 +128,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   silico::parallel::RunOptions run;
   run.output = vm["output"].as<std::string>();
   run.force = vm.count("force") > 0;
+  run.resume = vm.count("resume") > 0;
   run.threads = threads;
   run.block_patients = block;
   run.quiet = vm.count("quiet") > 0;
@@ -316,6 +328,9 @@ int main(int argc, char** argv) {
     std::cerr << "silico " << command << ": " << e.what() << " (see silico " << command
               << " --help)\n";
     return silico::kExitUserError;
+  } catch (const silico::parallel::RunInterrupted& e) {
+    if (world_rank() == 0) std::cerr << "silico " << command << ": " << e.what() << "\n";
+    return silico::kExitInterrupted;
   } catch (const silico::parallel::RunFailure& e) {
     if (e.failed_here()) std::cerr << "silico " << command << ": error: " << e.what() << "\n";
     return e.exit_code();

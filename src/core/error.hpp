@@ -12,6 +12,8 @@ namespace silico {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInternal = 1;
 inline constexpr int kExitUserError = 2;
+/// `silico run` stopped on SIGTERM or SIGUSR1 after writing a checkpoint: resumable.
+inline constexpr int kExitInterrupted = 3;
 
 /// Where a problem was found in an input file; line and column are 1-based, 0 if unknown.
 struct SourceLocation {

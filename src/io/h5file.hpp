@@ -38,6 +38,10 @@ void check(herr_t status, const std::string& what);
 void quiet_errors();
 
 Handle create_parallel(const std::string& path, MPI_Comm comm);
+/// Collective: opens an existing file for writing with the MPI-IO driver.
+Handle open_parallel(const std::string& path, MPI_Comm comm);
+/// Collective: writes everything the library holds for the file to it.
+void flush(hid_t file);
 Handle open_readonly(const std::string& path);
 
 /// Create a group, and any missing parents, at an absolute path.

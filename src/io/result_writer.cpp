@@ -49,65 +49,71 @@ struct ResultWriter::Impl {
 };
 
 ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::TrialSpec& spec,
-                           const RunInfo& info)
+                           const RunInfo& info, Mode mode)
     : impl_(std::make_unique<Impl>()) {
   h5::quiet_errors();
   auto& f = impl_->file;
-  f = h5::create_parallel(path, comm);
+  const bool resume = mode == Mode::kResume;
+  f = resume ? h5::open_parallel(path, comm) : h5::create_parallel(path, comm);
+  // On resume every group and dataset exists with its attributes: open, do not create.
+  const auto attribute = [&](hid_t object, const std::string& name, const auto& value) {
+    if (!resume) h5::write_attribute(object, name, value);
+  };
+  const auto group = [&](const std::string& p) { return resume ? h5::open_group(f, p) : h5::create_group(f, p); };
   const std::uint64_t rows = info.replicate_count;
   const std::uint64_t columns = spec.trial.patients;
   impl_->first_replicate = info.first_replicate;
   impl_->enrolled = rows * columns;
   impl_->patients = columns;
   const auto matrix = [&](const std::string& p, hid_t type) {
-    return h5::create_matrix(f, p, type, rows, columns, kChunkColumns);
+    return resume ? h5::open_dataset(f, p) : h5::create_matrix(f, p, type, rows, columns, kChunkColumns);
   };
 
-  h5::write_attribute(f, "format_version", std::int64_t{kFormatVersion});
-  h5::write_attribute(f, "silico_version", std::string(kVersion));
-  h5::write_attribute(f, "git_commit", std::string(kGitCommit));
-  h5::write_attribute(f, "spec_yaml", spec.source_text);
-  h5::write_attribute(f, "spec_file", spec.source_file);
-  h5::write_attribute(f, "seed", spec.trial.seed);
-  h5::write_attribute(f, "created_utc", info.created_utc);
-  h5::write_attribute(f, "mpi_ranks", std::int64_t{info.mpi_ranks});
-  h5::write_attribute(f, "threads", std::int64_t{info.threads});
-  h5::write_attribute(f, "command_line", info.command_line);
-  h5::write_attribute(f, "status", std::string("incomplete"));
-  h5::write_attribute(f, "trial_name", spec.trial.name);
-  h5::write_attribute(f, "replicates", rows);
-  h5::write_attribute(f, "first_replicate", info.first_replicate);
-  h5::write_attribute(f, "study_replicates", spec.trial.replicates);
-  h5::write_attribute(f, "patients", spec.trial.patients);
-  h5::write_attribute(f, "arm_names", spec.arm_names());
-  h5::write_attribute(f, "control_arm", spec.arms[spec.control_arm].name);
-  h5::write_attribute(f, "model", spec.model.name);
-  h5::write_attribute(f, "time_unit", spec.trial.time_unit);
-  h5::write_attribute(f, "follow_up", spec.trial.follow_up);
-  h5::write_attribute(f, "alpha", spec.analysis.alpha);
-  h5::write_attribute(f, "rmst_horizon", spec.analysis.rmst_horizon);
+  attribute(f, "format_version", std::int64_t{kFormatVersion});
+  attribute(f, "silico_version", std::string(kVersion));
+  attribute(f, "git_commit", std::string(kGitCommit));
+  attribute(f, "spec_yaml", spec.source_text);
+  attribute(f, "spec_file", spec.source_file);
+  attribute(f, "seed", spec.trial.seed);
+  attribute(f, "created_utc", info.created_utc);
+  attribute(f, "mpi_ranks", std::int64_t{info.mpi_ranks});
+  attribute(f, "threads", std::int64_t{info.threads});
+  attribute(f, "command_line", info.command_line);
+  attribute(f, "status", std::string("incomplete"));
+  attribute(f, "trial_name", spec.trial.name);
+  attribute(f, "replicates", rows);
+  attribute(f, "first_replicate", info.first_replicate);
+  attribute(f, "study_replicates", spec.trial.replicates);
+  attribute(f, "patients", spec.trial.patients);
+  attribute(f, "arm_names", spec.arm_names());
+  attribute(f, "control_arm", spec.arms[spec.control_arm].name);
+  attribute(f, "model", spec.model.name);
+  attribute(f, "time_unit", spec.trial.time_unit);
+  attribute(f, "follow_up", spec.trial.follow_up);
+  attribute(f, "alpha", spec.analysis.alpha);
+  attribute(f, "rmst_horizon", spec.analysis.rmst_horizon);
   std::vector<std::string> endpoint_names;
   for (const auto& e : spec.endpoints) endpoint_names.push_back(e.name);
-  h5::write_attribute(f, "endpoint_names", endpoint_names);
+  attribute(f, "endpoint_names", endpoint_names);
 
-  h5::Handle cohort = h5::create_group(f, "/cohort");
+  h5::Handle cohort = group("/cohort");
   if (!spec.cohort.source_text.empty()) {
-    h5::write_attribute(cohort, "cohort_file", spec.cohort.source_file);
-    h5::write_attribute(cohort, "cohort_yaml", spec.cohort.source_text);
+    attribute(cohort, "cohort_file", spec.cohort.source_file);
+    attribute(cohort, "cohort_yaml", spec.cohort.source_text);
   }
   impl_->patient_id = matrix("/cohort/patient_id", H5T_STD_U64LE);
   impl_->arm = matrix("/cohort/arm", H5T_STD_I32LE);
   impl_->attempts = matrix("/cohort/screening_attempts", H5T_STD_U32LE);
   impl_->failed = matrix("/cohort/model_failed", H5T_STD_I8LE);
-  h5::write_attribute(impl_->failed, "description",
+  attribute(impl_->failed, "description",
                       std::string("1 where the model failed numerically for the patient: its outcomes are "
                                   "NaN (binary: 0) and the analyses leave it out"));
   for (const auto& c : spec.cohort.covariates) {
     const bool categorical = c.is_categorical();
     auto dataset = matrix("/cohort/covariates/" + c.name, categorical ? H5T_STD_I32LE : H5T_IEEE_F64LE);
-    h5::write_attribute(dataset, "distribution", std::string(distribution_name(c.distribution)));
-    if (!c.unit.empty()) h5::write_attribute(dataset, "unit", c.unit);
-    if (categorical) h5::write_attribute(dataset, "levels", c.levels);
+    attribute(dataset, "distribution", std::string(distribution_name(c.distribution)));
+    if (!c.unit.empty()) attribute(dataset, "unit", c.unit);
+    if (categorical) attribute(dataset, "levels", c.levels);
     impl_->covariates.push_back(std::move(dataset));
     impl_->covariate_is_categorical.push_back(categorical);
   }
@@ -116,11 +122,12 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   for (const auto& t : spec.model.instance->trajectories()) {
     const std::uint64_t points = t.times_days.size();
     // Chunks of about 1 MiB: whole time courses of as many patients as fit.
-    auto dataset = h5::create_cube(f, "/trajectories/" + t.name, H5T_IEEE_F64LE, rows, columns, points,
-                                   std::max<std::uint64_t>(1, kChunkColumns / points));
-    h5::write_attribute(dataset, "unit", t.unit);
-    h5::write_attribute(dataset, "arm", std::string("assigned"));
-    {
+    auto dataset = resume ? h5::open_dataset(f, "/trajectories/" + t.name)
+                          : h5::create_cube(f, "/trajectories/" + t.name, H5T_IEEE_F64LE, rows, columns, points,
+                                            std::max<std::uint64_t>(1, kChunkColumns / points));
+    attribute(dataset, "unit", t.unit);
+    attribute(dataset, "arm", std::string("assigned"));
+    if (!resume) {
       const hsize_t dims[1] = {points};
       h5::Handle space = h5::check(H5Screate_simple(1, dims, nullptr), "create times space");
       h5::Handle times = h5::check(H5Acreate2(dataset, "times", H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
@@ -128,7 +135,7 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
       h5::check(H5Awrite(times, H5T_NATIVE_DOUBLE, t.times_days.data()), "write attribute times");
     }
     // Observation times are in days for every model, whatever the trial's time_unit.
-    h5::write_attribute(dataset, "time_unit", std::string("days"));
+    attribute(dataset, "time_unit", std::string("days"));
     impl_->trajectories.push_back(std::move(dataset));
     impl_->trajectory_points.push_back(points);
     impl_->trajectory_offsets.push_back(offset);
@@ -141,14 +148,14 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
     out.time_to_event = e.type == models::OutputType::kTimeToEvent;
     out.binary = e.type == models::OutputType::kBinary;
     const std::string base = "/outcomes/" + e.name;
-    h5::Handle group = h5::create_group(f, base);
-    h5::write_attribute(group, "type", std::string(models::to_string(e.type)));
-    h5::write_attribute(group, "model_output", spec.model.factory->outputs[e.output].name);
+    h5::Handle endpoint_group = group(base);
+    attribute(endpoint_group, "type", std::string(models::to_string(e.type)));
+    attribute(endpoint_group, "model_output", spec.model.factory->outputs[e.output].name);
     if (e.responder) {
-      h5::write_attribute(group, "responder", std::string(e.responder->below ? "below" : "above"));
-      h5::write_attribute(group, "threshold", e.responder->threshold);
+      attribute(endpoint_group, "responder", std::string(e.responder->below ? "below" : "above"));
+      attribute(endpoint_group, "threshold", e.responder->threshold);
     }
-    if (out.time_to_event) h5::write_attribute(group, "time_unit", spec.trial.time_unit);
+    if (out.time_to_event) attribute(endpoint_group, "time_unit", spec.trial.time_unit);
     const auto make = [&](const std::string& where, h5::Handle& value, h5::Handle& event) {
       if (out.time_to_event) {
         value = matrix(where + "/time", H5T_IEEE_F64LE);
@@ -224,13 +231,21 @@ void ResultWriter::write_trajectories(const sim::Block& b) {
   }
 }
 
+void ResultWriter::flush() { h5::flush(impl_->file); }
+
 void ResultWriter::create_series(const std::vector<std::string>& paths,
                                  const std::vector<sim::SeriesAttribute>& attributes) {
   auto& f = impl_->file;
-  h5::create_group(f, "/replicates");
+  // A run killed while finishing may have created them already; its resume opens them.
+  const bool exist = h5::exists(f, "/replicates");
+  if (!exist) h5::create_group(f, "/replicates");
   const std::uint64_t replicates = impl_->enrolled / impl_->patients;
   const hsize_t dims[1] = {replicates};
   for (const auto& path : paths) {
+    if (exist && h5::exists(f, "/replicates/" + path)) {
+      impl_->series.push_back(h5::open_dataset(f, "/replicates/" + path));
+      continue;
+    }
     h5::Handle space = h5::check(H5Screate_simple(1, dims, nullptr), "create series space");
     h5::Handle lcpl = h5::check(H5Pcreate(H5P_LINK_CREATE), "create link list");
     h5::check(H5Pset_create_intermediate_group(lcpl, 1), "set intermediate groups");
@@ -241,7 +256,7 @@ void ResultWriter::create_series(const std::vector<std::string>& paths,
   }
   for (const auto& a : attributes) {
     h5::Handle group = h5::open_group(f, "/replicates/" + a.group);
-    h5::write_attribute(group, a.name, a.value);
+    if (!h5::has_attribute(group, a.name)) h5::write_attribute(group, a.name, a.value);
   }
 }
 
@@ -262,6 +277,10 @@ void ResultWriter::finish(std::uint64_t candidates_drawn) {
   {
     // Attributes are metadata: every rank writes the same values.
     h5::Handle cohort = h5::open_group(f, "/cohort");
+    // A run killed while finishing may have written them already.
+    for (const char* name : {"candidates_drawn", "acceptance_rate"}) {
+      if (h5::has_attribute(cohort, name)) h5::check(H5Adelete(cohort, name), std::string("replace attribute ") + name);
+    }
     h5::write_attribute(cohort, "candidates_drawn", candidates_drawn);
     h5::write_attribute(cohort, "acceptance_rate",
                         static_cast<double>(impl_->enrolled) / static_cast<double>(candidates_drawn));

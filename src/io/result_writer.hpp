@@ -28,9 +28,12 @@ struct RunInfo {
 
 class ResultWriter {
  public:
-  /// Collective: creates `path` (truncating it) and every dataset of the layout.
+  enum class Mode { kCreate, kResume };
+  /// Collective: creates `path` (truncating it) and every dataset of the layout, or with
+  /// kResume opens the partial file an interrupted run of the same spec left, to write
+  /// the rest of it.
   ResultWriter(MPI_Comm comm, const std::string& path, const spec::TrialSpec& spec,
-               const RunInfo& info);
+               const RunInfo& info, Mode mode = Mode::kCreate);
   ~ResultWriter();
   ResultWriter(const ResultWriter&) = delete;
   ResultWriter& operator=(const ResultWriter&) = delete;
@@ -38,6 +41,9 @@ class ResultWriter {
   /// Collective: every rank calls it the same number of times, a rank with no patients
   /// in this round passing an empty block (count = 0). One write per dataset per call.
   void write_block(const sim::Block& block);
+
+  /// Collective: makes the file on disk hold everything written so far (a checkpoint).
+  void flush();
 
   /// Collective: creates one [R] float64 dataset per analysis series under /replicates
   /// (paths relative to it) and the series groups' attributes.

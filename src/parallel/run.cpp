@@ -1,21 +1,25 @@
 #include "parallel/run.hpp"
 
 #include <sched.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <tbb/task_arena.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 
 #include "io/result_writer.hpp"
+#include "parallel/checkpoint.hpp"
 #include "parallel/collective.hpp"
 #include "parallel/partition.hpp"
 #include "sim/analysis.hpp"
 #include "sim/simulate.hpp"
+#include "silico/version.hpp"
 
 namespace silico::parallel {
 
@@ -69,74 +73,172 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
-/// Each rank analyses a contiguous range of whole replicates (re-simulated here: a
-/// replicate's patients are spread over all ranks, and simulating is cheaper than
-/// gathering them), then all ranks write the per-replicate series collectively.
+// Stop signals: the handler only records the signal; the run checks it between rounds.
+volatile std::sig_atomic_t g_stop_signal = 0;
+extern "C" void record_stop_signal(int signal) { g_stop_signal = signal; }
+
+/// SIGTERM (the batch system's walltime, `scancel`) and SIGUSR1 (`sbatch
+/// --signal=B:USR1@120`) for the lifetime of a run, restoring the previous handlers.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal = 0;
+    struct sigaction action {};
+    action.sa_handler = record_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, &old_term_);
+    sigaction(SIGUSR1, &action, &old_usr1_);
+  }
+  ~StopSignals() {
+    sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGUSR1, &old_usr1_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+  /// Collective: the signal any rank received (0 if none), the same on every rank.
+  static int received(const MpiContext& mpi) {
+    const int mine = g_stop_signal;
+    int any = 0;
+    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, mpi.comm());
+    return any;
+  }
+
+ private:
+  struct sigaction old_term_ {};
+  struct sigaction old_usr1_ {};
+};
+
+/// The order in which patients are simulated: blocks of `block` patients, replicate by
+/// replicate; round j gives block j * ranks + rank to each rank. It depends on the block
+/// size only, not on the ranks, so a resumed run may use other ranks.
+struct BlockPlan {
+  Range replicates;
+  std::uint64_t patients = 0;
+  std::uint64_t block = 0;
+  std::uint64_t per_replicate() const { return (patients + block - 1) / block; }
+  std::uint64_t total() const { return replicates.count * per_replicate(); }
+  /// Block g: its replicate and patient range.
+  void locate(std::uint64_t g, std::uint64_t& replicate, std::uint64_t& first, std::uint64_t& count) const {
+    replicate = replicates.first + g / per_replicate();
+    first = (g % per_replicate()) * block;
+    count = std::min(block, patients - first);
+  }
+};
+
+std::string signal_name(int signal) { return signal == SIGUSR1 ? "SIGUSR1" : signal == SIGTERM ? "SIGTERM" : "a signal"; }
+
+/// What a stopped run tells its user, on rank 0.
+[[noreturn]] void stop(int signal, const RunOptions& options, const std::string& progress) {
+  throw RunInterrupted("stopped by " + signal_name(signal) + " after a checkpoint (" + progress +
+                       "); continue with: silico run SPEC -o " + options.output + " --resume");
+}
+
+
+/// Lines of `joined` ("a\nb\n") as a list.
+std::vector<std::string> split_lines(const std::string& joined) {
+  std::vector<std::string> lines;
+  for (std::size_t start = 0, end; (end = joined.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(joined.substr(start, end - start));
+  }
+  return lines;
+}
+
+/// Rank 0 receives every rank's row (empty from ranks with nothing), in rank order.
+std::vector<std::vector<double>> gather_rows(const MpiContext& mpi, const std::vector<double>& mine) {
+  const int length = static_cast<int>(mine.size());
+  std::vector<int> lengths(mpi.is_root() ? static_cast<std::size_t>(mpi.size()) : 0);
+  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, mpi.comm());
+  std::vector<int> offsets(lengths.size());
+  int total = 0;
+  for (std::size_t r = 0; r < lengths.size(); ++r) {
+    offsets[r] = total;
+    total += lengths[r];
+  }
+  std::vector<double> all(static_cast<std::size_t>(total));
+  MPI_Gatherv(mine.data(), length, MPI_DOUBLE, all.data(), lengths.data(), offsets.data(), MPI_DOUBLE, 0,
+              mpi.comm());
+  std::vector<std::vector<double>> rows;
+  for (std::size_t r = 0; r < lengths.size(); ++r) {
+    if (lengths[r] > 0) rows.emplace_back(all.begin() + offsets[r], all.begin() + offsets[r] + lengths[r]);
+  }
+  return rows;
+}
+
+/// Replicate analyses in rounds: round j gives replicate analysed + rank to each rank,
+/// which re-simulates it whole (a replicate's patients are spread over every rank, and
+/// simulating is cheaper than gathering them). Rank 0 gathers the round's rows in
+/// replicate order, appends them to the analysis file and checkpoints; the series are
+/// written to the result file at the end.
+template <typename CheckpointFn>
 void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb::task_arena& arena,
-                        io::ResultWriter& writer, Range replicates, bool quiet) {
+                        io::ResultWriter& writer, const CheckpointPaths& files, Checkpoint& state,
+                        CheckpointFn&& checkpoint, const RunOptions& options) {
   std::unique_ptr<sim::TrialAnalysis> analysis;
   collectively(mpi, [&] { analysis = std::make_unique<sim::TrialAnalysis>(spec); });
-  Range mine = partition(replicates.count, mpi.size(), mpi.rank());
-  mine.first += replicates.first;
-  std::vector<std::string> paths;
-  std::vector<std::vector<double>> values;
-  Progress progress(mpi.is_root() && !quiet && replicates.count > 1, mine.count);
+  const Range replicates{state.first_replicate, state.replicate_count};
+  std::vector<std::string> paths;        // the series, the same for every replicate
+  std::vector<std::vector<double>> rows;  // rank 0: every analysed replicate, in order
   collectively(mpi, [&] {
-    const sim::Simulator simulator(spec, false);
-    sim::Block block;
-    for (std::uint64_t r = mine.first; r < mine.first + mine.count; ++r) {
-      arena.execute([&] { simulator.simulate(r, 0, spec.trial.patients, block); });
-      const auto series = analysis->analyze(block);
-      if (paths.empty()) {
-        for (const auto& s : series) paths.push_back(s.path);
+    if (mpi.is_root()) read_analysis_rows(files.analysis, state.replicates_analysed, paths, rows);
+  });
+  std::string reference;
+  for (const auto& p : paths) reference += p + "\n";
+  reference = broadcast(mpi.comm(), reference);
+
+  const sim::Simulator simulator(spec, false);
+  sim::Block block;
+  Progress progress(mpi.is_root() && !options.quiet && replicates.count > 1, replicates.count);
+  const auto ranks = static_cast<std::uint64_t>(mpi.size());
+  while (state.replicates_analysed < replicates.count) {
+    const std::uint64_t mine = state.replicates_analysed + static_cast<std::uint64_t>(mpi.rank());
+    std::vector<double> values;
+    std::string names;
+    collectively(mpi, [&] {
+      if (mine >= replicates.count) return;
+      arena.execute([&] { simulator.simulate(replicates.first + mine, 0, spec.trial.patients, block); });
+      for (const auto& series : analysis->analyze(block)) {
+        names += series.path + "\n";
+        values.push_back(series.value);
       }
-      if (series.size() != paths.size()) throw std::logic_error("analysis series differ between replicates");
-      std::vector<double> row;
-      row.reserve(series.size());
-      for (std::size_t k = 0; k < series.size(); ++k) {
-        if (series[k].path != paths[k]) throw std::logic_error("analysis series differ between replicates");
-        row.push_back(series[k].value);
+    });
+    // Rank 0 analysed the first replicate of the round: its series are the reference.
+    if (reference.empty()) reference = broadcast(mpi.comm(), names);
+    collectively(mpi, [&] {
+      if (mine < replicates.count && names != reference) {
+        throw std::logic_error("analysis series differ between replicates");
       }
-      values.push_back(std::move(row));
-      progress.update(r - mine.first + 1, "replicates analysed");
+    });
+    if (paths.empty()) paths = split_lines(reference);
+    const auto round = gather_rows(mpi, values);
+    collectively(mpi, [&] {
+      if (!mpi.is_root()) return;
+      append_analysis_rows(files.analysis, paths, round);
+      rows.insert(rows.end(), round.begin(), round.end());
+    });
+    state.replicates_analysed = std::min(replicates.count, state.replicates_analysed + ranks);
+    checkpoint();
+    progress.update(state.replicates_analysed, "replicates analysed");
+    if (const int signal = StopSignals::received(mpi); signal != 0 && state.replicates_analysed < replicates.count) {
+      stop(signal, options,
+           "all patients written; " + std::to_string(state.replicates_analysed) + " of " +
+               std::to_string(replicates.count) + " replicates analysed");
     }
-  });
-  // Rank 0 always holds the first replicate, so its names are the reference for every rank.
-  std::string joined;
-  for (const auto& p : paths) joined += p + "\n";
-  joined = broadcast(mpi.comm(), joined);
-  std::vector<std::string> reference;
-  for (std::size_t start = 0, end; (end = joined.find('\n', start)) != std::string::npos; start = end + 1) {
-    reference.push_back(joined.substr(start, end - start));
   }
+  if (paths.empty()) paths = split_lines(reference);
+  collectively(mpi, [&] { writer.create_series(paths, analysis->attributes()); });
   collectively(mpi, [&] {
-    if (mine.count > 0 && paths != reference) throw std::logic_error("analysis series differ between ranks");
-    writer.create_series(reference, analysis->attributes());
+    writer.write_series(replicates.first, mpi.is_root() ? replicates.count : 0,
+                        mpi.is_root() ? rows : std::vector<std::vector<double>>{});
   });
-  collectively(mpi, [&] { writer.write_series(mine.first, mine.count, values); });
 }
 
 }  // namespace
 
 RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string partial = options.output + ".partial";
-
-  // Refuse before any work if the output exists, so nothing of the user's is lost.
-  std::string refusal;
-  if (mpi.is_root()) {
-    const fs::path out(options.output);
-    const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-    if (fs::exists(out) && !options.force) {
-      refusal = "output '" + options.output + "' already exists; use --force to replace it";
-    } else if (fs::is_directory(out)) {
-      refusal = "output '" + options.output + "' is a directory";
-    } else if (!fs::is_directory(dir)) {
-      refusal = "output folder '" + dir.string() + "' does not exist";
-    }
-  }
-  refusal = broadcast(mpi.comm(), refusal);
-  if (!refusal.empty()) throw UserError(refusal);
+  const CheckpointPaths files(options.output);
 
   const std::uint64_t study = spec.trial.replicates;
   if (options.first_replicate >= study || options.replicate_count > study - options.first_replicate) {
@@ -144,9 +246,72 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
                     std::to_string(options.replicate_count) + " is outside the study's " + std::to_string(study) +
                     " replicate(s) (0-based FIRST, COUNT <= " + std::to_string(study) + " - FIRST)");
   }
-  const Range replicates{options.first_replicate,
-                         options.replicate_count > 0 ? options.replicate_count : study - options.first_replicate};
+  Checkpoint wanted;
+  wanted.silico_version = kVersion;
+  wanted.format_version = kFormatVersion;
+  wanted.spec_fingerprint = spec_fingerprint(spec);
+  wanted.seed = spec.trial.seed;
+  wanted.first_replicate = options.first_replicate;
+  wanted.replicate_count = options.replicate_count > 0 ? options.replicate_count : study - options.first_replicate;
+  wanted.block_patients = options.block_patients;
 
+  // Decide on rank 0 (the only one that looks at the files), then agree: refuse before
+  // any work if the output exists or a checkpoint would be lost, so nothing is lost.
+  std::string refusal, notice, checkpoint_text;
+  if (mpi.is_root()) {
+    try {
+      const fs::path out(options.output);
+      const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+      const bool have_checkpoint = fs::exists(files.state);
+      if (fs::exists(out) && !options.force) {
+        refusal = "output '" + options.output + "' already exists" +
+                  (options.resume ? " (the run is complete: nothing to resume)" : "; use --force to replace it");
+      } else if (fs::is_directory(out)) {
+        refusal = "output '" + options.output + "' is a directory";
+      } else if (!fs::is_directory(dir)) {
+        refusal = "output folder '" + dir.string() + "' does not exist";
+      } else if (have_checkpoint && !options.resume && !options.force) {
+        refusal = "an interrupted run of '" + options.output + "' can be continued (" + files.state +
+                  "): add --resume to continue it, or --force to start again";
+      } else if (options.resume && have_checkpoint) {
+        checkpoint_text = read_file(files.state);
+        const auto found = Checkpoint::from_text(checkpoint_text, files.state);
+        const std::string why = resume_mismatch(found, wanted);
+        if (!why.empty()) {
+          refusal = "cannot resume from " + files.state + ": " + why +
+                    "; run the original spec, or start again with --force (the checkpoint is then discarded)";
+        } else if (!fs::exists(files.partial)) {
+          refusal = "cannot resume: " + files.partial + " is missing; start again with --force";
+        }
+      } else if (options.resume) {
+        notice = "no checkpoint of '" + options.output + "' found: starting from the beginning";
+      }
+    } catch (const UserError& e) {
+      refusal = e.what();
+    }
+  }
+  refusal = broadcast(mpi.comm(), refusal);
+  if (!refusal.empty()) throw UserError(refusal);
+  notice = broadcast(mpi.comm(), notice);
+  if (mpi.is_root() && !notice.empty() && !options.quiet) std::fprintf(stderr, "silico run: %s\n", notice.c_str());
+  checkpoint_text = broadcast(mpi.comm(), checkpoint_text);
+  const bool resuming = !checkpoint_text.empty();
+  Checkpoint state = resuming ? Checkpoint::from_text(checkpoint_text, files.state) : wanted;
+  if (!resuming && mpi.is_root()) {
+    // A fresh start (or --force): an older checkpoint must not describe the new file.
+    std::error_code ignored;
+    fs::remove(files.state, ignored);
+    fs::remove(files.analysis, ignored);
+  }
+
+  const Range replicates{state.first_replicate, state.replicate_count};
+  const BlockPlan plan{replicates, spec.trial.patients, state.block_patients};
+  if (resuming && mpi.is_root() && !options.quiet) {
+    std::fprintf(stderr, "silico run: resuming from %s: %llu of %llu patient blocks written, %llu of %llu replicates analysed\n",
+                 files.state.c_str(), static_cast<unsigned long long>(state.blocks_done),
+                 static_cast<unsigned long long>(plan.total()), static_cast<unsigned long long>(state.replicates_analysed),
+                 static_cast<unsigned long long>(replicates.count));
+  }
   RunSummary summary;
   summary.threads = options.threads > 0 ? options.threads : available_cores();
   io::RunInfo info;
@@ -157,51 +322,93 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
   info.first_replicate = replicates.first;
   info.replicate_count = replicates.count;
 
+  const StopSignals signals;
   std::unique_ptr<io::ResultWriter> writer;
   try {
     collectively(mpi, [&] {
-      writer = std::make_unique<io::ResultWriter>(mpi.comm(), partial, spec, info);
+      writer = std::make_unique<io::ResultWriter>(mpi.comm(), files.partial, spec, info,
+                                                  resuming ? io::ResultWriter::Mode::kResume
+                                                           : io::ResultWriter::Mode::kCreate);
     });
     tbb::task_arena arena(summary.threads);
-    const sim::Simulator simulator(spec);
-    sim::Block block;
-    const std::uint64_t patients = spec.trial.patients;
-    const Range mine = partition(patients, mpi.size(), mpi.rank());
-    const std::uint64_t n_rounds = rounds(patients, mpi.size(), options.block_patients);
-    const std::uint64_t total = patients * replicates.count;
-    Progress progress(mpi.is_root() && !options.quiet, total);
-    std::uint64_t candidates = 0;
-    std::uint64_t failures = 0;
-    for (std::uint64_t replicate = replicates.first; replicate < replicates.first + replicates.count; ++replicate) {
-      for (std::uint64_t round = 0; round < n_rounds; ++round) {
-        const std::uint64_t offset = std::min(mine.count, round * options.block_patients);
-        const std::uint64_t count = std::min(mine.count - offset, options.block_patients);
+    // Totals over all ranks live on rank 0 (the checkpoint's, then this run's).
+    std::uint64_t candidates = mpi.is_root() ? state.candidates_drawn : 0;
+    std::uint64_t failures = mpi.is_root() ? state.model_failures : 0;
+    const auto checkpoint = [&] {
+      state.candidates_drawn = sum(mpi.comm(), candidates);
+      state.model_failures = sum(mpi.comm(), failures);
+      if (mpi.is_root()) {
+        candidates = state.candidates_drawn;
+        failures = state.model_failures;
+      } else {
+        candidates = failures = 0;
+      }
+      collectively(mpi, [&] {
+        if (mpi.is_root()) replace_file(files.state, state.to_text());
+      });
+    };
+
+    // Patients: rounds of one block per rank, one collective write per round, a flush
+    // and a checkpoint after each.
+    {
+      const sim::Simulator simulator(spec);
+      sim::Block block;
+      const std::uint64_t ranks = static_cast<std::uint64_t>(mpi.size());
+      const std::uint64_t total_blocks = plan.total();
+      Progress progress(mpi.is_root() && !options.quiet, plan.patients * replicates.count);
+      while (state.blocks_done < total_blocks) {
+        const std::uint64_t g = state.blocks_done + static_cast<std::uint64_t>(mpi.rank());
+        std::uint64_t replicate = replicates.first, first = 0, count = 0;
+        if (g < total_blocks) plan.locate(g, replicate, first, count);
         collectively(mpi, [&] {
-          arena.execute([&] { simulator.simulate(replicate, mine.first + offset, count, block); });
+          arena.execute([&] { simulator.simulate(replicate, first, count, block); });
         });
         for (std::uint32_t a : block.screening_attempts) candidates += a;
         for (std::int8_t f : block.model_failed) failures += static_cast<std::uint64_t>(f);
-        collectively(mpi, [&] { writer->write_block(block); });
-        // Rank 0 has the most patients per round, so its count is a fair global estimate.
-        progress.update(std::min(total, ((replicate - replicates.first) * patients) +
-                                            (offset + count) * static_cast<std::uint64_t>(mpi.size())));
+        collectively(mpi, [&] {
+          writer->write_block(block);
+          writer->flush();
+        });
+        state.blocks_done = std::min(total_blocks, state.blocks_done + ranks);
+        checkpoint();
+        // Blocks are in patient order, so done blocks map to patients exactly.
+        std::uint64_t done_replicate = 0, done_first = 0, done_count = 0;
+        if (state.blocks_done < total_blocks) plan.locate(state.blocks_done, done_replicate, done_first, done_count);
+        progress.update(state.blocks_done >= total_blocks
+                            ? plan.patients * replicates.count
+                            : (done_replicate - replicates.first) * plan.patients + done_first);
+        if (const int signal = StopSignals::received(mpi)) {
+          stop(signal, options,
+               std::to_string(state.blocks_done) + " of " + std::to_string(total_blocks) + " patient blocks written");
+        }
       }
     }
-    analyze_replicates(mpi, spec, arena, *writer, replicates, options.quiet);
+
+    analyze_replicates(mpi, spec, arena, *writer, files, state, checkpoint, options);
     summary.candidates_drawn = sum(mpi.comm(), candidates);
     summary.model_failures = sum(mpi.comm(), failures);
     collectively(mpi, [&] { writer->finish(summary.candidates_drawn); });
     writer.reset();
-    summary.acceptance_rate = static_cast<double>(total) /
+    summary.acceptance_rate = static_cast<double>(plan.patients * replicates.count) /
                               static_cast<double>(summary.candidates_drawn);
     collectively(mpi, [&] {
-      if (mpi.is_root()) fs::rename(partial, options.output);
+      if (mpi.is_root()) {
+        fs::rename(files.partial, options.output);
+        std::error_code ignored;
+        fs::remove(files.state, ignored);
+        fs::remove(files.analysis, ignored);
+      }
     });
+  } catch (const RunInterrupted&) {
+    writer.reset();  // closes the partial file; it and the checkpoint stay for --resume
+    throw;
   } catch (...) {
     writer.reset();
     if (mpi.is_root()) {
       std::error_code ignored;
-      fs::remove(partial, ignored);
+      fs::remove(files.partial, ignored);
+      fs::remove(files.state, ignored);
+      fs::remove(files.analysis, ignored);
     }
     throw;
   }

@@ -14,9 +14,13 @@ namespace silico::parallel {
 
 struct RunOptions {
   std::string output;
-  bool force = false;       ///< replace an existing output (on success only)
+  bool force = false;       ///< replace an existing output (on success only), or start a
+                            ///< checkpointed run again from the beginning
+  bool resume = false;      ///< continue from OUT.h5.checkpoint if there is one
   int threads = 0;          ///< per rank; 0 = the cores this rank may run on
-  std::uint64_t block_patients = 65536;  ///< patients per rank per write round
+  /// Patients per block: the unit of work of one rank, of one collective write and of
+  /// checkpointing (a resumed run keeps the interrupted run's block size).
+  std::uint64_t block_patients = 65536;
   bool quiet = false;
   std::string command_line;
   /// Simulate only the study's replicates [first_replicate, first_replicate +
@@ -46,6 +50,13 @@ class RunFailure : public std::runtime_error {
  private:
   int exit_code_;
   bool failed_here_;
+};
+
+/// Thrown on every rank when a stop signal (SIGTERM, SIGUSR1) ended the run after a
+/// checkpoint; the message says how to resume. Exit code kExitInterrupted.
+class RunInterrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 /// The number of CPUs this process may run on (its affinity mask), at least 1.

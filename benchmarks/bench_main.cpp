@@ -1,6 +1,10 @@
 // Micro-benchmarks of the per-patient hot paths. Run with scripts/bench.sh.
 #include <benchmark/benchmark.h>
 
+#include <tbb/task_arena.h>
+
+#include <string>
+
 #include "cohort/cohort.hpp"
 #include "rng/stream.hpp"
 #include "sim/simulate.hpp"
@@ -68,5 +72,23 @@ void BM_SimulateBlock(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_SimulateBlock)->Arg(65536)->Unit(benchmark::kMillisecond);
+
+/// Each example config's model per patient, one thread: cohort, every arm's potential
+/// outcomes and the recorded trajectories, as `silico run` simulates them (no I/O).
+void BM_ConfigPatient(benchmark::State& state, const std::string& config) {
+  const auto spec = silico::spec::load_spec(std::string(SILICO_SOURCE_DIR) + "/configs/" + config + ".yaml");
+  const silico::sim::Simulator simulator(spec);
+  silico::sim::Block block;
+  const std::uint64_t n = std::min<std::uint64_t>(spec.trial.patients, 4096);
+  tbb::task_arena one_thread(1);
+  for (auto _ : state) one_thread.execute([&] { simulator.simulate(0, 0, n, block); });
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK_CAPTURE(BM_ConfigPatient, example, std::string("example"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ConfigPatient, continuous, std::string("continuous"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ConfigPatient, external_control, std::string("external_control"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ConfigPatient, pk_dose_finding, std::string("pk_dose_finding"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ConfigPatient, oncology_tgi, std::string("oncology_tgi"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ConfigPatient, alzheimers_progression, std::string("alzheimers_progression"))->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Macro benchmarks of `silico run` on this machine, printed as a table:
+# - patients per second per core for the example, PK/PD and TGI configs (1 rank, 1 thread);
+# - strong scaling: the same run on 2 ranks x 1 thread, and the speed-up in the same session;
+# - peak resident memory per rank of configs/example.yaml at N = 10^5, 10^6 and 10^7
+#   (one replicate, default --block-patients).
+# Usage: scripts/bench_macro.sh [--quick]   (--quick: smaller sizes, for a smoke test)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${SILICO_BUILD_DIR:-$root/build}"
+silico="$build/src/silico"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl="self,vader,tcp" OMPI_MCA_btl_vader_single_copy_mechanism=none
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+# with_patients CONFIG N: the config with trial.patients = N, includes made absolute.
+with_patients() {
+  sed -E "s/^(  patients:) *[0-9]+/\1 $2/; s#include: cohorts/#include: $root/cohorts/#" "$root/configs/$1.yaml" \
+    > "$work/$1-$2.yaml"
+  echo "$work/$1-$2.yaml"
+}
+
+# timed RANKS SPEC: wall seconds and peak RSS (KiB, largest rank) of one run.
+timed() {
+  local ranks="$1" spec="$2" out="$work/out.h5"
+  rm -f "$out"
+  /usr/bin/time -f "%e %M" -o "$work/time" \
+    mpirun --oversubscribe -np "$ranks" /usr/bin/time -f "%M" -a -o "$work/rss" \
+    "$silico" run "$spec" -o "$out" -q --threads 1 >/dev/null
+  local wall; wall=$(cut -d' ' -f1 "$work/time")
+  local rss; rss=$(sort -n "$work/rss" | tail -1)
+  rm -f "$work/rss"
+  echo "$wall $rss"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(lscpu | sed -n 's/^Model name: *//p')"
+echo
+printf "%-24s %10s %12s %12s %14s %9s\n" config patients "1 rank (s)" "2 ranks (s)" "patients/s/core" speed-up
+for entry in example:1000000 pk_dose_finding:20000 oncology_tgi:200000; do
+  config="${entry%%:*}"; n="${entry#*:}"
+  [ "$quick" = 1 ] && n=$((n / 20))
+  spec=$(with_patients "$config" "$n")
+  read -r one _ < <(timed 1 "$spec")
+  read -r two _ < <(timed 2 "$spec")
+  awk -v c="$config" -v n="$n" -v a="$one" -v b="$two" \
+    'BEGIN { printf "%-24s %10d %12.2f %12.2f %14.0f %9.2f\n", c, n, a, b, n / a, a / b }'
+done
+echo
+echo "(wall time of the whole run: simulation, HDF5 writes, analysis; one thread per rank)"
+echo
+printf "%-12s %12s %16s\n" patients "wall (s)" "peak RSS (MiB)"
+sizes="100000 1000000 10000000"
+[ "$quick" = 1 ] && sizes="10000 100000"
+for n in $sizes; do
+  spec=$(with_patients example "$n")
+  read -r wall rss < <(timed 1 "$spec")
+  awk -v n="$n" -v w="$wall" -v r="$rss" 'BEGIN { printf "%-12d %12.2f %16.0f\n", n, w, r / 1024 }'
+done

@@ -187,7 +187,7 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
   for (const auto& p : paths) reference += p + "\n";
   reference = broadcast(mpi.comm(), reference);
 
-  const sim::Simulator simulator(spec, false);
+  const sim::Simulator simulator(spec, false, false);
   sim::Block block;
   Progress progress(mpi.is_root() && !options.quiet && replicates.count > 1, replicates.count);
   const auto ranks = static_cast<std::uint64_t>(mpi.size());

@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <span>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -65,25 +66,72 @@ void push_estimate(std::vector<Series>& out, const std::string& prefix, const st
   out.push_back({prefix + "/true_effect", truth});
 }
 
-/// Time-to-event columns of one endpoint, after an optional data cut.
-struct Survival {
-  std::vector<double> time;
-  std::vector<std::int8_t> event;
+/// Time-to-event columns of one endpoint, after an optional data cut: a view of the
+/// block's columns when the cut changes nothing (no copy of millions of patients), else
+/// its own cut copy.
+class Survival {
+ public:
+  Survival() = default;
+  /// Columns owned elsewhere, which must outlive this view.
+  static Survival view(std::span<const double> time, std::span<const std::int8_t> event) {
+    Survival s;
+    s.time = time;
+    s.event = event;
+    return s;
+  }
+  Survival(std::vector<double> time, std::vector<std::int8_t> event)
+      : own_time_(std::move(time)), own_event_(std::move(event)) {
+    point_at_own();
+  }
+  Survival(const Survival& other) { *this = other; }
+  Survival& operator=(const Survival& other) {
+    if (this == &other) return *this;
+    own_time_ = other.own_time_;
+    own_event_ = other.own_event_;
+    if (other.owns()) {
+      point_at_own();
+    } else {
+      time = other.time;
+      event = other.event;
+    }
+    return *this;
+  }
+  // Moving a vector keeps its buffer, so the views stay valid.
+  Survival(Survival&&) = default;
+  Survival& operator=(Survival&&) = default;
+
+  std::span<const double> time;
+  std::span<const std::int8_t> event;
+
+ private:
+  bool owns() const { return !own_time_.empty() || time.empty(); }
+  void point_at_own() {
+    time = own_time_;
+    event = own_event_;
+  }
+  std::vector<double> own_time_;
+  std::vector<std::int8_t> own_event_;
 };
 
-Survival cut(const std::vector<double>& time, const std::vector<std::int8_t>& event, double at) {
-  Survival s{time, event};
-  for (std::size_t i = 0; i < s.time.size(); ++i) {
-    if (s.time[i] > at) {
-      s.time[i] = at;
-      s.event[i] = 0;
+/// Censors at `at` every time beyond it: `s` itself (a view stays a view) when nothing is
+/// beyond it, else a new copy.
+Survival cut(Survival s, double at) {
+  if (std::none_of(s.time.begin(), s.time.end(), [&](double t) { return t > at; })) return s;
+  std::vector<double> cut_time(s.time.begin(), s.time.end());
+  std::vector<std::int8_t> cut_event(s.event.begin(), s.event.end());
+  for (std::size_t i = 0; i < cut_time.size(); ++i) {
+    if (cut_time[i] > at) {
+      cut_time[i] = at;
+      cut_event[i] = 0;
     }
   }
-  return s;
+  return Survival(std::move(cut_time), std::move(cut_event));
 }
 
 stats::SurvivalData select_survival(const Survival& s, const std::vector<std::size_t>& rows) {
   stats::SurvivalData d;
+  d.time.reserve(rows.size());
+  d.event.reserve(rows.size());
   for (std::size_t i : rows) {
     d.time.push_back(s.time[i]);
     d.event.push_back(s.event[i]);
@@ -102,17 +150,21 @@ std::vector<double> select(const std::vector<double>& x, const std::vector<std::
 /// outcomes of every patient under both arms.
 double marginal_hazard_ratio(const Survival& treated, const Survival& control) {
   const std::size_t n = treated.time.size();
-  std::vector<double> time(treated.time);
+  std::vector<double> time;
+  time.reserve(2 * n);
+  time.insert(time.end(), treated.time.begin(), treated.time.end());
   time.insert(time.end(), control.time.begin(), control.time.end());
-  std::vector<std::int8_t> event(treated.event);
+  std::vector<std::int8_t> event;
+  event.reserve(2 * n);
+  event.insert(event.end(), treated.event.begin(), treated.event.end());
   event.insert(event.end(), control.event.begin(), control.event.end());
   Eigen::MatrixXd x = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(2 * n), 1);
   x.topRows(static_cast<Eigen::Index>(n)).setOnes();
-  const auto fit = stats::cox_fit(time, event, x);
+  const auto fit = stats::cox_fit(time, event, std::move(x));
   return fit.converged ? std::exp(fit.beta(0)) : kNaN;
 }
 
-double restricted_mean(const std::vector<double>& time, double tau) {
+double restricted_mean(std::span<const double> time, double tau) {
   double total = 0.0;
   for (double t : time) total += std::min(t, tau);
   return total / static_cast<double>(time.size());
@@ -267,7 +319,7 @@ class EndpointAnalyzer {
       if (tte) {
         // Data cut at the time of the needed-th event; patients are all enrolled at 0.
         saved = observed_;
-        observed_ = cut(observed_.time, observed_.event, event_times[needed - 1]);
+        observed_ = cut(observed_, event_times[needed - 1]);
       } else {
         used.resize(needed);
       }
@@ -345,6 +397,7 @@ class EndpointAnalyzer {
   /// Every patient whose model did not fail, in index order.
   std::vector<std::size_t> valid_rows() const {
     std::vector<std::size_t> rows;
+    rows.reserve(block_.count);
     for (std::size_t i = 0; i < block_.count; ++i) {
       if (!failed(i)) rows.push_back(i);
     }
@@ -367,13 +420,18 @@ class EndpointAnalyzer {
       }
       out_.push_back({base() + "/data_cut_time", reached ? cut_time_ : kNaN});
     }
-    observed_ = cut(columns_.observed_value, columns_.observed_event, cut_time_);
+    observed_ = cut(Survival::view(columns_.observed_value, columns_.observed_event), cut_time_);
     // Potential outcomes of the patients with a model solution (truths are over them).
     const auto valid = valid_rows();
     for (std::size_t a = 0; a < spec_.arms.size(); ++a) {
+      if (valid.size() == block_.count) {  // every patient: cut the block's own columns
+        potential_.push_back(cut(Survival::view(columns_.potential_value[a], columns_.potential_event[a]), cut_time_));
+        continue;
+      }
       std::vector<std::int8_t> events;
+      events.reserve(valid.size());
       for (std::size_t i : valid) events.push_back(columns_.potential_event[a][i]);
-      potential_.push_back(cut(select(columns_.potential_value[a], valid), events, cut_time_));
+      potential_.push_back(cut(Survival(select(columns_.potential_value[a], valid), std::move(events)), cut_time_));
     }
   }
 
@@ -476,7 +534,7 @@ class EndpointAnalyzer {
     const auto& p = potential_[arm];
     const double events = static_cast<double>(std::count(p.event.begin(), p.event.end(), 1));
     if (events <= 0.5 * static_cast<double>(p.event.size())) return kNaN;
-    return median_of(p.time);
+    return median_of(std::vector<double>(p.time.begin(), p.time.end()));
   }
 
   double mean_difference(std::size_t arm) const {
@@ -499,6 +557,7 @@ class EndpointAnalyzer {
   /// Patients of the control arm and of `arm`, in index order.
   std::vector<std::size_t> pair_rows(std::size_t arm) const {
     std::vector<std::size_t> rows;
+    rows.reserve(block_.count);
     for (std::size_t i = 0; i < block_.count; ++i) {
       const auto a = static_cast<std::size_t>(block_.arm[i]);
       if ((a == arm || a == spec_.control_arm) && !failed(i)) rows.push_back(i);
@@ -592,6 +651,8 @@ class EndpointAnalyzer {
     Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(1 + covariates.size()));
     std::vector<double> time;
     std::vector<std::int8_t> event;
+    time.reserve(rows.size());
+    event.reserve(rows.size());
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const auto r = static_cast<Eigen::Index>(k);
       const std::size_t i = rows[k];
@@ -603,7 +664,7 @@ class EndpointAnalyzer {
       event.push_back(observed_.event[i]);
     }
     const auto strata = analysis_.strata.empty() ? std::vector<std::int32_t>{} : strata_ids(rows);
-    auto fit = stats::cox_fit(time, event, x, strata);
+    auto fit = stats::cox_fit(time, event, std::move(x), strata);
     const auto e = fit.converged ? stats::cox_hazard_ratio(fit, 0, alpha_)
                                  : stats::Estimate{kNaN, kNaN, kNaN, kNaN, kNaN};
     return {e, std::move(fit)};

@@ -19,8 +19,9 @@ void resize_columns(std::vector<std::vector<T>>& columns, std::size_t n, std::si
 }
 }  // namespace
 
-Simulator::Simulator(const spec::TrialSpec& spec, bool record_trajectories)
-    : spec_(spec), cohort_(spec.cohort), record_trajectories_(record_trajectories) {}
+Simulator::Simulator(const spec::TrialSpec& spec, bool record_trajectories, bool record_bookkeeping)
+    : spec_(spec), cohort_(spec.cohort), record_trajectories_(record_trajectories),
+      record_bookkeeping_(record_bookkeeping) {}
 
 void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint64_t count,
                          Block& block) const {
@@ -31,9 +32,9 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
   block.replicate = replicate;
   block.first = first;
   block.count = count;
-  block.patient_id.resize(n);
+  block.patient_id.resize(record_bookkeeping_ ? n : 0);
   block.arm.resize(n);
-  block.screening_attempts.resize(n);
+  block.screening_attempts.resize(record_bookkeeping_ ? n : 0);
   block.model_failed.assign(n, 0);
   resize_columns(block.covariates, n_covariates, n);
   block.endpoints.resize(spec_.endpoints.size());
@@ -62,9 +63,11 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
     std::vector<models::ArmOutcome> observed(n_outputs);
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const std::uint64_t patient = first + i;
-      block.patient_id[i] = patient;
-      block.screening_attempts[i] =
-          cohort_.generate(spec_.trial.seed, replicate, patient, covariates);
+      const std::uint32_t attempts = cohort_.generate(spec_.trial.seed, replicate, patient, covariates);
+      if (record_bookkeeping_) {
+        block.patient_id[i] = patient;
+        block.screening_attempts[i] = attempts;
+      }
       for (std::size_t j = 0; j < n_covariates; ++j) block.covariates[j][i] = covariates[j];
       const auto assigned = static_cast<std::size_t>(block.arm[i]);
       try {

@@ -44,8 +44,10 @@ struct Block {
 class Simulator {
  public:
   /// `record_trajectories`: also fill Block::trajectory when the model records any (the
-  /// analyses do not need them).
-  explicit Simulator(const spec::TrialSpec& spec, bool record_trajectories = true);
+  /// analyses do not need them). `record_bookkeeping`: also fill Block::patient_id and
+  /// Block::screening_attempts (the analyses do not need them either, and a replicate
+  /// analysed whole is millions of patients).
+  explicit Simulator(const spec::TrialSpec& spec, bool record_trajectories = true, bool record_bookkeeping = true);
 
   /// Fill `block` (resized as needed, so one Block can be reused) with the patients
   /// [first, first + count) of `replicate`. Results are identical for any split.
@@ -56,6 +58,7 @@ class Simulator {
   const spec::TrialSpec& spec_;
   cohort::CohortGenerator cohort_;
   bool record_trajectories_;
+  bool record_bookkeeping_;
 };
 
 }  // namespace silico::sim

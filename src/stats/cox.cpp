@@ -104,23 +104,46 @@ struct Design {
   std::vector<double> x;
 };
 
+/// Keeps the design's columns at `positions` (increasing), in place: row i's kept values
+/// move forward, never over values still to be read.
+void keep_columns(Design& d, const std::vector<int>& positions) {
+  const auto q = static_cast<std::size_t>(d.q);
+  const std::size_t k = positions.size();
+  const std::size_t n = q == 0 ? 0 : d.x.size() / q;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t a = 0; a < k; ++a) d.x[i * k + a] = d.x[i * q + static_cast<std::size_t>(positions[a])];
+  }
+  d.x.resize(n * k);
+  d.q = static_cast<int>(k);
+}
+
 Design make_design(const Eigen::MatrixXd& x, const Layout& l, const std::vector<int>& columns,
                    const Eigen::VectorXd& mean, const Eigen::VectorXd& scale) {
   Design d;
   d.q = static_cast<int>(columns.size());
   const std::size_t n = l.order.size();
   const auto q = static_cast<std::size_t>(d.q);
-  // Row-major in input order first (sequential), then one gather per row.
-  std::vector<double> rows(n * q);
+  // Row-major in input order first (sequential reads of x), then permuted into the
+  // layout's order in place, cycle by cycle (row i takes row order[i]), so the design
+  // costs one copy of x, not two: the analysis of a large replicate is memory-bound.
+  d.x.resize(n * q);
   for (std::size_t a = 0; a < q; ++a) {
     const int c = columns[a];
     const double* col = x.col(c).data();
-    for (std::size_t i = 0; i < n; ++i) rows[i * q + a] = (col[i] - mean[c]) * scale[c];
+    for (std::size_t i = 0; i < n; ++i) d.x[i * q + a] = (col[i] - mean[c]) * scale[c];
   }
-  d.x.resize(n * q);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(l.order[i] * q), q,
-                d.x.begin() + static_cast<std::ptrdiff_t>(i * q));
+  std::vector<bool> placed(n, false);
+  std::vector<double> saved(q);
+  for (std::size_t start = 0; start < n; ++start) {
+    if (placed[start]) continue;
+    std::copy_n(d.x.begin() + static_cast<std::ptrdiff_t>(start * q), q, saved.begin());
+    std::size_t i = start;
+    for (std::size_t from = l.order[i]; from != start; i = from, from = l.order[i]) {
+      std::copy_n(d.x.begin() + static_cast<std::ptrdiff_t>(from * q), q, d.x.begin() + static_cast<std::ptrdiff_t>(i * q));
+      placed[i] = true;
+    }
+    std::copy_n(saved.begin(), q, d.x.begin() + static_cast<std::ptrdiff_t>(i * q));
+    placed[i] = true;
   }
   return d;
 }
@@ -318,9 +341,13 @@ double chi_square_upper(double statistic, int df) {
 
 }  // namespace
 
-CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event,
-               const Eigen::MatrixXd& x, std::span<const std::int32_t> strata, Ties ties,
-               int max_iterations, double tolerance) {
+namespace {
+
+/// cox_fit() on `x`; `owned` is x itself when the caller handed it over (freed once the
+/// design holds a copy), else null.
+CoxFit fit_cox(std::span<const double> time, std::span<const std::int8_t> event, const Eigen::MatrixXd& x,
+               Eigen::MatrixXd* owned, std::span<const std::int32_t> strata, Ties ties, int max_iterations,
+               double tolerance) {
   validate(time, event, x, strata, max_iterations, tolerance);
   const std::size_t n = time.size();
   const auto p = static_cast<int>(x.cols());
@@ -351,17 +378,21 @@ CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event,
 
   // Drop columns without information, then refit the design on the estimable ones.
   Design design = make_design(x, layout, candidates, mean, scale);
+  // x is not read again: a caller that handed it over gets its memory back now.
+  if (owned != nullptr) owned->resize(0, 0);
   std::vector<int> columns = candidates;
   PartialLikelihood likelihood(layout, design, ties);
   Evaluation current = likelihood(Eigen::VectorXd::Zero(design.q));
   {
+    std::vector<int> kept_positions;
     std::vector<int> kept;
     for (const int k : estimable(current.information)) {
+      kept_positions.push_back(k);
       kept.push_back(candidates[static_cast<std::size_t>(k)]);
     }
     if (kept.size() != candidates.size()) {
       columns = kept;
-      design = make_design(x, layout, columns, mean, scale);  // likelihood sees the new one
+      keep_columns(design, kept_positions);  // likelihood sees the new one
       current = likelihood(Eigen::VectorXd::Zero(design.q));
     }
   }
@@ -456,6 +487,18 @@ CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event,
   fit.score_p = chi_square_upper(fit.score_statistic, q);
   fit.wald_p = chi_square_upper(fit.wald_statistic, q);
   return fit;
+}
+
+}  // namespace
+
+CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event, const Eigen::MatrixXd& x,
+               std::span<const std::int32_t> strata, Ties ties, int max_iterations, double tolerance) {
+  return fit_cox(time, event, x, nullptr, strata, ties, max_iterations, tolerance);
+}
+
+CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event, Eigen::MatrixXd&& x,
+               std::span<const std::int32_t> strata, Ties ties, int max_iterations, double tolerance) {
+  return fit_cox(time, event, x, &x, strata, ties, max_iterations, tolerance);
 }
 
 Estimate cox_hazard_ratio(const CoxFit& fit, int j, double alpha) {

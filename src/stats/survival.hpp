@@ -101,6 +101,11 @@ struct CoxFit {
 CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event,
                const Eigen::MatrixXd& x, std::span<const std::int32_t> strata = {},
                Ties ties = Ties::kEfron, int max_iterations = 30, double tolerance = 1e-9);
+/// The same, taking over `x` and freeing it as soon as the fit holds its own sorted copy,
+/// so that a fit on millions of rows needs one copy of the covariates, not two.
+CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event, Eigen::MatrixXd&& x,
+               std::span<const std::int32_t> strata = {}, Ties ties = Ties::kEfron, int max_iterations = 30,
+               double tolerance = 1e-9);
 
 /// Hazard ratio of coefficient j: exp(beta_j), Wald CI, Wald p.
 /// `se` is the standard error of beta_j (log scale). NaN for a dropped column.

@@ -4,7 +4,9 @@
 
 #include <boost/program_options.hpp>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +15,7 @@
 
 #include "cli/summary.hpp"
 #include "core/error.hpp"
+#include "io/merge.hpp"
 #include "io/result_reader.hpp"
 #include "parallel/design.hpp"
 #include "parallel/run.hpp"
@@ -32,6 +35,8 @@ commands:
   check SPEC             validate SPEC and report every problem, write nothing
   summarize OUT.h5       effects, CIs and the true effect from a result file
   design SPEC            smallest trial size reaching a target power, by simulation
+  merge PART.h5... -o OUT.h5
+                         join the parts of a replicate study written by run --replicates
 
   silico <command> --help   options of one command
   silico --version          version and git commit
@@ -283,6 +288,62 @@ int command_summarize(int argc, char** argv) {
   return silico::kExitOk;
 }
 
+int command_merge(int argc, char** argv, int full_argc, char** full_argv) {
+  po::options_description options("options");
+  std::uint64_t buffer_mib = 64;
+  options.add_options()
+      ("parts", po::value<std::vector<std::string>>(),
+       "part files written by silico run --replicates FIRST:COUNT, in any order")
+      ("output,o", po::value<std::string>()->required(), "merged result file to write (HDF5)")
+      ("force,f", "replace OUT.h5 if it exists (only once the merge has succeeded)")
+      ("buffer-mib", po::value<std::uint64_t>(&buffer_mib)->default_value(64),
+       "largest block of a dataset copied at once, in MiB (bounds the memory used)")
+      ("quiet,q", "no progress output");
+  po::positional_options_description positional;
+  positional.add("parts", -1);
+  po::variables_map vm;
+  if (!parse(argc, argv,
+             "usage: silico merge PART.h5 [PART.h5 ...] -o OUT.h5 [options]\n\n"
+             "Join the parts of a replicate study, each written by silico run --replicates\n"
+             "FIRST:COUNT, into the file a run of the whole study writes. Every part is checked\n"
+             "first (same spec, seed and build; each replicate in exactly one part); the file is\n"
+             "written as OUT.h5.partial and renamed on success. One process: no mpirun.",
+             options, positional, vm)) {
+    return silico::kExitOk;
+  }
+  if (!vm.count("parts")) throw silico::UserError("no parts given (see silico merge --help)");
+  if (buffer_mib < 1 || buffer_mib > (std::uint64_t{1} << 20)) {
+    throw silico::UserError("--buffer-mib must be between 1 and 1048576");
+  }
+  // Several processes would all write the same output: refuse an MPI launch.
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && std::atoi(value) > 1) {
+      throw silico::UserError("silico merge runs as one process, but this is one of " + std::string(value) +
+                              " (mpirun or srun); start it on its own");
+    }
+  }
+  const auto start = std::chrono::steady_clock::now();
+  silico::io::MergeOptions merge;
+  merge.output = vm["output"].as<std::string>();
+  merge.force = vm.count("force") > 0;
+  merge.command_line = command_line(full_argc, full_argv);
+  merge.buffer_bytes = buffer_mib << 20;
+  const bool quiet = vm.count("quiet") > 0;
+  if (!quiet) merge.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+  const auto result = silico::io::merge_parts(vm["parts"].as<std::vector<std::string>>(), merge);
+  if (!quiet) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr,
+                 "wrote %s: %llu patients x %llu replicate(s) from %llu part(s) in %.2f s; screening "
+                 "acceptance %.1f%%\n",
+                 merge.output.c_str(), static_cast<unsigned long long>(result.patients),
+                 static_cast<unsigned long long>(result.replicates),
+                 static_cast<unsigned long long>(result.parts), seconds, 100.0 * result.acceptance_rate);
+  }
+  return silico::kExitOk;
+}
+
 int world_rank() {
   int initialised = 0;
   int finalised = 0;
@@ -322,6 +383,7 @@ int main(int argc, char** argv) {
     }
     if (command == "check") return command_check(sub_argc, sub_argv);
     if (command == "summarize") return command_summarize(sub_argc, sub_argv);
+    if (command == "merge") return command_merge(sub_argc, sub_argv, argc, argv);
     std::cerr << "silico: unknown command '" << command << "'\n\n" << kUsage;
     return silico::kExitUserError;
   } catch (const po::error& e) {

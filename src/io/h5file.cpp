@@ -106,24 +106,30 @@ std::vector<std::string> member_names(hid_t group) {
 }
 
 namespace {
-// Every chunk is allocated when the dataset is created, so later writes change raw data
-// only, never the file's metadata: a run killed between checkpoints leaves a file whose
-// structure is intact (the resume rewrites the unfinished blocks). No fill value is
-// written: every element is written by the run.
-void set_final_storage(hid_t dcpl, const std::string& path) {
+// Uncompressed: every chunk is allocated when the dataset is created, so later writes
+// change raw data only, never the file's metadata, and a run killed between checkpoints
+// leaves a file whose structure is intact (the resume rewrites the unfinished blocks). No
+// fill value is written: the run writes every element. Compressed: a chunk's size is
+// known only once written, so each write also updates the chunk index; parallel HDF5
+// does this inside the collective write, and the checkpoint's flush makes it durable.
+void set_storage(hid_t dcpl, const std::string& path, int gzip_level) {
+  if (gzip_level > 0) {
+    check(H5Pset_deflate(dcpl, static_cast<unsigned>(gzip_level)), "set gzip compression of " + path);
+    return;
+  }
   check(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY), "set early allocation of " + path);
   check(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "set no fill of " + path);
 }
 }  // namespace
 
 Handle create_matrix(hid_t file, const std::string& path, hid_t type, std::uint64_t rows,
-                     std::uint64_t columns, std::uint64_t chunk_columns) {
+                     std::uint64_t columns, std::uint64_t chunk_columns, int gzip_level) {
   const hsize_t dims[2] = {rows, columns};
   Handle space = check(H5Screate_simple(2, dims, nullptr), "create dataspace for " + path);
   Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), "create dataset list");
   const hsize_t chunk[2] = {1, std::max<hsize_t>(1, std::min<hsize_t>(columns, chunk_columns))};
   check(H5Pset_chunk(dcpl, 2, chunk), "set chunking of " + path);
-  set_final_storage(dcpl, path);
+  set_storage(dcpl, path, gzip_level);
   Handle lcpl = check(H5Pcreate(H5P_LINK_CREATE), "create link list");
   check(H5Pset_create_intermediate_group(lcpl, 1), "set intermediate groups");
   return check(H5Dcreate2(file, path.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT),
@@ -150,13 +156,13 @@ void write_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std:
 }
 
 Handle create_cube(hid_t file, const std::string& path, hid_t type, std::uint64_t rows,
-                   std::uint64_t columns, std::uint64_t points, std::uint64_t chunk_columns) {
+                   std::uint64_t columns, std::uint64_t points, std::uint64_t chunk_columns, int gzip_level) {
   const hsize_t dims[3] = {rows, columns, points};
   Handle space = check(H5Screate_simple(3, dims, nullptr), "create dataspace for " + path);
   Handle dcpl = check(H5Pcreate(H5P_DATASET_CREATE), "create dataset list");
   const hsize_t chunk[3] = {1, std::max<hsize_t>(1, std::min<hsize_t>(columns, chunk_columns)), points};
   check(H5Pset_chunk(dcpl, 3, chunk), "set chunking of " + path);
-  set_final_storage(dcpl, path);
+  set_storage(dcpl, path, gzip_level);
   Handle lcpl = check(H5Pcreate(H5P_LINK_CREATE), "create link list");
   check(H5Pset_create_intermediate_group(lcpl, 1), "set intermediate groups");
   return check(H5Dcreate2(file, path.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT),

@@ -52,9 +52,10 @@ bool exists(hid_t file, const std::string& path);
 /// Names of the members of a group, in alphabetical order.
 std::vector<std::string> member_names(hid_t group);
 
-/// A chunked [rows, columns] dataset; chunks are one row by up to `chunk_columns`.
+/// A chunked [rows, columns] dataset; chunks are one row by up to `chunk_columns`;
+/// deflate-compressed at `gzip_level` (1-9) unless it is 0.
 Handle create_matrix(hid_t file, const std::string& path, hid_t type, std::uint64_t rows,
-                     std::uint64_t columns, std::uint64_t chunk_columns);
+                     std::uint64_t columns, std::uint64_t chunk_columns, int gzip_level = 0);
 
 /// Collective write of `count` values into row `row` starting at column `first`.
 /// Every rank of the file's communicator must call it; a rank with nothing to write
@@ -64,7 +65,7 @@ void write_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std:
 
 /// A chunked [rows, columns, points] dataset; chunks are one row by `chunk_columns` by all points.
 Handle create_cube(hid_t file, const std::string& path, hid_t type, std::uint64_t rows,
-                   std::uint64_t columns, std::uint64_t points, std::uint64_t chunk_columns);
+                   std::uint64_t columns, std::uint64_t points, std::uint64_t chunk_columns, int gzip_level = 0);
 
 /// Collective write into row `row`, columns [first, first + count), all points, from a
 /// row-major [count][stride] buffer whose columns [offset, offset + points) hold the data.

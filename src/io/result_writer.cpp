@@ -66,7 +66,8 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   impl_->enrolled = rows * columns;
   impl_->patients = columns;
   const auto matrix = [&](const std::string& p, hid_t type) {
-    return resume ? h5::open_dataset(f, p) : h5::create_matrix(f, p, type, rows, columns, kChunkColumns);
+    return resume ? h5::open_dataset(f, p)
+                  : h5::create_matrix(f, p, type, rows, columns, kChunkColumns, spec.output.gzip_level);
   };
 
   attribute(f, "format_version", std::int64_t{kFormatVersion});
@@ -124,7 +125,7 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
     // Chunks of about 1 MiB: whole time courses of as many patients as fit.
     auto dataset = resume ? h5::open_dataset(f, "/trajectories/" + t.name)
                           : h5::create_cube(f, "/trajectories/" + t.name, H5T_IEEE_F64LE, rows, columns, points,
-                                            std::max<std::uint64_t>(1, kChunkColumns / points));
+                                            std::max<std::uint64_t>(1, kChunkColumns / points), spec.output.gzip_level);
     attribute(dataset, "unit", t.unit);
     attribute(dataset, "arm", std::string("assigned"));
     if (!resume) {

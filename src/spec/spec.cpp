@@ -112,7 +112,7 @@ class SpecReader {
     spec.source_text = text;
     const Located top{root, file_, "", std::nullopt};
     if (!reader_.expect_mapping(top, {"schema_version", "trial", "cohort", "arms", "model",
-                                      "observations", "endpoints", "analysis"})) {
+                                      "observations", "endpoints", "analysis", "output"})) {
       return spec;
     }
     read_schema_version(top);
@@ -124,6 +124,7 @@ class SpecReader {
     create_model(spec);
     read_endpoints(top, spec);
     read_analysis(top, spec);
+    read_output(top, spec.output);
     return spec;
   }
 
@@ -805,6 +806,38 @@ class SpecReader {
   // ---- observations ------------------------------------------------------------------
 
   /// `observations: {variable: {every: d, until: d} or {times: [d, ...]}, ...}`, in days.
+  /// output: {compression: none | gzip, gzip_level: 1-9 (default 4)}
+  void read_output(const Located& top, OutputSpec& output) {
+    if (!Reader::has(top, "output")) return;
+    const Located at = top.child("output");
+    if (!reader_.expect_mapping(at, {"compression", "gzip_level"})) return;
+    bool gzip = false;
+    if (Reader::has(at, "compression")) {
+      const Located c = at.child("compression");
+      if (auto v = reader_.string(c, "none or gzip")) {
+        if (*v == "gzip") {
+          gzip = true;
+        } else if (*v != "none") {
+          reader_.error(c, "unknown compression '" + *v + "' (expected none or gzip)");
+        }
+      }
+    }
+    int level = 4;
+    if (Reader::has(at, "gzip_level")) {
+      const Located l = at.child("gzip_level");
+      if (!gzip) {
+        reader_.error(l, "gzip_level needs compression: gzip");
+      } else if (auto v = reader_.unsigned_integer(l, "a gzip level from 1 (fastest) to 9 (smallest)")) {
+        if (*v < 1 || *v > 9) {
+          reader_.error(l, "expected a gzip level from 1 (fastest) to 9 (smallest), got " + std::to_string(*v));
+        } else {
+          level = static_cast<int>(*v);
+        }
+      }
+    }
+    output.gzip_level = gzip ? level : 0;
+  }
+
   void read_observations(const Located& top, TrialSpec& spec) {
     const Located at = top.child("observations");
     if (!Reader::has(top, "observations")) {

@@ -166,6 +166,12 @@ struct AnalysisSpec {
   std::optional<ExternalControl> external_control;
 };
 
+/// How the result file is stored (`output` section).
+struct OutputSpec {
+  /// gzip (deflate) level of the patient datasets, 1-9; 0 = uncompressed (the default).
+  int gzip_level = 0;
+};
+
 struct TrialSpec {
   std::string source_file;
   std::string source_text;
@@ -179,6 +185,7 @@ struct TrialSpec {
   std::vector<models::ObservationSchedule> observations;
   std::vector<EndpointSpec> endpoints;
   AnalysisSpec analysis;
+  OutputSpec output;
 
   std::vector<std::string> arm_names() const;
 };

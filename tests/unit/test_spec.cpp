@@ -191,7 +191,7 @@ TEST(SpecUnknownKey, NoCloseMatchListsAlternatives) {
   EXPECT_TRUE(
       has_diagnostic(errors, "banana", 13, 1,
                      {"unknown key 'banana'; expected one of schema_version, trial, cohort, "
-                      "arms, model, observations, endpoints or analysis"}));
+                      "arms, model, observations, endpoints, analysis or output"}));
   EXPECT_EQ(errors[0].message.find("did you mean"), std::string::npos) << errors[0].message;
 }
 
@@ -1126,6 +1126,33 @@ endpoints:
   - {name: auc, output: auc}
 observations:
 )" + schedule_line + "\n";
+}
+
+TEST(SpecOutput, GzipIsOptInWithALevel) {
+  EXPECT_EQ(silico::spec::parse_spec(kValid, "spec.yaml").output.gzip_level, 0);
+  EXPECT_EQ(silico::spec::parse_spec(std::string(kValid) + "output: {compression: gzip}\n", "spec.yaml")
+                .output.gzip_level,
+            4);
+  EXPECT_EQ(silico::spec::parse_spec(std::string(kValid) + "output: {compression: gzip, gzip_level: 9}\n",
+                                     "spec.yaml")
+                .output.gzip_level,
+            9);
+  EXPECT_EQ(silico::spec::parse_spec(std::string(kValid) + "output: {compression: none}\n", "spec.yaml")
+                .output.gzip_level,
+            0);
+}
+
+TEST(SpecOutput, BadCompressionIsLocated) {
+  // `output:` is line 13 of kValid + the new lines; values at their columns.
+  auto errors = errors_of(std::string(kValid) + "output: {compression: zstd}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "output.compression", 13, 23, {"unknown compression 'zstd'", "none or gzip"}));
+  errors = errors_of(std::string(kValid) + "output: {compression: gzip, gzip_level: 12}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "output.gzip_level", 13, 41, {"from 1 (fastest) to 9 (smallest), got 12"}));
+  errors = errors_of(std::string(kValid) + "output: {gzip_level: 5}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "output.gzip_level", 13, 22, {"needs compression: gzip"}));
 }
 
 TEST(SpecObservations, EveryIsGeneratedByIndexInDays) {

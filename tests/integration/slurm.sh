@@ -227,6 +227,47 @@ wait_job "$job" 180
 same_results "$WORK/direct.h5" "$WORK/trial-srun.h5"
 h5dump -a /mpi_ranks "$WORK/trial-srun.h5" | grep -q "(0): 2$" || fail "LAUNCHER=srun did not run 2 ranks"
 
+# --- run_trial.sbatch at the walltime: Slurm's early SIGUSR1 (sent here with scancel,
+# as --signal=B:USR1@120 sends it) reaches silico through the script and mpirun; silico
+# checkpoints and exits 3; the job requeues itself and, started again, resumes.
+cat > "$WORK/slow.yaml" <<'YAML'
+schema_version: 1
+trial: {name: slow, seed: 1, patients: 800000, follow_up: 12}
+cohort:
+  covariates:
+    x: {distribution: normal, mean: 0, sd: 1}
+  criteria: ["x >= 2.33"]
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: linear_change
+  parameters: {intercept: 0, residual_sd: 1, arm_effect: {treatment: 1}}
+endpoints: [{name: y}]
+YAML
+mpi_run 2 run "$WORK/slow.yaml" -o "$WORK/slow-direct.h5" -q
+job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --output="$WORK/walltime-%j.log" \
+  "$TEMPLATES/run_trial.sbatch" "$WORK/slow.yaml" "$WORK/walltime.h5" --block-patients 5000)
+for _ in $(seq 1 600); do
+  done_blocks=$(sed -n 's/^blocks_done: //p' "$WORK/walltime.h5.checkpoint" 2>/dev/null || true)
+  [ -n "$done_blocks" ] && [ "$done_blocks" -ge 4 ] && break
+  [ -n "$(squeue -h -j "$job")" ] || fail "the walltime job ended before it could be signalled"
+  sleep 0.1
+done
+[ -n "$done_blocks" ] || fail "the walltime job never checkpointed"
+scancel --signal=USR1 --batch "$job"
+# Slurm delays a requeued job's next start (about two minutes here); do not wait for that.
+for _ in $(seq 1 300); do
+  scontrol -o show job "$job" | grep -q "Restarts=[1-9]" && scontrol -o show job "$job" | grep -q "JobState=PENDING" && break
+  sleep 0.2
+done
+scontrol update JobId="$job" StartTime=now 2>/dev/null || true
+wait_job "$job" 240
+log="$WORK/walltime-$job.log"
+grep -q "SIGUSR1: asking silico to checkpoint" "$log" || { cat "$log"; fail "the script did not pass SIGUSR1 on"; }
+grep -q "stopped by SIGUSR1 after a checkpoint" "$log" || { cat "$log"; fail "silico did not stop at a checkpoint"; }
+grep -q "requeueing job $job" "$log" || { cat "$log"; fail "the job did not requeue itself"; }
+grep -q "resuming from .*walltime.h5.checkpoint" "$log" || { cat "$log"; fail "the requeued job did not resume"; }
+same_results "$WORK/slow-direct.h5" "$WORK/walltime.h5"
+
 # --- submit_replicates.sh: 6 replicates in blocks of 2 (3 array tasks), then the merge.
 submit "$WORK/tte.yaml" "$WORK/study.h5" 2
 wait_job "$array_job" 240

@@ -3,7 +3,9 @@
 # - patients per second per core for the example, PK/PD and TGI configs (1 rank, 1 thread);
 # - strong scaling: the same run on 2 ranks x 1 thread, and the speed-up in the same session;
 # - peak resident memory per rank of configs/example.yaml at N = 10^5, 10^6 and 10^7
-#   (one replicate, default --block-patients).
+#   (one replicate, default --block-patients);
+# - HDF5 write throughput of the result writer against a raw sequential write of the same
+#   bytes on the same disk (benchmarks/bench_io.cpp), on 1 and 2 ranks.
 # Usage: scripts/bench_macro.sh [--quick]   (--quick: smaller sizes, for a smoke test)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,6 +50,14 @@ for entry in example:1000000 pk_dose_finding:20000 oncology_tgi:200000; do
   awk -v c="$config" -v n="$n" -v a="$one" -v b="$two" \
     'BEGIN { printf "%-24s %10d %12.2f %12.2f %14.0f %9.2f\n", c, n, a, b, n / a, a / b }'
 done
+# A replicate study: the analyses spread over the ranks too (one replicate per rank per round).
+n=2000
+[ "$quick" = 1 ] && n=200
+sed "s/replicates: 2000/replicates: $n/" "$root/tests/data/null_tte.yaml" > "$work/study.yaml"
+read -r one _ < <(timed 1 "$work/study.yaml")
+read -r two _ < <(timed 2 "$work/study.yaml")
+awk -v n="$n" -v a="$one" -v b="$two" \
+  'BEGIN { printf "%-24s %10s %12.2f %12.2f %14.0f %9.2f\n", "null_tte x " n " repl.", "200/repl.", a, b, n * 200 / a, a / b }'
 echo
 echo "(wall time of the whole run: simulation, HDF5 writes, analysis; one thread per rank)"
 echo
@@ -58,4 +68,11 @@ for n in $sizes; do
   spec=$(with_patients example "$n")
   read -r wall rss < <(timed 1 "$spec")
   awk -v n="$n" -v w="$wall" -v r="$rss" 'BEGIN { printf "%-12d %12.2f %16.0f\n", n, w, r / 1024 }'
+done
+
+echo
+io_patients=4000000
+[ "$quick" = 1 ] && io_patients=400000
+for ranks in 1 2; do
+  mpirun --oversubscribe -np "$ranks" "$build/benchmarks/silico_io_bench" --patients "$io_patients" --dir "$work"
 done

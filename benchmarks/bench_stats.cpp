@@ -49,19 +49,21 @@ struct Trial {
   Eigen::VectorXd y;
 };
 
-const Trial& trial() {
-  static const Trial t(1'000'000);
-  return t;
+/// The simulated trial of 10^6 patients (default) or 10^5.
+const Trial& trial(std::int64_t n = 1'000'000) {
+  static const Trial large(1'000'000);
+  static const Trial small(100'000);
+  return n == 100'000 ? small : large;
 }
 
 void BM_KaplanMeierByArm(benchmark::State& state) {
-  const auto treated = trial().arm_data(1), control = trial().arm_data(0);
+  const auto treated = trial(state.range(0)).arm_data(1), control = trial(state.range(0)).arm_data(0);
   for (auto _ : state) {
     benchmark::DoNotOptimize(silico::stats::kaplan_meier(treated));
     benchmark::DoNotOptimize(silico::stats::kaplan_meier(control));
   }
 }
-BENCHMARK(BM_KaplanMeierByArm)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KaplanMeierByArm)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 void BM_Logrank(benchmark::State& state) {
   const auto treated = trial().arm_data(1), control = trial().arm_data(0);
@@ -70,10 +72,10 @@ void BM_Logrank(benchmark::State& state) {
 BENCHMARK(BM_Logrank)->Unit(benchmark::kMillisecond);
 
 void BM_CoxEfron(benchmark::State& state) {
-  const auto& t = trial();
+  const auto& t = trial(state.range(0));
   for (auto _ : state) benchmark::DoNotOptimize(silico::stats::cox_fit(t.time, t.event, t.x));
 }
-BENCHMARK(BM_CoxEfron)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CoxEfron)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 void BM_AncovaHc3(benchmark::State& state) {
   const auto& t = trial();

@@ -395,6 +395,17 @@ int main(int argc, char** argv) {
     return silico::kExitInterrupted;
   } catch (const silico::parallel::RunFailure& e) {
     if (e.failed_here()) std::cerr << "silico " << command << ": error: " << e.what() << "\n";
+    if (e.abort_all()) {
+      // The result file cannot be closed safely on every rank; every rank has printed
+      // its error and the partial file is removed: end all ranks now.
+      std::cerr.flush();
+      if (world_rank() == 0) {
+        std::cerr << "silico " << command << ": stopping every rank (MPI_Abort) after a failed write\n";
+      }
+      std::cerr.flush();
+      MPI_Barrier(MPI_COMM_WORLD);
+      MPI_Abort(MPI_COMM_WORLD, e.exit_code());
+    }
     return e.exit_code();
   } catch (const silico::SpecError& e) {
     // Every rank read the same spec: print once.

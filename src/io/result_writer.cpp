@@ -1,5 +1,8 @@
 #include "io/result_writer.hpp"
 
+#include <stdexcept>
+#include <string>
+
 #include "core/error.hpp"
 #include "io/h5file.hpp"
 #include "silico/version.hpp"
@@ -178,9 +181,23 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
 ResultWriter::~ResultWriter() = default;
 
 void ResultWriter::write_block(const sim::Block& b) {
-  write_trajectories(b);
+  // Every rank makes the same sequence of collective writes even when one of its writes
+  // fails (a full disk on one rank's aggregator): stopping at the first failure would
+  // leave the other ranks waiting inside the next collective write. The first error is
+  // thrown once all writes are made, and the ranks then agree to stop.
+  std::string failure;
+  const auto attempt = [&](auto&& write_one) {
+    try {
+      write_one();
+    } catch (const std::exception& e) {
+      if (failure.empty()) failure = e.what();
+    }
+  };
+  for (std::size_t k = 0; k < impl_->trajectories.size(); ++k) attempt([&] { write_trajectory(b, k); });
   const auto write = [&](hid_t dataset, hid_t type, const void* data) {
-    h5::write_row_segment(dataset, type, b.replicate - impl_->first_replicate, b.first, b.count, data);
+    attempt([&] {
+      h5::write_row_segment(dataset, type, b.replicate - impl_->first_replicate, b.first, b.count, data);
+    });
   };
   write(impl_->patient_id, H5T_NATIVE_UINT64, b.patient_id.data());
   write(impl_->arm, H5T_NATIVE_INT32, b.arm.data());
@@ -222,14 +239,13 @@ void ResultWriter::write_block(const sim::Block& b) {
       }
     }
   }
+  if (!failure.empty()) throw std::runtime_error(failure);
 }
 
-void ResultWriter::write_trajectories(const sim::Block& b) {
-  for (std::size_t k = 0; k < impl_->trajectories.size(); ++k) {
-    h5::write_cube_segment(impl_->trajectories[k], b.replicate - impl_->first_replicate, b.first, b.count, impl_->trajectory_points[k],
-                           impl_->trajectory_stride, impl_->trajectory_offsets[k],
-                           b.count ? b.trajectory.data() : nullptr);
-  }
+void ResultWriter::write_trajectory(const sim::Block& b, std::size_t k) {
+  h5::write_cube_segment(impl_->trajectories[k], b.replicate - impl_->first_replicate, b.first, b.count,
+                         impl_->trajectory_points[k], impl_->trajectory_stride, impl_->trajectory_offsets[k],
+                         b.count ? b.trajectory.data() : nullptr);
 }
 
 void ResultWriter::flush() { h5::flush(impl_->file); }

@@ -62,7 +62,7 @@ class ResultWriter {
   void finish(std::uint64_t candidates_drawn);
 
  private:
-  void write_trajectories(const sim::Block& block);
+  void write_trajectory(const sim::Block& block, std::size_t k);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

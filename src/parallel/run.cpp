@@ -9,6 +9,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <exception>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -136,6 +137,20 @@ std::string signal_name(int signal) { return signal == SIGUSR1 ? "SIGUSR1" : sig
 }
 
 
+// Set when a collective call on the result file failed on some rank (see RunFailure::abort_all).
+bool g_file_failed = false;
+
+/// collectively() for calls on the result file: a failure marks the file's state unknown.
+template <typename Work>
+void file_collectively(const MpiContext& mpi, Work&& work) {
+  try {
+    collectively(mpi, std::forward<Work>(work));
+  } catch (const RunFailure&) {
+    g_file_failed = true;
+    throw;
+  }
+}
+
 /// Lines of `joined` ("a\nb\n") as a list.
 std::vector<std::string> split_lines(const std::string& joined) {
   std::vector<std::string> lines;
@@ -227,11 +242,25 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
     }
   }
   if (paths.empty()) paths = split_lines(reference);
-  collectively(mpi, [&] { writer.create_series(paths, analysis->attributes()); });
-  collectively(mpi, [&] {
+  file_collectively(mpi, [&] { writer.create_series(paths, analysis->attributes()); });
+  file_collectively(mpi, [&] {
     writer.write_series(replicates.first, mpi.is_root() ? replicates.count : 0,
                         mpi.is_root() ? rows : std::vector<std::vector<double>>{});
   });
+}
+
+}  // namespace
+
+namespace {
+
+/// Rank 0 removes the partial file and the checkpoint of a run that failed.
+void remove_run_files(const MpiContext& mpi, const CheckpointPaths& files) {
+  if (!mpi.is_root()) return;
+  std::error_code ignored;
+  // Only a regular file: a folder of that name is the user's, not ours.
+  if (fs::is_regular_file(files.partial, ignored)) fs::remove(files.partial, ignored);
+  fs::remove(files.state, ignored);
+  fs::remove(files.analysis, ignored);
 }
 
 }  // namespace
@@ -323,9 +352,10 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
   info.replicate_count = replicates.count;
 
   const StopSignals signals;
+  g_file_failed = false;
   std::unique_ptr<io::ResultWriter> writer;
   try {
-    collectively(mpi, [&] {
+    file_collectively(mpi, [&] {
       writer = std::make_unique<io::ResultWriter>(mpi.comm(), files.partial, spec, info,
                                                   resuming ? io::ResultWriter::Mode::kResume
                                                            : io::ResultWriter::Mode::kCreate);
@@ -365,9 +395,16 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
         });
         for (std::uint32_t a : block.screening_attempts) candidates += a;
         for (std::int8_t f : block.model_failed) failures += static_cast<std::uint64_t>(f);
-        collectively(mpi, [&] {
-          writer->write_block(block);
+        file_collectively(mpi, [&] {
+          // The flush is collective: every rank makes it, even one whose write failed.
+          std::exception_ptr failed_write;
+          try {
+            writer->write_block(block);
+          } catch (...) {
+            failed_write = std::current_exception();
+          }
           writer->flush();
+          if (failed_write) std::rethrow_exception(failed_write);
         });
         state.blocks_done = std::min(total_blocks, state.blocks_done + ranks);
         checkpoint();
@@ -387,7 +424,7 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
     analyze_replicates(mpi, spec, arena, *writer, files, state, checkpoint, options);
     summary.candidates_drawn = sum(mpi.comm(), candidates);
     summary.model_failures = sum(mpi.comm(), failures);
-    collectively(mpi, [&] { writer->finish(summary.candidates_drawn); });
+    file_collectively(mpi, [&] { writer->finish(summary.candidates_drawn); });
     writer.reset();
     summary.acceptance_rate = static_cast<double>(plan.patients * replicates.count) /
                               static_cast<double>(summary.candidates_drawn);
@@ -402,14 +439,21 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
   } catch (const RunInterrupted&) {
     writer.reset();  // closes the partial file; it and the checkpoint stay for --resume
     throw;
+  } catch (const RunFailure& failure) {
+    // After a failed collective call on the file, closing it (collective too) may never
+    // return on some rank: leave it open and let the caller abort every rank.
+    const bool abandon = g_file_failed && mpi.size() > 1;
+    if (abandon) {
+      (void)writer.release();  // never closed: the process ends by MPI_Abort
+    } else {
+      writer.reset();
+    }
+    remove_run_files(mpi, files);
+    if (abandon) throw RunFailure(failure.exit_code(), failure.failed_here(), failure.what(), true);
+    throw;
   } catch (...) {
     writer.reset();
-    if (mpi.is_root()) {
-      std::error_code ignored;
-      fs::remove(files.partial, ignored);
-      fs::remove(files.state, ignored);
-      fs::remove(files.analysis, ignored);
-    }
+    remove_run_files(mpi, files);
     throw;
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -42,14 +42,19 @@ struct RunSummary {
 /// it failed carry a message to print; the others exit quietly with the same code.
 class RunFailure : public std::runtime_error {
  public:
-  RunFailure(int exit_code, bool failed_here, const std::string& message)
-      : std::runtime_error(message), exit_code_(exit_code), failed_here_(failed_here) {}
+  RunFailure(int exit_code, bool failed_here, const std::string& message, bool abort_all = false)
+      : std::runtime_error(message), exit_code_(exit_code), failed_here_(failed_here), abort_all_(abort_all) {}
   int exit_code() const { return exit_code_; }
   bool failed_here() const { return failed_here_; }
+  /// The result file's collective state is unknown (an HDF5 call failed on some rank):
+  /// closing it could wait forever, so the caller ends every rank with MPI_Abort once the
+  /// message is printed.
+  bool abort_all() const { return abort_all_; }
 
  private:
   int exit_code_;
   bool failed_here_;
+  bool abort_all_;
 };
 
 /// Thrown on every rank when a stop signal (SIGTERM, SIGUSR1) ended the run after a

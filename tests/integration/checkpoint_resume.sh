@@ -9,19 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 
 # Patient phase: strict criteria (1 candidate in 100 accepted) make slow blocks.
-cat > "$WORK/slow.yaml" <<'YAML'
-schema_version: 1
-trial: {name: slow, seed: 1, patients: 400000, follow_up: 12}
-cohort:
-  covariates:
-    x: {distribution: normal, mean: 0, sd: 1}
-  criteria: ["x >= 2.33"]
-arms: [{name: control, control: true}, {name: treatment}]
-model:
-  name: linear_change
-  parameters: {intercept: 0, residual_sd: 1, arm_effect: {treatment: 1}}
-endpoints: [{name: y}]
-YAML
+cp "$SILICO_SOURCE_DIR/tests/data/slow_screening.yaml" "$WORK/slow.yaml"
 # Analysis phase: many replicates with log-rank, Cox and RMST analyses.
 sed 's/replicates: 2000/replicates: 600/; s/patients: 200,/patients: 2000,/' \
   "$SILICO_SOURCE_DIR/tests/data/null_tte.yaml" > "$WORK/replicates.yaml"

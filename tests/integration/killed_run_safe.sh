@@ -2,19 +2,7 @@
 # A run killed with SIGKILL mid-way leaves no file under the final name.
 source "$(dirname "$0")/lib.sh"
 # Strict criteria (about 1 candidate in 100 accepted) make a long run with a small file.
-cat > "$WORK/slow.yaml" <<'YAML'
-schema_version: 1
-trial: {name: slow, seed: 1, patients: 2000000, follow_up: 12}
-cohort:
-  covariates:
-    x: {distribution: normal, mean: 0, sd: 1}
-  criteria: ["x >= 2.33"]
-arms: [{name: control, control: true}, {name: treatment}]
-model:
-  name: linear_change
-  parameters: {intercept: 0, residual_sd: 1, arm_effect: {treatment: 1}}
-endpoints: [{name: y}]
-YAML
+sed 's/patients: 400000/patients: 2000000/' "$SILICO_SOURCE_DIR/tests/data/slow_screening.yaml" > "$WORK/slow.yaml"
 out="$WORK/killed.h5"
 "$MPIEXEC" --oversubscribe -np 2 "$SILICO" run "$WORK/slow.yaml" -o "$out" -q --block-patients 10000 &
 launcher=$!

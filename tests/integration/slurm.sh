@@ -230,19 +230,7 @@ h5dump -a /mpi_ranks "$WORK/trial-srun.h5" | grep -q "(0): 2$" || fail "LAUNCHER
 # --- run_trial.sbatch at the walltime: Slurm's early SIGUSR1 (sent here with scancel,
 # as --signal=B:USR1@120 sends it) reaches silico through the script and mpirun; silico
 # checkpoints and exits 3; the job requeues itself and, started again, resumes.
-cat > "$WORK/slow.yaml" <<'YAML'
-schema_version: 1
-trial: {name: slow, seed: 1, patients: 800000, follow_up: 12}
-cohort:
-  covariates:
-    x: {distribution: normal, mean: 0, sd: 1}
-  criteria: ["x >= 2.33"]
-arms: [{name: control, control: true}, {name: treatment}]
-model:
-  name: linear_change
-  parameters: {intercept: 0, residual_sd: 1, arm_effect: {treatment: 1}}
-endpoints: [{name: y}]
-YAML
+sed 's/patients: 400000/patients: 800000/' "$REPO/tests/data/slow_screening.yaml" > "$WORK/slow.yaml"
 mpi_run 2 run "$WORK/slow.yaml" -o "$WORK/slow-direct.h5" -q
 job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --output="$WORK/walltime-%j.log" \
   "$TEMPLATES/run_trial.sbatch" "$WORK/slow.yaml" "$WORK/walltime.h5" --block-patients 5000)

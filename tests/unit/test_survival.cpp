@@ -780,6 +780,32 @@ TEST(Cox, ConstantAndCollinearColumnsAreDropped) {
   EXPECT_TRUE(std::isnan(cox_hazard_ratio(f, 1, 0.05).effect));
 }
 
+TEST(Cox, HandingOverTheCovariatesGivesTheSameFit) {
+  // The rvalue overload frees x once the sorted design holds a copy; anything read from
+  // x afterwards (e.g. when a collinear column is dropped) would change the fit.
+  const Data d = aml();
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(d.x.size()), 3);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    x(i, 0) = d.x[static_cast<std::size_t>(i)];
+    x(i, 1) = 0.5 * static_cast<double>(i % 5);
+    x(i, 2) = 2.0 * x(i, 0) - 1.0;  // collinear with the first: dropped
+  }
+  const CoxFit kept = cox_fit(d.time, d.event, x);
+  Eigen::MatrixXd handed = x;
+  const CoxFit moved = cox_fit(d.time, d.event, std::move(handed));
+  EXPECT_EQ(handed.size(), 0);  // released
+  for (int j = 0; j < 3; ++j) {
+    if (std::isnan(kept.beta[j])) {
+      EXPECT_TRUE(std::isnan(moved.beta[j]));
+    } else {
+      EXPECT_EQ(moved.beta[j], kept.beta[j]);
+      EXPECT_EQ(moved.covariance(j, j), kept.covariance(j, j));
+    }
+  }
+  EXPECT_TRUE(std::isnan(kept.beta[2]));
+  EXPECT_EQ(moved.loglik, kept.loglik);
+}
+
 TEST(Cox, SeparationDoesNotConverge) {
   // Every x = 1 patient dies before every x = 0 patient: the likelihood rises for ever
   // as beta -> +inf. The fit must stop at max_iterations, finite, and say so.

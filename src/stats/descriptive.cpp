@@ -35,6 +35,15 @@ Descriptive describe(std::span<const double> x) {
   return d;
 }
 
+Descriptive RunningMoments::result() const {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  Descriptive d;
+  d.n = n_;
+  d.mean = n_ == 0 ? nan : mean_;
+  d.sd = n_ < 2 ? nan : std::sqrt(m2_ / static_cast<double>(n_ - 1));
+  return d;
+}
+
 double normal_two_sided_z(double alpha) {
   if (!(alpha > 0.0 && alpha < 1.0)) {
     throw std::invalid_argument("normal_two_sided_z: alpha must be in (0, 1)");

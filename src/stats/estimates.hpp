@@ -26,6 +26,24 @@ struct Descriptive {
 };
 Descriptive describe(std::span<const double> x);
 
+/// describe() of values given one at a time (Welford's update), in memory O(1).
+class RunningMoments {
+ public:
+  void add(double x) {
+    ++n_;
+    const double delta = x - mean_;
+    mean_ += delta / static_cast<double>(n_);
+    m2_ += delta * (x - mean_);
+  }
+  std::size_t count() const { return n_; }
+  Descriptive result() const;
+
+ private:
+  std::size_t n_ = 0;
+  double mean_ = 0.0;
+  double m2_ = 0.0;
+};
+
 /// Result of a two-sample comparison: effect, its 95%-style CI at level 1-alpha, p-value.
 struct Estimate {
   double effect = 0.0;
@@ -39,6 +57,8 @@ struct Estimate {
 /// Two-sided p; CI from Student's t with Welch-Satterthwaite degrees of freedom.
 /// se, CI and p are NaN when a group has fewer than 2 values or both are constant.
 Estimate welch(std::span<const double> treated, std::span<const double> control, double alpha);
+/// The same from each group's n, mean and sd.
+Estimate welch(const Descriptive& treated, const Descriptive& control, double alpha);
 
 /// Right-censored observations: finite time >= 0, event 1 = event, 0 = censored.
 /// At a tied time, events are taken to happen before censorings (as in R's survival),

@@ -127,3 +127,107 @@ Estimate ols_coefficient(const OlsFit& fit, int j, double alpha, bool robust_hc3
 }
 
 }  // namespace silico::stats
+
+namespace silico::stats {
+
+OlsAccumulator::OlsAccumulator(Eigen::Index p)
+    : p_(p), r_(Eigen::MatrixXd::Zero(p + 1, p + 1)), meat_(Eigen::MatrixXd::Zero(p, p)) {
+  if (p < 1) throw std::invalid_argument("OlsAccumulator: p must be >= 1");
+}
+
+void OlsAccumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y) {
+  if (x.cols() != p_ || x.rows() != y.size()) {
+    throw std::invalid_argument("OlsAccumulator::add: x must be rows x " + std::to_string(p_) +
+                                " with one y per row");
+  }
+  if (x.rows() == 0) return;
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
+    ++n_;
+    const double delta = y(i) - y_mean_;
+    y_mean_ += delta / static_cast<double>(n_);
+    y_m2_ += delta * (y(i) - y_mean_);
+  }
+  // R of [R; x y]: the rows already reduced, then the new ones.
+  const Eigen::Index k = p_ + 1;
+  Eigen::MatrixXd stacked(k + x.rows(), k);
+  stacked.topRows(k) = r_;
+  stacked.bottomRows(x.rows()) << x, y;
+  Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(stacked);
+  r_ = qr.matrixQR().topRows(k).triangularView<Eigen::Upper>();
+}
+
+OlsFit OlsAccumulator::fit() const {
+  const Eigen::Index p = p_;
+  const auto n = static_cast<Eigen::Index>(n_);
+  OlsFit fit;
+  fit.n = n_;
+  fit.p = static_cast<std::size_t>(p);
+  fit.beta = Eigen::VectorXd::Constant(p, kNaN);
+  fit.se_model = Eigen::VectorXd::Constant(p, kNaN);
+  fit.se_hc3 = Eigen::VectorXd::Constant(p, kNaN);
+  fit.residual_variance = kNaN;
+  fit.r_squared = kNaN;
+  if (n < p) return fit;
+
+  // X = Q [rx; 0] and y = Q [qty; rho; ...]: X has rx's column norms and R factor.
+  const Eigen::MatrixXd rx = r_.topLeftCorner(p, p);
+  const Eigen::VectorXd qty = r_.topRightCorner(p, 1);
+  const Eigen::VectorXd scale = rx.colwise().norm().transpose();
+  if (!(scale.minCoeff() > 0.0)) return fit;
+  Eigen::MatrixXd xs = rx * scale.cwiseInverse().asDiagonal();
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(xs);
+  qr.setThreshold(kRankTolerance);
+  if (qr.rank() < p) return fit;
+  fit.beta = qr.solve(qty).cwiseQuotient(scale);
+  if (n == p) return fit;
+
+  const Eigen::MatrixXd r_inv = qr.matrixR().topLeftCorner(p, p).triangularView<Eigen::Upper>().solve(
+      Eigen::MatrixXd::Identity(p, p));
+  const Eigen::MatrixXd a = scale.cwiseInverse().asDiagonal() * (qr.colsPermutation() * r_inv);
+  const double rss = r_(p, p) * r_(p, p);
+  fit.r_squared = y_m2_ > 0.0 ? 1.0 - rss / y_m2_ : kNaN;
+  fit.residual_variance = rss / static_cast<double>(n - p);
+  fit.se_model = (fit.residual_variance * (a * a.transpose()).diagonal()).cwiseSqrt();
+  return fit;
+}
+
+namespace {
+
+/// A = S^-1 P R^-1 of the fit's rows, so that (X'X)^-1 = A A' (recomputed from r).
+Eigen::MatrixXd inverse_root(const Eigen::MatrixXd& r, Eigen::Index p) {
+  const Eigen::MatrixXd rx = r.topLeftCorner(p, p);
+  const Eigen::VectorXd scale = rx.colwise().norm().transpose();
+  Eigen::MatrixXd xs = rx * scale.cwiseInverse().asDiagonal();
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(xs);
+  const Eigen::MatrixXd r_inv = qr.matrixR().topLeftCorner(p, p).triangularView<Eigen::Upper>().solve(
+      Eigen::MatrixXd::Identity(p, p));
+  return scale.cwiseInverse().asDiagonal() * (qr.colsPermutation() * r_inv);
+}
+
+}  // namespace
+
+void OlsAccumulator::add_hc3(const OlsFit& fit, const Eigen::Ref<const Eigen::MatrixXd>& x,
+                             const Eigen::Ref<const Eigen::VectorXd>& y) {
+  if (x.cols() != p_ || x.rows() != y.size()) {
+    throw std::invalid_argument("OlsAccumulator::add_hc3: x must be rows x " + std::to_string(p_) +
+                                " with one y per row");
+  }
+  if (x.rows() == 0 || !fit.se_model.allFinite()) return;
+  const Eigen::MatrixXd a = inverse_root(r_, p_);
+  const Eigen::VectorXd e = y - x * fit.beta;
+  for (Eigen::Index start = 0; start < x.rows(); start += kRowBlock) {
+    const Eigen::Index rows = std::min(kRowBlock, x.rows() - start);
+    const Eigen::MatrixXd q_block = x.middleRows(start, rows) * a;
+    const Eigen::VectorXd h = q_block.rowwise().squaredNorm();
+    const Eigen::ArrayXd omega = e.segment(start, rows).array().square() / (1.0 - h.array()).square();
+    meat_.noalias() += q_block.transpose() * (omega.matrix().asDiagonal() * q_block);
+  }
+}
+
+void OlsAccumulator::finish_hc3(OlsFit& fit) const {
+  if (!fit.se_model.allFinite()) return;
+  const Eigen::MatrixXd a = inverse_root(r_, p_);
+  fit.se_hc3 = (a * meat_ * a.transpose()).diagonal().cwiseSqrt();
+}
+
+}  // namespace silico::stats

@@ -32,6 +32,34 @@ struct OlsFit {
 };
 OlsFit ols(const Eigen::MatrixXd& x, const Eigen::VectorXd& y);
 
+/// The same fit from rows given in blocks, in memory O(p^2) however many rows there are:
+/// the R factor of [X y] is updated block by block (a Householder QR of the old R stacked
+/// on the new rows), so X is never held and the normal equations are never formed. Column
+/// scaling, rank decision and (X'X)^-1 then follow ols() on R, which has the same column
+/// norms and the same R factor as X. HC3 needs the residuals and leverages of every row, so
+/// it takes a second pass over the same rows (any blocking).
+class OlsAccumulator {
+ public:
+  explicit OlsAccumulator(Eigen::Index p);
+  /// Pass 1: the next rows (x: rows x p, y: rows).
+  void add(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen::Ref<const Eigen::VectorXd>& y);
+  std::size_t rows() const { return n_; }
+  /// The fit of the rows added so far, without se_hc3 (NaN).
+  OlsFit fit() const;
+  /// Pass 2: the same rows again, for the HC3 "meat" at `fit` (from fit()).
+  void add_hc3(const OlsFit& fit, const Eigen::Ref<const Eigen::MatrixXd>& x,
+               const Eigen::Ref<const Eigen::VectorXd>& y);
+  /// Sets fit.se_hc3 from pass 2 (NaN when the fit is undefined or a leverage is 1).
+  void finish_hc3(OlsFit& fit) const;
+
+ private:
+  Eigen::Index p_;
+  std::size_t n_ = 0;
+  Eigen::MatrixXd r_;  ///< (p+1) x (p+1) upper triangular factor of [X y]
+  double y_mean_ = 0.0, y_m2_ = 0.0;  ///< running mean and centred sum of squares (Welford)
+  Eigen::MatrixXd meat_;  ///< pass 2, in the coordinates of A (see ols.cpp)
+};
+
 /// Coefficient j as an Estimate: t-based CI and p with n-p df, model or HC3 SE.
 Estimate ols_coefficient(const OlsFit& fit, int j, double alpha, bool robust_hc3);
 

@@ -12,12 +12,14 @@
 namespace silico::stats {
 
 Estimate welch(std::span<const double> treated, std::span<const double> control, double alpha) {
+  return welch(describe(treated), describe(control), alpha);
+}
+
+Estimate welch(const Descriptive& t, const Descriptive& c, double alpha) {
   if (!(alpha > 0.0 && alpha < 1.0)) {
     throw std::invalid_argument("welch: alpha must be in (0, 1)");
   }
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  const Descriptive t = describe(treated);
-  const Descriptive c = describe(control);
 
   Estimate e;
   e.effect = t.mean - c.mean;

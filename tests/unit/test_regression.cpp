@@ -591,3 +591,80 @@ TEST(Propensity, WeightedMeanDifferenceClosedForm) {
 
 }  // namespace
 }  // namespace silico::stats
+
+namespace silico::stats {
+namespace {
+
+// The accumulator sees the rows in blocks, never all at once: it must give ols()'s fit.
+void expect_same_fit(const OlsFit& a, const OlsFit& b, double tolerance) {
+  ASSERT_EQ(a.n, b.n);
+  ASSERT_EQ(a.p, b.p);
+  for (Eigen::Index j = 0; j < a.beta.size(); ++j) {
+    EXPECT_NEAR(a.beta(j), b.beta(j), tolerance * (1 + std::fabs(b.beta(j))));
+    EXPECT_NEAR(a.se_model(j), b.se_model(j), tolerance * b.se_model(j));
+    EXPECT_NEAR(a.se_hc3(j), b.se_hc3(j), tolerance * b.se_hc3(j));
+  }
+  EXPECT_NEAR(a.residual_variance, b.residual_variance, tolerance * b.residual_variance);
+  EXPECT_NEAR(a.r_squared, b.r_squared, tolerance);
+}
+
+OlsFit accumulate(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Eigen::Index block) {
+  OlsAccumulator acc(x.cols());
+  for (Eigen::Index s = 0; s < x.rows(); s += block) {
+    const Eigen::Index rows = std::min(block, x.rows() - s);
+    acc.add(x.middleRows(s, rows), y.segment(s, rows));
+  }
+  OlsFit fit = acc.fit();
+  for (Eigen::Index s = 0; s < x.rows(); s += 2 * block + 1) {
+    const Eigen::Index rows = std::min(2 * block + 1, x.rows() - s);
+    acc.add_hc3(fit, x.middleRows(s, rows), y.segment(s, rows));
+  }
+  acc.finish_hc3(fit);
+  return fit;
+}
+
+TEST(OlsAccumulator, BlocksGiveTheHandFitAndItsHc3) {
+  const HandOls d;
+  for (Eigen::Index block : {1L, 2L, 3L, 7L}) {
+    const OlsFit fit = accumulate(d.x, d.y, block);
+    EXPECT_NEAR(fit.beta(2), -25.0 / 47.0, kRoundoff);
+    EXPECT_NEAR(fit.residual_variance, 428.0 / 329.0, kRoundoff);
+    EXPECT_NEAR(fit.r_squared, 1875.0 / 2303.0, kRoundoff);
+    EXPECT_NEAR(fit.se_hc3(2), 1.0567991359040985, kRoundoff);
+  }
+}
+
+TEST(OlsAccumulator, MatchesOlsOnAnAncovaDesignWithLargeOffsets) {
+  // Intercept, treatment, age ~ 63 +- 10, a 0/1 covariate: the shape of the trial ANCOVA,
+  // where normal equations would lose half the digits to the age offset.
+  const Eigen::Index n = 5003;
+  Eigen::MatrixXd x(n, 4);
+  Eigen::VectorXd y(n);
+  std::uint64_t state = 12345;
+  auto uniform = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) * 0x1.0p-53;
+  };
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double treated = i % 2, age = 63 + 20 * (uniform() - 0.5), female = uniform() < 0.4;
+    x.row(i) << 1.0, treated, age, female;
+    y(i) = 10 - 2 * treated + 0.3 * age + female + 4 * (uniform() - 0.5) * (1 + treated);
+  }
+  const OlsFit reference = ols(x, y);
+  for (Eigen::Index block : {Eigen::Index{1}, Eigen::Index{97}, Eigen::Index{4096}, n}) expect_same_fit(accumulate(x, y, block), reference, 1e-10);
+}
+
+TEST(OlsAccumulator, RankDeficientAndTooFewRowsAreNaN) {
+  OlsAccumulator few(3);
+  few.add(Eigen::MatrixXd::Ones(2, 3), Eigen::VectorXd::Ones(2));
+  EXPECT_TRUE(std::isnan(few.fit().beta(0)));
+  Eigen::MatrixXd x(4, 2);
+  x << 1, 2, 1, 2, 1, 2, 1, 2;  // second column = 2 x first
+  OlsAccumulator collinear(2);
+  collinear.add(x, Eigen::Vector4d(1, 2, 3, 4));
+  EXPECT_TRUE(std::isnan(collinear.fit().beta(1)));
+  EXPECT_THROW(collinear.add(Eigen::MatrixXd::Ones(2, 3), Eigen::VectorXd::Ones(2)), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace silico::stats

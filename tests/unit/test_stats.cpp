@@ -58,6 +58,21 @@ TEST(Describe, TooFewValuesGiveNaN) {
   EXPECT_TRUE(std::isnan(one.sd));
 }
 
+TEST(RunningMoments, AgreesWithTwoPassDescribe) {
+  const std::vector<double> x{2, 4, 4, 4, 5, 5, 7, 9};
+  RunningMoments running;
+  for (double v : x) running.add(v);
+  const Descriptive d = running.result();
+  EXPECT_EQ(d.n, 8u);
+  EXPECT_NEAR(d.mean, 5.0, kRoundoff);
+  EXPECT_NEAR(d.sd, std::sqrt(32.0 / 7.0), kRoundoff);
+  RunningMoments one;
+  EXPECT_TRUE(std::isnan(one.result().mean));
+  one.add(3.5);
+  EXPECT_EQ(one.result().mean, 3.5);
+  EXPECT_TRUE(std::isnan(one.result().sd));
+}
+
 TEST(NormalZ, KnownQuantiles) {
   // R: qnorm(0.975) = 1.959963984540054, qnorm(0.995) = 2.575829303548901 (printed with
   // digits = 16, so 1e-15 covers the last printed digit).
@@ -87,6 +102,16 @@ TEST(Welch, SleepDataMatchesRTTest) {
   EXPECT_NEAR(e.p, 0.07939, 5e-6);
   EXPECT_NEAR(e.ci_low, -3.3654832, 5e-8);
   EXPECT_NEAR(e.ci_high, 0.2054832, 5e-8);
+}
+
+TEST(Welch, FromRunningMomentsMatchesTheSleepData) {
+  RunningMoments a, b;
+  for (double v : kSleep1) a.add(v);
+  for (double v : kSleep2) b.add(v);
+  const Estimate e = welch(a.result(), b.result(), 0.05);
+  EXPECT_NEAR(e.se, 0.849091017238762, kRoundoff);
+  EXPECT_NEAR(e.ci_low, -3.3654832, 5e-8);
+  EXPECT_NEAR(e.p, 0.07939, 5e-6);
 }
 
 TEST(Welch, SwappingGroupsNegatesEffect) {

@@ -70,7 +70,8 @@ KaplanMeier kaplan_meier(const SurvivalData& data) {
 
 std::optional<double> km_median(const KaplanMeier& km) {
   detail::HalfCrossing half;
-  for (std::size_t i = 0; i < km.survival.size() && !half.done(); ++i) half.add(km.time[i], km.survival[i]);
+  for (std::size_t i = 0; i < km.survival.size() && !half.done(); ++i)
+    half.add(km.time[i], km.survival[i]);
   return half.result(km.max_time);
 }
 

@@ -38,7 +38,8 @@ SurvivalPoint survival_at(const KaplanMeier& km, double time, double alpha) {
 MedianEstimate median_with_ci(const KaplanMeier& km, double alpha) {
   const double z = normal_two_sided_z(alpha);
   detail::MedianTracker tracker(z);
-  for (std::size_t i = 0; i < km.time.size(); ++i) tracker.add(km.time[i], km.survival[i], km.greenwood[i]);
+  for (std::size_t i = 0; i < km.time.size(); ++i)
+    tracker.add(km.time[i], km.survival[i], km.greenwood[i]);
   return tracker.result(km.max_time);
 }
 

@@ -54,15 +54,19 @@ class HalfCrossing {
         state_ = State::kDone;
         value_ = (start_ + t) / 2.0;
         return;
-      case State::kDone: return;
+      case State::kDone:
+        return;
     }
   }
   bool done() const { return state_ == State::kDone; }
   std::optional<double> result(double end_time) const {
     switch (state_) {
-      case State::kAbove: return std::nullopt;
-      case State::kFlat: return (start_ + end_time) / 2.0;
-      case State::kDone: return value_;
+      case State::kAbove:
+        return std::nullopt;
+      case State::kFlat:
+        return (start_ + end_time) / 2.0;
+      case State::kDone:
+        return value_;
     }
     return std::nullopt;
   }

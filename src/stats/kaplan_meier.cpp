@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "stats/estimates.hpp"
+#include "stats/km_steps.hpp"
 
 namespace silico::stats {
 namespace {
@@ -43,8 +44,7 @@ KaplanMeier kaplan_meier(const SurvivalData& data) {
   });
 
   std::size_t at_risk = km.n;
-  double s = 1.0;
-  double greenwood = 0.0;
+  detail::KmStep step;
   for (std::size_t i = 0; i < km.n;) {
     const double t = data.time[order[i]];
     std::size_t d = 0;
@@ -53,16 +53,12 @@ KaplanMeier kaplan_meier(const SurvivalData& data) {
       (data.event[order[i]] == 1 ? d : c) += 1;
     }
     if (d > 0) {
-      const auto n = static_cast<double>(at_risk);
-      const auto dd = static_cast<double>(d);
-      s *= (n - dd) / n;
-      // d/(n(n-d)) is infinite once everyone at risk has the event (S = 0 from here on).
-      greenwood += d < at_risk ? dd / (n * (n - dd)) : std::numeric_limits<double>::infinity();
+      step.add(at_risk, d);
       km.time.push_back(t);
-      km.survival.push_back(s);
-      km.at_risk.push_back(n);
-      km.events.push_back(dd);
-      km.greenwood.push_back(greenwood);
+      km.survival.push_back(step.survival);
+      km.at_risk.push_back(static_cast<double>(at_risk));
+      km.events.push_back(static_cast<double>(d));
+      km.greenwood.push_back(step.greenwood);
       km.total_events += d;
     }
     // Those censored at t were still at risk at t; they leave only afterwards.
@@ -73,20 +69,10 @@ KaplanMeier kaplan_meier(const SurvivalData& data) {
 }
 
 std::optional<double> km_median(const KaplanMeier& km) {
-  // R's quantile.survfit treats |S - 0.5| < sqrt(DBL_EPSILON) as "equal to 0.5", so a
-  // product such as (5/6)(3/5) that misses 0.5 by rounding still counts as a flat.
-  constexpr double tol = 0x1p-26;  // sqrt(2^-52)
-  const std::size_t m = km.survival.size();
-  std::size_t j1 = 0;
-  while (j1 < m && km.survival[j1] > 0.5 + tol) ++j1;
-  if (j1 == m) return std::nullopt;
-  if (km.survival[j1] <= 0.5 - tol) return km.time[j1];  // jumped below 0.5
-
-  // S == 0.5 from time[j1] until the next drop, or to the end of follow-up.
-  std::size_t j2 = j1 + 1;
-  while (j2 < m && km.survival[j2] > 0.5 - tol) ++j2;
-  const double end = j2 < m ? km.time[j2] : km.max_time;
-  return (km.time[j1] + end) / 2.0;
+  detail::HalfCrossing half;
+  for (std::size_t i = 0; i < km.survival.size() && !half.done(); ++i)
+    half.add(km.time[i], km.survival[i]);
+  return half.result(km.max_time);
 }
 
 }  // namespace silico::stats

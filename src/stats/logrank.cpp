@@ -10,6 +10,7 @@
 #include <boost/math/distributions/chi_squared.hpp>
 
 #include "stats/estimates.hpp"
+#include "stats/km_steps.hpp"
 #include "stats/peto.hpp"
 
 namespace silico::stats {
@@ -51,11 +52,9 @@ Estimate logrank(const SurvivalData& treated, const SurvivalData& control, doubl
     return a.event > b.event;
   });
 
-  auto n1 = static_cast<double>(treated.time.size());
-  auto n0 = static_cast<double>(control.time.size());
-  double observed = 0.0;
-  double expected = 0.0;
-  double variance = 0.0;
+  detail::LogrankStratum sums;
+  sums.n1 = static_cast<double>(treated.time.size());
+  sums.n0 = static_cast<double>(control.time.size());
   for (std::size_t i = 0; i < obs.size();) {
     const double t = obs[i].time;
     double d1 = 0.0, d0 = 0.0, c1 = 0.0, c0 = 0.0;
@@ -66,19 +65,10 @@ Estimate logrank(const SurvivalData& treated, const SurvivalData& control, doubl
         (obs[i].treated ? c1 : c0) += 1.0;
       }
     }
-    const double d = d1 + d0;
-    const double n = n1 + n0;
-    if (d > 0.0) {
-      observed += d1;
-      expected += d * n1 / n;
-      // Hypergeometric variance; with n == 1 it is 0 (and (n-d)/(n-1) would be 0/0).
-      if (n > 1.0) variance += d * (n1 / n) * (n0 / n) * (n - d) / (n - 1.0);
-    }
-    n1 -= d1 + c1;
-    n0 -= d0 + c0;
+    sums.add(d1, d0, c1, c0);
   }
 
-  return detail::peto_estimate(observed - expected, variance, z);
+  return detail::peto_estimate(sums.observed - sums.expected, sums.variance, z);
 }
 
 }  // namespace silico::stats

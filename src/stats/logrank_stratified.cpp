@@ -11,6 +11,7 @@
 
 #include <boost/math/distributions/chi_squared.hpp>
 
+#include "stats/km_steps.hpp"
 #include "stats/peto.hpp"
 #include "stats/survival.hpp"
 
@@ -68,15 +69,12 @@ Estimate logrank_stratified(std::span<const double> time, std::span<const std::i
   double variance = 0.0;
   for (std::size_t begin = 0; begin < n;) {
     std::size_t end = begin;
-    double n1 = 0.0;
-    double n0 = 0.0;
+    detail::LogrankStratum sums;
     for (; end < n && rows[end].stratum == rows[begin].stratum; ++end) {
-      (rows[end].group == 1 ? n1 : n0) += 1.0;
+      (rows[end].group == 1 ? sums.n1 : sums.n0) += 1.0;
     }
     // Within the stratum, exactly the loop of logrank(): O - E and V over the distinct
     // event times, with those censored at an event time still at risk there.
-    double observed = 0.0;
-    double expected = 0.0;
     for (std::size_t i = begin; i < end;) {
       const double t = rows[i].time;
       double d1 = 0.0, d0 = 0.0, c1 = 0.0, c0 = 0.0;
@@ -87,19 +85,12 @@ Estimate logrank_stratified(std::span<const double> time, std::span<const std::i
           (rows[i].group == 1 ? c1 : c0) += 1.0;
         }
       }
-      const double d = d1 + d0;
-      const double at_risk = n1 + n0;
-      if (d > 0.0) {
-        observed += d1;
-        expected += d * n1 / at_risk;
-        if (at_risk > 1.0) {
-          variance += d * (n1 / at_risk) * (n0 / at_risk) * (at_risk - d) / (at_risk - 1.0);
-        }
-      }
-      n1 -= d1 + c1;
-      n0 -= d0 + c0;
+      sums.add(d1, d0, c1, c0);
     }
-    o_minus_e += observed - expected;
+    // Summed per stratum first, so a sweep that meets the strata interleaved in time
+    // adds the same numbers in the same order.
+    o_minus_e += sums.observed - sums.expected;
+    variance += sums.variance;
     begin = end;
   }
 

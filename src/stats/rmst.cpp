@@ -8,6 +8,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "stats/estimates.hpp"
+#include "stats/km_steps.hpp"
 
 namespace silico::stats {
 
@@ -51,8 +52,12 @@ Rmst rmst(const KaplanMeier& km, double tau) {
 Estimate rmst_difference(const SurvivalData& treated, const SurvivalData& control, double tau,
                          double alpha) {
   const double z = normal_two_sided_z(alpha);
-  const Rmst t = rmst(kaplan_meier(treated), tau);
-  const Rmst c = rmst(kaplan_meier(control), tau);
+  return detail::rmst_estimate(rmst(kaplan_meier(treated), tau), rmst(kaplan_meier(control), tau), z);
+}
+
+namespace detail {
+
+Estimate rmst_estimate(const Rmst& t, const Rmst& c, double z) {
   Estimate e;
   e.effect = t.rmst - c.rmst;
   e.se = std::sqrt(t.variance + c.variance);
@@ -67,4 +72,5 @@ Estimate rmst_difference(const SurvivalData& treated, const SurvivalData& contro
   return e;
 }
 
+}  // namespace detail
 }  // namespace silico::stats

@@ -2,9 +2,11 @@
 /// @brief Cox proportional-hazards regression: Efron or Breslow partial likelihood,
 /// strata, Newton-Raphson with step halving, likelihood-ratio, score and Wald tests.
 ///
-/// The likelihood walks the rows backwards in time so that each risk set's sums
-/// S0 = sum w, S1 = sum w x, S2 = sum w x x' (w = exp(eta)) are running totals: one
-/// O(n p^2) pass per evaluation after a single O(n log n) sort.
+/// The rows are read only through a SurvivalSource, in time order: the likelihood walks
+/// them backwards so that each risk set's sums S0 = sum w, S1 = sum w x, S2 = sum w x x'
+/// (w = exp(eta)) are running totals, kept per stratum. Strata interleave in time, so a
+/// tie group (stratum, time) contributes once every row at its time has been read. The
+/// state is O(p^2) per stratum, whatever the number of rows; each evaluation is one walk.
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
@@ -13,7 +15,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
@@ -28,125 +29,87 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kMaxHalvings = 20;
+/// A stratum's weights are exp(eta - shift), its shift moved up to a row's eta when that
+/// eta exceeds it by more than this: weights stay <= e^32, so no sum overflows, and the
+/// rescaling (which rounds) is rare.
+constexpr double kShiftSlack = 32.0;
 
-void validate(std::span<const double> time, std::span<const std::int8_t> event,
-              const Eigen::MatrixXd& x, std::span<const std::int32_t> strata, int max_iterations,
-              double tolerance) {
-  const std::size_t n = time.size();
-  if (event.size() != n || static_cast<std::size_t>(x.rows()) != n ||
-      !(strata.empty() || strata.size() == n)) {
-    throw std::invalid_argument("cox_fit: time, event, rows of x and strata lengths differ");
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!(std::isfinite(time[i]) && time[i] >= 0.0)) {
-      throw std::invalid_argument("cox_fit: times must be finite and >= 0");
-    }
-    if (event[i] != 0 && event[i] != 1) {
-      throw std::invalid_argument("cox_fit: event must be 0 or 1");
-    }
-  }
-  if (!x.allFinite()) throw std::invalid_argument("cox_fit: covariates must be finite");
+void check_arguments(int max_iterations, double tolerance, double cut) {
   if (max_iterations < 0) throw std::invalid_argument("cox_fit: max_iterations must be >= 0");
   if (!(tolerance > 0.0 && tolerance < 1.0)) {
     throw std::invalid_argument("cox_fit: tolerance must be in (0, 1)");
   }
+  if (!(cut >= 0.0)) throw std::invalid_argument("cox_fit: cut must be >= 0 (+inf for none)");
 }
 
-/// Rows in likelihood order: by stratum, time, and events before censorings at a tie
-/// (R's convention), grouped into tie groups (same stratum and time).
-struct Layout {
-  std::vector<std::size_t> order;          ///< sorted position -> input row
-  std::vector<std::uint8_t> event;         ///< by sorted position
-  std::vector<std::size_t> group_begin;    ///< tie groups, ascending; back() == n
-  std::vector<std::uint8_t> stratum_last;  ///< per group: last of its stratum in time
+/// Stratum ids -> dense indices 0, 1, ... in id order. Strata are few: a sorted vector.
+class StrataIndex {
+ public:
+  void add(std::int32_t id) {
+    const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+    if (it == ids_.end() || *it != id) ids_.insert(it, id);
+  }
+  std::size_t size() const { return ids_.size(); }
+  std::size_t operator()(std::int32_t id) const {
+    const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+    if (it == ids_.end() || *it != id) {
+      throw std::logic_error("cox_fit: the source delivered a stratum its first walk did not");
+    }
+    return static_cast<std::size_t>(it - ids_.begin());
+  }
+
+ private:
+  std::vector<std::int32_t> ids_;
 };
 
-Layout make_layout(std::span<const double> time, std::span<const std::int8_t> event,
-                   std::span<const std::int32_t> strata) {
-  struct Key {
-    std::int32_t stratum;
-    std::int8_t event;
-    double time;
-    std::size_t row;
-  };
-  const std::size_t n = time.size();
-  std::vector<Key> keys(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    keys[i] = {strata.empty() ? 0 : strata[i], event[i], time[i], i};
-  }
-  // A total order (input row last), so the result, and every sum below, is unique.
-  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    if (a.stratum != b.stratum) return a.stratum < b.stratum;
-    if (a.time != b.time) return a.time < b.time;
-    if (a.event != b.event) return a.event > b.event;
-    return a.row < b.row;
+/// What the first walk learns: rows, strata, column sums and which columns are constant.
+struct Summary {
+  std::uint64_t n = 0;
+  StrataIndex strata;
+  std::vector<double> sum;
+  std::vector<double> first;
+  std::vector<char> constant;
+};
+
+Summary summarise(const SurvivalSource& rows) {
+  const std::size_t p = rows.covariates();
+  Summary s;
+  s.sum.assign(p, 0.0);
+  s.first.assign(p, 0.0);
+  s.constant.assign(p, 1);
+  bool have_stratum = false;
+  std::int32_t last_stratum = 0;
+  rows.forward([&](std::span<const SurvivalRow> batch) {
+    for (const SurvivalRow& r : batch) {
+      if (!(std::isfinite(r.time) && r.time >= 0.0)) {
+        throw std::invalid_argument("cox_fit: times must be finite and >= 0");
+      }
+      if (r.event != 0 && r.event != 1) throw std::invalid_argument("cox_fit: event must be 0 or 1");
+      if (r.x.size() != p) throw std::invalid_argument("cox_fit: a row has the wrong number of covariates");
+      for (std::size_t c = 0; c < p; ++c) {
+        const double v = r.x[c];
+        if (!std::isfinite(v)) throw std::invalid_argument("cox_fit: covariates must be finite");
+        if (s.n == 0) s.first[c] = v;
+        s.sum[c] += v;
+        s.constant[c] = static_cast<char>(s.constant[c] && v == s.first[c]);
+      }
+      if (!have_stratum || r.stratum != last_stratum) {
+        s.strata.add(r.stratum);
+        have_stratum = true;
+        last_stratum = r.stratum;
+      }
+      ++s.n;
+    }
   });
-
-  Layout l;
-  l.order.resize(n);
-  l.event.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    l.order[i] = keys[i].row;
-    l.event[i] = static_cast<std::uint8_t>(keys[i].event);
-    if (i == 0 || keys[i].stratum != keys[i - 1].stratum || keys[i].time != keys[i - 1].time) {
-      if (i > 0) l.stratum_last.push_back(keys[i].stratum != keys[i - 1].stratum);
-      l.group_begin.push_back(i);
-    }
-  }
-  if (n > 0) l.stratum_last.push_back(1);
-  l.group_begin.push_back(n);
-  return l;
+  return s;
 }
 
-/// The fitted columns of x, centred and scaled, row-major in layout order.
-struct Design {
-  int q = 0;
-  std::vector<double> x;
+/// The columns of rows' x an evaluation reads, as (x[index] - centre) * scale.
+struct Columns {
+  std::vector<std::size_t> index;
+  std::vector<double> centre;
+  std::vector<double> scale;
 };
-
-/// Keeps the design's columns at `positions` (increasing), in place: row i's kept values
-/// move forward, never over values still to be read.
-void keep_columns(Design& d, const std::vector<int>& positions) {
-  const auto q = static_cast<std::size_t>(d.q);
-  const std::size_t k = positions.size();
-  const std::size_t n = q == 0 ? 0 : d.x.size() / q;
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t a = 0; a < k; ++a) d.x[i * k + a] = d.x[i * q + static_cast<std::size_t>(positions[a])];
-  }
-  d.x.resize(n * k);
-  d.q = static_cast<int>(k);
-}
-
-Design make_design(const Eigen::MatrixXd& x, const Layout& l, const std::vector<int>& columns,
-                   const Eigen::VectorXd& mean, const Eigen::VectorXd& scale) {
-  Design d;
-  d.q = static_cast<int>(columns.size());
-  const std::size_t n = l.order.size();
-  const auto q = static_cast<std::size_t>(d.q);
-  // Row-major in input order first (sequential reads of x), then permuted into the
-  // layout's order in place, cycle by cycle (row i takes row order[i]), so the design
-  // costs one copy of x, not two: the analysis of a large replicate is memory-bound.
-  d.x.resize(n * q);
-  for (std::size_t a = 0; a < q; ++a) {
-    const int c = columns[a];
-    const double* col = x.col(c).data();
-    for (std::size_t i = 0; i < n; ++i) d.x[i * q + a] = (col[i] - mean[c]) * scale[c];
-  }
-  std::vector<bool> placed(n, false);
-  std::vector<double> saved(q);
-  for (std::size_t start = 0; start < n; ++start) {
-    if (placed[start]) continue;
-    std::copy_n(d.x.begin() + static_cast<std::ptrdiff_t>(start * q), q, saved.begin());
-    std::size_t i = start;
-    for (std::size_t from = l.order[i]; from != start; i = from, from = l.order[i]) {
-      std::copy_n(d.x.begin() + static_cast<std::ptrdiff_t>(from * q), q, d.x.begin() + static_cast<std::ptrdiff_t>(i * q));
-      placed[i] = true;
-    }
-    std::copy_n(saved.begin(), q, d.x.begin() + static_cast<std::ptrdiff_t>(i * q));
-    placed[i] = true;
-  }
-  return d;
-}
 
 struct Evaluation {
   double loglik = 0.0;
@@ -155,154 +118,220 @@ struct Evaluation {
   bool finite = true;
 };
 
-/// Partial log-likelihood, score and observed information at beta (internal scale).
-/// Weights are exp(eta - max eta), so no exp overflows; the shift cancels exactly in the
-/// log-likelihood (each death contributes eta - log S0, both shifted by the same amount).
-class PartialLikelihood {
- public:
-  PartialLikelihood(const Layout& layout, const Design& design, Ties ties)
-      : l_(layout), d_(design), ties_(ties), eta_(layout.order.size()), w_(layout.order.size()) {}
-
-  Evaluation operator()(const Eigen::VectorXd& beta) {
-    // Small q (the common case) at compile time: the risk-set sums live in registers.
-    switch (d_.q) {
-      case 1:
-        return evaluate<1>(beta);
-      case 2:
-        return evaluate<2>(beta);
-      case 3:
-        return evaluate<3>(beta);
-      case 4:
-        return evaluate<4>(beta);
-      default:
-        return evaluate<0>(beta);
-    }
-  }
-
- private:
-  /// Q > 0: q == Q known at compile time; Q == 0: any q.
-  template <int Q>
-  Evaluation evaluate(const Eigen::VectorXd& beta) {
-    using Vec = std::conditional_t<(Q > 0), std::array<double, Q>, std::vector<double>>;
-    using Mat = std::conditional_t<(Q > 0), std::array<double, Q * Q>, std::vector<double>>;
-    const std::size_t q = Q > 0 ? static_cast<std::size_t>(Q) : static_cast<std::size_t>(d_.q);
-    const std::size_t n = l_.order.size();
-    const double* x = d_.x.data();
-
-    Vec b = zeros<Vec>(q);
-    for (std::size_t a = 0; a < q; ++a) b[a] = beta[static_cast<Eigen::Index>(a)];
-    double eta_max = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      double e = 0.0;
-      for (std::size_t a = 0; a < q; ++a) e += x[i * q + a] * b[a];
-      eta_[i] = e;
-      if (i == 0 || e > eta_max) eta_max = e;
-    }
-    for (std::size_t i = 0; i < n; ++i) w_[i] = std::exp(eta_[i] - eta_max);
-
-    double loglik = 0.0;
-    Vec u = zeros<Vec>(q), s1 = zeros<Vec>(q), d1 = zeros<Vec>(q), xdead = zeros<Vec>(q);
-    Vec xi = zeros<Vec>(q), mean = zeros<Vec>(q);
-    Mat info = zeros<Mat>(q * q), s2 = zeros<Mat>(q * q), d2 = zeros<Mat>(q * q);  // lower
-    double s0 = 0.0;
-    const std::size_t groups = l_.group_begin.size() - 1;
-    for (std::size_t g = groups; g-- > 0;) {
-      if (l_.stratum_last[g]) {  // entering a new stratum (walking backwards)
-        s0 = 0.0;
-        std::fill(s1.begin(), s1.end(), 0.0);
-        std::fill(s2.begin(), s2.end(), 0.0);
-      }
-      double d0 = 0.0;
-      double eta_dead = 0.0;
-      int deaths = 0;
-      for (std::size_t i = l_.group_begin[g + 1]; i-- > l_.group_begin[g];) {
-        const double wi = w_[i];
-        for (std::size_t a = 0; a < q; ++a) xi[a] = x[i * q + a];
-        s0 += wi;
-        for (std::size_t a = 0; a < q; ++a) {
-          s1[a] += wi * xi[a];
-          for (std::size_t c = 0; c <= a; ++c) s2[a * q + c] += wi * xi[a] * xi[c];
-        }
-        if (l_.event[i]) {
-          if (deaths == 0) {
-            std::fill(d1.begin(), d1.end(), 0.0);
-            std::fill(d2.begin(), d2.end(), 0.0);
-            std::fill(xdead.begin(), xdead.end(), 0.0);
-          }
-          ++deaths;
-          d0 += wi;
-          eta_dead += eta_[i] - eta_max;
-          for (std::size_t a = 0; a < q; ++a) {
-            xdead[a] += xi[a];
-            d1[a] += wi * xi[a];
-            for (std::size_t c = 0; c <= a; ++c) d2[a * q + c] += wi * xi[a] * xi[c];
-          }
-        }
-      }
-      if (deaths == 0) continue;
-
-      loglik += eta_dead;
-      for (std::size_t a = 0; a < q; ++a) u[a] += xdead[a];
-      if (ties_ == Ties::kBreslow || deaths == 1) {
-        const auto dd = static_cast<double>(deaths);
-        loglik -= dd * std::log(s0);
-        for (std::size_t a = 0; a < q; ++a) {
-          mean[a] = s1[a] / s0;
-          u[a] -= dd * mean[a];
-          for (std::size_t c = 0; c <= a; ++c) {
-            info[a * q + c] += dd * (s2[a * q + c] / s0 - mean[a] * mean[c]);
-          }
-        }
-      } else {
-        // Efron: the k-th of the d tied deaths sees the risk set with k/d of each tied
-        // death's weight removed.
-        for (int k = 0; k < deaths; ++k) {
-          const double f = static_cast<double>(k) / static_cast<double>(deaths);
-          const double a0 = s0 - f * d0;
-          loglik -= std::log(a0);
-          for (std::size_t a = 0; a < q; ++a) {
-            mean[a] = (s1[a] - f * d1[a]) / a0;
-            u[a] -= mean[a];
-            for (std::size_t c = 0; c <= a; ++c) {
-              info[a * q + c] += (s2[a * q + c] - f * d2[a * q + c]) / a0 - mean[a] * mean[c];
-            }
-          }
-        }
-      }
-    }
-
-    Evaluation e;
-    e.loglik = loglik;
-    e.score.resize(static_cast<Eigen::Index>(q));
-    e.information.resize(static_cast<Eigen::Index>(q), static_cast<Eigen::Index>(q));
-    for (std::size_t a = 0; a < q; ++a) {
-      const auto ia = static_cast<Eigen::Index>(a);
-      e.score[ia] = u[a];
-      for (std::size_t c = 0; c <= a; ++c) {
-        const auto ic = static_cast<Eigen::Index>(c);
-        e.information(ia, ic) = info[a * q + c];
-        e.information(ic, ia) = info[a * q + c];
-      }
-    }
-    e.finite = std::isfinite(loglik) && e.score.allFinite() && e.information.allFinite();
-    return e;
-  }
-
-  template <class V>
-  static V zeros(std::size_t size) {
-    if constexpr (std::is_same_v<V, std::vector<double>>) {
-      return V(size, 0.0);
-    } else {
-      return V{};  // value-initialised: all zero
-    }
-  }
-
-  const Layout& l_;
-  const Design& d_;
-  Ties ties_;
-  std::vector<double> eta_;
-  std::vector<double> w_;
+struct Walk {
+  const SurvivalSource& rows;
+  const StrataIndex& strata;
+  Ties ties;
+  double cut;
 };
+
+template <class V>
+V zeros(std::size_t size) {
+  if constexpr (std::is_same_v<V, std::vector<double>>) {
+    return V(size, 0.0);
+  } else {
+    return V{};  // value-initialised: all zero
+  }
+}
+
+/// Partial log-likelihood, score and observed information at beta (internal scale), in
+/// one backward walk; adds |x - centre| per column to `mad` when given. Small q (the
+/// common case) at compile time, Q == q; Q == 0 for any q.
+///
+/// The shift of the weights is per stratum and moves during the walk: it starts at the
+/// first eta the stratum sees and rises (rescaling its sums) when an eta exceeds it by
+/// kShiftSlack. That needs no walk to find max eta first, and every S0 is >= 1 (the row
+/// that set the shift is in every later risk set), so no risk set underflows. The shift
+/// cancels in the log-likelihood: each death adds (eta - shift) - log(S0 / e^shift).
+template <int Q>
+Evaluation evaluate(const Walk& walk, const Columns& columns, const Eigen::VectorXd& beta,
+                    std::vector<double>* mad) {
+  using Vec = std::conditional_t<(Q > 0), std::array<double, Q>, std::vector<double>>;
+  using Mat = std::conditional_t<(Q > 0), std::array<double, Q * Q>, std::vector<double>>;
+  const std::size_t q = Q > 0 ? static_cast<std::size_t>(Q) : columns.index.size();
+  const auto vec = [q] { return zeros<Vec>(q); };
+  const auto mat = [q] { return zeros<Mat>(q * q); };
+
+  /// One stratum's risk-set sums (lower triangles) and its deaths at the current time.
+  struct Stratum {
+    double s0 = 0.0, d0 = 0.0, eta_dead = 0.0, shift = 0.0;
+    int deaths = 0;
+    bool started = false;
+    Vec s1, d1, xdead;
+    Mat s2, d2;
+  };
+  std::vector<Stratum> strata(walk.strata.size());
+  for (Stratum& s : strata) {
+    s.s1 = vec();
+    s.d1 = vec();
+    s.xdead = vec();
+    s.s2 = mat();
+    s.d2 = mat();
+  }
+  Vec b = vec(), centre = vec(), scale = vec(), xi = vec(), mean = vec(), u = vec();
+  std::array<std::size_t, (Q > 0 ? Q : 1)> fixed_index{};
+  std::vector<std::size_t> any_index(Q > 0 ? 0 : q);
+  std::size_t* index = Q > 0 ? fixed_index.data() : any_index.data();
+  for (std::size_t a = 0; a < q; ++a) {
+    b[a] = beta[static_cast<Eigen::Index>(a)];
+    centre[a] = columns.centre[a];
+    scale[a] = columns.scale[a];
+    index[a] = columns.index[a];
+  }
+  Mat info = mat();
+  double loglik = 0.0;
+
+  const auto rescale = [q](Stratum& s, double shift) {
+    const double f = std::exp(s.shift - shift);
+    s.s0 *= f;
+    s.d0 *= f;
+    for (std::size_t a = 0; a < q; ++a) {
+      s.s1[a] *= f;
+      s.d1[a] *= f;
+      for (std::size_t c = 0; c <= a; ++c) {
+        s.s2[a * q + c] *= f;
+        s.d2[a * q + c] *= f;
+      }
+    }
+    s.eta_dead -= static_cast<double>(s.deaths) * (shift - s.shift);
+    s.shift = shift;
+  };
+
+  // A stratum's tie group at the current time adds its deaths' terms, then is cleared.
+  const auto contribute = [&](Stratum& s) {
+    loglik += s.eta_dead;
+    for (std::size_t a = 0; a < q; ++a) u[a] += s.xdead[a];
+    if (walk.ties == Ties::kBreslow || s.deaths == 1) {
+      const auto dd = static_cast<double>(s.deaths);
+      loglik -= dd * std::log(s.s0);
+      for (std::size_t a = 0; a < q; ++a) {
+        mean[a] = s.s1[a] / s.s0;
+        u[a] -= dd * mean[a];
+        for (std::size_t c = 0; c <= a; ++c) {
+          info[a * q + c] += dd * (s.s2[a * q + c] / s.s0 - mean[a] * mean[c]);
+        }
+      }
+    } else {
+      // Efron: the k-th of the d tied deaths sees the risk set with k/d of each tied
+      // death's weight removed.
+      for (int k = 0; k < s.deaths; ++k) {
+        const double f = static_cast<double>(k) / static_cast<double>(s.deaths);
+        const double a0 = s.s0 - f * s.d0;
+        loglik -= std::log(a0);
+        for (std::size_t a = 0; a < q; ++a) {
+          mean[a] = (s.s1[a] - f * s.d1[a]) / a0;
+          u[a] -= mean[a];
+          for (std::size_t c = 0; c <= a; ++c) {
+            info[a * q + c] += (s.s2[a * q + c] - f * s.d2[a * q + c]) / a0 - mean[a] * mean[c];
+          }
+        }
+      }
+    }
+    s.deaths = 0;
+    s.d0 = 0.0;
+    s.eta_dead = 0.0;
+    for (std::size_t a = 0; a < q; ++a) {
+      s.xdead[a] = 0.0;
+      s.d1[a] = 0.0;
+      for (std::size_t c = 0; c <= a; ++c) s.d2[a * q + c] = 0.0;
+    }
+  };
+
+  std::vector<std::size_t> dying;  // strata with deaths at block_time, in order of the first
+  double block_time = kNaN;
+  const auto end_block = [&] {
+    for (const std::size_t k : dying) contribute(strata[k]);
+    dying.clear();
+  };
+  bool have_k = false;  // k is the index of stratum last_id
+  std::int32_t last_id = 0;
+  std::size_t k = 0;
+  walk.rows.backward([&](std::span<const SurvivalRow> batch) {
+    for (const SurvivalRow& r : batch) {
+      double t = r.time;
+      bool event = r.event != 0;
+      if (t > walk.cut) {  // censored at the data cut
+        t = walk.cut;
+        event = false;
+      }
+      if (t != block_time) {
+        end_block();
+        block_time = t;
+      }
+      if (!have_k || r.stratum != last_id) {
+        k = walk.strata(r.stratum);
+        last_id = r.stratum;
+        have_k = true;
+      }
+      Stratum& s = strata[k];
+      const double* x = r.x.data();
+      double eta = 0.0;
+      for (std::size_t a = 0; a < q; ++a) {
+        xi[a] = (x[index[a]] - centre[a]) * scale[a];
+        eta += xi[a] * b[a];
+      }
+      if (!s.started) {
+        s.started = true;
+        s.shift = eta;
+      } else if (eta > s.shift + kShiftSlack) {
+        rescale(s, eta);
+      }
+      const double wi = std::exp(eta - s.shift);
+      s.s0 += wi;
+      for (std::size_t a = 0; a < q; ++a) {
+        s.s1[a] += wi * xi[a];
+        for (std::size_t c = 0; c <= a; ++c) s.s2[a * q + c] += wi * xi[a] * xi[c];
+      }
+      if (event) {
+        if (s.deaths == 0) dying.push_back(k);
+        ++s.deaths;
+        s.d0 += wi;
+        s.eta_dead += eta - s.shift;
+        for (std::size_t a = 0; a < q; ++a) {
+          s.xdead[a] += xi[a];
+          s.d1[a] += wi * xi[a];
+          for (std::size_t c = 0; c <= a; ++c) s.d2[a * q + c] += wi * xi[a] * xi[c];
+        }
+      }
+      if (mad != nullptr) {
+        for (std::size_t a = 0; a < q; ++a) (*mad)[a] += std::fabs(xi[a]);
+      }
+    }
+  });
+  end_block();
+
+  Evaluation e;
+  e.loglik = loglik;
+  e.score.resize(static_cast<Eigen::Index>(q));
+  e.information.resize(static_cast<Eigen::Index>(q), static_cast<Eigen::Index>(q));
+  for (std::size_t a = 0; a < q; ++a) {
+    const auto ia = static_cast<Eigen::Index>(a);
+    e.score[ia] = u[a];
+    for (std::size_t c = 0; c <= a; ++c) {
+      const auto ic = static_cast<Eigen::Index>(c);
+      e.information(ia, ic) = info[a * q + c];
+      e.information(ic, ia) = info[a * q + c];
+    }
+  }
+  e.finite = std::isfinite(loglik) && e.score.allFinite() && e.information.allFinite();
+  return e;
+}
+
+Evaluation evaluate(const Walk& walk, const Columns& columns, const Eigen::VectorXd& beta,
+                    std::vector<double>* mad = nullptr) {
+  switch (columns.index.size()) {
+    case 1:
+      return evaluate<1>(walk, columns, beta, mad);
+    case 2:
+      return evaluate<2>(walk, columns, beta, mad);
+    case 3:
+      return evaluate<3>(walk, columns, beta, mad);
+    case 4:
+      return evaluate<4>(walk, columns, beta, mad);
+    default:
+      return evaluate<0>(walk, columns, beta, mad);
+  }
+}
 
 /// Indices of the columns of the information matrix that are not linear combinations of
 /// earlier ones within the risk sets: as in R's cholesky2, a column whose Cholesky pivot
@@ -339,64 +368,75 @@ double chi_square_upper(double statistic, int df) {
       boost::math::complement(boost::math::chi_squared(static_cast<double>(df)), statistic));
 }
 
+
 }  // namespace
 
-namespace {
+CoxFit cox_fit(const SurvivalSource& rows, Ties ties, int max_iterations, double tolerance, double cut) {
+  check_arguments(max_iterations, tolerance, cut);
+  const auto p = static_cast<int>(rows.covariates());
+  const Summary summary = summarise(rows);  // walk 1: validates
+  const Walk walk{rows, summary.strata, ties, cut};
 
-/// cox_fit() on `x`; `owned` is x itself when the caller handed it over (freed once the
-/// design holds a copy), else null.
-CoxFit fit_cox(std::span<const double> time, std::span<const std::int8_t> event, const Eigen::MatrixXd& x,
-               Eigen::MatrixXd* owned, std::span<const std::int32_t> strata, Ties ties, int max_iterations,
-               double tolerance) {
-  validate(time, event, x, strata, max_iterations, tolerance);
-  const std::size_t n = time.size();
-  const auto p = static_cast<int>(x.cols());
-  const Layout layout = make_layout(time, event, strata);
-
-  // Centre on the mean and scale by the mean absolute deviation (R's coxph), in input
-  // order. A constant column (every value equal to the first) cannot be estimated.
+  // Centre on the mean and scale by the mean absolute deviation (R's coxph). A constant
+  // column (every value equal to the first) cannot be estimated.
   Eigen::VectorXd mean = Eigen::VectorXd::Zero(p);
   Eigen::VectorXd scale = Eigen::VectorXd::Ones(p);
-  std::vector<int> candidates;
+  Columns candidates;
   for (int c = 0; c < p; ++c) {
-    if (n == 0) break;
-    const auto col = x.col(c);
-    double sum = 0.0;
-    bool constant = true;
-    for (Eigen::Index i = 0; i < col.size(); ++i) {
-      sum += col[i];
-      constant = constant && col[i] == col[0];
-    }
-    if (constant) continue;
-    mean[c] = sum / static_cast<double>(n);
-    double mad = 0.0;
-    for (Eigen::Index i = 0; i < col.size(); ++i) mad += std::fabs(col[i] - mean[c]);
-    mad /= static_cast<double>(n);
-    if (mad > 0.0) scale[c] = 1.0 / mad;
-    candidates.push_back(c);
+    const auto uc = static_cast<std::size_t>(c);
+    if (summary.n == 0 || summary.constant[uc]) continue;
+    mean[c] = summary.sum[uc] / static_cast<double>(summary.n);
+    candidates.index.push_back(uc);
+    candidates.centre.push_back(mean[c]);
+    candidates.scale.push_back(1.0);
   }
 
-  // Drop columns without information, then refit the design on the estimable ones.
-  Design design = make_design(x, layout, candidates, mean, scale);
-  // x is not read again: a caller that handed it over gets its memory back now.
-  if (owned != nullptr) owned->resize(0, 0);
-  std::vector<int> columns = candidates;
-  PartialLikelihood likelihood(layout, design, ties);
-  Evaluation current = likelihood(Eigen::VectorXd::Zero(design.q));
-  {
-    std::vector<int> kept_positions;
-    std::vector<int> kept;
-    for (const int k : estimable(current.information)) {
-      kept_positions.push_back(k);
-      kept.push_back(candidates[static_cast<std::size_t>(k)]);
-    }
-    if (kept.size() != candidates.size()) {
-      columns = kept;
-      keep_columns(design, kept_positions);  // likelihood sees the new one
-      current = likelihood(Eigen::VectorXd::Zero(design.q));
-    }
+  // Walk 2: the deviations, and the likelihood at beta = 0 on the centred columns. There
+  // every weight is 1 whatever the scale, so scaling afterwards (score by D, information
+  // by D I D) gives the scaled evaluation without a third walk.
+  const auto k0 = static_cast<int>(candidates.index.size());
+  std::vector<double> mad(candidates.index.size(), 0.0);
+  Evaluation current = evaluate(walk, candidates, Eigen::VectorXd::Zero(k0), &mad);
+  for (int a = 0; a < k0; ++a) {
+    const int c = static_cast<int>(candidates.index[static_cast<std::size_t>(a)]);
+    const double m = mad[static_cast<std::size_t>(a)] / static_cast<double>(summary.n);
+    if (m > 0.0) scale[c] = 1.0 / m;
+    candidates.scale[static_cast<std::size_t>(a)] = scale[c];
   }
-  const int q = design.q;
+  const Eigen::VectorXd d = Eigen::Map<const Eigen::VectorXd>(candidates.scale.data(), k0);
+  current.score = current.score.cwiseProduct(d);
+  current.information = d.asDiagonal() * current.information * d.asDiagonal();
+  current.finite = std::isfinite(current.loglik) && current.score.allFinite() && current.information.allFinite();
+
+  // Drop columns without information. At beta = 0 the weights do not depend on the
+  // columns, so the fit of the estimable ones starts from the same evaluation, restricted.
+  Columns fitted;
+  {
+    const std::vector<int> kept = estimable(current.information);
+    const auto q = static_cast<Eigen::Index>(kept.size());
+    Evaluation restricted;
+    restricted.loglik = current.loglik;
+    restricted.score.resize(q);
+    restricted.information.resize(q, q);
+    for (Eigen::Index a = 0; a < q; ++a) {
+      const auto ka = static_cast<std::size_t>(kept[static_cast<std::size_t>(a)]);
+      fitted.index.push_back(candidates.index[ka]);
+      fitted.centre.push_back(candidates.centre[ka]);
+      fitted.scale.push_back(candidates.scale[ka]);
+      restricted.score[a] = current.score[kept[static_cast<std::size_t>(a)]];
+      for (Eigen::Index b = 0; b < q; ++b) {
+        restricted.information(a, b) = current.information(kept[static_cast<std::size_t>(a)],
+                                                           kept[static_cast<std::size_t>(b)]);
+      }
+    }
+    restricted.finite = std::isfinite(restricted.loglik) && restricted.score.allFinite() &&
+                        restricted.information.allFinite();
+    current = std::move(restricted);
+  }
+  std::vector<int> columns;
+  for (const std::size_t c : fitted.index) columns.push_back(static_cast<int>(c));
+  const auto likelihood = [&](const Eigen::VectorXd& beta) { return evaluate(walk, fitted, beta); };
+  const auto q = static_cast<int>(fitted.index.size());
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(q);
   CoxFit fit;
   fit.loglik_null = current.loglik;
@@ -442,6 +482,7 @@ CoxFit fit_cox(std::span<const double> time, std::span<const std::int8_t> event,
       return next.finite && (small_step || next.loglik >= current.loglik);
     };
     for (int h = 0; h < kMaxHalvings && !accepted(); ++h) {
+      ++fit.halvings;
       step *= 0.5;
       candidate = beta + step;
       next = likelihood(candidate);
@@ -489,16 +530,40 @@ CoxFit fit_cox(std::span<const double> time, std::span<const std::int8_t> event,
   return fit;
 }
 
+namespace {
+
+/// The span overloads: rows sorted once into memory, then the one likelihood above.
+/// `owned` is x itself when the caller handed it over (freed once the rows hold a copy).
+CoxFit fit_in_memory(std::span<const double> time, std::span<const std::int8_t> event, const Eigen::MatrixXd& x,
+                     Eigen::MatrixXd* owned, std::span<const std::int32_t> strata, Ties ties, int max_iterations,
+                     double tolerance) {
+  const std::size_t n = time.size();
+  if (event.size() != n || static_cast<std::size_t>(x.rows()) != n || !(strata.empty() || strata.size() == n)) {
+    throw std::invalid_argument("cox_fit: time, event, rows of x and strata lengths differ");
+  }
+  check_arguments(max_iterations, tolerance, std::numeric_limits<double>::infinity());
+  // Before the sort, which needs ordered times; the fit validates the rest.
+  for (const double t : time) {
+    if (!(std::isfinite(t) && t >= 0.0)) throw std::invalid_argument("cox_fit: times must be finite and >= 0");
+  }
+  const InMemorySurvival rows(time, event, static_cast<std::size_t>(x.cols()),
+                              std::span<const double>(x.data(), static_cast<std::size_t>(x.size())), strata, {},
+                              InMemorySurvival::Layout::kColumnMajor);
+  // x is not read again: a caller that handed it over gets its memory back now.
+  if (owned != nullptr) owned->resize(0, 0);
+  return cox_fit(rows, ties, max_iterations, tolerance);
+}
+
 }  // namespace
 
 CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event, const Eigen::MatrixXd& x,
                std::span<const std::int32_t> strata, Ties ties, int max_iterations, double tolerance) {
-  return fit_cox(time, event, x, nullptr, strata, ties, max_iterations, tolerance);
+  return fit_in_memory(time, event, x, nullptr, strata, ties, max_iterations, tolerance);
 }
 
 CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event, Eigen::MatrixXd&& x,
                std::span<const std::int32_t> strata, Ties ties, int max_iterations, double tolerance) {
-  return fit_cox(time, event, x, &x, strata, ties, max_iterations, tolerance);
+  return fit_in_memory(time, event, x, &x, strata, ties, max_iterations, tolerance);
 }
 
 Estimate cox_hazard_ratio(const CoxFit& fit, int j, double alpha) {

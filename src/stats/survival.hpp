@@ -11,11 +11,13 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "stats/estimates.hpp"
+#include "stats/survival_source.hpp"
 
 namespace silico::stats {
 
@@ -83,6 +85,7 @@ struct CoxFit {
   double wald_statistic = 0.0;  ///< beta' covariance^-1 beta
   double wald_p = 1.0;
   int iterations = 0;  ///< Newton steps taken (each may have been halved)
+  int halvings = 0;    ///< step halvings tried, in all: each cost one walk of the rows
   /// True when a step changed the log-likelihood by at most tolerance * |loglik| and the
   /// Newton step after it is below sqrt(tolerance) * max(1, |beta|) on the internal scale
   /// (that last step is taken as well, so beta is then accurate to rounding). False when
@@ -92,16 +95,29 @@ struct CoxFit {
   bool converged = false;
 };
 
-/// @param x  n x p covariates (treatment indicator usually first)
-/// @param strata empty, or one stratum id per row (separate baseline hazards)
-/// Each Newton step that lowers the log-likelihood is halved (up to 20 times). Cost:
-/// one O(n log n) sort, then O(n p^2) per iteration (risk-set sums accumulated backwards
-/// in time). Throws std::invalid_argument for mismatched sizes, invalid time/event
-/// values, non-finite x, max_iterations < 0 or tolerance not in (0, 1).
+/// Fit on rows read only through `rows`, holding O(p^2 x strata) values, never O(n).
+/// Rows' x are the covariates (treatment indicator usually first); rows' group is ignored;
+/// rows' stratum ids give separate baseline hazards (a tie group is a stratum and a time).
+/// `cut`: a row with time > cut counts as censored at cut (a data cut); +inf = none.
+///
+/// Walks: one forward walk validates the rows and takes the column means; one backward
+/// walk takes the mean absolute deviations and the likelihood at beta = 0 (centred
+/// columns, scaled afterwards: at beta = 0 the weights do not depend on the scale); then
+/// each Newton step and each halving is one backward walk. In all
+/// 2 + iterations + halvings walks, one more when a step could not be accepted.
+/// Each step that lowers the log-likelihood is halved (up to 20 times). Throws
+/// std::invalid_argument for invalid time/event values or non-finite x (found during the
+/// first walk), max_iterations < 0, tolerance not in (0, 1) or a NaN or negative cut.
+CoxFit cox_fit(const SurvivalSource& rows, Ties ties = Ties::kEfron, int max_iterations = 30,
+               double tolerance = 1e-9, double cut = std::numeric_limits<double>::infinity());
+
+/// The same on rows in memory: x is n x p covariates, `strata` empty or one id per row.
+/// Sorts the rows once into an InMemorySurvival (O(n log n), one row-major copy of x),
+/// then fits on it. Throws std::invalid_argument for mismatched sizes, and as above.
 CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event,
                const Eigen::MatrixXd& x, std::span<const std::int32_t> strata = {},
                Ties ties = Ties::kEfron, int max_iterations = 30, double tolerance = 1e-9);
-/// The same, taking over `x` and freeing it as soon as the fit holds its own sorted copy,
+/// The same, taking over `x` and freeing it as soon as the sorted rows hold their copy,
 /// so that a fit on millions of rows needs one copy of the covariates, not two.
 CoxFit cox_fit(std::span<const double> time, std::span<const std::int8_t> event, Eigen::MatrixXd&& x,
                std::span<const std::int32_t> strata = {}, Ties ties = Ties::kEfron, int max_iterations = 30,

@@ -1,35 +1,58 @@
 #include "stats/survival_source.hpp"
 
 #include <algorithm>
-#include <numeric>
+#include <cmath>
 #include <stdexcept>
 
 namespace silico::stats {
 
 InMemorySurvival::InMemorySurvival(std::span<const double> time, std::span<const std::int8_t> event,
                                    std::size_t covariates, std::span<const double> x,
-                                   std::span<const std::int32_t> strata, std::span<const std::int8_t> group)
+                                   std::span<const std::int32_t> strata, std::span<const std::int8_t> group,
+                                   Layout layout)
     : covariates_(covariates) {
   const std::size_t n = time.size();
   if (event.size() != n || x.size() != n * covariates || !(strata.empty() || strata.size() == n) ||
       !(group.empty() || group.size() == n)) {
     throw std::invalid_argument("InMemorySurvival: time, event, x, strata and group lengths differ");
   }
-  std::vector<SurvivalRow> input(n);
+  // Sorted as compact keys, by value: survival order is (time, event descending, row),
+  // and (127 - event) << 56 | row orders the last two as one integer (n < 2^56).
+  struct Key {
+    double time;
+    std::uint64_t tie;
+  };
+  std::vector<Key> keys(n);
   for (std::size_t i = 0; i < n; ++i) {
-    input[i] = {time[i], i, strata.empty() ? 0 : strata[i], event[i], group.empty() ? std::int8_t{0} : group[i], {}};
+    // A NaN is unordered: std::sort would be undefined. Other invalid values sort fine and
+    // are the readers' to reject.
+    if (std::isnan(time[i])) throw std::invalid_argument("InMemorySurvival: a time is NaN");
+    keys[i] = {time[i], static_cast<std::uint64_t>(127 - event[i]) << 56 | i};
   }
+  std::sort(keys.begin(), keys.end(),
+            [](const Key& a, const Key& b) { return a.time != b.time ? a.time < b.time : a.tie < b.tie; });
+  constexpr std::uint64_t kRowMask = (std::uint64_t{1} << 56) - 1;
   std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return survival_before(input[a], input[b]); });
+  for (std::size_t k = 0; k < n; ++k) order[k] = static_cast<std::size_t>(keys[k].tie & kRowMask);
+  keys = {};
   x_.resize(n * covariates);
   rows_.resize(n);
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = order[k];
-    std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(i * covariates), covariates,
-                x_.begin() + static_cast<std::ptrdiff_t>(k * covariates));
-    rows_[k] = input[i];
+    rows_[k] = {time[i], i, strata.empty() ? 0 : strata[i], event[i], group.empty() ? std::int8_t{0} : group[i], {}};
+  }
+  if (layout == Layout::kRowMajor) {
+    for (std::size_t k = 0; k < n; ++k) {
+      std::copy_n(x.begin() + static_cast<std::ptrdiff_t>(order[k] * covariates), covariates,
+                  x_.begin() + static_cast<std::ptrdiff_t>(k * covariates));
+    }
+  } else {
+    // Column by column: the gather reads one column (n values) at a time, which stays in
+    // cache where all of x would not.
+    for (std::size_t c = 0; c < covariates; ++c) {
+      const double* col = x.data() + c * n;
+      for (std::size_t k = 0; k < n; ++k) x_[k * covariates + c] = col[order[k]];
+    }
   }
   for (std::size_t k = 0; k < n; ++k) rows_[k].x = std::span<const double>(x_.data() + k * covariates, covariates);
 }

@@ -49,11 +49,15 @@ class SurvivalSource {
 /// Rows held in memory, sorted once at construction.
 class InMemorySurvival final : public SurvivalSource {
  public:
-  /// `x`: `covariates` values per row, row-major (empty when covariates == 0); `strata` and
-  /// `group` may be empty (all 0). Rows are numbered by their input position.
+  /// How the constructor's `x` is laid out.
+  enum class Layout { kRowMajor, kColumnMajor };
+  /// `x`: `covariates` values per row, row-major (column-major, as Eigen stores a matrix,
+  /// with Layout::kColumnMajor; empty when covariates == 0); `strata` and `group` may be
+  /// empty (all 0). Rows are numbered by their input position. Throws
+  /// std::invalid_argument for mismatched lengths or a NaN time (no survival order).
   InMemorySurvival(std::span<const double> time, std::span<const std::int8_t> event, std::size_t covariates,
                    std::span<const double> x = {}, std::span<const std::int32_t> strata = {},
-                   std::span<const std::int8_t> group = {});
+                   std::span<const std::int8_t> group = {}, Layout layout = Layout::kRowMajor);
   std::uint64_t size() const override { return rows_.size(); }
   std::size_t covariates() const override { return covariates_; }
   void forward(const Visitor& visit) const override;

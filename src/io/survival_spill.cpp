@@ -67,8 +67,9 @@ SurvivalRow decode(const unsigned char* in, double* x, std::size_t covariates) {
 }
 
 [[noreturn]] void duplicate(const SurvivalRow& row) {
-  throw std::invalid_argument("SurvivalSpill: two rows have the same time, event and row number (row " +
-                              std::to_string(row.row) + ")");
+  throw std::invalid_argument(
+      "SurvivalSpill: two rows have the same time, event and row number (row " +
+      std::to_string(row.row) + ")");
 }
 
 void write_all(int fd, const unsigned char* data, std::size_t bytes, std::uint64_t offset,
@@ -106,7 +107,8 @@ SurvivalSpill::SurvivalSpill(std::filesystem::path directory, std::size_t covari
       covariates_(covariates),
       memory_rows_(memory_rows),
       record_bytes_(kCovariatesAt + covariates * sizeof(double)) {
-  if (memory_rows_ == 0) throw std::invalid_argument("SurvivalSpill: memory_rows must be at least 1");
+  if (memory_rows_ == 0)
+    throw std::invalid_argument("SurvivalSpill: memory_rows must be at least 1");
 }
 
 SurvivalSpill::~SurvivalSpill() {
@@ -127,6 +129,13 @@ void SurvivalSpill::push(const SurvivalRow& row) {
   // Spilled only when one more row arrives, so a data set that exactly fills the buffer
   // never touches the disk.
   if (rows_.size() == memory_rows_) spill();
+  // Grown by hand, since doubling could reserve nearly twice the budget.
+  if (rows_.size() == rows_.capacity()) {
+    const std::size_t capacity =
+        std::min(memory_rows_, std::max<std::size_t>(64, 2 * rows_.size()));
+    rows_.reserve(capacity);
+    x_.reserve(capacity * covariates_);
+  }
   SurvivalRow copy = row;
   copy.x = {};
   rows_.push_back(copy);
@@ -180,13 +189,14 @@ void SurvivalSpill::open_file() {
 void SurvivalSpill::spill() {
   if (fd_ < 0) open_file();
   sort_buffer();
-  const std::size_t chunk_rows = std::min(std::max<std::size_t>(1, kWriteBufferBytes / record_bytes_),
-                                          rows_.size());
+  const std::size_t chunk_rows =
+      std::min(std::max<std::size_t>(1, kWriteBufferBytes / record_bytes_), rows_.size());
   std::vector<unsigned char> chunk(chunk_rows * record_bytes_);
   std::uint64_t offset = file_records_ * record_bytes_;
   for (std::size_t begin = 0; begin < rows_.size(); begin += chunk_rows) {
     const std::size_t end = std::min(begin + chunk_rows, rows_.size());
-    for (std::size_t i = begin; i < end; ++i) encode(rows_[i], chunk.data() + (i - begin) * record_bytes_);
+    for (std::size_t i = begin; i < end; ++i)
+      encode(rows_[i], chunk.data() + (i - begin) * record_bytes_);
     const std::size_t bytes = (end - begin) * record_bytes_;
     write_all(fd_, chunk.data(), bytes, offset, directory_);
     offset += bytes;
@@ -252,13 +262,13 @@ void SurvivalSpill::merge(const Visitor& visit, bool reverse) const {
   const std::size_t k = runs_.size();
   const std::size_t max_records = std::max<std::size_t>(1, kMaxReadBufferBytes / record_bytes_);
   const std::size_t min_records = std::max<std::size_t>(1, kMinReadBufferBytes / record_bytes_);
-  const std::size_t buffer_records =
-      std::min(max_records, std::max(min_records, memory_rows_ / k));
+  const std::size_t buffer_records = std::min(max_records, std::max(min_records, memory_rows_ / k));
 
   std::vector<RunCursor> cursors(k);
   const auto head = [&](const RunCursor& c) { return c.buffer.data() + c.at * record_bytes_; };
   const auto load = [&](RunCursor& c) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_records, c.hi - c.lo));
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer_records, c.hi - c.lo));
     const std::uint64_t first = reverse ? c.hi - n : c.lo;
     read_all(fd_, c.buffer.data(), n * record_bytes_, first * record_bytes_, directory_);
     if (reverse) {
@@ -294,8 +304,9 @@ void SurvivalSpill::merge(const Visitor& visit, bool reverse) const {
     RunCursor& c = cursors[r];
     c.lo = runs_[r].first;
     c.hi = runs_[r].first + runs_[r].count;
-    c.buffer.resize(static_cast<std::size_t>(std::min<std::uint64_t>(buffer_records, runs_[r].count)) *
-                    record_bytes_);
+    c.buffer.resize(
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer_records, runs_[r].count)) *
+        record_bytes_);
     load(c);
     c.key = decode_key(head(c));
     heap.push_back(r);
@@ -317,7 +328,8 @@ void SurvivalSpill::merge(const Visitor& visit, bool reverse) const {
   };
   for (std::size_t i = heap.size() / 2; i-- > 0;) sift_down(i);
 
-  const std::size_t batch_rows = static_cast<std::size_t>(std::min<std::uint64_t>(kBatchRows, size_));
+  const std::size_t batch_rows =
+      static_cast<std::size_t>(std::min<std::uint64_t>(kBatchRows, size_));
   std::vector<SurvivalRow> batch(batch_rows);
   std::vector<double> batch_x(batch_rows * covariates_);
   std::size_t filled = 0;

@@ -22,8 +22,8 @@ namespace silico::io {
 /// one batch of 4096 rows; so about memory_rows records + runs x 4 KiB at worst. The fan-in
 /// is unlimited: there is no intermediate merge pass, so each walk reads the file once.
 ///
-/// Rows must have distinct `row` numbers (survival_before is then a total order); a walk
-/// that meets two equal rows throws std::invalid_argument.
+/// Rows must have distinct `row` numbers (survival_before is then a total order); two equal
+/// rows make finish() (same buffer) or a walk (different runs) throw std::invalid_argument.
 ///
 /// Walks are const and keep their state on the stack, so they may be repeated, and run
 /// concurrently from several threads.

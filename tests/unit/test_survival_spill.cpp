@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <random>
@@ -99,8 +101,10 @@ void push_shuffled(SurvivalSpill& spill, const Data& d, std::uint64_t seed) {
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
   for (const std::size_t i : order) {
-    SurvivalRow row{d.time[i], i, d.stratum[i], d.event[i], d.group[i],
-                    std::span<const double>(d.x.data() + i * d.covariates, d.covariates)};
+    SurvivalRow row{
+        d.time[i],    i,
+        d.stratum[i], d.event[i],
+        d.group[i],   std::span<const double>(d.x.data() + i * d.covariates, d.covariates)};
     spill.push(row);
   }
 }
@@ -136,7 +140,8 @@ TEST_P(SpillMatchesMemory, ForwardAndBackwardRowByRow) {
     spill.finish();
     EXPECT_EQ(spill.size(), kRows);
     EXPECT_EQ(spill.covariates(), covariates);
-    const std::size_t expected_runs = memory_rows >= kRows ? 0 : (kRows + memory_rows - 1) / memory_rows;
+    const std::size_t expected_runs =
+        memory_rows >= kRows ? 0 : (kRows + memory_rows - 1) / memory_rows;
     EXPECT_EQ(spill.runs(), expected_runs);
 
     // Compared as a whole first, so a failure reports one row rather than thousands.
@@ -155,9 +160,10 @@ TEST_P(SpillMatchesMemory, ForwardAndBackwardRowByRow) {
 }
 
 INSTANTIATE_TEST_SUITE_P(CovariatesAndBudgets, SpillMatchesMemory,
-                         ::testing::Combine(::testing::Values(std::size_t{0}, std::size_t{1}, std::size_t{3}),
-                                            ::testing::Values(std::size_t{1}, std::size_t{7}, std::size_t{1000},
-                                                              std::size_t{0})));
+                         ::testing::Combine(::testing::Values(std::size_t{0}, std::size_t{1},
+                                                              std::size_t{3}),
+                                            ::testing::Values(std::size_t{1}, std::size_t{7},
+                                                              std::size_t{1000}, std::size_t{0})));
 
 TEST(SurvivalSpill, RepeatedWalksAreTheSame) {
   const Data d = random_rows(3000, 2, 99);
@@ -266,5 +272,31 @@ TEST(SurvivalSpill, DuplicateRowsAreRejected) {
     spill.finish();
     EXPECT_THROW(spill.forward([](std::span<const SurvivalRow>) {}), std::invalid_argument);
   }
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(SurvivalSpill, FailedWriteNamesTheDirectoryAndTheReason) {
+  // A file size limit makes pwrite fail as a full disk would, without filling one: EFBIG
+  // instead of ENOSPC, through the same path. SIGXFSZ would otherwise end the process.
+  ScratchDir dir;
+  struct rlimit saved {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = saved;
+  small.rlim_cur = 1000;  // bytes: room for a few 22-byte records, not for 200
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  std::string message;
+  {
+    SurvivalSpill spill(dir.path(), 0, 100);
+    try {
+      for (std::uint64_t i = 0; i < 300; ++i) spill.push(plain_row(1.0, i));
+    } catch (const std::runtime_error& e) {
+      message = e.what();
+    }
+  }
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, previous_handler);
+  EXPECT_NE(message.find(dir.path().string()), std::string::npos) << message;
+  EXPECT_NE(message.find("File too large"), std::string::npos) << message;
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }

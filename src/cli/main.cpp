@@ -96,6 +96,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   int threads = 0;
   std::uint64_t block = 65536;
   std::string replicate_range;
+  std::string scratch;
   options.add_options()
       ("spec", po::value<std::string>()->required(), "trial spec (YAML)")
       ("output,o", po::value<std::string>()->required(), "result file to write (HDF5)")
@@ -107,9 +108,14 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
        "without one, start from the beginning. The spec, seed and silico version must be the ones "
        "of the interrupted run")
       ("block-patients", po::value<std::uint64_t>(&block)->default_value(65536),
-       "patients per block: what one rank simulates and writes per round, and the unit of "
-       "checkpointing (bounds the memory of the patient phase; the analysis phase holds one "
-       "whole replicate per rank). A resumed run keeps the block size it started with")
+       "patients per block: what one rank simulates and writes per round, the unit of "
+       "checkpointing, and what the analysis reads of a replicate at a time (memory per rank "
+       "grows with it, not with the number of patients). A resumed run keeps the block size "
+       "it started with")
+      ("scratch", po::value<std::string>(&scratch),
+       "directory for the analysis phase's temporary sorted runs of survival rows (unnamed "
+       "files, gone when the run ends, however it ends); default: the directory of OUT.h5. "
+       "Node-local disk such as $TMPDIR is fastest")
       ("replicates", po::value<std::string>(&replicate_range),
        "FIRST:COUNT - simulate only the study's replicates FIRST .. FIRST+COUNT-1 (0-based), "
        "one part of a replicate study split over a job array; join the parts with silico merge")
@@ -128,6 +134,9 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   }
   if (threads < 0) throw silico::UserError("--threads must be >= 0");
   if (block < 1) throw silico::UserError("--block-patients must be >= 1");
+  if (!scratch.empty() && !std::filesystem::is_directory(scratch)) {
+    throw silico::UserError("--scratch: " + scratch + " is not a directory");
+  }
 
   const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
   silico::parallel::RunOptions run;
@@ -137,6 +146,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   run.threads = threads;
   run.block_patients = block;
   run.quiet = vm.count("quiet") > 0;
+  run.scratch = scratch;
   run.command_line = command_line(full_argc, full_argv);
   if (!replicate_range.empty()) {
     // FIRST:COUNT, both whole numbers, COUNT >= 1.

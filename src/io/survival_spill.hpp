@@ -27,7 +27,7 @@ namespace silico::io {
 ///
 /// Walks are const and keep their state on the stack, so they may be repeated, and run
 /// concurrently from several threads.
-class SurvivalSpill final : public stats::SurvivalSource {
+class SurvivalSpill final : public stats::SurvivalBuffer {
  public:
   /// Rows are buffered in memory up to `memory_rows` (at least 1); a full buffer is sorted
   /// (survival_before) and written as one run to an unnamed temporary file in `directory`,
@@ -41,10 +41,10 @@ class SurvivalSpill final : public stats::SurvivalSource {
   /// >= 0). @throws std::invalid_argument for a malformed row, std::logic_error after
   /// finish(), std::runtime_error if the spill file cannot be created or written (the
   /// message names the directory and the system's reason, e.g. no space left on device).
-  void push(const stats::SurvivalRow& row);
+  void push(const stats::SurvivalRow& row) override;
   /// Ends the pushes: sorts what is buffered and, if a run was already written, writes it
   /// as the last run and frees the buffer. Walks are allowed only after it.
-  void finish();
+  void finish() override;
 
   std::uint64_t size() const override { return size_; }
   std::size_t covariates() const override { return covariates_; }

@@ -18,6 +18,7 @@
 #include "parallel/checkpoint.hpp"
 #include "parallel/collective.hpp"
 #include "parallel/partition.hpp"
+#include "io/survival_spill.hpp"
 #include "sim/analysis.hpp"
 #include "sim/simulate.hpp"
 #include "silico/version.hpp"
@@ -182,8 +183,9 @@ std::vector<std::vector<double>> gather_rows(const MpiContext& mpi, const std::v
 }
 
 /// Replicate analyses in rounds: round j gives replicate analysed + rank to each rank,
-/// which re-simulates it whole (a replicate's patients are spread over every rank, and
-/// simulating is cheaper than gathering them). Rank 0 gathers the round's rows in
+/// which re-simulates it block by block (a replicate's patients are spread over every rank,
+/// and simulating is cheaper than gathering or reading them back), spilling its survival
+/// rows to sorted runs in the scratch directory. Rank 0 gathers the round's rows in
 /// replicate order, appends them to the analysis file and checkpoints; the series are
 /// written to the result file at the end.
 template <typename CheckpointFn>
@@ -204,6 +206,12 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
 
   const sim::Simulator simulator(spec, false, false);
   sim::Block block;
+  const std::uint64_t patients = spec.trial.patients;
+  const std::uint64_t block_patients = std::min<std::uint64_t>(options.block_patients, std::max<std::uint64_t>(patients, 1));
+  const fs::path scratch = options.scratch.empty() ? fs::absolute(options.output).parent_path() : fs::path(options.scratch);
+  const auto buffers = [&](std::size_t covariates) -> std::unique_ptr<stats::SurvivalBuffer> {
+    return std::make_unique<io::SurvivalSpill>(scratch, covariates, block_patients);
+  };
   Progress progress(mpi.is_root() && !options.quiet && replicates.count > 1, replicates.count);
   const auto ranks = static_cast<std::uint64_t>(mpi.size());
   while (state.replicates_analysed < replicates.count) {
@@ -212,8 +220,15 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
     std::string names;
     collectively(mpi, [&] {
       if (mine >= replicates.count) return;
-      arena.execute([&] { simulator.simulate(replicates.first + mine, 0, spec.trial.patients, block); });
-      for (const auto& series : analysis->analyze(block)) {
+      const std::uint64_t replicate = replicates.first + mine;
+      const auto walk = [&](const std::function<void(const sim::Block&)>& visit) {
+        for (std::uint64_t first = 0; first < patients; first += block_patients) {
+          const std::uint64_t count = std::min(block_patients, patients - first);
+          arena.execute([&] { simulator.simulate(replicate, first, count, block); });
+          visit(block);
+        }
+      };
+      for (const auto& series : analysis->analyze(walk, replicate, buffers)) {
         names += series.path + "\n";
         values.push_back(series.value);
       }

@@ -22,6 +22,10 @@ struct RunOptions {
   /// checkpointing (a resumed run keeps the interrupted run's block size).
   std::uint64_t block_patients = 65536;
   bool quiet = false;
+  /// Where the analysis phase spills a replicate's survival rows (sorted runs in unnamed
+  /// temporary files, gone when the run ends however it ends); empty = the directory of
+  /// `output`.
+  std::string scratch;
   std::string command_line;
   /// Simulate only the study's replicates [first_replicate, first_replicate +
   /// replicate_count) (replicate_count 0 = all from first_replicate): one part of a

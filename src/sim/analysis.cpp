@@ -1,6 +1,7 @@
 #include "sim/analysis.hpp"
 
 #include <Eigen/Core>
+#include <Eigen/QR>
 #include <algorithm>
 #include <span>
 #include <charconv>
@@ -13,6 +14,7 @@
 #include "stats/design.hpp"
 #include "stats/regression.hpp"
 #include "stats/survival.hpp"
+#include "stats/survival_sweep.hpp"
 
 namespace silico::sim {
 
@@ -29,32 +31,6 @@ std::string number_name(double x) {
   return std::string(text, result.ptr);
 }
 
-double mean_of(const std::vector<double>& x) {
-  if (x.empty()) return kNaN;
-  double total = 0.0;
-  for (double v : x) total += v;
-  return total / static_cast<double>(x.size());
-}
-
-/// Sample median (mean of the two middle values for even n).
-double median_of(std::vector<double> x) {
-  if (x.empty()) return kNaN;
-  std::sort(x.begin(), x.end());
-  const std::size_t n = x.size();
-  return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
-}
-
-double correlation(const std::vector<double>& x, const std::vector<double>& y) {
-  const double mx = mean_of(x), my = mean_of(y);
-  double sxy = 0.0, sxx = 0.0, syy = 0.0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  return sxy / std::sqrt(sxx * syy);
-}
-
 /// Appends the five fields of an estimate and its true effect under `prefix`.
 void push_estimate(std::vector<Series>& out, const std::string& prefix, const stats::Estimate& e,
                    double truth) {
@@ -64,110 +40,6 @@ void push_estimate(std::vector<Series>& out, const std::string& prefix, const st
   out.push_back({prefix + "/ci_high", e.ci_high});
   out.push_back({prefix + "/p", e.p});
   out.push_back({prefix + "/true_effect", truth});
-}
-
-/// Time-to-event columns of one endpoint, after an optional data cut: a view of the
-/// block's columns when the cut changes nothing (no copy of millions of patients), else
-/// its own cut copy.
-class Survival {
- public:
-  Survival() = default;
-  /// Columns owned elsewhere, which must outlive this view.
-  static Survival view(std::span<const double> time, std::span<const std::int8_t> event) {
-    Survival s;
-    s.time = time;
-    s.event = event;
-    return s;
-  }
-  Survival(std::vector<double> time, std::vector<std::int8_t> event)
-      : own_time_(std::move(time)), own_event_(std::move(event)) {
-    point_at_own();
-  }
-  Survival(const Survival& other) { *this = other; }
-  Survival& operator=(const Survival& other) {
-    if (this == &other) return *this;
-    own_time_ = other.own_time_;
-    own_event_ = other.own_event_;
-    if (other.owns()) {
-      point_at_own();
-    } else {
-      time = other.time;
-      event = other.event;
-    }
-    return *this;
-  }
-  // Moving a vector keeps its buffer, so the views stay valid.
-  Survival(Survival&&) = default;
-  Survival& operator=(Survival&&) = default;
-
-  std::span<const double> time;
-  std::span<const std::int8_t> event;
-
- private:
-  bool owns() const { return !own_time_.empty() || time.empty(); }
-  void point_at_own() {
-    time = own_time_;
-    event = own_event_;
-  }
-  std::vector<double> own_time_;
-  std::vector<std::int8_t> own_event_;
-};
-
-/// Censors at `at` every time beyond it: `s` itself (a view stays a view) when nothing is
-/// beyond it, else a new copy.
-Survival cut(Survival s, double at) {
-  if (std::none_of(s.time.begin(), s.time.end(), [&](double t) { return t > at; })) return s;
-  std::vector<double> cut_time(s.time.begin(), s.time.end());
-  std::vector<std::int8_t> cut_event(s.event.begin(), s.event.end());
-  for (std::size_t i = 0; i < cut_time.size(); ++i) {
-    if (cut_time[i] > at) {
-      cut_time[i] = at;
-      cut_event[i] = 0;
-    }
-  }
-  return Survival(std::move(cut_time), std::move(cut_event));
-}
-
-stats::SurvivalData select_survival(const Survival& s, const std::vector<std::size_t>& rows) {
-  stats::SurvivalData d;
-  d.time.reserve(rows.size());
-  d.event.reserve(rows.size());
-  for (std::size_t i : rows) {
-    d.time.push_back(s.time[i]);
-    d.event.push_back(s.event[i]);
-  }
-  return d;
-}
-
-std::vector<double> select(const std::vector<double>& x, const std::vector<std::size_t>& rows) {
-  std::vector<double> out;
-  out.reserve(rows.size());
-  for (std::size_t i : rows) out.push_back(x[i]);
-  return out;
-}
-
-/// Marginal hazard ratio of the sample: Cox fit (Efron) of arm on the stacked potential
-/// outcomes of every patient under both arms.
-double marginal_hazard_ratio(const Survival& treated, const Survival& control) {
-  const std::size_t n = treated.time.size();
-  std::vector<double> time;
-  time.reserve(2 * n);
-  time.insert(time.end(), treated.time.begin(), treated.time.end());
-  time.insert(time.end(), control.time.begin(), control.time.end());
-  std::vector<std::int8_t> event;
-  event.reserve(2 * n);
-  event.insert(event.end(), treated.event.begin(), treated.event.end());
-  event.insert(event.end(), control.event.begin(), control.event.end());
-  Eigen::MatrixXd x = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(2 * n), 1);
-  x.topRows(static_cast<Eigen::Index>(n)).setOnes();
-  const auto fit = stats::cox_fit(time, event, std::move(x));
-  return fit.converged ? std::exp(fit.beta(0)) : kNaN;
-}
-
-double restricted_mean(std::span<const double> time, double tau) {
-  double total = 0.0;
-  for (double t : time) total += std::min(t, tau);
-  return total / static_cast<double>(time.size());
 }
 
 /// Number of levels of a discrete covariate (bernoulli: 2).
@@ -268,446 +140,562 @@ std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
 
 namespace {
 
-/// Everything the analysis of one endpoint of one replicate needs.
+constexpr stats::Estimate kNoEstimate{kNaN, kNaN, kNaN, kNaN, kNaN};
+
+/// OLS rows collected in fixed chunks, so that the fit does not depend on how the walk
+/// cut the replicate into blocks (the R factor's rounding depends on the chunking).
+class ChunkedOls {
+ public:
+  explicit ChunkedOls(Eigen::Index p) : accumulator_(p), x_(kChunk, p), y_(kChunk) {}
+
+  /// Pass 1 (hc3 == false) or pass 2 (hc3 == true, after fit()).
+  void add(std::span<const double> row, double y) {
+    for (std::size_t j = 0; j < row.size(); ++j) x_(used_, static_cast<Eigen::Index>(j)) = row[j];
+    y_(used_) = y;
+    if (++used_ == kChunk) flush();
+  }
+  void flush() {
+    if (used_ == 0) return;
+    if (fit_) {
+      accumulator_.add_hc3(*fit_, x_.topRows(used_), y_.head(used_));
+    } else {
+      accumulator_.add(x_.topRows(used_), y_.head(used_));
+    }
+    used_ = 0;
+  }
+  /// Ends pass 1: the fit without HC3; later add() calls are pass 2.
+  const stats::OlsFit& fit() {
+    flush();
+    if (!fit_) fit_ = accumulator_.fit();
+    return *fit_;
+  }
+  /// Ends pass 2.
+  const stats::OlsFit& fit_with_hc3() {
+    flush();
+    accumulator_.finish_hc3(*fit_);
+    return *fit_;
+  }
+
+ private:
+  static constexpr Eigen::Index kChunk = 4096;
+  stats::OlsAccumulator accumulator_;
+  Eigen::MatrixXd x_;
+  Eigen::VectorXd y_;
+  Eigen::Index used_ = 0;
+  std::optional<stats::OlsFit> fit_;
+};
+
+/// Running means and centred co-moments of (x, y) pairs (Welford), for a correlation.
+class RunningCorrelation {
+ public:
+  void add(double x, double y) {
+    ++n_;
+    const double dx = x - mx_, dy = y - my_;
+    mx_ += dx / static_cast<double>(n_);
+    my_ += dy / static_cast<double>(n_);
+    cxy_ += dx * (y - my_);
+    cxx_ += dx * (x - mx_);
+    cyy_ += dy * (y - my_);
+  }
+  double correlation() const { return n_ == 0 ? kNaN : cxy_ / std::sqrt(cxx_ * cyy_); }
+
+ private:
+  std::size_t n_ = 0;
+  double mx_ = 0.0, my_ = 0.0, cxy_ = 0.0, cxx_ = 0.0, cyy_ = 0.0;
+};
+
+/// Sample median of a group's times censored at `cut`, NaN unless more than half of them
+/// are events by then (the median of potential outcomes, censored only at the cut).
+double potential_median(const stats::SurvivalSource& rows, std::int8_t group, std::uint64_t n, double cut) {
+  if (n == 0) return kNaN;
+  const std::uint64_t low = (n - 1) / 2, high = n / 2;
+  std::uint64_t seen = 0, events = 0;
+  double low_value = kNaN, high_value = kNaN;
+  rows.forward([&](std::span<const stats::SurvivalRow> batch) {
+    for (const auto& r : batch) {
+      if (r.group != group) continue;
+      const double t = std::min(r.time, cut);
+      if (seen == low) low_value = t;
+      if (seen == high) high_value = t;
+      ++seen;
+      events += r.event && r.time <= cut;
+    }
+  });
+  if (2 * events <= n) return kNaN;
+  return 0.5 * (low_value + high_value);
+}
+
+/// Mean of min(time, tau) over a group's rows.
+double restricted_mean(const stats::SurvivalSource& rows, std::int8_t group, double tau) {
+  double total = 0.0;
+  std::uint64_t n = 0;
+  rows.forward([&](std::span<const stats::SurvivalRow> batch) {
+    for (const auto& r : batch) {
+      if (r.group != group) continue;
+      total += std::min(r.time, tau);
+      ++n;
+    }
+  });
+  return n == 0 ? kNaN : total / static_cast<double>(n);
+}
+
+/// Everything one endpoint's analysis of one replicate accumulates over its walks.
 class EndpointAnalyzer {
  public:
   EndpointAnalyzer(const spec::TrialSpec& spec, const std::vector<double>& prognostic,
-                   const std::vector<double>& boundaries, const Block& block, std::size_t e,
-                   std::vector<Series>& out)
-      : spec_(spec), prognostic_(prognostic), boundaries_(boundaries), block_(block), e_(e), out_(out),
-        endpoint_(spec.endpoints[e]), analysis_(spec.analysis.endpoints[e]),
-        columns_(block.endpoints[e]), alpha_(spec.analysis.alpha) {}
+                   const std::vector<double>& boundaries, std::size_t e, std::uint64_t replicate,
+                   const TrialAnalysis::BufferFactory& buffers)
+      : spec_(spec), prognostic_(prognostic), boundaries_(boundaries), e_(e), replicate_(replicate),
+        endpoint_(spec.endpoints[e]), analysis_(spec.analysis.endpoints[e]), alpha_(spec.analysis.alpha),
+        tte_(endpoint_.type == OutputType::kTimeToEvent), arms_(spec.arms.size()) {
+    for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+      if (a == spec.control_arm) continue;
+      Pair& pair = pairs_.emplace_back();
+      pair.arm = a;
+      if (tte_) {
+        pair.observed = buffers(1 + analysis_.covariates.size());
+        pair.potential = buffers(1);
+      }
+      if (uses(Method::kAncova)) pair.ancova.emplace(static_cast<Eigen::Index>(2 + analysis_.covariates.size()));
+      if (uses(Method::kProcova)) {
+        pair.procova.emplace(3);
+        pair.procova_unadjusted.emplace(2);
+      }
+    }
+    if (tte_ && analysis_.data_cut_events > 0 && pairs_.size() > 1) all_events_ = buffers(0);
+    covariate_row_.resize(1 + analysis_.covariates.size());
+  }
 
-  void run() {
-    const std::size_t n_arms = spec_.arms.size();
-    if (endpoint_.type == OutputType::kTimeToEvent) prepare_survival();
-    for (std::size_t a = 0; a < n_arms; ++a) describe_arm(a);
-    for (std::size_t a = 0; a < n_arms; ++a) {
-      if (a == spec_.control_arm) continue;
+  bool needs_second_walk() const {
+    return uses(Method::kAncova) || (analysis_.group_sequential && !tte_);
+  }
+
+  /// Walk 1: every block of the replicate, in order.
+  void collect(const Block& block) {
+    const EndpointColumns& columns = block.endpoints[e_];
+    for (std::size_t i = 0; i < block.count; ++i) {
+      if (block.model_failed[i] != 0) continue;  // out of every estimate and every truth
+      const auto arm = static_cast<std::size_t>(block.arm[i]);
+      const std::uint64_t row = block.first + i;
+      Arm& own = arms_[arm];
+      ++own.n;
+      const double y = columns.observed_value[i];
+      if (!tte_) {
+        own.moments.add(y);
+        own.responders += y != 0.0;
+      }
+      for (std::size_t a = 0; a < arms_.size(); ++a) arms_[a].potential_sum += columns.potential_value[a][i];
+      if (all_events_ && columns.observed_event[i]) {
+        all_events_->push({y, row, 0, 1, 0, {}});
+      }
+      if (external_ && arm == external_->arm) collect_external(block, i);
+      for (Pair& pair : pairs_) {
+        pair.truth_sum += columns.potential_value[pair.arm][i] - columns.potential_value[spec_.control_arm][i];
+        const bool treated = arm == pair.arm;
+        if (!treated && arm != spec_.control_arm) continue;
+        ++pair.n;
+        if (tte_) {
+          covariate_row_[0] = treated ? 1.0 : 0.0;
+          for (std::size_t j = 0; j < analysis_.covariates.size(); ++j) {
+            covariate_row_[1 + j] = block.covariates[analysis_.covariates[j]][i];
+          }
+          pair.observed->push({y, row, stratum_of(block, i), columns.observed_event[i],
+                               static_cast<std::int8_t>(treated ? 1 : 0), covariate_row_});
+        }
+        if (pair.ancova) pair.ancova->add(ancova_row(block, i, treated), y);
+        if (pair.procova) procova_row(pair, block, i, treated, y);
+      }
+      if (tte_) {
+        // Potential outcomes of every patient with a model solution, under both arms of
+        // each comparison: the marginal truths are about all of them.
+        for (Pair& pair : pairs_) {
+          for (const std::size_t a : {pair.arm, spec_.control_arm}) {
+            const std::int8_t treated = a == pair.arm ? 1 : 0;
+            const double indicator = treated;
+            pair.potential->push({columns.potential_value[a][i], 2 * row + static_cast<std::uint64_t>(1 - treated), 0,
+                                  columns.potential_event[a][i], treated, std::span<const double>(&indicator, 1)});
+          }
+        }
+      }
+    }
+  }
+
+  /// Between the walks: the buffers are complete, the data cut is known.
+  void end_collect() {
+    for (Pair& pair : pairs_) {
+      if (pair.observed) pair.observed->finish();
+      if (pair.potential) pair.potential->finish();
+      if (pair.ancova) pair.ancova->fit();
+    }
+    if (all_events_) all_events_->finish();
+    if (tte_) {
+      cut_time_ = spec_.trial.follow_up;
+      if (analysis_.data_cut_events > 0) {
+        const stats::SurvivalSource& events = all_events_ ? *all_events_ : *pairs_.front().observed;
+        const double at = stats::kth_event_time(events, analysis_.data_cut_events);
+        cut_reached_ = !std::isnan(at);
+        if (cut_reached_) cut_time_ = at;
+      }
+    }
+    if (analysis_.group_sequential && !tte_) {
+      for (Pair& pair : pairs_) pair.interim.emplace(*this, pair.n);
+    }
+  }
+
+  /// Walk 2 (when needs_second_walk()): the same blocks again.
+  void revisit(const Block& block) {
+    const EndpointColumns& columns = block.endpoints[e_];
+    for (std::size_t i = 0; i < block.count; ++i) {
+      if (block.model_failed[i] != 0) continue;
+      const auto arm = static_cast<std::size_t>(block.arm[i]);
+      for (Pair& pair : pairs_) {
+        const bool treated = arm == pair.arm;
+        if (!treated && arm != spec_.control_arm) continue;
+        const double y = columns.observed_value[i];
+        if (pair.ancova) pair.ancova->add(ancova_row(block, i, treated), y);
+        if (pair.interim) pair.interim->add(block, i, treated, y);
+      }
+    }
+  }
+
+  /// The series, in the order the spec fixes.
+  void emit(std::vector<Series>& out) {
+    out_ = &out;
+    if (tte_ && analysis_.data_cut_events > 0) {
+      out.push_back({base() + "/data_cut_time", cut_reached_ ? cut_time_ : kNaN});
+    }
+    for (std::size_t a = 0; a < spec_.arms.size(); ++a) describe_arm(a);
+    for (Pair& pair : pairs_) {
       for (Method m : analysis_.methods) {
         // The external-control comparison is about the single-arm trial's arm only.
         const bool external = m == Method::kPsm || m == Method::kIptw;
-        if (external && a != spec_.analysis.external_control->treatment_arm) continue;
-        compare(m, a);
+        if (external && pair.arm != spec_.analysis.external_control->treatment_arm) continue;
+        compare(m, pair);
       }
-      if (analysis_.group_sequential) group_sequential(a);
+      if (analysis_.group_sequential) group_sequential(pair);
+    }
+  }
+
+  /// The trial's treated patients of the external-control comparison are held in memory.
+  void keep_external_treated() {
+    if (spec_.analysis.external_control && (uses(Method::kPsm) || uses(Method::kIptw))) {
+      external_.emplace();
+      external_->arm = spec_.analysis.external_control->treatment_arm;
+      external_->covariates.resize(spec_.analysis.external_control->covariates.size());
+    }
+  }
+
+ private:
+  struct Arm {
+    std::uint64_t n = 0;
+    stats::RunningMoments moments;
+    std::uint64_t responders = 0;
+    double potential_sum = 0.0;
+  };
+
+  /// Interim looks of a non-survival endpoint: the primary estimate on the first patients
+  /// of the comparison in enrolment order, taken when their number reaches each look.
+  class Interim {
+   public:
+    Interim(const EndpointAnalyzer& owner, std::uint64_t patients);
+    void add(const Block& block, std::size_t i, bool treated, double y);
+    /// Estimate at each look (NaN where the look needs no patient).
+    const std::vector<stats::Estimate>& estimates() const { return estimates_; }
+    const std::vector<std::uint64_t>& needed() const { return needed_; }
+
+   private:
+    void take();
+    const EndpointAnalyzer& owner_;
+    Method method_;
+    std::vector<std::uint64_t> needed_;
+    std::vector<stats::Estimate> estimates_;
+    std::size_t next_look_ = 0;
+    std::uint64_t seen_ = 0;
+    stats::RunningMoments treated_, control_;
+    stats::TwoByTwo table_;
+    std::optional<ChunkedOls> ancova_;
+    std::vector<double> row_;
+  };
+
+  struct Pair {
+    std::size_t arm = 0;
+    std::uint64_t n = 0;          ///< valid patients of the arm and the control arm
+    double truth_sum = 0.0;       ///< sum over every valid patient of y(arm) - y(control)
+    std::unique_ptr<stats::SurvivalBuffer> observed;   ///< x = [treated, adjustment set]
+    std::unique_ptr<stats::SurvivalBuffer> potential;  ///< both potential outcomes; x = [treated]
+    std::optional<ChunkedOls> ancova;
+    std::optional<ChunkedOls> procova, procova_unadjusted;
+    RunningCorrelation control_score_outcome;
+    std::optional<Interim> interim;
+    std::optional<double> true_hazard_ratio;
+  };
+
+  struct ExternalTreated {
+    std::size_t arm = 0;
+    std::vector<std::vector<double>> covariates;  ///< [propensity covariate][patient]
+    std::vector<double> outcome, truth;            ///< observed; y(arm) - y(control)
+  };
+
+  bool uses(Method m) const {
+    return std::find(analysis_.methods.begin(), analysis_.methods.end(), m) != analysis_.methods.end();
+  }
+  std::string base() const { return endpoint_.name; }
+  const Pair& pair_of(std::size_t arm) const {
+    return *std::find_if(pairs_.begin(), pairs_.end(), [&](const Pair& p) { return p.arm == arm; });
+  }
+
+  std::int32_t stratum_of(const Block& block, std::size_t i) const {
+    std::int32_t id = 0;
+    for (std::size_t s : analysis_.strata) {
+      id = id * level_count(spec_.cohort.covariates[s]) + static_cast<std::int32_t>(block.covariates[s][i]);
+    }
+    return id;
+  }
+
+  std::span<const double> ancova_row(const Block& block, std::size_t i, bool treated) {
+    ancova_row_.resize(2 + analysis_.covariates.size());
+    ancova_row_[0] = 1.0;
+    ancova_row_[1] = treated ? 1.0 : 0.0;
+    for (std::size_t j = 0; j < analysis_.covariates.size(); ++j) {
+      ancova_row_[2 + j] = block.covariates[analysis_.covariates[j]][i];
+    }
+    return ancova_row_;
+  }
+
+  void procova_row(Pair& pair, const Block& block, std::size_t i, bool treated, double y) {
+    double score = prognostic_[0];
+    for (std::size_t j = 0; j < block.covariates.size(); ++j) score += prognostic_[j + 1] * block.covariates[j][i];
+    const double row[3] = {1.0, treated ? 1.0 : 0.0, score};
+    pair.procova->add(row, y);
+    pair.procova_unadjusted->add(std::span<const double>(row, 2), y);
+    if (!treated) pair.control_score_outcome.add(score, y);
+  }
+
+  void collect_external(const Block& block, std::size_t i) {
+    const auto& ext = *spec_.analysis.external_control;
+    const EndpointColumns& columns = block.endpoints[e_];
+    for (std::size_t j = 0; j < ext.covariates.size(); ++j) {
+      external_->covariates[j].push_back(block.covariates[ext.covariates[j]][i]);
+    }
+    external_->outcome.push_back(columns.observed_value[i]);
+    external_->truth.push_back(columns.potential_value[external_->arm][i] -
+                               columns.potential_value[spec_.control_arm][i]);
+  }
+
+  /// Kaplan-Meier summary of one arm, from the first comparison that holds it.
+  stats::KmSummary km_of(std::size_t arm, std::span<const double> landmarks) const {
+    const bool control = arm == spec_.control_arm;
+    const Pair& pair = control ? pairs_.front() : pair_of(arm);
+    return stats::km_summary(*pair.observed, control ? 0 : 1, alpha_, landmarks, cut_time_);
+  }
+
+  void describe_arm(std::size_t arm) {
+    const std::string prefix = base() + "/arms/" + spec_.arms[arm].name + "/";
+    out_->push_back({prefix + "n", static_cast<double>(arms_[arm].n)});
+    if (tte_) {
+      std::vector<double> defined;
+      for (double t : analysis_.landmarks) {
+        if (t <= cut_time_) defined.push_back(t);
+      }
+      const auto km = km_of(arm, defined);
+      out_->push_back({prefix + "events", static_cast<double>(km.events)});
+      out_->push_back({prefix + "median", km.median.median.value_or(kNaN)});
+      out_->push_back({prefix + "median_ci_low", km.median.ci_low.value_or(kNaN)});
+      out_->push_back({prefix + "median_ci_high", km.median.ci_high.value_or(kNaN)});
+      std::size_t k = 0;
+      for (double t : analysis_.landmarks) {
+        const std::string name = prefix + "survival_at_" + number_name(t);
+        const bool is_defined = t <= cut_time_;
+        const stats::SurvivalPoint point = is_defined ? km.landmarks[k++] : stats::SurvivalPoint{};
+        out_->push_back({name, is_defined ? point.survival : kNaN});
+        out_->push_back({name + "_ci_low", is_defined ? point.ci_low : kNaN});
+        out_->push_back({name + "_ci_high", is_defined ? point.ci_high : kNaN});
+      }
+      return;
+    }
+    const auto d = arms_[arm].moments.result();
+    if (endpoint_.type == OutputType::kBinary) {
+      out_->push_back({prefix + "responders", d.mean * static_cast<double>(d.n)});
+      out_->push_back({prefix + "rate", d.mean});
+    } else {
+      out_->push_back({prefix + "mean", d.mean});
+      out_->push_back({prefix + "sd", d.sd});
+    }
+  }
+
+  double mean_difference(const Pair& pair) const {
+    const std::uint64_t valid = valid_count();
+    return valid == 0 ? kNaN : pair.truth_sum / static_cast<double>(valid);
+  }
+  std::uint64_t valid_count() const {
+    std::uint64_t n = 0;
+    for (const Arm& a : arms_) n += a.n;
+    return n;
+  }
+
+  void compare(Method method, Pair& pair) {
+    const std::string prefix = base() + "/" + spec::method_name(method) + "/" + spec_.arms[pair.arm].name;
+    const std::size_t control = spec_.control_arm;
+    switch (method) {
+      case Method::kWelch:
+        push_estimate(*out_, prefix, stats::welch(arms_[pair.arm].moments.result(), arms_[control].moments.result(), alpha_),
+                      mean_difference(pair));
+        break;
+      case Method::kAncova: {
+        const auto& fit = pair.ancova->fit_with_hc3();
+        push_estimate(*out_, prefix, stats::ols_coefficient(fit, 1, alpha_, false), mean_difference(pair));
+        const auto robust = stats::ols_coefficient(fit, 1, alpha_, true);
+        out_->push_back({prefix + "/se_hc3", robust.se});
+        out_->push_back({prefix + "/p_hc3", robust.p});
+        break;
+      }
+      case Method::kProcova: procova(prefix, pair); break;
+      case Method::kPsm:
+      case Method::kIptw: external(prefix, pair, method == Method::kPsm); break;
+      case Method::kLogrank:
+        push_estimate(*out_, prefix, stats::logrank_sweep(*pair.observed, alpha_, cut_time_), true_hazard_ratio(pair));
+        break;
+      case Method::kCox: {
+        const auto [e, fit] = cox(pair, cut_time_);
+        push_estimate(*out_, prefix, e, true_hazard_ratio(pair));
+        out_->push_back({prefix + "/lr_p", fit.converged ? fit.lr_p : kNaN});
+        out_->push_back({prefix + "/score_p", fit.score_p});
+        break;
+      }
+      case Method::kRmst: {
+        const double tau = std::min(analysis_.rmst_horizon, cut_time_);
+        const auto e = stats::rmst_difference_sweep(*pair.observed, tau, alpha_, cut_time_);
+        const double truth = restricted_mean(*pair.potential, 1, tau) - restricted_mean(*pair.potential, 0, tau);
+        push_estimate(*out_, prefix, e, truth);
+        out_->push_back({prefix + "/horizon", tau});
+        break;
+      }
+      case Method::kKmMedian: {
+        const auto treated = km_of(pair.arm, {}).median.median;
+        const auto controls = km_of(control, {}).median.median;
+        stats::Estimate e = kNoEstimate;
+        if (treated && controls) e.effect = *treated - *controls;
+        // Potential outcomes are censored only at the cut: the median is defined when
+        // more than half of the patients have the event.
+        const std::uint64_t valid = valid_count();
+        push_estimate(*out_, prefix, e,
+                      potential_median(*pair.potential, 1, valid, cut_time_) -
+                          potential_median(*pair.potential, 0, valid, cut_time_));
+        break;
+      }
+      case Method::kRiskDifference:
+      case Method::kRiskRatio:
+      case Method::kOddsRatio: binary(prefix, pair, method); break;
+    }
+  }
+
+  std::pair<stats::Estimate, stats::CoxFit> cox(const Pair& pair, double cut) const {
+    auto fit = stats::cox_fit(*pair.observed, stats::Ties::kEfron, 30, 1e-9, cut);
+    const auto e = fit.converged ? stats::cox_hazard_ratio(fit, 0, alpha_) : kNoEstimate;
+    return {e, std::move(fit)};
+  }
+
+  /// Marginal hazard ratio of the sample: Cox fit (Efron) of arm on the stacked potential
+  /// outcomes of every patient under both arms.
+  double true_hazard_ratio(Pair& pair) const {
+    if (!pair.true_hazard_ratio) {
+      const auto fit = stats::cox_fit(*pair.potential, stats::Ties::kEfron, 30, 1e-9, cut_time_);
+      pair.true_hazard_ratio = fit.converged ? std::exp(fit.beta(0)) : kNaN;
+    }
+    return *pair.true_hazard_ratio;
+  }
+
+  void procova(const std::string& prefix, Pair& pair) {
+    const auto& adjusted = pair.procova->fit();
+    const auto& unadjusted = pair.procova_unadjusted->fit();
+    const auto e = stats::ols_coefficient(adjusted, 1, alpha_, false);
+    push_estimate(*out_, prefix, e, mean_difference(pair));
+    const double se_unadjusted = unadjusted.se_model(1);
+    const double rho = pair.control_score_outcome.correlation();
+    out_->push_back({prefix + "/se_unadjusted", se_unadjusted});
+    out_->push_back({prefix + "/variance_reduction", 1.0 - (e.se * e.se) / (se_unadjusted * se_unadjusted)});
+    out_->push_back({prefix + "/correlation", rho});
+    // Schuler et al. (2021): the unadjusted trial needs n / (1 - rho^2) patients for the
+    // power of the adjusted one.
+    out_->push_back({prefix + "/equivalent_unadjusted_n", static_cast<double>(pair.n) / (1.0 - rho * rho)});
+  }
+
+  stats::TwoByTwo table(const Pair& pair) const {
+    const Arm& t = arms_[pair.arm];
+    const Arm& c = arms_[spec_.control_arm];
+    return {t.responders, t.n, c.responders, c.n};
+  }
+
+  void binary(const std::string& prefix, const Pair& pair, Method method) {
+    const auto t = table(pair);
+    const auto valid = static_cast<double>(valid_count());
+    const double pt = valid == 0 ? kNaN : arms_[pair.arm].potential_sum / valid;
+    const double pc = valid == 0 ? kNaN : arms_[spec_.control_arm].potential_sum / valid;
+    switch (method) {
+      case Method::kRiskDifference:
+        push_estimate(*out_, prefix, stats::risk_difference(t, alpha_), pt - pc);
+        out_->push_back({prefix + "/chi_square_p", stats::chi_square_p(t)});
+        out_->push_back({prefix + "/fisher_p", stats::fisher_exact_p(t)});
+        break;
+      case Method::kRiskRatio: push_estimate(*out_, prefix, stats::risk_ratio(t, alpha_), pt / pc); break;
+      default:
+        push_estimate(*out_, prefix, stats::odds_ratio(t, alpha_), (pt / (1 - pt)) / (pc / (1 - pc)));
+        break;
     }
   }
 
   /// Interim looks of the primary method: information is events (time to event) or
-  /// patients in enrolment (index) order; stop at the first |Z| >= boundary.
-  void group_sequential(std::size_t arm) {
+  /// patients in enrolment order; stop at the first |Z| >= boundary.
+  void group_sequential(const Pair& pair) {
     const Method method = analysis_.methods.front();
-    const std::string prefix = base() + "/" + spec::method_name(method) + "/" + spec_.arms[arm].name;
-    const auto rows = pair_rows(arm);
-    const bool tte = endpoint_.type == OutputType::kTimeToEvent;
-    std::vector<double> event_times;
-    if (tte) {
-      for (std::size_t i : rows) {
-        if (observed_.event[i]) event_times.push_back(observed_.time[i]);
-      }
-      std::sort(event_times.begin(), event_times.end());
-    }
-    const double total = tte ? static_cast<double>(event_times.size()) : static_cast<double>(rows.size());
+    const std::string prefix = base() + "/" + spec::method_name(method) + "/" + spec_.arms[pair.arm].name;
     const auto& looks = analysis_.group_sequential->looks;
+    std::vector<std::uint64_t> needed;
+    std::vector<stats::Estimate> estimates;
+    double total = 0.0;
+    if (tte_) {
+      total = static_cast<double>(km_of(pair.arm, {}).events + km_of(spec_.control_arm, {}).events);
+      for (double look : looks) {
+        const auto k = static_cast<std::uint64_t>(std::ceil(look * total - 1e-9));
+        needed.push_back(k);
+        stats::Estimate e = kNoEstimate;
+        if (k > 0) {
+          // Data cut at the time of the k-th event; patients are all enrolled at 0.
+          const double at = stats::kth_event_time(*pair.observed, k);
+          if (method == Method::kLogrank) e = stats::logrank_sweep(*pair.observed, alpha_, at);
+          if (method == Method::kCox) e = cox(pair, at).first;
+        }
+        estimates.push_back(e);
+      }
+    } else {
+      total = static_cast<double>(pair.n);
+      needed = pair.interim->needed();
+      estimates = pair.interim->estimates();
+    }
     double reject = 0.0, stop_look = static_cast<double>(looks.size()), information = total;
     for (std::size_t k = 0; k < looks.size(); ++k) {
-      const auto needed = static_cast<std::size_t>(std::ceil(looks[k] * total - 1e-9));
-      if (needed == 0) continue;
-      std::vector<std::size_t> used = rows;
-      Survival saved;
-      if (tte) {
-        // Data cut at the time of the needed-th event; patients are all enrolled at 0.
-        saved = observed_;
-        observed_ = cut(observed_, event_times[needed - 1]);
-      } else {
-        used.resize(needed);
-      }
-      const auto e = interim_estimate(method, arm, used);
-      if (tte) observed_ = saved;
+      if (needed[k] == 0) continue;
+      const auto& e = estimates[k];
       const bool ratio = method == Method::kLogrank || method == Method::kCox;
       const double z = ratio ? std::log(e.effect) / e.se : e.effect / e.se;
       if (std::isfinite(z) && std::fabs(z) >= boundaries_[k]) {
         reject = 1.0;
         stop_look = static_cast<double>(k + 1);
-        information = static_cast<double>(needed);
+        information = static_cast<double>(needed[k]);
         break;
       }
     }
-    out_.push_back({prefix + "/gs_reject", reject});
-    out_.push_back({prefix + "/gs_stop_look", stop_look});
-    out_.push_back({prefix + "/gs_information", information});
-  }
-
-  /// The primary estimate on a subset of the pair's rows (and the current observed_).
-  stats::Estimate interim_estimate(Method method, std::size_t arm, const std::vector<std::size_t>& rows) {
-    std::vector<std::size_t> treated, controls;
-    for (std::size_t i : rows) (static_cast<std::size_t>(block_.arm[i]) == arm ? treated : controls).push_back(i);
-    switch (method) {
-      case Method::kWelch:
-        return stats::welch(select(columns_.observed_value, treated), select(columns_.observed_value, controls),
-                            alpha_);
-      case Method::kAncova: return ancova_fit(rows, arm).first;
-      case Method::kLogrank:
-        if (analysis_.strata.empty()) {
-          return stats::logrank(select_survival(observed_, treated), select_survival(observed_, controls), alpha_);
-        } else {
-          std::vector<double> time;
-          std::vector<std::int8_t> event, group;
-          for (std::size_t i : rows) {
-            time.push_back(observed_.time[i]);
-            event.push_back(observed_.event[i]);
-            group.push_back(static_cast<std::size_t>(block_.arm[i]) == arm ? 1 : 0);
-          }
-          return stats::logrank_stratified(time, event, group, strata_ids(rows), alpha_);
-        }
-      case Method::kCox: return cox_fit(rows, arm).first;
-      case Method::kRiskDifference: {
-        stats::TwoByTwo table;
-        for (std::size_t i : rows) {
-          const bool response = columns_.observed_value[i] != 0.0;
-          if (static_cast<std::size_t>(block_.arm[i]) == arm) {
-            ++table.treated_n;
-            table.treated_events += response;
-          } else {
-            ++table.control_n;
-            table.control_events += response;
-          }
-        }
-        return stats::risk_difference(table, alpha_);
-      }
-      default: return stats::Estimate{kNaN, kNaN, kNaN, kNaN, kNaN};
-    }
-  }
-
- private:
-  std::string base() const { return endpoint_.name; }
-
-  /// Patients whose model failed are left out of every estimate and every truth.
-  bool failed(std::size_t i) const { return block_.model_failed[i] != 0; }
-
-  std::vector<std::size_t> rows_of(std::size_t arm) const {
-    std::vector<std::size_t> rows;
-    for (std::size_t i = 0; i < block_.count; ++i) {
-      if (static_cast<std::size_t>(block_.arm[i]) == arm && !failed(i)) rows.push_back(i);
-    }
-    return rows;
-  }
-
-  /// Every patient whose model did not fail, in index order.
-  std::vector<std::size_t> valid_rows() const {
-    std::vector<std::size_t> rows;
-    rows.reserve(block_.count);
-    for (std::size_t i = 0; i < block_.count; ++i) {
-      if (!failed(i)) rows.push_back(i);
-    }
-    return rows;
-  }
-
-  void prepare_survival() {
-    cut_time_ = spec_.trial.follow_up;
-    if (analysis_.data_cut_events > 0) {
-      std::vector<double> event_times;
-      for (std::size_t i = 0; i < block_.count; ++i) {
-        if (columns_.observed_event[i] && !failed(i)) event_times.push_back(columns_.observed_value[i]);
-      }
-      const std::size_t d = analysis_.data_cut_events;
-      const bool reached = event_times.size() >= d;
-      if (reached) {
-        std::nth_element(event_times.begin(), event_times.begin() + static_cast<long>(d - 1),
-                         event_times.end());
-        cut_time_ = event_times[d - 1];
-      }
-      out_.push_back({base() + "/data_cut_time", reached ? cut_time_ : kNaN});
-    }
-    observed_ = cut(Survival::view(columns_.observed_value, columns_.observed_event), cut_time_);
-    // Potential outcomes of the patients with a model solution (truths are over them).
-    const auto valid = valid_rows();
-    for (std::size_t a = 0; a < spec_.arms.size(); ++a) {
-      if (valid.size() == block_.count) {  // every patient: cut the block's own columns
-        potential_.push_back(cut(Survival::view(columns_.potential_value[a], columns_.potential_event[a]), cut_time_));
-        continue;
-      }
-      std::vector<std::int8_t> events;
-      events.reserve(valid.size());
-      for (std::size_t i : valid) events.push_back(columns_.potential_event[a][i]);
-      potential_.push_back(cut(Survival(select(columns_.potential_value[a], valid), std::move(events)), cut_time_));
-    }
-  }
-
-  void describe_arm(std::size_t arm) {
-    const std::string prefix = base() + "/arms/" + spec_.arms[arm].name + "/";
-    const auto rows = rows_of(arm);
-    out_.push_back({prefix + "n", static_cast<double>(rows.size())});
-    if (endpoint_.type == OutputType::kTimeToEvent) {
-      const auto data = select_survival(observed_, rows);
-      const auto km = stats::kaplan_meier(data);
-      const auto median = stats::median_with_ci(km, alpha_);
-      out_.push_back({prefix + "events", static_cast<double>(km.total_events)});
-      out_.push_back({prefix + "median", median.median.value_or(kNaN)});
-      out_.push_back({prefix + "median_ci_low", median.ci_low.value_or(kNaN)});
-      out_.push_back({prefix + "median_ci_high", median.ci_high.value_or(kNaN)});
-      for (double t : analysis_.landmarks) {
-        const std::string name = prefix + "survival_at_" + number_name(t);
-        const auto point = t <= cut_time_ ? stats::survival_at(km, t, alpha_) : stats::SurvivalPoint{};
-        const bool defined = t <= cut_time_;
-        out_.push_back({name, defined ? point.survival : kNaN});
-        out_.push_back({name + "_ci_low", defined ? point.ci_low : kNaN});
-        out_.push_back({name + "_ci_high", defined ? point.ci_high : kNaN});
-      }
-      return;
-    }
-    const auto values = select(columns_.observed_value, rows);
-    const auto d = stats::describe(values);
-    if (endpoint_.type == OutputType::kBinary) {
-      out_.push_back({prefix + "responders", d.mean * static_cast<double>(d.n)});
-      out_.push_back({prefix + "rate", d.mean});
-    } else {
-      out_.push_back({prefix + "mean", d.mean});
-      out_.push_back({prefix + "sd", d.sd});
-    }
-  }
-
-  void compare(Method method, std::size_t arm) {
-    const std::string prefix = base() + "/" + spec::method_name(method) + "/" + spec_.arms[arm].name;
-    const std::size_t control = spec_.control_arm;
-    switch (method) {
-      case Method::kWelch: {
-        const auto e = stats::welch(select(columns_.observed_value, rows_of(arm)),
-                                    select(columns_.observed_value, rows_of(control)), alpha_);
-        push_estimate(out_, prefix, e, mean_difference(arm));
-        break;
-      }
-      case Method::kAncova: ancova(prefix, arm); break;
-      case Method::kProcova: procova(prefix, arm); break;
-      case Method::kPsm:
-      case Method::kIptw: external(prefix, arm, method == Method::kPsm); break;
-      case Method::kLogrank: {
-        const auto treated = select_survival(observed_, rows_of(arm));
-        const auto controls = select_survival(observed_, rows_of(control));
-        stats::Estimate e;
-        if (analysis_.strata.empty()) {
-          e = stats::logrank(treated, controls, alpha_);
-        } else {
-          const auto rows = pair_rows(arm);
-          std::vector<double> time;
-          std::vector<std::int8_t> event, group;
-          for (std::size_t i : rows) {
-            time.push_back(observed_.time[i]);
-            event.push_back(observed_.event[i]);
-            group.push_back(static_cast<std::size_t>(block_.arm[i]) == arm ? 1 : 0);
-          }
-          e = stats::logrank_stratified(time, event, group, strata_ids(rows), alpha_);
-        }
-        push_estimate(out_, prefix, e, true_hazard_ratio(arm));
-        break;
-      }
-      case Method::kCox: cox(prefix, arm); break;
-      case Method::kRmst: {
-        const double tau = std::min(analysis_.rmst_horizon, cut_time_);
-        const auto e = stats::rmst_difference(select_survival(observed_, rows_of(arm)),
-                                              select_survival(observed_, rows_of(control)), tau, alpha_);
-        const double truth = restricted_mean(potential_[arm].time, tau) -
-                             restricted_mean(potential_[control].time, tau);
-        push_estimate(out_, prefix, e, truth);
-        out_.push_back({prefix + "/horizon", tau});
-        break;
-      }
-      case Method::kKmMedian: {
-        const auto treated = stats::km_median(stats::kaplan_meier(select_survival(observed_, rows_of(arm))));
-        const auto controls =
-            stats::km_median(stats::kaplan_meier(select_survival(observed_, rows_of(control))));
-        stats::Estimate e{kNaN, kNaN, kNaN, kNaN, kNaN};
-        if (treated && controls) e.effect = *treated - *controls;
-        // Potential outcomes are censored only at the cut: the median is defined when
-        // more than half of the patients have the event.
-        push_estimate(out_, prefix, e, potential_median(arm) - potential_median(control));
-        break;
-      }
-      case Method::kRiskDifference:
-      case Method::kRiskRatio:
-      case Method::kOddsRatio: binary(prefix, arm, method); break;
-    }
-  }
-
-  double potential_median(std::size_t arm) const {
-    const auto& p = potential_[arm];
-    const double events = static_cast<double>(std::count(p.event.begin(), p.event.end(), 1));
-    if (events <= 0.5 * static_cast<double>(p.event.size())) return kNaN;
-    return median_of(std::vector<double>(p.time.begin(), p.time.end()));
-  }
-
-  double mean_difference(std::size_t arm) const {
-    double total = 0.0;
-    const auto& t = columns_.potential_value[arm];
-    const auto& c = columns_.potential_value[spec_.control_arm];
-    const auto valid = valid_rows();
-    for (std::size_t i : valid) total += t[i] - c[i];
-    return valid.empty() ? kNaN : total / static_cast<double>(valid.size());
-  }
-
-  double true_hazard_ratio(std::size_t arm) {
-    auto found = true_hr_.find(arm);
-    if (found != true_hr_.end()) return found->second;
-    const double hr = marginal_hazard_ratio(potential_[arm], potential_[spec_.control_arm]);
-    true_hr_[arm] = hr;
-    return hr;
-  }
-
-  /// Patients of the control arm and of `arm`, in index order.
-  std::vector<std::size_t> pair_rows(std::size_t arm) const {
-    std::vector<std::size_t> rows;
-    rows.reserve(block_.count);
-    for (std::size_t i = 0; i < block_.count; ++i) {
-      const auto a = static_cast<std::size_t>(block_.arm[i]);
-      if ((a == arm || a == spec_.control_arm) && !failed(i)) rows.push_back(i);
-    }
-    return rows;
-  }
-
-  std::vector<std::int32_t> strata_ids(const std::vector<std::size_t>& rows) const {
-    std::vector<std::int32_t> ids(rows.size(), 0);
-    for (std::size_t s : analysis_.strata) {
-      const std::int32_t levels = level_count(spec_.cohort.covariates[s]);
-      for (std::size_t k = 0; k < rows.size(); ++k) {
-        ids[k] = ids[k] * levels + static_cast<std::int32_t>(block_.covariates[s][rows[k]]);
-      }
-    }
-    return ids;
-  }
-
-  void ancova(const std::string& prefix, std::size_t arm) {
-    const auto [e, robust] = ancova_fit(pair_rows(arm), arm);
-    push_estimate(out_, prefix, e, mean_difference(arm));
-    out_.push_back({prefix + "/se_hc3", robust.se});
-    out_.push_back({prefix + "/p_hc3", robust.p});
-  }
-
-  /// ANCOVA of the treatment indicator: model-based and HC3 estimates.
-  std::pair<stats::Estimate, stats::Estimate> ancova_fit(const std::vector<std::size_t>& rows,
-                                                         std::size_t arm) const {
-    const auto& covariates = analysis_.covariates;
-    Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(2 + covariates.size()));
-    Eigen::VectorXd y(static_cast<Eigen::Index>(rows.size()));
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      const auto r = static_cast<Eigen::Index>(k);
-      x(r, 0) = 1.0;
-      x(r, 1) = static_cast<std::size_t>(block_.arm[rows[k]]) == arm ? 1.0 : 0.0;
-      for (std::size_t j = 0; j < covariates.size(); ++j) {
-        x(r, static_cast<Eigen::Index>(2 + j)) = block_.covariates[covariates[j]][rows[k]];
-      }
-      y(r) = columns_.observed_value[rows[k]];
-    }
-    const auto fit = stats::ols(x, y);
-    return {stats::ols_coefficient(fit, 1, alpha_, false), stats::ols_coefficient(fit, 1, alpha_, true)};
-  }
-
-  void procova(const std::string& prefix, std::size_t arm) {
-    const auto rows = pair_rows(arm);
-    const auto n = static_cast<Eigen::Index>(rows.size());
-    Eigen::MatrixXd x(n, 3);
-    Eigen::VectorXd y(n);
-    std::vector<double> control_score, control_y;
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      const auto r = static_cast<Eigen::Index>(k);
-      const std::size_t i = rows[k];
-      double score = prognostic_[0];
-      for (std::size_t j = 0; j < block_.covariates.size(); ++j) {
-        score += prognostic_[j + 1] * block_.covariates[j][i];
-      }
-      const bool treated = static_cast<std::size_t>(block_.arm[i]) == arm;
-      x.row(r) << 1.0, treated ? 1.0 : 0.0, score;
-      y(r) = columns_.observed_value[i];
-      if (!treated) {
-        control_score.push_back(score);
-        control_y.push_back(y(r));
-      }
-    }
-    const auto adjusted = stats::ols(x, y);
-    const auto unadjusted = stats::ols(x.leftCols(2), y);
-    const auto e = stats::ols_coefficient(adjusted, 1, alpha_, false);
-    push_estimate(out_, prefix, e, mean_difference(arm));
-    const double se_unadjusted = unadjusted.se_model(1);
-    const double rho = correlation(control_score, control_y);
-    out_.push_back({prefix + "/se_unadjusted", se_unadjusted});
-    out_.push_back({prefix + "/variance_reduction", 1.0 - (e.se * e.se) / (se_unadjusted * se_unadjusted)});
-    out_.push_back({prefix + "/correlation", rho});
-    // Schuler et al. (2021): the unadjusted trial needs n / (1 - rho^2) patients for the
-    // power of the adjusted one.
-    out_.push_back({prefix + "/equivalent_unadjusted_n", static_cast<double>(rows.size()) / (1.0 - rho * rho)});
-  }
-
-  void cox(const std::string& prefix, std::size_t arm) {
-    const auto [e, fit] = cox_fit(pair_rows(arm), arm);
-    push_estimate(out_, prefix, e, true_hazard_ratio(arm));
-    out_.push_back({prefix + "/lr_p", fit.converged ? fit.lr_p : kNaN});
-    out_.push_back({prefix + "/score_p", fit.score_p});
-  }
-
-  /// Cox model of the treatment indicator plus the adjustment set, stratified if asked.
-  std::pair<stats::Estimate, stats::CoxFit> cox_fit(const std::vector<std::size_t>& rows,
-                                                    std::size_t arm) const {
-    const auto& covariates = analysis_.covariates;
-    Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(1 + covariates.size()));
-    std::vector<double> time;
-    std::vector<std::int8_t> event;
-    time.reserve(rows.size());
-    event.reserve(rows.size());
-    for (std::size_t k = 0; k < rows.size(); ++k) {
-      const auto r = static_cast<Eigen::Index>(k);
-      const std::size_t i = rows[k];
-      x(r, 0) = static_cast<std::size_t>(block_.arm[i]) == arm ? 1.0 : 0.0;
-      for (std::size_t j = 0; j < covariates.size(); ++j) {
-        x(r, static_cast<Eigen::Index>(1 + j)) = block_.covariates[covariates[j]][i];
-      }
-      time.push_back(observed_.time[i]);
-      event.push_back(observed_.event[i]);
-    }
-    const auto strata = analysis_.strata.empty() ? std::vector<std::int32_t>{} : strata_ids(rows);
-    auto fit = stats::cox_fit(time, event, std::move(x), strata);
-    const auto e = fit.converged ? stats::cox_hazard_ratio(fit, 0, alpha_)
-                                 : stats::Estimate{kNaN, kNaN, kNaN, kNaN, kNaN};
-    return {e, std::move(fit)};
-  }
-
-  void binary(const std::string& prefix, std::size_t arm, Method method) {
-    stats::TwoByTwo table;
-    for (std::size_t i = 0; i < block_.count; ++i) {
-      if (failed(i)) continue;
-      const auto a = static_cast<std::size_t>(block_.arm[i]);
-      const bool response = columns_.observed_value[i] != 0.0;
-      if (a == arm) {
-        ++table.treated_n;
-        table.treated_events += response;
-      } else if (a == spec_.control_arm) {
-        ++table.control_n;
-        table.control_events += response;
-      }
-    }
-    const auto valid = valid_rows();
-    const double pt = mean_of(select(columns_.potential_value[arm], valid));
-    const double pc = mean_of(select(columns_.potential_value[spec_.control_arm], valid));
-    switch (method) {
-      case Method::kRiskDifference:
-        push_estimate(out_, prefix, stats::risk_difference(table, alpha_), pt - pc);
-        out_.push_back({prefix + "/chi_square_p", stats::chi_square_p(table)});
-        out_.push_back({prefix + "/fisher_p", stats::fisher_exact_p(table)});
-        break;
-      case Method::kRiskRatio:
-        push_estimate(out_, prefix, stats::risk_ratio(table, alpha_), pt / pc);
-        break;
-      default:
-        push_estimate(out_, prefix, stats::odds_ratio(table, alpha_), (pt / (1 - pt)) / (pc / (1 - pc)));
-        break;
-    }
+    out_->push_back({prefix + "/gs_reject", reject});
+    out_->push_back({prefix + "/gs_stop_look", stop_look});
+    out_->push_back({prefix + "/gs_information", information});
   }
 
   /// Single-arm trial (patients of `arm`) against the external cohort, simulated here
   /// under the control arm with the external cohort's own seed.
-  void external(const std::string& prefix, std::size_t arm, bool matching) {
+  void external(const std::string& prefix, const Pair& pair, bool matching) {
+    (void)pair;
     const auto& ext = *spec_.analysis.external_control;
-    const auto treated_rows = rows_of(arm);
-    const std::size_t n_treated = treated_rows.size();
+    const std::size_t n_treated = external_->outcome.size();
     const auto& external = external_outcomes();
     const std::size_t n = n_treated + ext.patients;
     const std::size_t p = ext.covariates.size();
@@ -719,28 +707,28 @@ class EndpointAnalyzer {
       x(r, 0) = 1.0;
       const bool in_trial = k < n_treated;
       for (std::size_t j = 0; j < p; ++j) {
-        const std::size_t c = ext.covariates[j];
         x(r, static_cast<Eigen::Index>(j + 1)) =
-            in_trial ? block_.covariates[c][treated_rows[k]] : external.covariates[c][k - n_treated];
+            in_trial ? external_->covariates[j][k] : external.covariates[ext.covariates[j]][k - n_treated];
       }
-      y[k] = in_trial ? columns_.observed_value[treated_rows[k]] : external.outcome[k - n_treated];
+      y[k] = in_trial ? external_->outcome[k] : external.outcome[k - n_treated];
       treated[k] = in_trial ? 1 : 0;
     }
     const auto fit = stats::logistic(x, treated);
     if (!fit.converged) {
       // Separation or a singular design: no propensity score to match or weight on.
-      push_estimate(out_, prefix, stats::Estimate{kNaN, kNaN, kNaN, kNaN, kNaN}, kNaN);
-      out_.push_back({prefix + "/treated", kNaN});
+      push_estimate(*out_, prefix, kNoEstimate, kNaN);
+      out_->push_back({prefix + "/treated", kNaN});
       for (std::size_t c : ext.covariates) {
         const std::string& name = spec_.cohort.covariates[c].name;
-        out_.push_back({prefix + "/smd_before_" + name, kNaN});
-        out_.push_back({prefix + "/smd_after_" + name, kNaN});
+        out_->push_back({prefix + "/smd_before_" + name, kNaN});
+        out_->push_back({prefix + "/smd_after_" + name, kNaN});
       }
       return;
     }
     const Eigen::VectorXd logit = x * fit.beta;
     std::vector<double> weights(n, 0.0);
-    std::vector<std::size_t> truth_rows;  // trial patients the estimate is about
+    double truth = 0.0;
+    std::size_t truth_count = 0;  // trial patients the estimate is about
     double matched_treated = static_cast<double>(n_treated);
     if (matching) {
       std::vector<double> logits(logit.data(), logit.data() + logit.size());
@@ -750,30 +738,27 @@ class EndpointAnalyzer {
         if (matches[t].empty()) continue;
         ++matched_treated;
         weights[t] = 1.0;
-        truth_rows.push_back(treated_rows[t]);
+        truth += external_->truth[t];
+        ++truth_count;
         for (std::size_t c : matches[t]) weights[c] += 1.0 / static_cast<double>(matches[t].size());
       }
     } else {
       std::vector<double> ps(n);
       for (std::size_t k = 0; k < n; ++k) ps[k] = 1.0 / (1.0 + std::exp(-logit(static_cast<Eigen::Index>(k))));
       weights = stats::att_weights(ps, treated);
-      truth_rows = treated_rows;
+      for (double t : external_->truth) truth += t;
+      truth_count = n_treated;
     }
     const auto e = stats::weighted_mean_difference(y, treated, weights, alpha_);
-    double truth = 0.0;
-    for (std::size_t i : truth_rows) {
-      truth += columns_.potential_value[arm][i] - columns_.potential_value[spec_.control_arm][i];
-    }
-    truth = truth_rows.empty() ? kNaN : truth / static_cast<double>(truth_rows.size());
-    push_estimate(out_, prefix, e, truth);
-    out_.push_back({prefix + "/treated", matched_treated});
+    truth = truth_count == 0 ? kNaN : truth / static_cast<double>(truth_count);
+    push_estimate(*out_, prefix, e, truth);
+    out_->push_back({prefix + "/treated", matched_treated});
     for (std::size_t j = 0; j < p; ++j) {
       std::vector<double> column(n);
       for (std::size_t k = 0; k < n; ++k) column[k] = x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j + 1));
       const std::string& name = spec_.cohort.covariates[ext.covariates[j]].name;
-      out_.push_back({prefix + "/smd_before_" + name, stats::standardized_mean_difference(column, treated)});
-      out_.push_back({prefix + "/smd_after_" + name,
-                      stats::standardized_mean_difference(column, treated, weights)});
+      out_->push_back({prefix + "/smd_before_" + name, stats::standardized_mean_difference(column, treated)});
+      out_->push_back({prefix + "/smd_after_" + name, stats::standardized_mean_difference(column, treated, weights)});
     }
   }
 
@@ -783,55 +768,137 @@ class EndpointAnalyzer {
   };
 
   const ExternalCohort& external_outcomes() {
-    if (external_) return *external_;
+    if (external_cohort_) return *external_cohort_;
     const auto& ext = *spec_.analysis.external_control;
     const cohort::CohortGenerator generator(ext.cohort);
     const std::size_t p = generator.covariate_count();
-    const std::size_t n_arms = spec_.arms.size();
     const std::size_t n_outputs = spec_.model.factory->outputs.size();
     ExternalCohort cohort;
     cohort.covariates.assign(p, std::vector<double>(ext.patients));
     cohort.outcome.resize(ext.patients);
     std::vector<double> values(p);
-    std::vector<models::ArmOutcome> potential(n_outputs * n_arms), observed(n_outputs);
+    std::vector<models::ArmOutcome> potential(n_outputs * spec_.arms.size()), observed(n_outputs);
     for (std::uint64_t i = 0; i < ext.patients; ++i) {
-      generator.generate(ext.seed, block_.replicate, i, values);
-      spec_.model.instance->simulate({ext.seed, block_.replicate, i}, values, spec_.control_arm,
-                                     potential, observed);
+      generator.generate(ext.seed, replicate_, i, values);
+      spec_.model.instance->simulate({ext.seed, replicate_, i}, values, spec_.control_arm, potential, observed);
       for (std::size_t j = 0; j < p; ++j) cohort.covariates[j][i] = values[j];
       cohort.outcome[i] = observed[endpoint_.output].value;
     }
-    external_ = std::move(cohort);
-    return *external_;
+    external_cohort_ = std::move(cohort);
+    return *external_cohort_;
   }
 
   const spec::TrialSpec& spec_;
   const std::vector<double>& prognostic_;
   const std::vector<double>& boundaries_;
-  const Block& block_;
   std::size_t e_;
-  std::vector<Series>& out_;
+  std::uint64_t replicate_;
   const spec::EndpointSpec& endpoint_;
   const spec::EndpointAnalysis& analysis_;
-  const EndpointColumns& columns_;
   double alpha_;
+  bool tte_;
+  std::vector<Arm> arms_;
+  std::vector<Pair> pairs_;
+  std::unique_ptr<stats::SurvivalBuffer> all_events_;  ///< data cut with more than 2 arms
+  std::optional<ExternalTreated> external_;
+  std::optional<ExternalCohort> external_cohort_;
   double cut_time_ = std::numeric_limits<double>::infinity();
-  Survival observed_;
-  std::vector<Survival> potential_;
-  std::map<std::size_t, double> true_hr_;
-  std::optional<ExternalCohort> external_;
+  bool cut_reached_ = false;
+  std::vector<double> covariate_row_, ancova_row_;
+  std::vector<Series>* out_ = nullptr;
 };
+
+EndpointAnalyzer::Interim::Interim(const EndpointAnalyzer& owner, std::uint64_t patients)
+    : owner_(owner), method_(owner.analysis_.methods.front()) {
+  const auto total = static_cast<double>(patients);
+  for (double look : owner.analysis_.group_sequential->looks) {
+    needed_.push_back(static_cast<std::uint64_t>(std::ceil(look * total - 1e-9)));
+  }
+  estimates_.assign(needed_.size(), kNoEstimate);
+  if (method_ == Method::kAncova) ancova_.emplace(static_cast<Eigen::Index>(2 + owner.analysis_.covariates.size()));
+  while (next_look_ < needed_.size() && needed_[next_look_] == 0) ++next_look_;
+}
+
+void EndpointAnalyzer::Interim::add(const Block& block, std::size_t i, bool treated, double y) {
+  if (next_look_ >= needed_.size()) return;
+  ++seen_;
+  switch (method_) {
+    case Method::kWelch: (treated ? treated_ : control_).add(y); break;
+    case Method::kAncova: {
+      row_.resize(2 + owner_.analysis_.covariates.size());
+      row_[0] = 1.0;
+      row_[1] = treated ? 1.0 : 0.0;
+      for (std::size_t j = 0; j < owner_.analysis_.covariates.size(); ++j) {
+        row_[2 + j] = block.covariates[owner_.analysis_.covariates[j]][i];
+      }
+      ancova_->add(row_, y);
+      break;
+    }
+    case Method::kRiskDifference:
+      if (treated) {
+        ++table_.treated_n;
+        table_.treated_events += y != 0.0;
+      } else {
+        ++table_.control_n;
+        table_.control_events += y != 0.0;
+      }
+      break;
+    default: break;
+  }
+  while (next_look_ < needed_.size() && needed_[next_look_] == seen_) take();
+}
+
+void EndpointAnalyzer::Interim::take() {
+  const double alpha = owner_.alpha_;
+  stats::Estimate& e = estimates_[next_look_++];
+  switch (method_) {
+    case Method::kWelch: e = stats::welch(treated_.result(), control_.result(), alpha); break;
+    case Method::kAncova: {
+      // A fresh accumulator of the same rows: fit() ends its first pass.
+      ChunkedOls copy = *ancova_;
+      e = stats::ols_coefficient(copy.fit(), 1, alpha, false);
+      break;
+    }
+    case Method::kRiskDifference: e = stats::risk_difference(table_, alpha); break;
+    default: break;
+  }
+}
 
 }  // namespace
 
-std::vector<Series> TrialAnalysis::analyze(const Block& block) const {
-  std::vector<Series> out;
-  out.push_back({"model_failures", static_cast<double>(std::count(block.model_failed.begin(),
-                                                                  block.model_failed.end(), 1))});
+std::vector<Series> TrialAnalysis::analyze(const BlockWalk& walk, std::uint64_t replicate,
+                                           const BufferFactory& buffers) const {
+  std::vector<std::unique_ptr<EndpointAnalyzer>> endpoints;
   for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
-    EndpointAnalyzer(spec_, prognostic_[e], boundaries_[e], block, e, out).run();
+    endpoints.push_back(std::make_unique<EndpointAnalyzer>(spec_, prognostic_[e], boundaries_[e], e, replicate, buffers));
+    endpoints.back()->keep_external_treated();
   }
+  std::uint64_t failures = 0;
+  walk([&](const Block& block) {
+    failures += static_cast<std::uint64_t>(std::count(block.model_failed.begin(), block.model_failed.end(), 1));
+    for (auto& endpoint : endpoints) endpoint->collect(block);
+  });
+  bool second = false;
+  for (auto& endpoint : endpoints) {
+    endpoint->end_collect();
+    second = second || endpoint->needs_second_walk();
+  }
+  if (second) {
+    walk([&](const Block& block) {
+      for (auto& endpoint : endpoints) {
+        if (endpoint->needs_second_walk()) endpoint->revisit(block);
+      }
+    });
+  }
+  std::vector<Series> out;
+  out.push_back({"model_failures", static_cast<double>(failures)});
+  for (auto& endpoint : endpoints) endpoint->emit(out);
   return out;
+}
+
+std::vector<Series> TrialAnalysis::analyze(const Block& block) const {
+  return analyze([&](const std::function<void(const Block&)>& visit) { visit(block); }, block.replicate,
+                 [](std::size_t covariates) { return std::make_unique<stats::InMemorySurvivalBuffer>(covariates); });
 }
 
 }  // namespace silico::sim

@@ -1,21 +1,32 @@
 #pragma once
 /// @file
-/// @brief The trial's analyses, applied to one whole replicate: per-arm descriptive
-/// statistics and every method of the spec's `analysis` section, each next to the true
-/// effect of the same patients computed from their potential outcomes.
+/// @brief The trial's analyses of one replicate: per-arm descriptive statistics and every
+/// method of the spec's `analysis` section, each next to the true effect of the same
+/// patients computed from their potential outcomes.
+///
+/// A replicate is read as a walk over blocks of patients, never whole: per-arm moments, 2x2
+/// tables and regressions are accumulated row by row (OlsAccumulator); survival rows go to
+/// buffers that the sweeps of survival_sweep.hpp and cox_fit() walk in time order, and that
+/// the run keeps in sorted runs on disk. Memory is then bounded by the block and the buffers'
+/// in-memory share, not by the number of patients. ANCOVA's HC3 error and the interim looks
+/// of a non-survival endpoint take a second walk; the external-control comparison holds the
+/// trial's treated patients (covariates and outcome) in memory.
 ///
 /// Results are flat named series, one value per replicate, so that they can be written
 /// as [R] datasets and combined across replicates (operating characteristics). The
 /// names and their order depend on the spec only, never on the data: a quantity that is
 /// undefined for some replicate is NaN there.
 
+#include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/simulate.hpp"
 #include "spec/spec.hpp"
 #include "stats/estimates.hpp"
+#include "stats/survival_source.hpp"
 
 namespace silico::sim {
 
@@ -39,7 +50,16 @@ class TrialAnalysis {
   /// historical cohort (simulated here, under the control arm) when the spec asks for it.
   explicit TrialAnalysis(const spec::TrialSpec& spec);
 
-  /// Analyse one replicate; `block` must hold all of its patients (first = 0).
+  /// Visits a replicate's patients as consecutive blocks, patient 0 first. Called once per
+  /// pass over the replicate (at most twice).
+  using BlockWalk = std::function<void(const std::function<void(const Block&)>&)>;
+  /// Makes the buffer that holds one survival data set of the replicate while it is analysed.
+  using BufferFactory = std::function<std::unique_ptr<stats::SurvivalBuffer>(std::size_t covariates)>;
+
+  /// Analyse one replicate read through `walk`.
+  std::vector<Series> analyze(const BlockWalk& walk, std::uint64_t replicate, const BufferFactory& buffers) const;
+
+  /// Analyse one replicate held whole in `block` (first = 0), with in-memory buffers.
   std::vector<Series> analyze(const Block& block) const;
 
   /// Attributes describing the series groups (measure, primary method, ...).

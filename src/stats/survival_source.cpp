@@ -3,18 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace silico::stats {
 
 InMemorySurvival::InMemorySurvival(std::span<const double> time, std::span<const std::int8_t> event,
                                    std::size_t covariates, std::span<const double> x,
                                    std::span<const std::int32_t> strata, std::span<const std::int8_t> group,
-                                   Layout layout)
+                                   Layout layout, std::span<const std::uint64_t> row)
     : covariates_(covariates) {
   const std::size_t n = time.size();
   if (event.size() != n || x.size() != n * covariates || !(strata.empty() || strata.size() == n) ||
-      !(group.empty() || group.size() == n)) {
-    throw std::invalid_argument("InMemorySurvival: time, event, x, strata and group lengths differ");
+      !(group.empty() || group.size() == n) || !(row.empty() || row.size() == n)) {
+    throw std::invalid_argument("InMemorySurvival: time, event, x, strata, group and row lengths differ");
   }
   // Sorted as compact keys, by value: survival order is (time, event descending, row),
   // and (127 - event) << 56 | row orders the last two as one integer (n < 2^56).
@@ -39,7 +40,7 @@ InMemorySurvival::InMemorySurvival(std::span<const double> time, std::span<const
   rows_.resize(n);
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = order[k];
-    rows_[k] = {time[i], i, strata.empty() ? 0 : strata[i], event[i], group.empty() ? std::int8_t{0} : group[i], {}};
+    rows_[k] = {time[i], row.empty() ? i : row[i], strata.empty() ? 0 : strata[i], event[i], group.empty() ? std::int8_t{0} : group[i], {}};
   }
   if (layout == Layout::kRowMajor) {
     for (std::size_t k = 0; k < n; ++k) {
@@ -73,6 +74,45 @@ void InMemorySurvival::backward(const Visitor& visit) const {
     visit(batch);
     end = begin;
   }
+}
+
+}  // namespace silico::stats
+
+namespace silico::stats {
+
+void InMemorySurvivalBuffer::push(const SurvivalRow& row) {
+  if (row.x.size() != covariates_) {
+    throw std::invalid_argument("InMemorySurvivalBuffer: a row has " + std::to_string(row.x.size()) +
+                                " covariates, expected " + std::to_string(covariates_));
+  }
+  // Ties are broken by position when sorting, which is survival order only if positions
+  // follow the row numbers.
+  if (!row_.empty() && row.row <= row_.back()) {
+    throw std::logic_error("InMemorySurvivalBuffer: rows must be pushed in increasing row order");
+  }
+  time_.push_back(row.time);
+  row_.push_back(row.row);
+  stratum_.push_back(row.stratum);
+  event_.push_back(row.event);
+  group_.push_back(row.group);
+  x_.insert(x_.end(), row.x.begin(), row.x.end());
+}
+
+void InMemorySurvivalBuffer::finish() {
+  sorted_ = std::make_unique<InMemorySurvival>(time_, event_, covariates_, x_, stratum_, group_,
+                                               InMemorySurvival::Layout::kRowMajor, row_);
+  // Only the sorted copy is walked.
+  time_ = {};
+  x_ = {};
+  event_ = {};
+  group_ = {};
+  stratum_ = {};
+  row_ = {};
+}
+
+const InMemorySurvival& InMemorySurvivalBuffer::sorted() const {
+  if (!sorted_) throw std::logic_error("InMemorySurvivalBuffer: walked before finish()");
+  return *sorted_;
 }
 
 }  // namespace silico::stats

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -57,7 +58,8 @@ class InMemorySurvival final : public SurvivalSource {
   /// std::invalid_argument for mismatched lengths or a NaN time (no survival order).
   InMemorySurvival(std::span<const double> time, std::span<const std::int8_t> event, std::size_t covariates,
                    std::span<const double> x = {}, std::span<const std::int32_t> strata = {},
-                   std::span<const std::int8_t> group = {}, Layout layout = Layout::kRowMajor);
+                   std::span<const std::int8_t> group = {}, Layout layout = Layout::kRowMajor,
+                   std::span<const std::uint64_t> row = {});
   std::uint64_t size() const override { return rows_.size(); }
   std::size_t covariates() const override { return covariates_; }
   void forward(const Visitor& visit) const override;
@@ -67,6 +69,40 @@ class InMemorySurvival final : public SurvivalSource {
   std::size_t covariates_;
   std::vector<double> x_;          ///< row-major, in sorted order
   std::vector<SurvivalRow> rows_;  ///< sorted; x views into x_
+};
+
+}  // namespace silico::stats
+
+namespace silico::stats {
+
+/// A source filled row by row: push() every row, then finish(); walks are allowed only
+/// after that.
+class SurvivalBuffer : public SurvivalSource {
+ public:
+  virtual void push(const SurvivalRow& row) = 0;
+  virtual void finish() = 0;
+};
+
+/// A buffer that keeps everything in memory (tests, and analyses of small replicates).
+/// Rows must come in increasing `row` order (as a walk over a replicate pushes them).
+class InMemorySurvivalBuffer final : public SurvivalBuffer {
+ public:
+  explicit InMemorySurvivalBuffer(std::size_t covariates) : covariates_(covariates) {}
+  void push(const SurvivalRow& row) override;
+  void finish() override;
+  std::uint64_t size() const override { return sorted_ ? sorted_->size() : time_.size(); }
+  std::size_t covariates() const override { return covariates_; }
+  void forward(const Visitor& visit) const override { sorted().forward(visit); }
+  void backward(const Visitor& visit) const override { sorted().backward(visit); }
+
+ private:
+  const InMemorySurvival& sorted() const;
+  std::size_t covariates_;
+  std::vector<double> time_, x_;
+  std::vector<std::int8_t> event_, group_;
+  std::vector<std::int32_t> stratum_;
+  std::vector<std::uint64_t> row_;
+  std::unique_ptr<InMemorySurvival> sorted_;
 };
 
 }  // namespace silico::stats

@@ -7,10 +7,14 @@
 #include <Eigen/Core>
 #include <cmath>
 
+#include <filesystem>
+
+#include "io/survival_spill.hpp"
 #include "rng/stream.hpp"
 #include "stats/estimates.hpp"
 #include "stats/regression.hpp"
 #include "stats/survival.hpp"
+#include "stats/survival_sweep.hpp"
 
 namespace {
 
@@ -76,6 +80,43 @@ void BM_CoxEfron(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(silico::stats::cox_fit(t.time, t.event, t.x));
 }
 BENCHMARK(BM_CoxEfron)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+/// The trial's rows spilled as `silico run` spills a replicate: sorted runs of 65,536 rows
+/// in an unnamed file under $TMPDIR (or /tmp), merged on every walk.
+std::unique_ptr<silico::io::SurvivalSpill> spilled(const Trial& t) {
+  const char* tmp = std::getenv("TMPDIR");
+  auto spill = std::make_unique<silico::io::SurvivalSpill>(tmp ? tmp : "/tmp", 4, 65536);
+  double x[4];
+  for (std::size_t i = 0; i < t.time.size(); ++i) {
+    for (int j = 0; j < 4; ++j) x[j] = t.x(static_cast<Eigen::Index>(i), j);
+    spill->push({t.time[i], i, 0, t.event[i], t.arm[i], x});
+  }
+  spill->finish();
+  return spill;
+}
+
+// The analysis phase's path: rows pushed, sorted in runs, written; then walked.
+void BM_SpillPushAndSort(benchmark::State& state) {
+  const auto& t = trial();
+  for (auto _ : state) benchmark::DoNotOptimize(spilled(t));
+}
+BENCHMARK(BM_SpillPushAndSort)->Unit(benchmark::kMillisecond);
+
+void BM_CoxEfronSpilled(benchmark::State& state) {
+  const auto spill = spilled(trial());
+  for (auto _ : state) benchmark::DoNotOptimize(silico::stats::cox_fit(*spill));
+}
+BENCHMARK(BM_CoxEfronSpilled)->Unit(benchmark::kMillisecond);
+
+void BM_KaplanMeierSummarySpilled(benchmark::State& state) {
+  const auto spill = spilled(trial());
+  const double landmarks[] = {0.5, 1.0};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(silico::stats::km_summary(*spill, 1, 0.05, landmarks));
+    benchmark::DoNotOptimize(silico::stats::km_summary(*spill, 0, 0.05, landmarks));
+  }
+}
+BENCHMARK(BM_KaplanMeierSummarySpilled)->Unit(benchmark::kMillisecond);
 
 void BM_AncovaHc3(benchmark::State& state) {
   const auto& t = trial();

@@ -222,10 +222,13 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
       if (mine >= replicates.count) return;
       const std::uint64_t replicate = replicates.first + mine;
       const auto walk = [&](const std::function<void(const sim::Block&)>& visit) {
+        // A single replicate's analysis can take minutes: rank 0 shows each walk over it.
+        Progress read(mpi.is_root() && !options.quiet && replicates.count == 1, patients);
         for (std::uint64_t first = 0; first < patients; first += block_patients) {
           const std::uint64_t count = std::min(block_patients, patients - first);
           arena.execute([&] { simulator.simulate(replicate, first, count, block); });
           visit(block);
+          read.update(first + count, "analysis: patients read");
         }
       };
       for (const auto& series : analysis->analyze(walk, replicate, buffers)) {

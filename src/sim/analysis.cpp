@@ -694,7 +694,7 @@ class EndpointAnalyzer {
 
   /// Single-arm trial (patients of `arm`) against the external cohort, simulated here
   /// under the control arm with the external cohort's own seed. The cohort is held; the
-  /// trial's treated patients are walked (see external_walks()). Every sum runs in the
+  /// trial's treated patients are walked (counts in analysis.hpp). Every sum runs in the
   /// order of the former [treated; external] arrays, so the results are bitwise theirs.
   void external(const std::string& prefix, bool matching) {
     const auto& ext = *spec_.analysis.external_control;

@@ -56,8 +56,10 @@ struct Derivatives {
 class DerivativeWalk {
  public:
   DerivativeWalk(Eigen::Index p, const Eigen::VectorXd& beta)
-      : beta_(beta), d_{Eigen::VectorXd::Zero(p), Eigen::MatrixXd::Zero(p, p)},
-        x_(kRowBlock, p), y_(static_cast<std::size_t>(kRowBlock)) {}
+      : beta_(beta),
+        d_{Eigen::VectorXd::Zero(p), Eigen::MatrixXd::Zero(p, p)},
+        x_(kRowBlock, p),
+        y_(static_cast<std::size_t>(kRowBlock)) {}
 
   void add(const Eigen::Ref<const Eigen::MatrixXd>& x, std::span<const std::int8_t> y) {
     if (x.cols() != x_.cols()) {

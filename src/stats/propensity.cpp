@@ -26,7 +26,15 @@
 /// at equal distance the lower control index wins. Distances are |logit_t - logit_c| in
 /// double precision. Algorithm: controls sorted by (logit, index), a binary search for each
 /// treated patient, and "next available to the left / right" links with path compression,
-/// so a used control is skipped in amortized O(1): O(n log n) in all.
+/// so a used control is skipped in amortized O(1): O(n log n) in all. NearestMatcher holds
+/// that state over the controls alone, so match_nearest() is it fed the treated patients in
+/// index order, and a caller can stream them instead.
+///
+/// The span forms of the SMD and the weighted difference summarize each group with
+/// GroupMoments (two passes in index order: weighted sums, then squared deviations from the
+/// weighted mean); their GroupSummary forms take those summaries, so a group summarized over
+/// a walk gives bitwise the span result. NaN weights pass through the sums, which is how
+/// the summary forms keep the rule that a NaN weight makes the result NaN.
 ///
 /// weighted_mean_difference: m_t = sum_t w y / sum_t w (likewise m_c), effect m_t - m_c,
 ///   se = sqrt( sum_t w_i^2 (y_i - m_t)^2 / (sum_t w_i)^2 + sum_c w_i^2 (y_i - m_c)^2 /
@@ -195,7 +203,8 @@ std::size_t NearestMatcher::find(std::vector<std::size_t>& link, std::size_t i) 
 }
 
 const std::vector<std::size_t>& NearestMatcher::match(double v) {
-  if (!std::isfinite(v)) throw std::invalid_argument("NearestMatcher: a treated logit is not finite");
+  if (!std::isfinite(v))
+    throw std::invalid_argument("NearestMatcher: a treated logit is not finite");
   matched_.clear();
   const std::size_t m = order_.size();
   // Controls at positions < split have logit < v; at >= split, logit >= v.
@@ -287,7 +296,9 @@ double odds_untreated(std::uint64_t n_treated, std::uint64_t n_control) {
   return n_treated == 0 ? kNaN : static_cast<double>(n_control) / static_cast<double>(n_treated);
 }
 
-double att_control_weight(double ps, double odds) { return ps < 1.0 ? ps / (1.0 - ps) * odds : kNaN; }
+double att_control_weight(double ps, double odds) {
+  return ps < 1.0 ? ps / (1.0 - ps) * odds : kNaN;
+}
 
 void check_ps(double ps, std::size_t i) {
   if (!(ps >= 0.0 && ps <= 1.0)) {
@@ -307,11 +318,13 @@ std::vector<double> att_weights(std::span<const double> ps, std::span<const std:
   }
   const double odds = odds_untreated(n_treated, n - n_treated);
   std::vector<double> w(n);
-  for (std::size_t i = 0; i < n; ++i) w[i] = treated[i] != 0 ? 1.0 : att_control_weight(ps[i], odds);
+  for (std::size_t i = 0; i < n; ++i)
+    w[i] = treated[i] != 0 ? 1.0 : att_control_weight(ps[i], odds);
   return w;
 }
 
-std::vector<double> att_control_weights(std::span<const double> control_ps, std::uint64_t n_treated) {
+std::vector<double> att_control_weights(std::span<const double> control_ps,
+                                        std::uint64_t n_treated) {
   for (std::size_t i = 0; i < control_ps.size(); ++i) check_ps(control_ps[i], i);
   const double odds = odds_untreated(n_treated, control_ps.size());
   std::vector<double> w(control_ps.size());

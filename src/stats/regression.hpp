@@ -84,12 +84,12 @@ using LogisticRowVisitor =
 /// Delivers every row, in the same order on every call, in blocks of any sizes.
 using LogisticRowWalk = std::function<void(const LogisticRowVisitor& visit)>;
 
-/// The same fit from rows that are walked rather than held: one walk per iteration and one
-/// more for the covariance (iterations + 1 walks; iterations + 1 without the extra one when
-/// it stops on a singular information matrix). The rows are re-cut into fixed chunks by
-/// position, so the fit is bitwise the same however the walk batches them, and the same as
-/// the matrix overload on the stacked rows. Throws std::invalid_argument when a block has
-/// other than p columns, a y is not 0/1, or two walks give different numbers of rows.
+/// The same fit from rows that are walked rather than held: iterations + 1 walks (one per
+/// step, and one more for the covariance or for the step found singular). The rows are
+/// re-cut into fixed chunks by position, so the fit is bitwise the same however the walk
+/// batches them, and the same as the matrix overload on the stacked rows. Throws
+/// std::invalid_argument when a block has other than p columns, a y is not 0/1, or two walks give
+/// different numbers of rows.
 LogisticFit logistic(const LogisticRowWalk& rows, Eigen::Index p, int max_iterations = 50,
                      double tolerance = 1e-10);
 
@@ -112,7 +112,8 @@ double fisher_exact_p(const TwoByTwo& t);  ///< two-sided: sum of P(table) <= P(
 /// where its rows are (e.g. over a walk) and the other one elsewhere.
 struct GroupSummary {
   double sum_w = 0.0;  ///< sum w
-  double mean = std::numeric_limits<double>::quiet_NaN();  ///< sum w x / sum w; NaN unless sum w > 0
+  /// sum w x / sum w; NaN unless sum w > 0
+  double mean = std::numeric_limits<double>::quiet_NaN();
   /// sum(w) / (sum(w)^2 - sum(w^2)) * sum w (x - mean)^2 (n-1 variance for equal weights);
   /// NaN when undefined (sum w not > 0, or one row carries all the weight)
   double variance = std::numeric_limits<double>::quiet_NaN();
@@ -153,8 +154,8 @@ double standardized_mean_difference(const GroupSummary& treated, const GroupSumm
 /// Returns, per treated patient (in index order of `treated == 1`), its matched control
 /// indices (fewer than k, possibly none, when the caliper excludes the rest).
 std::vector<std::vector<std::size_t>> match_nearest(std::span<const double> logit_ps,
-                                                    std::span<const std::int8_t> treated,
-                                                    int k, double caliper_sd);
+                                                    std::span<const std::int8_t> treated, int k,
+                                                    double caliper_sd);
 
 /// match_nearest() one treated patient at a time: holds the controls (sorted, with their
 /// availability) in O(controls) memory, so the treated patients can be streamed in index
@@ -176,7 +177,7 @@ class NearestMatcher {
   double caliper_;
   std::vector<std::size_t> order_;  ///< control indices sorted by (logit, index)
   std::vector<double> sorted_logit_;
-  std::vector<std::size_t> run_start_;  ///< first sorted position with the same logit
+  std::vector<std::size_t> run_start_;    ///< first sorted position with the same logit
   std::vector<std::size_t> next_, prev_;  ///< availability links (see propensity.cpp)
   std::vector<std::size_t> matched_;
 };
@@ -191,7 +192,8 @@ double matching_caliper(double caliper_sd, double treated_variance, double contr
 /// ps = 1 gets a NaN weight (infinite odds), which makes the estimates below NaN.
 std::vector<double> att_weights(std::span<const double> ps, std::span<const std::int8_t> treated);
 /// The controls' ATT weights alone, for `n_treated` treated patients (who weigh 1).
-std::vector<double> att_control_weights(std::span<const double> control_ps, std::uint64_t n_treated);
+std::vector<double> att_control_weights(std::span<const double> control_ps,
+                                        std::uint64_t n_treated);
 
 /// Weighted difference in means (treated - control) with a robust (sandwich) SE that
 /// treats the weights as fixed; normal CI:

@@ -264,6 +264,13 @@ class EndpointAnalyzer {
     }
     if (tte_ && analysis_.data_cut_events > 0 && pairs_.size() > 1) all_events_ = buffers(0);
     covariate_row_.resize(1 + analysis_.covariates.size());
+    if (spec.analysis.external_control && (uses(Method::kPsm) || uses(Method::kIptw))) {
+      const std::size_t p = spec.analysis.external_control->covariates.size();
+      external_.emplace();
+      external_->arm = spec.analysis.external_control->treatment_arm;
+      external_->rows = buffers(p + 2);
+      external_row_.resize(p + 2);
+    }
   }
 
   bool needs_second_walk() const {
@@ -328,6 +335,7 @@ class EndpointAnalyzer {
       if (pair.ancova) pair.ancova->fit();
     }
     if (all_events_) all_events_->finish();
+    if (external_) external_->rows->finish();
     if (tte_) {
       cut_time_ = spec_.trial.follow_up;
       if (analysis_.data_cut_events > 0) {
@@ -376,15 +384,6 @@ class EndpointAnalyzer {
     }
   }
 
-  /// The trial's treated patients of the external-control comparison are held in memory.
-  void keep_external_treated() {
-    if (spec_.analysis.external_control && (uses(Method::kPsm) || uses(Method::kIptw))) {
-      external_.emplace();
-      external_->arm = spec_.analysis.external_control->treatment_arm;
-      external_->covariates.resize(spec_.analysis.external_control->covariates.size());
-    }
-  }
-
  private:
   struct Arm {
     std::uint64_t n = 0;
@@ -430,10 +429,13 @@ class EndpointAnalyzer {
     std::optional<double> true_hazard_ratio;
   };
 
+  /// The trial's treated patients of the external-control comparison, streamed: one row
+  /// each, in patient order (time 0, so the survival order is the row order), with
+  /// x = [propensity covariates..., observed outcome, y(arm) - y(control)].
   struct ExternalTreated {
     std::size_t arm = 0;
-    std::vector<std::vector<double>> covariates;  ///< [propensity covariate][patient]
-    std::vector<double> outcome, truth;            ///< observed; y(arm) - y(control)
+    std::unique_ptr<stats::SurvivalBuffer> rows;
+    std::uint64_t n = 0;
   };
 
   bool uses(Method m) const {
@@ -474,12 +476,12 @@ class EndpointAnalyzer {
   void collect_external(const Block& block, std::size_t i) {
     const auto& ext = *spec_.analysis.external_control;
     const EndpointColumns& columns = block.endpoints[e_];
-    for (std::size_t j = 0; j < ext.covariates.size(); ++j) {
-      external_->covariates[j].push_back(block.covariates[ext.covariates[j]][i]);
-    }
-    external_->outcome.push_back(columns.observed_value[i]);
-    external_->truth.push_back(columns.potential_value[external_->arm][i] -
-                               columns.potential_value[spec_.control_arm][i]);
+    const std::size_t p = ext.covariates.size();
+    for (std::size_t j = 0; j < p; ++j) external_row_[j] = block.covariates[ext.covariates[j]][i];
+    external_row_[p] = columns.observed_value[i];
+    external_row_[p + 1] = columns.potential_value[external_->arm][i] - columns.potential_value[spec_.control_arm][i];
+    external_->rows->push({0.0, block.first + i, 0, 0, 1, external_row_});
+    ++external_->n;
   }
 
   /// Kaplan-Meier summary of one arm, from the first comparison that holds it.
@@ -551,7 +553,7 @@ class EndpointAnalyzer {
       }
       case Method::kProcova: procova(prefix, pair); break;
       case Method::kPsm:
-      case Method::kIptw: external(prefix, pair, method == Method::kPsm); break;
+      case Method::kIptw: external(prefix, method == Method::kPsm); break;
       case Method::kLogrank:
         push_estimate(*out_, prefix, stats::logrank_sweep(*pair.observed, alpha_, cut_time_), true_hazard_ratio(pair));
         break;
@@ -691,29 +693,14 @@ class EndpointAnalyzer {
   }
 
   /// Single-arm trial (patients of `arm`) against the external cohort, simulated here
-  /// under the control arm with the external cohort's own seed.
-  void external(const std::string& prefix, const Pair& pair, bool matching) {
-    (void)pair;
+  /// under the control arm with the external cohort's own seed. The cohort is held; the
+  /// trial's treated patients are walked (counts in analysis.hpp). Every sum runs in the
+  /// order of the former [treated; external] arrays, so the results are bitwise theirs.
+  void external(const std::string& prefix, bool matching) {
     const auto& ext = *spec_.analysis.external_control;
-    const std::size_t n_treated = external_->outcome.size();
-    const auto& external = external_outcomes();
-    const std::size_t n = n_treated + ext.patients;
+    const ExternalCohort& cohort = external_outcomes();
     const std::size_t p = ext.covariates.size();
-    Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p + 1));
-    std::vector<double> y(n);
-    std::vector<std::int8_t> treated(n, 0);
-    for (std::size_t k = 0; k < n; ++k) {
-      const auto r = static_cast<Eigen::Index>(k);
-      x(r, 0) = 1.0;
-      const bool in_trial = k < n_treated;
-      for (std::size_t j = 0; j < p; ++j) {
-        x(r, static_cast<Eigen::Index>(j + 1)) =
-            in_trial ? external_->covariates[j][k] : external.covariates[ext.covariates[j]][k - n_treated];
-      }
-      y[k] = in_trial ? external_->outcome[k] : external.outcome[k - n_treated];
-      treated[k] = in_trial ? 1 : 0;
-    }
-    const auto fit = stats::logistic(x, treated);
+    const stats::LogisticFit& fit = propensity();
     if (!fit.converged) {
       // Separation or a singular design: no propensity score to match or weight on.
       push_estimate(*out_, prefix, kNoEstimate, kNaN);
@@ -725,45 +712,152 @@ class EndpointAnalyzer {
       }
       return;
     }
-    const Eigen::VectorXd logit = x * fit.beta;
-    std::vector<double> weights(n, 0.0);
+    const auto logit = [&](std::span<const double> covariates) {
+      // Summed in column order, as the former matrix-vector product did (no FMA: the
+      // build sets -ffp-contract=off).
+      double s = 0.0;
+      s += 1.0 * fit.beta(0);
+      for (std::size_t j = 0; j < p; ++j) s += covariates[j] * fit.beta(static_cast<Eigen::Index>(j + 1));
+      return s;
+    };
+    const std::size_t n_ext = cohort.outcome.size();
+    std::vector<double> control_logit(n_ext), row(p);
+    for (std::size_t k = 0; k < n_ext; ++k) {
+      for (std::size_t j = 0; j < p; ++j) row[j] = cohort.x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j + 1));
+      control_logit[k] = logit(row);
+    }
+
+    // Treated side, over walks of the buffer: outcome (weights 0/1 for matching, 1 for
+    // weighting), each covariate unweighted and weighted; two passes (means, then squared
+    // deviations) as the span functions take them.
+    stats::GroupMoments outcome_t;
+    std::vector<stats::GroupMoments> before_t(p), after_t(p);
+    std::vector<double> control_w;
     double truth = 0.0;
-    std::size_t truth_count = 0;  // trial patients the estimate is about
-    double matched_treated = static_cast<double>(n_treated);
-    if (matching) {
-      std::vector<double> logits(logit.data(), logit.data() + logit.size());
-      const auto matches = stats::match_nearest(logits, treated, ext.match_k, ext.caliper_sd);
-      matched_treated = 0;
-      for (std::size_t t = 0; t < matches.size(); ++t) {
-        if (matches[t].empty()) continue;
-        ++matched_treated;
-        weights[t] = 1.0;
-        truth += external_->truth[t];
+    std::uint64_t truth_count = 0;  // trial patients the estimate is about
+    const auto treated_walk = [&](const std::function<void(std::span<const double>)>& visit) {
+      external_->rows->forward([&](std::span<const stats::SurvivalRow> batch) {
+        for (const auto& r : batch) visit(r.x);
+      });
+    };
+    const auto first = [&](std::span<const double> x, double w) {
+      outcome_t.add(x[p], w);
+      for (std::size_t j = 0; j < p; ++j) {
+        before_t[j].add(x[j]);
+        after_t[j].add(x[j], w);
+      }
+      if (w > 0.0) {
+        truth += x[p + 1];
         ++truth_count;
-        for (std::size_t c : matches[t]) weights[c] += 1.0 / static_cast<double>(matches[t].size());
+      }
+    };
+    const auto second = [&](std::span<const double> x, double w) {
+      outcome_t.add_second(x[p], w);
+      for (std::size_t j = 0; j < p; ++j) {
+        before_t[j].add_second(x[j]);
+        after_t[j].add_second(x[j], w);
+      }
+    };
+    const auto end_first = [&] {
+      outcome_t.end_first_pass();
+      for (std::size_t j = 0; j < p; ++j) {
+        before_t[j].end_first_pass();
+        after_t[j].end_first_pass();
+      }
+    };
+
+    if (matching) {
+      double caliper = std::numeric_limits<double>::infinity();
+      if (!std::isinf(ext.caliper_sd)) {
+        // Pooled SD of the logits: treated over two walks, controls in memory.
+        stats::GroupMoments t, c;
+        treated_walk([&](std::span<const double> x) { t.add(logit(x)); });
+        t.end_first_pass();
+        treated_walk([&](std::span<const double> x) { t.add_second(logit(x)); });
+        for (double v : control_logit) c.add(v);
+        c.end_first_pass();
+        for (double v : control_logit) c.add_second(v);
+        caliper = stats::matching_caliper(ext.caliper_sd, t.summary().variance, c.summary().variance);
+      }
+      // The matching is replayed for the second pass rather than stored per patient: a
+      // treated patient's weight is 1 when matched, else 0.
+      control_w.assign(n_ext, 0.0);
+      for (int pass = 0; pass < 2; ++pass) {
+        stats::NearestMatcher matcher(control_logit, ext.match_k, caliper);
+        treated_walk([&](std::span<const double> x) {
+          const auto& matched = matcher.match(logit(x));
+          const double w = matched.empty() ? 0.0 : 1.0;
+          if (pass == 1) return second(x, w);
+          first(x, w);
+          for (std::size_t c : matched) control_w[c] += 1.0 / static_cast<double>(matched.size());
+        });
+        if (pass == 0) end_first();
       }
     } else {
-      std::vector<double> ps(n);
-      for (std::size_t k = 0; k < n; ++k) ps[k] = 1.0 / (1.0 + std::exp(-logit(static_cast<Eigen::Index>(k))));
-      weights = stats::att_weights(ps, treated);
-      for (double t : external_->truth) truth += t;
-      truth_count = n_treated;
+      std::vector<double> ps(n_ext);
+      for (std::size_t k = 0; k < n_ext; ++k) ps[k] = 1.0 / (1.0 + std::exp(-control_logit[k]));
+      control_w = stats::att_control_weights(ps, external_->n);
+      treated_walk([&](std::span<const double> x) { first(x, 1.0); });
+      end_first();
+      treated_walk([&](std::span<const double> x) { second(x, 1.0); });
     }
-    const auto e = stats::weighted_mean_difference(y, treated, weights, alpha_);
+
+    // Control side, in memory.
+    const auto summary = [&](const auto& value, const std::vector<double>* w) {
+      stats::GroupMoments m;
+      for (std::size_t k = 0; k < n_ext; ++k) m.add(value(k), w ? (*w)[k] : 1.0);
+      m.end_first_pass();
+      for (std::size_t k = 0; k < n_ext; ++k) m.add_second(value(k), w ? (*w)[k] : 1.0);
+      return m.summary();
+    };
+    const auto e = stats::weighted_mean_difference(
+        outcome_t.summary(), summary([&](std::size_t k) { return cohort.outcome[k]; }, &control_w), alpha_);
     truth = truth_count == 0 ? kNaN : truth / static_cast<double>(truth_count);
     push_estimate(*out_, prefix, e, truth);
-    out_->push_back({prefix + "/treated", matched_treated});
+    out_->push_back({prefix + "/treated", static_cast<double>(truth_count)});
     for (std::size_t j = 0; j < p; ++j) {
-      std::vector<double> column(n);
-      for (std::size_t k = 0; k < n; ++k) column[k] = x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j + 1));
+      const auto column = [&](std::size_t k) {
+        return cohort.x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j + 1));
+      };
       const std::string& name = spec_.cohort.covariates[ext.covariates[j]].name;
-      out_->push_back({prefix + "/smd_before_" + name, stats::standardized_mean_difference(column, treated)});
-      out_->push_back({prefix + "/smd_after_" + name, stats::standardized_mean_difference(column, treated, weights)});
+      out_->push_back({prefix + "/smd_before_" + name,
+                       stats::standardized_mean_difference(before_t[j].summary(), summary(column, nullptr))});
+      out_->push_back({prefix + "/smd_after_" + name,
+                       stats::standardized_mean_difference(after_t[j].summary(), summary(column, &control_w))});
     }
   }
 
+  /// The propensity model, fitted once for both methods: logistic regression of being in
+  /// the trial on [1, covariates], over the rows [treated; external cohort] in that order,
+  /// so the fixed chunks of the fit are those of the former stacked matrix. One walk of
+  /// the treated patients per iteration, plus one.
+  const stats::LogisticFit& propensity() {
+    if (propensity_) return *propensity_;
+    const ExternalCohort& cohort = external_outcomes();
+    const auto q = cohort.x.cols();
+    const std::vector<std::int8_t> control_y(cohort.outcome.size(), 0);
+    Eigen::MatrixXd x;
+    std::vector<std::int8_t> y;
+    propensity_ = stats::logistic(
+        [&](const stats::LogisticRowVisitor& visit) {
+          external_->rows->forward([&](std::span<const stats::SurvivalRow> batch) {
+            x.resize(static_cast<Eigen::Index>(batch.size()), q);
+            y.assign(batch.size(), 1);
+            for (std::size_t r = 0; r < batch.size(); ++r) {
+              const auto i = static_cast<Eigen::Index>(r);
+              x(i, 0) = 1.0;
+              for (Eigen::Index j = 1; j < q; ++j) x(i, j) = batch[r].x[static_cast<std::size_t>(j - 1)];
+            }
+            visit(x, y);
+          });
+          visit(cohort.x, control_y);
+        },
+        q);
+    return *propensity_;
+  }
+
   struct ExternalCohort {
-    std::vector<std::vector<double>> covariates;  // [covariate][patient]
+    Eigen::MatrixXd x;  ///< [1, propensity covariates] per patient
     std::vector<double> outcome;
   };
 
@@ -774,14 +868,18 @@ class EndpointAnalyzer {
     const std::size_t p = generator.covariate_count();
     const std::size_t n_outputs = spec_.model.factory->outputs.size();
     ExternalCohort cohort;
-    cohort.covariates.assign(p, std::vector<double>(ext.patients));
+    cohort.x.resize(static_cast<Eigen::Index>(ext.patients), static_cast<Eigen::Index>(ext.covariates.size() + 1));
     cohort.outcome.resize(ext.patients);
     std::vector<double> values(p);
     std::vector<models::ArmOutcome> potential(n_outputs * spec_.arms.size()), observed(n_outputs);
     for (std::uint64_t i = 0; i < ext.patients; ++i) {
       generator.generate(ext.seed, replicate_, i, values);
       spec_.model.instance->simulate({ext.seed, replicate_, i}, values, spec_.control_arm, potential, observed);
-      for (std::size_t j = 0; j < p; ++j) cohort.covariates[j][i] = values[j];
+      const auto r = static_cast<Eigen::Index>(i);
+      cohort.x(r, 0) = 1.0;
+      for (std::size_t j = 0; j < ext.covariates.size(); ++j) {
+        cohort.x(r, static_cast<Eigen::Index>(j + 1)) = values[ext.covariates[j]];
+      }
       cohort.outcome[i] = observed[endpoint_.output].value;
     }
     external_cohort_ = std::move(cohort);
@@ -802,6 +900,8 @@ class EndpointAnalyzer {
   std::unique_ptr<stats::SurvivalBuffer> all_events_;  ///< data cut with more than 2 arms
   std::optional<ExternalTreated> external_;
   std::optional<ExternalCohort> external_cohort_;
+  std::optional<stats::LogisticFit> propensity_;
+  std::vector<double> external_row_;
   double cut_time_ = std::numeric_limits<double>::infinity();
   bool cut_reached_ = false;
   std::vector<double> covariate_row_, ancova_row_;
@@ -871,7 +971,6 @@ std::vector<Series> TrialAnalysis::analyze(const BlockWalk& walk, std::uint64_t 
   std::vector<std::unique_ptr<EndpointAnalyzer>> endpoints;
   for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
     endpoints.push_back(std::make_unique<EndpointAnalyzer>(spec_, prognostic_[e], boundaries_[e], e, replicate, buffers));
-    endpoints.back()->keep_external_treated();
   }
   std::uint64_t failures = 0;
   walk([&](const Block& block) {

@@ -9,8 +9,12 @@
 /// buffers that the sweeps of survival_sweep.hpp and cox_fit() walk in time order, and that
 /// the run keeps in sorted runs on disk. Memory is then bounded by the block and the buffers'
 /// in-memory share, not by the number of patients. ANCOVA's HC3 error and the interim looks
-/// of a non-survival endpoint take a second walk; the external-control comparison holds the
-/// trial's treated patients (covariates and outcome) in memory.
+/// of a non-survival endpoint take a second walk. The external-control comparison holds
+/// the external cohort (of the spec's fixed size) and streams the trial's treated patients
+/// through a buffer that it walks: the propensity fit, shared by psm and iptw, takes one
+/// walk per Newton step plus one; psm then takes four more (two for the SD of the treated
+/// logits when there is a caliper, two replaying the matching for the means and squared
+/// deviations), iptw two more.
 ///
 /// Results are flat named series, one value per replicate, so that they can be written
 /// as [R] datasets and combined across replicates (operating characteristics). The

@@ -11,6 +11,8 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -76,6 +78,21 @@ struct LogisticFit {
 LogisticFit logistic(const Eigen::MatrixXd& x, std::span<const std::int8_t> y,
                      int max_iterations = 50, double tolerance = 1e-10);
 
+/// Receives consecutive rows of a logistic regression: x (rows x p) and y (rows values, 0/1).
+using LogisticRowVisitor =
+    std::function<void(const Eigen::Ref<const Eigen::MatrixXd>& x, std::span<const std::int8_t> y)>;
+/// Delivers every row, in the same order on every call, in blocks of any sizes.
+using LogisticRowWalk = std::function<void(const LogisticRowVisitor& visit)>;
+
+/// The same fit from rows that are walked rather than held: iterations + 1 walks (one per
+/// step, and one more for the covariance or for the step found singular). The rows are
+/// re-cut into fixed chunks by position, so the fit is bitwise the same however the walk
+/// batches them, and the same as the matrix overload on the stacked rows. Throws
+/// std::invalid_argument when a block has other than p columns, a y is not 0/1, or two walks give
+/// different numbers of rows.
+LogisticFit logistic(const LogisticRowWalk& rows, Eigen::Index p, int max_iterations = 50,
+                     double tolerance = 1e-10);
+
 /// 2x2 table: treated events a of n1, control events c of n0.
 struct TwoByTwo {
   std::uint64_t treated_events = 0, treated_n = 0, control_events = 0, control_n = 0;
@@ -90,11 +107,43 @@ double chi_square_p(const TwoByTwo& t);    ///< Pearson, 1 df, no continuity cor
 double fisher_exact_p(const TwoByTwo& t);  ///< two-sided: sum of P(table) <= P(observed)
                                            ///< (1 + 1e-7 relative tolerance, as R)
 
+/// One group's weighted summary: what weighted_mean_difference() and
+/// standardized_mean_difference() need of a group, so that a group can be summarized
+/// where its rows are (e.g. over a walk) and the other one elsewhere.
+struct GroupSummary {
+  double sum_w = 0.0;  ///< sum w
+  /// sum w x / sum w; NaN unless sum w > 0
+  double mean = std::numeric_limits<double>::quiet_NaN();
+  /// sum(w) / (sum(w)^2 - sum(w^2)) * sum w (x - mean)^2 (n-1 variance for equal weights);
+  /// NaN when undefined (sum w not > 0, or one row carries all the weight)
+  double variance = std::numeric_limits<double>::quiet_NaN();
+  double sum_sq = 0.0;  ///< sum (w (x - mean))^2, for the sandwich SE
+};
+
+/// Accumulates a GroupSummary in two passes over the same (x, w) in the same order, as the
+/// span functions below do in index order (they are built on it, so the sums agree bitwise).
+/// A negative or infinite weight throws std::invalid_argument; a NaN weight is accepted and
+/// makes the summary, hence the estimates, NaN.
+class GroupMoments {
+ public:
+  void add(double x, double w = 1.0);         ///< pass 1
+  void end_first_pass();                      ///< fixes the mean
+  void add_second(double x, double w = 1.0);  ///< pass 2: the same values again
+  double mean() const { return mean_; }       ///< after end_first_pass()
+  GroupSummary summary() const;               ///< after pass 2
+
+ private:
+  double sum_w_ = 0.0, sum_w2_ = 0.0, sum_wx_ = 0.0;
+  double mean_ = 0.0, ss_ = 0.0, sum_sq_ = 0.0;
+};
+
 /// Standardized mean difference (treated - control) / sqrt((var_t + var_c) / 2), with
 /// optional weights (empty = unweighted); variances are weighted when weights are given:
 /// sum(w) / (sum(w)^2 - sum(w^2)) * sum w (x - mean_w)^2 (Austin & Stuart 2015).
 double standardized_mean_difference(std::span<const double> x, std::span<const std::int8_t> treated,
                                     std::span<const double> weights = {});
+/// The same from the groups' summaries: NaN when a variance is undefined or the pooled SD is 0.
+double standardized_mean_difference(const GroupSummary& treated, const GroupSummary& control);
 
 /// 1:k nearest-neighbour matching without replacement on the logit of the propensity
 /// score, greedy over treated patients in index order; a control is eligible when its
@@ -105,19 +154,54 @@ double standardized_mean_difference(std::span<const double> x, std::span<const s
 /// Returns, per treated patient (in index order of `treated == 1`), its matched control
 /// indices (fewer than k, possibly none, when the caliper excludes the rest).
 std::vector<std::vector<std::size_t>> match_nearest(std::span<const double> logit_ps,
-                                                    std::span<const std::int8_t> treated,
-                                                    int k, double caliper_sd);
+                                                    std::span<const std::int8_t> treated, int k,
+                                                    double caliper_sd);
+
+/// match_nearest() one treated patient at a time: holds the controls (sorted, with their
+/// availability) in O(controls) memory, so the treated patients can be streamed in index
+/// order. match_nearest() is this class over its treated patients.
+class NearestMatcher {
+ public:
+  /// `control_logits` by control index (must be finite); `caliper` the largest distance
+  /// allowed, in logit units: +infinity for none, NaN (an undefined SD) matches no one.
+  NearestMatcher(std::span<const double> control_logits, int k, double caliper);
+  /// The next treated patient: its matched control indices, nearest first (fewer than k,
+  /// possibly none). Throws std::invalid_argument when `logit` is not finite.
+  const std::vector<std::size_t>& match(double logit);
+
+ private:
+  std::size_t right(std::size_t i) { return find(next_, i); }
+  std::size_t left_plus_one(std::size_t i) { return find(prev_, i); }
+  static std::size_t find(std::vector<std::size_t>& link, std::size_t i);
+  int k_;
+  double caliper_;
+  std::vector<std::size_t> order_;  ///< control indices sorted by (logit, index)
+  std::vector<double> sorted_logit_;
+  std::vector<std::size_t> run_start_;    ///< first sorted position with the same logit
+  std::vector<std::size_t> next_, prev_;  ///< availability links (see propensity.cpp)
+  std::vector<std::size_t> matched_;
+};
+
+/// The caliper of match_nearest() in logit units: caliper_sd * sqrt((s_t^2 + s_c^2) / 2)
+/// from the groups' unit-weight variances; +infinity when caliper_sd is; NaN when undefined.
+double matching_caliper(double caliper_sd, double treated_variance, double control_variance);
 
 /// Stabilized ATT weights: 1 for treated patients; ps/(1-ps) * (1-P)/P for controls, with
 /// P the fraction treated (Austin & Stuart, Stat Med 2015;34:3661-3679), so that the
 /// control weights sum to about the number of controls. ps must be in [0, 1]; a control with
 /// ps = 1 gets a NaN weight (infinite odds), which makes the estimates below NaN.
 std::vector<double> att_weights(std::span<const double> ps, std::span<const std::int8_t> treated);
+/// The controls' ATT weights alone, for `n_treated` treated patients (who weigh 1).
+std::vector<double> att_control_weights(std::span<const double> control_ps,
+                                        std::uint64_t n_treated);
 
 /// Weighted difference in means (treated - control) with a robust (sandwich) SE that
 /// treats the weights as fixed; normal CI:
 /// se^2 = sum_t w^2 (y - m_t)^2 / (sum_t w)^2 + sum_c w^2 (y - m_c)^2 / (sum_c w)^2.
 Estimate weighted_mean_difference(std::span<const double> y, std::span<const std::int8_t> treated,
                                   std::span<const double> weights, double alpha);
+/// The same from the groups' summaries (NaN when a group's sum of weights is not > 0).
+Estimate weighted_mean_difference(const GroupSummary& treated, const GroupSummary& control,
+                                  double alpha);
 
 }  // namespace silico::stats

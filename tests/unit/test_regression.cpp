@@ -9,11 +9,14 @@
 ///  - published R outputs are quoted with their printed digits, and the tolerance is half a
 ///    unit in the last printed digit.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <set>
+#include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -28,6 +31,7 @@ namespace {
 // Results of at most a few hundred double operations on values of order 1-100: a few ulps
 // each, so 1e-12 is far above roundoff and far below any real error.
 constexpr double kRoundoff = 1e-12;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // ---------------------------------------------------------------- data sets
 
@@ -587,6 +591,226 @@ TEST(Propensity, WeightedMeanDifferenceClosedForm) {
   EXPECT_NEAR(e.p, 0.1309174492708397, kRoundoff);
   const std::vector<double> negative{1, 1, 2, -0.5, 2, 1, 1};
   EXPECT_THROW(weighted_mean_difference(y, t, negative, 0.05), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------- streamed forms
+
+// Deterministic pseudo-random numbers in [0, 1) (a 64-bit LCG, Knuth MMIX constants).
+class Lcg {
+ public:
+  explicit Lcg(std::uint64_t seed) : state_(seed) {}
+  double operator()() {
+    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state_ >> 11) * 0x1.0p-53;
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+// Equality of doubles that counts two NaNs as equal: the streamed forms must reproduce the
+// span forms bit for bit, NaN included.
+void expect_same(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) {
+    EXPECT_TRUE(std::isnan(a) && std::isnan(b)) << a << " vs " << b;
+  } else {
+    EXPECT_EQ(a, b);
+  }
+}
+
+void expect_same(const Estimate& a, const Estimate& b) {
+  expect_same(a.effect, b.effect);
+  expect_same(a.se, b.se);
+  expect_same(a.ci_low, b.ci_low);
+  expect_same(a.ci_high, b.ci_high);
+  expect_same(a.p, b.p);
+}
+
+// 10,000 rows (more than two of the fit's 4096-row chunks): intercept and two covariates.
+struct PropensityData {
+  Eigen::MatrixXd x{10000, 3};
+  std::vector<std::int8_t> y = std::vector<std::int8_t>(10000);
+  PropensityData() {
+    Lcg next(7);
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+      x(i, 0) = 1.0;
+      x(i, 1) = 4.0 * next() - 2.0;
+      x(i, 2) = next() < 0.3 ? 1.0 : 0.0;
+      const double eta = -0.5 + 0.8 * x(i, 1) - 0.6 * x(i, 2);
+      y[static_cast<std::size_t>(i)] = next() < 1.0 / (1.0 + std::exp(-eta)) ? 1 : 0;
+    }
+  }
+};
+
+TEST(LogisticStreamed, EqualsTheMatrixFitBitwiseWhateverTheBatching) {
+  const PropensityData d;
+  const LogisticFit whole = logistic(d.x, d.y);
+  ASSERT_TRUE(whole.converged);
+  // Batches of one size, and of sizes cycling through 1, 4095, 17, 5000, 0.
+  for (const std::vector<Eigen::Index>& sizes :
+       std::vector<std::vector<Eigen::Index>>{{1}, {7}, {4096}, {6000}, {1, 4095, 17, 5000, 0}}) {
+    int walks = 0;
+    const LogisticFit fit = logistic(
+        [&](const LogisticRowVisitor& visit) {
+          ++walks;
+          Eigen::Index start = 0;
+          for (std::size_t k = 0; start < d.x.rows(); ++k) {
+            const Eigen::Index rows = std::min(sizes[k % sizes.size()], d.x.rows() - start);
+            // A row-major copy: the walk need not hand over column-major blocks of one matrix.
+            const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> block =
+                d.x.middleRows(start, rows);
+            visit(block, std::span<const std::int8_t>(d.y).subspan(static_cast<std::size_t>(start),
+                                                                   static_cast<std::size_t>(rows)));
+            start += rows;
+          }
+        },
+        3);
+    EXPECT_EQ(fit.iterations, whole.iterations);
+    EXPECT_EQ(fit.converged, whole.converged);
+    for (Eigen::Index j = 0; j < 3; ++j) {
+      EXPECT_EQ(fit.beta(j), whole.beta(j));
+      for (Eigen::Index k = 0; k < 3; ++k) EXPECT_EQ(fit.covariance(j, k), whole.covariance(j, k));
+    }
+    // One walk per iteration and one for the covariance.
+    EXPECT_EQ(walks, fit.iterations + 1);
+  }
+}
+
+TEST(LogisticStreamed, RejectsInconsistentWalks) {
+  const std::vector<std::int8_t> y{0, 1, 1, 0};
+  const Eigen::MatrixXd x = Eigen::MatrixXd::Ones(4, 1);
+  // A y other than 0/1, a block of the wrong width, walks of different lengths.
+  const std::vector<std::int8_t> bad{0, 2, 1, 0};
+  EXPECT_THROW(logistic([&](const LogisticRowVisitor& visit) { visit(x, bad); }, 1),
+               std::invalid_argument);
+  EXPECT_THROW(logistic([&](const LogisticRowVisitor& visit) { visit(x, y); }, 2),
+               std::invalid_argument);
+  int walks = 0;
+  EXPECT_THROW(logistic(
+                   [&](const LogisticRowVisitor& visit) {
+                     visit(x.topRows(walks == 0 ? 4 : 2),
+                           std::span<const std::int8_t>(y).first(walks == 0 ? 4 : 2));
+                     ++walks;
+                   },
+                   1),
+               std::invalid_argument);
+}
+
+TEST(NearestMatcher, EqualsMatchNearest) {
+  Lcg next(99);
+  const std::size_t n = 2000;
+  std::vector<double> logit(n);
+  std::vector<std::int8_t> t(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    t[i] = next() < 0.35 ? 1 : 0;
+    // Rounded to 0.01 so that many distances tie exactly.
+    logit[i] = std::round((next() * 4.0 - 2.0 + (t[i] != 0 ? 0.5 : 0.0)) * 100.0) / 100.0;
+  }
+  std::vector<std::size_t> control_of;  // control index -> position in logit
+  std::vector<double> control_logit;
+  GroupMoments mt, mc;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (t[i] != 0) {
+      mt.add(logit[i]);
+    } else {
+      mc.add(logit[i]);
+      control_of.push_back(i);
+      control_logit.push_back(logit[i]);
+    }
+  }
+  mt.end_first_pass();
+  mc.end_first_pass();
+  for (std::size_t i = 0; i < n; ++i) (t[i] != 0 ? mt : mc).add_second(logit[i]);
+  for (const auto& [k, caliper_sd] : std::vector<std::pair<int, double>>{
+           {1, std::numeric_limits<double>::infinity()}, {3, 0.05}, {2, 0.2}}) {
+    const auto expected = match_nearest(logit, t, k, caliper_sd);
+    NearestMatcher matcher(
+        control_logit, k,
+        matching_caliper(caliper_sd, mt.summary().variance, mc.summary().variance));
+    std::size_t treated = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (t[i] == 0) continue;
+      std::vector<std::size_t> got;
+      for (std::size_t c : matcher.match(logit[i])) got.push_back(control_of[c]);
+      EXPECT_EQ(got, expected[treated++]) << "k " << k << ", treated " << i;
+    }
+  }
+  // An undefined caliper (one treated patient, so no SD) matches no one, as match_nearest.
+  NearestMatcher undefined(control_logit, 1, matching_caliper(0.2, kNaN, 1.0));
+  EXPECT_TRUE(undefined.match(0.0).empty());
+  EXPECT_THROW(undefined.match(kNaN), std::invalid_argument);
+  EXPECT_THROW(NearestMatcher(control_logit, 0, 1.0), std::invalid_argument);
+  EXPECT_THROW(NearestMatcher(std::vector<double>{0.0, kNaN}, 1, 1.0), std::invalid_argument);
+}
+
+GroupSummary summarize(const std::vector<double>& x, const std::vector<std::int8_t>& t,
+                       std::int8_t group, const std::vector<double>& w) {
+  GroupMoments m;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (t[i] == group) m.add(x[i], w.empty() ? 1.0 : w[i]);
+  }
+  m.end_first_pass();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (t[i] == group) m.add_second(x[i], w.empty() ? 1.0 : w[i]);
+  }
+  return m.summary();
+}
+
+TEST(GroupSummaryForms, EqualTheSpanForms) {
+  Lcg next(3);
+  const std::size_t n = 3000;
+  std::vector<double> y(n), w(n), w01(n);
+  std::vector<std::int8_t> t(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    t[i] = next() < 0.4 ? 1 : 0;
+    y[i] = 10.0 * next() + (t[i] != 0 ? 1.0 : 0.0);
+    w[i] = t[i] != 0 ? 1.0 : 3.0 * next();
+    w01[i] = next() < 0.7 ? 1.0 : 0.0;  // as matching weighs unmatched treated patients
+  }
+  for (const std::vector<double>* weights : {&w, &w01}) {
+    const GroupSummary st = summarize(y, t, 1, *weights), sc = summarize(y, t, 0, *weights);
+    expect_same(weighted_mean_difference(st, sc, 0.05),
+                weighted_mean_difference(y, t, *weights, 0.05));
+    expect_same(standardized_mean_difference(st, sc), standardized_mean_difference(y, t, *weights));
+  }
+  expect_same(standardized_mean_difference(summarize(y, t, 1, {}), summarize(y, t, 0, {})),
+              standardized_mean_difference(y, t));
+
+  // The NaN rules: a NaN weight, an empty group, a single patient per group.
+  std::vector<double> nan_w = w;
+  nan_w[5] = kNaN;
+  const GroupSummary nt = summarize(y, t, 1, nan_w), nc = summarize(y, t, 0, nan_w);
+  EXPECT_TRUE(std::isnan(weighted_mean_difference(nt, nc, 0.05).effect));
+  EXPECT_TRUE(std::isnan(standardized_mean_difference(nt, nc)));
+  const std::vector<double> y3{1.0, 2.0, 4.0};
+  const std::vector<std::int8_t> all_control{0, 0, 0}, one_treated{1, 0, 0};
+  const std::vector<double> ones{1.0, 1.0, 1.0};
+  for (const auto* tt : {&all_control, &one_treated}) {
+    const GroupSummary a = summarize(y3, *tt, 1, ones), b = summarize(y3, *tt, 0, ones);
+    expect_same(weighted_mean_difference(a, b, 0.05),
+                weighted_mean_difference(y3, *tt, ones, 0.05));
+    expect_same(standardized_mean_difference(a, b), standardized_mean_difference(y3, *tt, ones));
+  }
+  GroupMoments m;
+  EXPECT_THROW(m.add(1.0, -1.0), std::invalid_argument);
+  EXPECT_THROW(m.add(1.0, std::numeric_limits<double>::infinity()), std::invalid_argument);
+  EXPECT_THROW(weighted_mean_difference(GroupSummary{}, GroupSummary{}, 1.5),
+               std::invalid_argument);
+}
+
+TEST(GroupSummaryForms, AttControlWeightsAreTheControlsOfAttWeights) {
+  const std::vector<double> ps{0.3, 0.6, 0.2, 0.9, 1.0, 0.0};
+  const std::vector<std::int8_t> t{1, 0, 1, 0, 0, 0};
+  const std::vector<double> all = att_weights(ps, t);
+  const std::vector<double> controls =
+      att_control_weights(std::vector<double>{0.6, 0.9, 1.0, 0.0}, 2);
+  ASSERT_EQ(controls.size(), 4U);
+  expect_same(controls[0], all[1]);
+  expect_same(controls[1], all[3]);
+  expect_same(controls[2], all[4]);  // NaN: infinite odds
+  expect_same(controls[3], all[5]);
+  EXPECT_TRUE(std::isnan(att_control_weights(std::vector<double>{0.5}, 0)[0]));  // no one treated
+  EXPECT_THROW(att_control_weights(std::vector<double>{1.5}, 1), std::invalid_argument);
 }
 
 }  // namespace

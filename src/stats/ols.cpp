@@ -36,6 +36,19 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// where a least-squares solution has lost most of its digits anyway).
 constexpr double kRankTolerance = 1e-10;
 
+/// A fit of n rows and p columns with every output NaN, to be filled where defined.
+OlsFit undefined_fit(Eigen::Index n, Eigen::Index p) {
+  OlsFit fit;
+  fit.n = static_cast<std::size_t>(n);
+  fit.p = static_cast<std::size_t>(p);
+  fit.beta = Eigen::VectorXd::Constant(p, kNaN);
+  fit.se_model = Eigen::VectorXd::Constant(p, kNaN);
+  fit.se_hc3 = Eigen::VectorXd::Constant(p, kNaN);
+  fit.residual_variance = kNaN;
+  fit.r_squared = kNaN;
+  return fit;
+}
+
 /// Rows per block for the leverage pass: small enough for the block to stay in cache.
 constexpr Eigen::Index kRowBlock = 4096;
 
@@ -50,14 +63,7 @@ OlsFit ols(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
   }
   if (p == 0) throw std::invalid_argument("ols: x must have at least one column");
 
-  OlsFit fit;
-  fit.n = static_cast<std::size_t>(n);
-  fit.p = static_cast<std::size_t>(p);
-  fit.beta = Eigen::VectorXd::Constant(p, kNaN);
-  fit.se_model = Eigen::VectorXd::Constant(p, kNaN);
-  fit.se_hc3 = Eigen::VectorXd::Constant(p, kNaN);
-  fit.residual_variance = kNaN;
-  fit.r_squared = kNaN;
+  OlsFit fit = undefined_fit(n, p);
   if (n < p) return fit;
 
   const Eigen::VectorXd scale = x.colwise().norm().transpose();
@@ -159,14 +165,7 @@ void OlsAccumulator::add(const Eigen::Ref<const Eigen::MatrixXd>& x, const Eigen
 OlsFit OlsAccumulator::fit() const {
   const Eigen::Index p = p_;
   const auto n = static_cast<Eigen::Index>(n_);
-  OlsFit fit;
-  fit.n = n_;
-  fit.p = static_cast<std::size_t>(p);
-  fit.beta = Eigen::VectorXd::Constant(p, kNaN);
-  fit.se_model = Eigen::VectorXd::Constant(p, kNaN);
-  fit.se_hc3 = Eigen::VectorXd::Constant(p, kNaN);
-  fit.residual_variance = kNaN;
-  fit.r_squared = kNaN;
+  OlsFit fit = undefined_fit(n, p);
   if (n < p) return fit;
 
   // X = Q [rx; 0] and y = Q [qty; rho; ...]: X has rx's column norms and R factor.

@@ -14,7 +14,9 @@
 #include <gtest/gtest.h>
 #include <Eigen/Core>
 
+#include "rebatched_source.hpp"
 #include "stats/survival.hpp"
+#include "rebatched_source.hpp"
 #include "stats/survival_source.hpp"
 
 namespace silico::stats {
@@ -70,43 +72,10 @@ struct Trial {
   }
 };
 
-/// Delivers another source's rows in batches of 1, 2, 3, 1, 2, 3, ... rows, and counts walks.
-class Rebatched final : public SurvivalSource {
+/// Rows in batches of 1, 2, 3, 1, 2, 3, ..., with the walks counted.
+class Rebatched final : public RebatchedSource {
  public:
-  explicit Rebatched(const SurvivalSource& inner) : inner_(inner) {}
-  std::uint64_t size() const override { return inner_.size(); }
-  std::size_t covariates() const override { return inner_.covariates(); }
-  void forward(const Visitor& visit) const override {
-    ++forwards;
-    inner_.forward([&](std::span<const SurvivalRow> rows) { rebatch(rows, visit); });
-  }
-  void backward(const Visitor& visit) const override {
-    ++backwards;
-    inner_.backward([&](std::span<const SurvivalRow> rows) { rebatch(rows, visit); });
-  }
-  mutable int forwards = 0;
-  mutable int backwards = 0;
-
- private:
-  // Batches may straddle the inner ones: a row's x stays valid while the inner visit runs,
-  // so the pending rows are sent before it returns.
-  void rebatch(std::span<const SurvivalRow> rows, const Visitor& visit) const {
-    for (const SurvivalRow& r : rows) {
-      pending_.push_back(r);
-      if (pending_.size() == next_) {
-        visit(pending_);
-        pending_.clear();
-        next_ = next_ % 3 + 1;
-      }
-    }
-    if (!pending_.empty()) {
-      visit(pending_);
-      pending_.clear();
-    }
-  }
-  const SurvivalSource& inner_;
-  mutable std::vector<SurvivalRow> pending_;
-  mutable std::size_t next_ = 1;
+  explicit Rebatched(const SurvivalSource& inner) : RebatchedSource(inner, {1, 2, 3}) {}
 };
 
 void expect_same(const CoxFit& a, const CoxFit& b) {

@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include "rebatched_source.hpp"
 #include "stats/estimates.hpp"
 #include "stats/survival.hpp"
 #include "stats/survival_source.hpp"
@@ -56,26 +57,11 @@ struct Rows {
   }
 };
 
-/// A source that hands rows over in batches of 7, so every sweep carries its state
-/// (pending ties, landmarks) across batch boundaries.
-class SmallBatches final : public SurvivalSource {
+/// Rows in batches of 7, so every sweep carries its state (pending ties, landmarks)
+/// across batch boundaries.
+class SmallBatches final : public RebatchedSource {
  public:
-  explicit SmallBatches(const SurvivalSource& inner) : inner_(inner) {}
-  std::uint64_t size() const override { return inner_.size(); }
-  std::size_t covariates() const override { return inner_.covariates(); }
-  void forward(const Visitor& visit) const override {
-    inner_.forward([&](auto b) { split(b, visit); });
-  }
-  void backward(const Visitor& visit) const override {
-    inner_.backward([&](auto b) { split(b, visit); });
-  }
-
- private:
-  static void split(std::span<const SurvivalRow> rows, const Visitor& visit) {
-    for (std::size_t i = 0; i < rows.size(); i += 7)
-      visit(rows.subspan(i, std::min<std::size_t>(7, rows.size() - i)));
-  }
-  const SurvivalSource& inner_;
+  explicit SmallBatches(const SurvivalSource& inner) : RebatchedSource(inner, {7}) {}
 };
 
 /// Random trial: exponential times (hazard by group and stratum) rounded to one decimal so

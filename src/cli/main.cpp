@@ -1,4 +1,4 @@
-// silico: command-line entry point. Subcommands: run, check, summarize.
+// silico: command-line entry point. Subcommands: run, check, summarize, design, merge, verify.
 // Exit codes: 0 success, 1 internal error, 2 bad input (spec, options, refused output),
 // 3 run stopped by SIGTERM/SIGUSR1 after a checkpoint (continue with --resume).
 
@@ -19,6 +19,7 @@
 #include "io/result_reader.hpp"
 #include "parallel/design.hpp"
 #include "parallel/run.hpp"
+#include "report/verify.hpp"
 #include "silico/version.hpp"
 #include "spec/spec.hpp"
 
@@ -37,11 +38,14 @@ commands:
   design SPEC            smallest trial size reaching a target power, by simulation
   merge PART.h5... -o OUT.h5
                          join the parts of a replicate study written by run --replicates
+  verify [-o VERIFY.json]
+                         run the code-verification suite (closed forms, published
+                         results, known answers); exit 1 if a case fails
 
   silico <command> --help   options of one command
   silico --version          version and git commit
 
-exit codes: 0 success, 1 internal error, 2 bad input, 3 run stopped by a signal after a
+exit codes: 0 success, 1 internal error or a failed verification case, 2 bad input, 3 run stopped by a signal after a
 checkpoint (continue it with silico run ... --resume)
 )";
 
@@ -354,6 +358,48 @@ int command_merge(int argc, char** argv, int full_argc, char** full_argv) {
   return silico::kExitOk;
 }
 
+int command_verify(int argc, char** argv) {
+  po::options_description options("options");
+  options.add_options()
+      ("output,o", po::value<std::string>(), "also write the cases as JSON to this file (for silico report --verify)")
+      ("quiet,q", "print only the closing line and the failed cases");
+  po::positional_options_description positional;
+  po::variables_map vm;
+  if (!parse(argc, argv,
+             "usage: silico verify [-o VERIFY.json]\n\n"
+             "Code verification on this machine: each model against its closed form, the ODE\n"
+             "solvers' convergence as the tolerance tightens, the estimators on published data\n"
+             "sets, the random streams against known answers and for independence, and the\n"
+             "split of the work over ranks and blocks. Each case prints what is checked, the\n"
+             "observed value and its bound. Exit code 1 if any case fails.",
+             options, positional, vm)) {
+    return silico::kExitOk;
+  }
+  const bool quiet = vm.count("quiet") > 0;
+  const auto print = [](const silico::report::VerificationCase& c) {
+    using silico::report::Comparison;
+    char bound[64];
+    switch (c.comparison) {
+      case Comparison::kAtMost: std::snprintf(bound, sizeof(bound), "<= %.4g", c.tolerance); break;
+      case Comparison::kAtLeast: std::snprintf(bound, sizeof(bound), ">= %.4g", c.tolerance); break;
+      case Comparison::kAbsolute: std::snprintf(bound, sizeof(bound), "%.6g +- %.2g", c.expected, c.tolerance); break;
+      case Comparison::kRelative:
+        std::snprintf(bound, sizeof(bound), "%.6g +- %.2g rel.", c.expected, c.tolerance);
+        break;
+    }
+    std::printf("%-4s %-40s %-13.6g %s\n", c.passed ? "ok" : "FAIL", c.id.c_str(), c.observed, bound);
+    std::fflush(stdout);
+  };
+  const auto cases = silico::report::run_verification([&](const silico::report::VerificationCase& c) {
+    if (!quiet || !c.passed) print(c);
+  });
+  std::size_t failed = 0;
+  for (const auto& c : cases) failed += !c.passed;
+  if (vm.count("output")) write_atomically(vm["output"].as<std::string>(), silico::report::verification_json(cases));
+  std::printf("silico verify: %zu cases, %zu passed, %zu failed\n", cases.size(), cases.size() - failed, failed);
+  return failed == 0 ? silico::kExitOk : silico::kExitInternal;
+}
+
 int world_rank() {
   int initialised = 0;
   int finalised = 0;
@@ -394,6 +440,7 @@ int main(int argc, char** argv) {
     if (command == "check") return command_check(sub_argc, sub_argv);
     if (command == "summarize") return command_summarize(sub_argc, sub_argv);
     if (command == "merge") return command_merge(sub_argc, sub_argv, argc, argv);
+    if (command == "verify") return command_verify(sub_argc, sub_argv);
     std::cerr << "silico: unknown command '" << command << "'\n\n" << kUsage;
     return silico::kExitUserError;
   } catch (const po::error& e) {

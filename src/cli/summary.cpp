@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace silico::cli {
 
@@ -218,36 +219,6 @@ std::string p_value(double p) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.4f", p);
   return text;
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-/// Shortest text that reads back as the same double. JSON has no NaN or infinity:
-/// undefined quantities are null.
-std::string json_number(double x) {
-  if (!std::isfinite(x)) return "null";
-  char text[40];
-  const auto result = std::to_chars(text, text + sizeof(text), x);
-  return std::string(text, result.ptr);
 }
 
 std::string json_object(const std::vector<std::pair<std::string, double>>& values) {

@@ -22,4 +22,11 @@ std::string join_alternatives(const std::vector<std::string>& items);
 /// paths and JSON keys, so they are kept to this safe set.
 bool is_identifier(std::string_view name);
 
+/// `s` as a JSON string literal, quotes included.
+std::string json_string(const std::string& s);
+
+/// Shortest text that reads back as the same double. JSON has no NaN or infinity:
+/// undefined quantities are null.
+std::string json_number(double x);
+
 }  // namespace silico

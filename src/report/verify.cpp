@@ -1,0 +1,447 @@
+#include "report/verify.hpp"
+
+#include <Random123/philox.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <span>
+#include <sstream>
+#include <string>
+
+#include <boost/math/distributions/chi_squared.hpp>
+
+#include "core/text.hpp"
+#include "report/reference_data.hpp"
+#include "rng/stream.hpp"
+#include "sim/analysis.hpp"
+#include "sim/simulate.hpp"
+#include "silico/version.hpp"
+#include "spec/spec.hpp"
+#include "stats/estimates.hpp"
+#include "stats/regression.hpp"
+#include "stats/survival.hpp"
+
+namespace silico::report {
+
+const char* comparison_name(Comparison comparison) {
+  switch (comparison) {
+    case Comparison::kAbsolute: return "absolute";
+    case Comparison::kRelative: return "relative";
+    case Comparison::kAtMost: return "at_most";
+    case Comparison::kAtLeast: return "at_least";
+  }
+  return "";
+}
+
+void judge(VerificationCase& c) {
+  const double d = std::fabs(c.observed - c.expected);
+  switch (c.comparison) {
+    case Comparison::kAbsolute: c.passed = d <= c.tolerance; break;
+    case Comparison::kRelative: c.passed = d <= c.tolerance * std::fabs(c.expected); break;
+    case Comparison::kAtMost: c.passed = c.observed <= c.tolerance; break;
+    case Comparison::kAtLeast: c.passed = c.observed >= c.tolerance; break;
+  }
+}
+
+namespace {
+
+using Cases = std::vector<VerificationCase>;
+
+void add(Cases& cases, std::string id, std::string area, std::string check, double expected, std::string source,
+         double observed, double tolerance, Comparison comparison) {
+  VerificationCase c{std::move(id), std::move(area), std::move(check), expected, std::move(source),
+                     observed, tolerance, comparison, false};
+  judge(c);
+  cases.push_back(std::move(c));
+}
+
+// ------------------------------------------------------------------ models and solvers
+
+/// A population PK trial of `model` solved by `solver` at relative tolerance `rtol`: two
+/// arms (50 and 200 mg daily for 10 days, oral, lag 0.5 h), CL, KA log-normal.
+std::string pk_spec(const std::string& model, const std::string& solver, double rtol) {
+  const bool two = model == "pk_2cmt";
+  std::ostringstream s;
+  s << "schema_version: 1\n"
+       "trial: {name: verify_pk, seed: 17, patients: 100, follow_up: 10}\n"
+       "cohort:\n  covariates:\n    weight: {distribution: lognormal, meanlog: 4.25, sdlog: 0.2}\n"
+       "arms:\n"
+       "  - {name: low, control: true, regimen: {dose_mg: 50, interval_h: 24, doses: 10, route: oral}}\n"
+       "  - {name: high, regimen: {dose_mg: 200, interval_h: 24, doses: 10, route: oral}}\n"
+       "model:\n  name: "
+    << model
+    << "\n  parameters:\n"
+       "    CL: {typical: 5, covariates: {weight: {power: 0.75, reference: 70}}}\n"
+    << (two ? "    V1: 50\n    Q: 10\n    V2: 100\n" : "    V: 50\n")
+    << "    KA: 0.8\n    F: 0.7\n    lag_h: 0.5\n"
+       "    omega: {variables: [CL, KA], matrix: [[0.09, 0.02], [0.02, 0.16]]}\n"
+       "    solver: "
+    << solver << "\n";
+  if (solver != "closed_form") s << "    rtol: " << rtol << "\n";
+  s << "    exposure_start_h: 216\n    exposure_end_h: 240\n"
+       "endpoints:\n  - {name: auc, output: auc}\n  - {name: cmax, output: cmax}\n  - {name: cmin, output: cmin}\n";
+  return s.str();
+}
+
+sim::Block simulate_spec(const std::string& text) {
+  const auto spec = spec::parse_spec(text, "verify.yaml");
+  sim::Block block;
+  sim::Simulator(spec, false, false).simulate(0, 0, spec.trial.patients, block);
+  return block;
+}
+
+/// Largest relative difference of AUC, Cmax and Cmin (both arms, every patient).
+double max_relative_difference(const sim::Block& exact, const sim::Block& numeric) {
+  double worst = 0.0;
+  for (std::size_t e = 0; e < exact.endpoints.size(); ++e) {
+    for (std::size_t arm = 0; arm < exact.endpoints[e].potential_value.size(); ++arm) {
+      for (std::size_t i = 0; i < exact.count; ++i) {
+        const double x = exact.endpoints[e].potential_value[arm][i];
+        const double y = numeric.endpoints[e].potential_value[arm][i];
+        const double d = std::fabs(y - x) / std::fabs(x);
+        worst = std::isnan(d) ? std::numeric_limits<double>::infinity() : std::max(worst, d);
+      }
+    }
+  }
+  return worst;
+}
+
+void model_cases(Cases& cases) {
+  for (const std::string model : {"pk_1cmt", "pk_2cmt"}) {
+    const sim::Block exact = simulate_spec(pk_spec(model, "closed_form", 0));
+    for (const std::string solver : {"dopri5", "cvode_bdf"}) {
+      const double error = max_relative_difference(exact, simulate_spec(pk_spec(model, solver, 1e-8)));
+      add(cases, "models/" + model + "_" + solver, "models",
+          model + " solved by " + solver + " at rtol 1e-8: largest relative difference of steady-state AUC, "
+                  "Cmax and Cmin from the closed-form superposition, 100 patients x 2 arms x 10 oral doses",
+          0.0, "closed form (sums of exponentials, Gibaldi & Perrier 1982, ch. 1-2)", error, 1e-5,
+          Comparison::kAtMost);
+    }
+  }
+
+  // Weibull proportional hazards: the control arm's event times, without covariate effects,
+  // censoring or dropout, have median scale * ln(2)^(1/shape). The sample median of n draws
+  // has SE 1 / (2 f(m) sqrt(n)); 4 SE leaves a false alarm once in 15,000 runs.
+  const std::string weibull =
+      "schema_version: 1\ntrial: {name: verify_weibull, seed: 5, patients: 20000, follow_up: 1000}\n"
+      "cohort:\n  covariates:\n    age: {distribution: normal, mean: 60, sd: 10}\n"
+      "arms: [{name: control, control: true}, {name: treatment}]\n"
+      "model:\n  name: weibull_ph\n  parameters: {shape: 1.5, scale: 12, hazard_ratio: {treatment: 0.7}}\n"
+      "endpoints: [{name: os}]\n";
+  const sim::Block block = simulate_spec(weibull);
+  std::vector<double> times = block.endpoints[0].potential_value[0];
+  std::nth_element(times.begin(), times.begin() + static_cast<long>(times.size() / 2), times.end());
+  const double shape = 1.5, scale = 12.0;
+  const double median = scale * std::pow(std::log(2.0), 1.0 / shape);
+  const double density = shape / scale * std::pow(median / scale, shape - 1) * 0.5;  // f(m) = h(m) S(m)
+  const double se = 1.0 / (2.0 * density * std::sqrt(static_cast<double>(times.size())));
+  add(cases, "models/weibull_ph_median", "models",
+      "weibull_ph control-arm event times (shape 1.5, scale 12, 20,000 patients, no censoring): sample median",
+      median, "closed form scale * ln(2)^(1/shape); tolerance 4 SE of a sample median, 1/(2 f(m) sqrt(n))",
+      times[times.size() / 2], 4.0 * se, Comparison::kAbsolute);
+}
+
+/// Slope of log10(error) on log10(rtol) by least squares.
+double log_slope(const std::vector<double>& tolerances, const std::vector<double>& errors) {
+  double mx = 0, my = 0;
+  const auto n = static_cast<double>(errors.size());
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    mx += std::log10(tolerances[i]) / n;
+    my += std::log10(errors[i]) / n;
+  }
+  double sxy = 0, sxx = 0;
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    const double dx = std::log10(tolerances[i]) - mx;
+    sxy += dx * (std::log10(errors[i]) - my);
+    sxx += dx * dx;
+  }
+  return sxy / sxx;
+}
+
+void solver_cases(Cases& cases) {
+  const sim::Block exact = simulate_spec(pk_spec("pk_2cmt", "closed_form", 0));
+  const std::vector<double> tolerances{1e-4, 1e-5, 1e-6, 1e-7, 1e-8};
+  for (const std::string solver : {"dopri5", "cvode_bdf"}) {
+    std::vector<double> errors;
+    for (double rtol : tolerances) {
+      errors.push_back(max_relative_difference(exact, simulate_spec(pk_spec("pk_2cmt", solver, rtol))));
+    }
+    // An error-per-step controller with local extrapolation makes the global error
+    // proportional to the tolerance (Hairer, Norsett & Wanner 1993, Solving ODEs I,
+    // sec. II.4): the slope of log error on log tolerance is 1.
+    add(cases, "solvers/" + solver + "_convergence", "solvers",
+        solver + " on pk_2cmt: slope of log10(largest relative error vs the closed form) on log10(rtol), "
+                 "rtol 1e-4 ... 1e-8",
+        1.0, "tolerance proportionality of error-controlled integrators (Hairer, Norsett & Wanner 1993, II.4)",
+        log_slope(tolerances, errors), 0.35, Comparison::kAbsolute);
+    add(cases, "solvers/" + solver + "_tight", "solvers",
+        solver + " on pk_2cmt at rtol 1e-8: largest relative error vs the closed form", 0.0,
+        "closed form; bound 1e-5 as for the model cases", errors.back(), 1e-5, Comparison::kAtMost);
+  }
+}
+
+// ------------------------------------------------------------------ estimators
+
+void estimator_cases(Cases& cases) {
+  using namespace reference;
+  {
+    const auto e = stats::welch(kSleepGroup1, kSleepGroup2, 0.05);
+    add(cases, "estimators/welch_t", "estimators", "Welch t statistic, R sleep data, group 1 - group 2", -1.8608,
+        "R t.test(extra ~ group, data = sleep): t = -1.8608", e.effect / e.se, 5e-5, Comparison::kAbsolute);
+    add(cases, "estimators/welch_p", "estimators", "Welch two-sided p, R sleep data", 0.07939,
+        "R t.test(extra ~ group, data = sleep): p-value = 0.07939", e.p, 5e-6, Comparison::kAbsolute);
+  }
+  {
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(kCarsSpeed.size()), 2);
+    for (std::size_t i = 0; i < kCarsSpeed.size(); ++i) x.row(static_cast<Eigen::Index>(i)) << 1.0, kCarsSpeed[i];
+    const auto fit = stats::ols(x, Eigen::Map<const Eigen::VectorXd>(kCarsDist.data(), static_cast<Eigen::Index>(kCarsDist.size())));
+    add(cases, "estimators/ols_slope", "estimators", "OLS slope of dist on speed, R cars data", 3.9324,
+        "R summary(lm(dist ~ speed, data = cars)): 3.9324", fit.beta(1), 5e-5, Comparison::kAbsolute);
+    add(cases, "estimators/ols_slope_se", "estimators", "OLS slope standard error, R cars data", 0.4155,
+        "R summary(lm(dist ~ speed, data = cars)): 0.4155", fit.se_model(1), 5e-5, Comparison::kAbsolute);
+  }
+  {
+    Eigen::MatrixXd x(static_cast<Eigen::Index>(kMtcarsWeight.size()), 2);
+    for (std::size_t i = 0; i < kMtcarsWeight.size(); ++i) x.row(static_cast<Eigen::Index>(i)) << 1.0, kMtcarsWeight[i];
+    const auto fit = stats::logistic(x, kMtcarsManual);
+    add(cases, "estimators/logistic_slope", "estimators", "logistic regression slope of am on wt, R mtcars data",
+        -4.024, "R summary(glm(am ~ wt, family = binomial, data = mtcars)): -4.024", fit.beta(1), 5e-4,
+        Comparison::kAbsolute);
+  }
+  const stats::SurvivalData maintained{kAmlMaintainedTime, kAmlMaintainedEvent};
+  const stats::SurvivalData nonmaintained{kAmlNonmaintainedTime, kAmlNonmaintainedEvent};
+  {
+    const auto km = stats::kaplan_meier(maintained);
+    const auto point = stats::survival_at(km, 12.0, 0.05);
+    add(cases, "estimators/km_survival", "estimators", "Kaplan-Meier survival at 12 weeks, R aml maintained arm",
+        0.909, "R survival tests/doaml.Rout.save, summary(survfit): 0.909", point.survival, 5e-4,
+        Comparison::kAbsolute);
+    add(cases, "estimators/km_greenwood_se", "estimators", "Greenwood standard error at 12 weeks, aml maintained",
+        0.0867, "R survival tests/doaml.Rout.save: std.err 0.0867", point.se, 5e-5, Comparison::kAbsolute);
+  }
+  {
+    const auto e = stats::logrank(maintained, nonmaintained, 0.05);
+    const double v = 1.0 / (e.se * e.se);
+    const double o_minus_e = std::log(e.effect) * v;
+    add(cases, "estimators/logrank_chisq", "estimators", "log-rank chi-square, R aml data", 3.4,
+        "R survdiff(Surv(time, status) ~ x, data = aml): Chisq = 3.4 (printed to 1 decimal)",
+        o_minus_e * o_minus_e / v, 0.05, Comparison::kAbsolute);
+  }
+  {
+    std::vector<double> time = kAmlMaintainedTime;
+    time.insert(time.end(), kAmlNonmaintainedTime.begin(), kAmlNonmaintainedTime.end());
+    std::vector<std::int8_t> event = kAmlMaintainedEvent;
+    event.insert(event.end(), kAmlNonmaintainedEvent.begin(), kAmlNonmaintainedEvent.end());
+    Eigen::MatrixXd x = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(time.size()), 1);
+    x.bottomRows(static_cast<Eigen::Index>(kAmlNonmaintainedTime.size())).setOnes();
+    const auto fit = stats::cox_fit(time, event, x);
+    add(cases, "estimators/cox_efron_coef", "estimators", "Cox log hazard ratio (Efron ties), R aml data",
+        0.9155, "R coxph(Surv(time, status) ~ x, data = aml): coef 0.9155", fit.beta(0), 5e-5,
+        Comparison::kAbsolute);
+    add(cases, "estimators/cox_efron_se", "estimators", "Cox standard error (Efron ties), R aml data", 0.5119,
+        "R coxph(Surv(time, status) ~ x, data = aml): se(coef) 0.5119", std::sqrt(fit.covariance(0, 0)), 5e-5,
+        Comparison::kAbsolute);
+  }
+}
+
+// ------------------------------------------------------------------ random streams
+
+void rng_cases(Cases& cases) {
+  // Known-answer vectors of Philox4x64-10 published with Random123 (kat_vectors): counter
+  // and key from the hexadecimal digits of pi, and all zeros.
+  using Philox = r123::Philox4x64;
+  const auto mismatches = [](Philox::ctr_type ctr, Philox::key_type key, std::array<std::uint64_t, 4> want) {
+    const auto got = Philox()(ctr, key);
+    double wrong = 0;
+    for (int i = 0; i < 4; ++i) wrong += got.v[i] != want[static_cast<std::size_t>(i)];
+    return wrong;
+  };
+  add(cases, "rng/philox_kat_pi", "rng", "Philox4x64-10 output words that differ from the known answer (pi digits)",
+      0, "Random123 kat_vectors: philox4x64 10 243f6a8885a308d3 ... -> a528f45403e61d95 38c72dbd566e9788 ...",
+      mismatches({{0x243f6a8885a308d3, 0x13198a2e03707344, 0xa4093822299f31d0, 0x082efa98ec4e6c89}},
+                 {{0x452821e638d01377, 0xbe5466cf34e90c6c}},
+                 {0xa528f45403e61d95, 0x38c72dbd566e9788, 0xa5a1610e72fd18b5, 0x57bd43b5e52b7fe6}),
+      0, Comparison::kAtMost);
+  add(cases, "rng/philox_kat_zero", "rng", "Philox4x64-10 output words that differ from the known answer (zeros)", 0,
+      "Random123 kat_vectors: philox4x64 10 0 ... 0 -> 16554d9eca36314c db20fe9d672d0fdc ...",
+      mismatches({{0, 0, 0, 0}}, {{0, 0}},
+                 {0x16554d9eca36314c, 0xdb20fe9d672d0fdc, 0xd7e772cee186176b, 0x7e68b68aec7ba23b}),
+      0, Comparison::kAtMost);
+
+  // Uniformity of one stream: 10^6 draws in 1,000 equal bins, Pearson chi-square (999 df).
+  // The stream is fixed, so the p-value is too; below 1e-4 would mean a broken transform.
+  {
+    rng::Stream stream({20261124, 0, 0, rng::Purpose::kTest, 0});
+    std::vector<double> bins(1000, 0.0);
+    const int n = 1'000'000;
+    for (int i = 0; i < n; ++i) bins[static_cast<std::size_t>(stream.uniform() * 1000.0)] += 1.0;
+    double chi2 = 0.0;
+    for (double b : bins) chi2 += (b - n / 1000.0) * (b - n / 1000.0) / (n / 1000.0);
+    const double p = boost::math::cdf(boost::math::complement(boost::math::chi_squared(999), chi2));
+    add(cases, "rng/uniformity", "rng", "p-value of the chi-square test of 10^6 uniforms in 1,000 bins (999 df)",
+        0.5, "uniform(0,1) by construction; a p-value below 1e-4 fails", p, 1e-4, Comparison::kAtLeast);
+  }
+  // Independence of streams keyed by neighbouring patients, and by purposes of one patient:
+  // the correlation of 10^5 pairs of first draws has SE 1/sqrt(n); 4 SE is the bound.
+  const int n = 100'000;
+  const auto correlation = [&](auto key_a, auto key_b) {
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+    for (int i = 0; i < n; ++i) {
+      const double a = rng::Stream(key_a(static_cast<std::uint64_t>(i))).uniform();
+      const double b = rng::Stream(key_b(static_cast<std::uint64_t>(i))).uniform();
+      sa += a;
+      sb += b;
+      saa += a * a;
+      sbb += b * b;
+      sab += a * b;
+    }
+    const double cov = sab / n - (sa / n) * (sb / n);
+    return std::fabs(cov / std::sqrt((saa / n - (sa / n) * (sa / n)) * (sbb / n - (sb / n) * (sb / n))));
+  };
+  const double bound = 4.0 / std::sqrt(static_cast<double>(n));
+  add(cases, "rng/neighbour_patients", "rng", "|correlation| of the first draws of patients i and i+1, 10^5 pairs", 0,
+      "independent streams; bound 4/sqrt(n)",
+      correlation([](std::uint64_t i) { return rng::StreamKey{7, 0, 2 * i, rng::Purpose::kCovariates, 0}; },
+                  [](std::uint64_t i) { return rng::StreamKey{7, 0, 2 * i + 1, rng::Purpose::kCovariates, 0}; }),
+      bound, Comparison::kAtMost);
+  add(cases, "rng/purposes", "rng", "|correlation| of one patient's covariate and event-time draws, 10^5 patients", 0,
+      "independent streams; bound 4/sqrt(n)",
+      correlation([](std::uint64_t i) { return rng::StreamKey{7, 0, i, rng::Purpose::kCovariates, 0}; },
+                  [](std::uint64_t i) { return rng::StreamKey{7, 0, i, rng::Purpose::kEventTime, 0}; }),
+      bound, Comparison::kAtMost);
+  add(cases, "rng/replicates", "rng", "|correlation| of one patient's draws in replicates 0 and 1, 10^5 patients", 0,
+      "independent streams; bound 4/sqrt(n)",
+      correlation([](std::uint64_t i) { return rng::StreamKey{7, 0, i, rng::Purpose::kEventTime, 0}; },
+                  [](std::uint64_t i) { return rng::StreamKey{7, 1, i, rng::Purpose::kEventTime, 0}; }),
+      bound, Comparison::kAtMost);
+}
+
+// ------------------------------------------------------------------ decomposition
+
+/// Values of every column of a block, in a fixed order, to compare two splits bitwise.
+std::vector<double> flatten(const sim::Block& b) {
+  std::vector<double> out;
+  for (auto a : b.arm) out.push_back(a);
+  for (const auto& c : b.covariates) out.insert(out.end(), c.begin(), c.end());
+  for (const auto& e : b.endpoints) {
+    out.insert(out.end(), e.observed_value.begin(), e.observed_value.end());
+    for (auto v : e.observed_event) out.push_back(v);
+    for (const auto& p : e.potential_value) out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+
+double differing(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return std::numeric_limits<double>::infinity();
+  double count = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const bool same = a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i]));
+    count += !same;
+  }
+  return count;
+}
+
+void decomposition_cases(Cases& cases) {
+  const std::string text =
+      "schema_version: 1\ntrial: {name: verify_split, seed: 99, patients: 3001, follow_up: 36}\n"
+      "cohort:\n  covariates:\n    age: {distribution: normal, mean: 63, sd: 9}\n"
+      "    ecog: {distribution: categorical, levels: [\"0\", \"1\"], probabilities: [0.6, 0.4]}\n"
+      "arms: [{name: control, control: true}, {name: treatment}]\n"
+      "model:\n  name: weibull_ph\n  parameters:\n    shape: 1.2\n    scale: 16\n    hazard_ratio: {treatment: 0.75}\n"
+      "    log_hazard_ratios: {age: {per_unit: 0.015, reference: 63}, ecog: 0.45}\n    dropout_rate: 0.01\n"
+      "endpoints: [{name: os}]\n"
+      "analysis:\n  endpoints:\n    os: {methods: [cox, logrank, rmst, km_median], covariates: [age], strata: [ecog],\n"
+      "         landmarks: [12]}\n";
+  const auto spec = spec::parse_spec(text, "verify.yaml");
+  const sim::Simulator simulator(spec, false, false);
+  const std::uint64_t n = spec.trial.patients;
+  sim::Block whole;
+  simulator.simulate(3, 0, n, whole);
+
+  // As 2 ranks split it: the first half on rank 0, the rest on rank 1, then joined.
+  sim::Block first, second;
+  simulator.simulate(3, 0, n / 2, first);
+  simulator.simulate(3, n / 2, n - n / 2, second);
+  std::vector<double> split;
+  {
+    // Join column by column so the order matches flatten(whole).
+    sim::Block joined = first;
+    joined.count = n;
+    const auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+    append(joined.arm, second.arm);
+    for (std::size_t j = 0; j < joined.covariates.size(); ++j) append(joined.covariates[j], second.covariates[j]);
+    for (std::size_t e = 0; e < joined.endpoints.size(); ++e) {
+      append(joined.endpoints[e].observed_value, second.endpoints[e].observed_value);
+      append(joined.endpoints[e].observed_event, second.endpoints[e].observed_event);
+      for (std::size_t a = 0; a < joined.endpoints[e].potential_value.size(); ++a) {
+        append(joined.endpoints[e].potential_value[a], second.endpoints[e].potential_value[a]);
+      }
+    }
+    split = flatten(joined);
+  }
+  add(cases, "decomposition/patients_1_vs_2_ranks", "decomposition",
+      "patient values (arm, covariates, observed and potential outcomes) that differ between one piece and the "
+      "two halves 2 ranks simulate, 3,001 patients",
+      0, "counter-based streams keyed by (seed, replicate, patient, purpose): bitwise equality",
+      differing(flatten(whole), split), 0, Comparison::kAtMost);
+
+  // The analysis of the replicate whole, and read as 2 ranks would hand it over block by block.
+  const sim::TrialAnalysis analysis(spec);
+  std::vector<double> reference, walked;
+  for (const auto& s : analysis.analyze(whole)) reference.push_back(s.value);
+  const auto by_halves = analysis.analyze(
+      [&](const std::function<void(const sim::Block&)>& visit) {
+        visit(first);
+        visit(second);
+      },
+      3, [](std::size_t covariates) { return std::make_unique<stats::InMemorySurvivalBuffer>(covariates); });
+  for (const auto& s : by_halves) walked.push_back(s.value);
+  add(cases, "decomposition/analysis_1_vs_2_blocks", "decomposition",
+      "analysis values (Cox, log-rank, RMST, KM medians and their truths) that differ between the replicate "
+      "analysed whole and read in two blocks",
+      0, "sums taken in patient order or a total time order: bitwise equality", differing(reference, walked), 0,
+      Comparison::kAtMost);
+}
+
+}  // namespace
+
+std::vector<VerificationCase> run_verification(const std::function<void(const VerificationCase&)>& progress) {
+  Cases cases;
+  const auto run = [&](void (*area)(Cases&)) {
+    const std::size_t before = cases.size();
+    area(cases);
+    if (progress) {
+      for (std::size_t i = before; i < cases.size(); ++i) progress(cases[i]);
+    }
+  };
+  run(model_cases);
+  run(solver_cases);
+  run(estimator_cases);
+  run(rng_cases);
+  run(decomposition_cases);
+  return cases;
+}
+
+std::string verification_json(const std::vector<VerificationCase>& cases) {
+  std::ostringstream out;
+  std::size_t failed = 0;
+  for (const auto& c : cases) failed += !c.passed;
+  out << "{\n  \"silico_version\": " << json_string(kVersion) << ",\n  \"git_commit\": " << json_string(kGitCommit)
+      << ",\n  \"passed\": " << cases.size() - failed << ",\n  \"failed\": " << failed << ",\n  \"cases\": [";
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const auto& c = cases[i];
+    out << (i ? "," : "") << "\n    {\"id\": " << json_string(c.id) << ", \"area\": " << json_string(c.area)
+        << ", \"check\": " << json_string(c.check) << ", \"expected\": " << json_number(c.expected)
+        << ", \"source\": " << json_string(c.source) << ", \"observed\": " << json_number(c.observed)
+        << ", \"tolerance\": " << json_number(c.tolerance)
+        << ", \"comparison\": " << json_string(comparison_name(c.comparison))
+        << ", \"passed\": " << (c.passed ? "true" : "false") << "}";
+  }
+  out << "\n  ]\n}\n";
+  return out.str();
+}
+
+}  // namespace silico::report

@@ -254,7 +254,9 @@ std::string km_chart(const KmChart& chart) {
   lc.x_include = {0.0};
   lc.y_include = {0.0, 1.0};
   bool table = !chart.arms.empty();
-  double name_width = detail::text_width("Number at risk", 11);
+  // The counts are centred on the ticks, so the one at x = 0 reaches into the margin.
+  constexpr double kCountHalf = 18.0;
+  double name_width = 0.0;
   for (const auto& arm : chart.arms) {
     Series s;
     s.name = arm.name;
@@ -276,7 +278,7 @@ std::string km_chart(const KmChart& chart) {
     }
     lc.series.push_back(std::move(s));
     if (arm.at_risk.size() != arm.time.size()) table = false;
-    name_width = std::max(name_width, detail::text_width(arm.name, 11) - 40.0);
+    name_width = std::max(name_width, detail::text_width(arm.name, 11) + kCountHalf);
   }
   const double rows = static_cast<double>(chart.arms.size());
   const double extra = table ? 22.0 + 18.0 * rows : 0.0;
@@ -289,7 +291,7 @@ std::string km_chart(const KmChart& chart) {
     for (std::size_t a = 0; a < chart.arms.size(); ++a) {
       const double y = y0 + 18.0 * static_cast<double>(a + 1);
       const std::string color = detail::style(a).color;
-      cv.text(cv.left - 8.0, y, chart.arms[a].name,
+      cv.text(cv.left - kCountHalf - 6.0, y, chart.arms[a].name,
               "class=\"at-risk-arm\" font-size=\"11\" text-anchor=\"end\" fill=\"" + color + "\"");
       for (double t : x.ticks) {
         char buf[32];
@@ -396,7 +398,7 @@ std::string forest_plot(const ForestPlot& plot) {
   if (!xr.any) x = log ? detail::log_scale(0.5, 2.0) : detail::linear_scale(0, 1);
   std::vector<LegendEntry> legend;
   if (has_truth) {
-    legend.push_back({"estimate and CI", 0, LegendEntry::kMarker});
+    legend.push_back({"estimate and CI", 0, LegendEntry::kMarker, "#000", 1});
     legend.push_back({"true value", 4, LegendEntry::kHollowDiamond});
   }
   const double n = static_cast<double>(std::max<std::size_t>(plot.rows.size(), 1));
@@ -423,8 +425,9 @@ std::string forest_plot(const ForestPlot& plot) {
                  "\" fill=\"#000\"/>\n";
     }
     if (usable(r.truth)) {
-      cv.body += "<path class=\"truth\" d=\"" + detail::marker(x(r.truth), y, 3, 4.5) +
-                 "\" fill=\"#fff\" fill-opacity=\"0.6\" stroke=\"" + detail::style(4).color +
+      // Hollow, so an estimate under it stays visible.
+      cv.body += "<path class=\"truth\" d=\"" + detail::marker(x(r.truth), y, 3, 5.0) +
+                 "\" fill=\"none\" stroke=\"" + detail::style(4).color +
                  "\" stroke-width=\"1.8\"/>\n";
     }
     cv.body += "</g>\n";
@@ -452,8 +455,11 @@ std::string tornado_chart(const TornadoChart& chart) {
   Scale x = detail::linear_scale(xr.lo, xr.hi);
   std::vector<std::string> labels;
   for (const auto& r : rows) labels.push_back(r.second->label);
-  const std::vector<LegendEntry> legend = {{chart.low_name, 1, LegendEntry::kBar},
-                                           {chart.high_name, 2, LegendEntry::kBar}};
+  // The baseline is named in the legend: a label on the line would cross the top bar.
+  const std::vector<LegendEntry> legend = {
+      {chart.low_name, 1, LegendEntry::kBar},
+      {chart.high_name, 2, LegendEntry::kBar},
+      {"baseline " + short_number(chart.baseline), 0, LegendEntry::kLine, "#555"}};
   const double n = static_cast<double>(std::max<std::size_t>(rows.size(), 1));
   Canvas cv(chart, legend, widest(labels), 0.0, 0.0, n * 28.0);
   x.p0 = cv.left, x.p1 = cv.right;
@@ -478,7 +484,7 @@ std::string tornado_chart(const TornadoChart& chart) {
     }
     cv.body += "</g>\n";
   }
-  cv.x_reference(x, {chart.baseline, "baseline " + short_number(chart.baseline)}, "");
+  cv.x_reference(x, {chart.baseline, ""}, "");
   if (rows.empty()) cv.no_data();
   return cv.finish();
 }

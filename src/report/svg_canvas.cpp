@@ -180,8 +180,24 @@ std::string marker(double x, double y, int shape, double r) {
 }
 
 double text_width(std::string_view s, double font_px) {
-  // Average advance of a sans-serif face is about 0.55 em; enough to lay out margins.
-  return 0.55 * font_px * static_cast<double>(s.size());
+  // No font metrics offline: rough sans-serif advances by character class, erring wide so
+  // labels are not clipped.
+  double em = 0.0;
+  for (unsigned char c : s) {
+    if (c >= 'A' && c <= 'Z') {
+      em += (c == 'I') ? 0.3 : (c == 'M' || c == 'W') ? 0.85 : 0.7;
+    } else if (c == 'i' || c == 'l' || c == 'j' || c == '.' || c == ',' || c == ' ' || c == '\'' ||
+               c == '|' || c == '(' || c == ')') {
+      em += 0.3;
+    } else if (c == 'm' || c == 'w') {
+      em += 0.85;
+    } else if (c >= 0x80 && c < 0xC0) {
+      // UTF-8 continuation byte: the character was counted at its lead byte.
+    } else {
+      em += 0.58;
+    }
+  }
+  return em * font_px;
 }
 
 Canvas::Canvas(const ChartFrame& frame, const std::vector<LegendEntry>& legend, double extra_left,
@@ -290,9 +306,10 @@ void Canvas::draw_legend(std::string& out) const {
   for (const auto& e : legend_) {
     const double w = legend_entry_width(e);
     if (x + w > frame_.width - kOuter && x > kOuter) x = kOuter, y += kLegendRow;
-    const Style s = style(e.style);
+    Style s = style(e.style);
+    if (e.shape >= 0) s.shape = e.shape;
     const double cy = y + kLegendRow / 2;
-    const std::string color = s.color;
+    const std::string color = e.color.empty() ? std::string(s.color) : e.color;
     switch (e.kind) {
       case LegendEntry::kLine:
       case LegendEntry::kLineMarker:

@@ -60,6 +60,8 @@ struct LegendEntry {
   std::string name;
   std::size_t style = 0;
   enum Kind { kLine, kLineMarker, kMarker, kHollowMarker, kBar, kHollowDiamond } kind = kLine;
+  std::string color = {};  ///< overrides the style's colour when set
+  int shape = -1;          ///< overrides the style's marker shape when >= 0
 };
 
 /// A chart under construction: text plus the plot rectangle.

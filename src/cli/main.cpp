@@ -1,4 +1,5 @@
-// silico: command-line entry point. Subcommands: run, check, summarize, design, merge, verify.
+// silico: command-line entry point. Subcommands: run, check, summarize, design, merge, verify,
+// report.
 // Exit codes: 0 success, 1 internal error, 2 bad input (spec, options, refused output),
 // 3 run stopped by SIGTERM/SIGUSR1 after a checkpoint (continue with --resume).
 
@@ -19,6 +20,7 @@
 #include "io/result_reader.hpp"
 #include "parallel/design.hpp"
 #include "parallel/run.hpp"
+#include "report/report.hpp"
 #include "report/verify.hpp"
 #include "silico/version.hpp"
 #include "spec/spec.hpp"
@@ -38,6 +40,8 @@ commands:
   design SPEC            smallest trial size reaching a target power, by simulation
   merge PART.h5... -o OUT.h5
                          join the parts of a replicate study written by run --replicates
+  report OUT.h5 -o REPORT.html [--verify VERIFY.json]
+                         the validation report of a run: one HTML file with charts
   verify [-o VERIFY.json]
                          run the code-verification suite (closed forms, published
                          results, known answers); exit 1 if a case fails
@@ -400,6 +404,98 @@ int command_verify(int argc, char** argv) {
   return failed == 0 ? silico::kExitOk : silico::kExitInternal;
 }
 
+int command_report(int argc, char** argv) {
+  po::options_description options("options");
+  options.add_options()
+      ("results", po::value<std::string>()->required(), "result file (HDF5) written by silico run")
+      ("output,o", po::value<std::string>()->required(), "report to write (HTML, one self-contained file)")
+      ("verify", po::value<std::string>(), "the JSON of silico verify -o, shown as the code-verification section");
+  po::positional_options_description positional;
+  positional.add("results", 1);
+  po::variables_map vm;
+  if (!parse(argc, argv,
+             "usage: silico report OUT.h5 -o REPORT.html [--verify VERIFY.json]\n\n"
+             "A regulatory-style validation report of a trial run: context of use and model\n"
+             "risk, design, model, code verification, uncertainty over the replicates, results\n"
+             "(baseline table, Kaplan-Meier curves, forest and balance plots) and a\n"
+             "reproducibility appendix. One HTML file with inline SVG charts: it fetches\n"
+             "nothing, opens in any browser and prints to PDF.",
+             options, positional, vm)) {
+    return silico::kExitOk;
+  }
+  namespace report = silico::report;
+  // Read the verification first: a bad file is the user's to fix before anything else.
+  std::vector<report::VerificationCase> verification;
+  if (vm.count("verify")) {
+    const std::string path = vm["verify"].as<std::string>();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw silico::UserError("cannot read '" + path + "'");
+    std::ostringstream text;
+    text << in.rdbuf();
+    verification = report::parse_verification_json(text.str(), path);
+  }
+  const std::string path = vm["results"].as<std::string>();
+  const silico::io::ResultReader results(path);
+  const auto& m = results.metadata();
+  report::ReportInputs in;
+  in.result_file = path;
+  in.trial_name = m.trial_name;
+  in.silico_version = m.silico_version;
+  in.git_commit = results.string_attribute("/", "git_commit");
+  in.created_utc = results.string_attribute("/", "created_utc");
+  in.command_line = results.string_attribute("/", "command_line");
+  in.spec_file = results.string_attribute("/", "spec_file");
+  in.spec_yaml = results.string_attribute("/", "spec_yaml");
+  in.cohort_yaml = results.string_attribute("/cohort", "cohort_yaml");
+  in.time_unit = m.time_unit;
+  in.seed = m.seed;
+  in.patients = m.patients;
+  in.replicates = m.replicates;
+  in.first_replicate = m.first_replicate;
+  in.mpi_ranks = results.integer_attribute("/", "mpi_ranks");
+  in.threads = results.integer_attribute("/", "threads");
+  in.follow_up = m.follow_up;
+  in.alpha = m.alpha;
+  in.acceptance_rate = m.acceptance_rate;
+  in.arms = m.arm_names;
+  in.control_arm = m.control_arm;
+  in.spec = silico::spec::read_stored_spec(in.spec_yaml, in.spec_file);
+  in.arm_of_patient = results.arms(0);
+  for (const auto& name : results.covariate_names()) {
+    const std::string object = "/cohort/covariates/" + name;
+    report::CovariateColumn c;
+    c.name = name;
+    c.unit = results.string_attribute(object, "unit");
+    c.levels = results.strings_attribute(object, "levels");
+    c.binary = results.string_attribute(object, "distribution") == "bernoulli";
+    c.values = results.covariate(name, 0);
+    in.covariates.push_back(std::move(c));
+  }
+  for (const auto& name : m.endpoint_names) {
+    report::EndpointColumn e;
+    e.name = name;
+    e.type = results.string_attribute("/outcomes/" + name, "type");
+    auto observed = results.observed(name, 0);
+    e.value = std::move(observed.value);
+    e.event = std::move(observed.event);
+    in.endpoints.push_back(std::move(e));
+  }
+  in.series = results.series();
+  for (const auto& [series_path, values] : in.series) {
+    const auto slash = series_path.find('/');
+    const auto second = series_path.find('/', slash + 1);
+    if (slash == std::string::npos || second == std::string::npos) continue;
+    const std::string group = series_path.substr(0, second);
+    if (in.measures.count(group)) continue;
+    const std::string measure = results.series_attribute(group, "measure");
+    if (!measure.empty()) in.measures[group] = measure;
+  }
+  in.verification = std::move(verification);
+  in.verification_given = vm.count("verify") > 0;
+  write_atomically(vm["output"].as<std::string>(), report::render_report(in));
+  return silico::kExitOk;
+}
+
 int world_rank() {
   int initialised = 0;
   int finalised = 0;
@@ -441,6 +537,7 @@ int main(int argc, char** argv) {
     if (command == "summarize") return command_summarize(sub_argc, sub_argv);
     if (command == "merge") return command_merge(sub_argc, sub_argv, argc, argv);
     if (command == "verify") return command_verify(sub_argc, sub_argv);
+    if (command == "report") return command_report(sub_argc, sub_argv);
     std::cerr << "silico: unknown command '" << command << "'\n\n" << kUsage;
     return silico::kExitUserError;
   } catch (const po::error& e) {

@@ -87,6 +87,36 @@ std::vector<double> ResultReader::covariate(const std::string& name, std::uint64
   return values;
 }
 
+std::vector<std::string> ResultReader::covariate_names() const {
+  h5::Handle group = h5::open_group(impl_->file, "/cohort/covariates");
+  return h5::member_names(group);
+}
+
+namespace {
+
+/// The object at `path` (group or dataset), or an invalid handle when there is none.
+h5::Handle open_object(hid_t file, const std::string& path) {
+  if (path != "/" && !h5::exists(file, path)) return h5::Handle();
+  return h5::check(H5Oopen(file, path.c_str(), H5P_DEFAULT), "open " + path);
+}
+
+}  // namespace
+
+std::string ResultReader::string_attribute(const std::string& object, const std::string& name) const {
+  h5::Handle o = open_object(impl_->file, object);
+  return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_string_attribute(o, name) : "";
+}
+
+std::vector<std::string> ResultReader::strings_attribute(const std::string& object, const std::string& name) const {
+  h5::Handle o = open_object(impl_->file, object);
+  return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_strings_attribute(o, name) : std::vector<std::string>{};
+}
+
+std::int64_t ResultReader::integer_attribute(const std::string& object, const std::string& name) const {
+  h5::Handle o = open_object(impl_->file, object);
+  return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_int_attribute(o, name) : 0;
+}
+
 Outcomes ResultReader::read_outcomes(const std::string& path, bool time_to_event,
                                      std::uint64_t replicate) const {
   Outcomes out;

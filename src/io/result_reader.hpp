@@ -54,6 +54,14 @@ class ResultReader {
   /// A string attribute of a group under /replicates, or empty if it has none.
   std::string series_attribute(const std::string& group, const std::string& name) const;
   std::vector<double> covariate(const std::string& name, std::uint64_t replicate) const;
+  /// Names of the covariates under /cohort/covariates.
+  std::vector<std::string> covariate_names() const;
+
+  /// Attributes of any object ("/" for the root, "/cohort/covariates/age", ...), for the
+  /// report: a string (empty), strings (none) or integer (0) when the object has none.
+  std::string string_attribute(const std::string& object, const std::string& name) const;
+  std::vector<std::string> strings_attribute(const std::string& object, const std::string& name) const;
+  std::int64_t integer_attribute(const std::string& object, const std::string& name) const;
   Outcomes observed(const std::string& endpoint, std::uint64_t replicate) const;
   Outcomes potential(const std::string& endpoint, const std::string& arm,
                      std::uint64_t replicate) const;

@@ -19,6 +19,9 @@ using detail::Scale;
 
 namespace {
 
+/// Censor tick marks drawn per curve at most (see line_chart).
+constexpr std::size_t kMaxCensorMarks = 300;
+
 using Pt = std::pair<double, double>;
 
 std::string attr(std::string_view name, std::string_view value) {
@@ -175,6 +178,9 @@ std::string draw_line_chart(const LineChart& c, double min_left, double extra_bo
     }
     std::sort(censors.begin(), censors.end());
     censors.erase(std::unique(censors.begin(), censors.end()), censors.end());
+    // Beyond a few hundred, tick marks merge into a bar that hides the curve: a large
+    // trial's censorings are counted (numbers at risk) but not marked.
+    if (censors.size() > kMaxCensorMarks) censors.clear();
     std::string cd;
     for (double t : censors) {
       const double v = curve_at(pts, c.step, t);
@@ -389,9 +395,10 @@ std::string forest_plot(const ForestPlot& plot) {
     has_data = has_data || usable(r.estimate);
     has_truth = has_truth || usable(r.truth);
     labels.push_back(r.label);
-    values.push_back(usable(r.estimate) ? short_number(r.estimate) + " (" + short_number(r.ci_low) +
-                                              ", " + short_number(r.ci_high) + ")"
-                                        : "not estimable");
+    const bool ci = usable(r.ci_low) && usable(r.ci_high);
+    values.push_back(!usable(r.estimate) ? "not estimable"
+                     : ci ? short_number(r.estimate) + " (" + short_number(r.ci_low) + ", " + short_number(r.ci_high) + ")"
+                          : short_number(r.estimate) + " (no CI)");
   }
   if (usable(null_value)) xr.add(null_value);
   Scale x = log ? detail::log_scale(xr.lo, xr.hi) : detail::linear_scale(xr.lo, xr.hi);

@@ -53,7 +53,7 @@ struct Series {
   std::vector<double> y;
   std::vector<double> lower;
   std::vector<double> upper;
-  std::vector<double> censor_x;  ///< tick marks on the curve at these x (e.g. censorings)
+  std::vector<double> censor_x;  ///< tick marks on the curve at these x (e.g. censorings); none when more than 300 distinct
   bool markers = false;          ///< draw a class="point" marker at each finite (x, y)
   double x_end = kNaN;           ///< step charts: carry the last value on to here
 };

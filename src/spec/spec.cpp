@@ -106,13 +106,20 @@ class SpecReader {
   SpecReader(DiagnosticList& diagnostics, std::string file)
       : diagnostics_(diagnostics), reader_(diagnostics), file_(std::move(file)) {}
 
+  /// The `report` section alone, from a spec whose other sections are not needed.
+  ReportSpec read_report_only(const YAML::Node& root) {
+    ReportSpec report;
+    read_report(Located{root, file_, "", std::nullopt}, report);
+    return report;
+  }
+
   TrialSpec read(const YAML::Node& root, const std::string& text) {
     TrialSpec spec;
     spec.source_file = file_;
     spec.source_text = text;
     const Located top{root, file_, "", std::nullopt};
     if (!reader_.expect_mapping(top, {"schema_version", "trial", "cohort", "arms", "model",
-                                      "observations", "endpoints", "analysis", "output"})) {
+                                      "observations", "endpoints", "analysis", "output", "report"})) {
       return spec;
     }
     read_schema_version(top);
@@ -125,6 +132,7 @@ class SpecReader {
     read_endpoints(top, spec);
     read_analysis(top, spec);
     read_output(top, spec.output);
+    read_report(top, spec.report);
     return spec;
   }
 
@@ -806,6 +814,34 @@ class SpecReader {
   // ---- observations ------------------------------------------------------------------
 
   /// `observations: {variable: {every: d, until: d} or {times: [d, ...]}, ...}`, in days.
+  /// report: {question_of_interest: text, context_of_use: text, model_influence: level,
+  /// decision_consequence: level}, level one of low, medium, high; all optional.
+  void read_report(const Located& top, ReportSpec& report) {
+    if (!Reader::has(top, "report")) return;
+    const Located at = top.child("report");
+    if (!reader_.expect_mapping(at, {"question_of_interest", "context_of_use", "model_influence",
+                                     "decision_consequence"})) {
+      return;
+    }
+    for (const auto& [key, field] : {std::pair{"question_of_interest", &report.question_of_interest},
+                                     std::pair{"context_of_use", &report.context_of_use}}) {
+      if (!Reader::has(at, key)) continue;
+      if (auto v = reader_.string(at.child(key), "free text")) *field = *v;
+    }
+    for (const auto& [key, field] : {std::pair{"model_influence", &report.model_influence},
+                                     std::pair{"decision_consequence", &report.decision_consequence}}) {
+      if (!Reader::has(at, key)) continue;
+      const Located level = at.child(key);
+      if (auto v = reader_.string(level, "low, medium or high")) {
+        if (*v == "low" || *v == "medium" || *v == "high") {
+          *field = *v;
+        } else {
+          reader_.error(level, "expected low, medium or high, got '" + *v + "'");
+        }
+      }
+    }
+  }
+
   /// output: {compression: none | gzip, gzip_level: 1-9 (default 4)}
   void read_output(const Located& top, OutputSpec& output) {
     if (!Reader::has(top, "output")) return;
@@ -1734,5 +1770,41 @@ TrialSpec parse_spec(const std::string& text, const std::string& file) {
 }
 
 TrialSpec load_spec(const std::string& path) { return parse_spec(read_file(path), path); }
+
+namespace {
+
+/// Scalars of `node` as "a.b.c" = value rows; sequences in YAML flow style.
+void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& rows) {
+  if (node.IsMap()) {
+    for (const auto& item : node) {
+      const std::string key = item.first.as<std::string>();
+      flatten(item.second, prefix.empty() ? key : prefix + "." + key, rows);
+    }
+  } else if (node.IsScalar()) {
+    rows.emplace_back(prefix, node.Scalar());
+  } else if (node.IsDefined() && !node.IsNull()) {
+    YAML::Emitter out;
+    out << YAML::Flow << node;
+    rows.emplace_back(prefix, out.c_str());
+  }
+}
+
+}  // namespace
+
+StoredSpec read_stored_spec(const std::string& text, const std::string& file) {
+  DiagnosticList diagnostics;
+  const YAML::Node root = load_yaml(text, file, diagnostics);
+  StoredSpec stored;
+  if (diagnostics.empty() && root.IsMap()) {
+    stored.report = SpecReader(diagnostics, file).read_report_only(root);
+    const YAML::Node model = root["model"];
+    if (model.IsMap()) {
+      if (model["name"].IsScalar()) stored.model_name = model["name"].Scalar();
+      flatten(model["parameters"], "", stored.model_parameters);
+    }
+  }
+  if (!diagnostics.empty()) throw SpecError(std::move(diagnostics));
+  return stored;
+}
 
 }  // namespace silico::spec

@@ -172,6 +172,15 @@ struct OutputSpec {
   int gzip_level = 0;
 };
 
+/// Credibility context for the validation report (`report` section): free text the user
+/// writes, and the two factors of model risk in ASME V&V 40.
+struct ReportSpec {
+  std::string question_of_interest;
+  std::string context_of_use;
+  std::string model_influence;       ///< low, medium or high; empty when not given
+  std::string decision_consequence;  ///< low, medium or high; empty when not given
+};
+
 struct TrialSpec {
   std::string source_file;
   std::string source_text;
@@ -186,6 +195,7 @@ struct TrialSpec {
   std::vector<EndpointSpec> endpoints;
   AnalysisSpec analysis;
   OutputSpec output;
+  ReportSpec report;
 
   std::vector<std::string> arm_names() const;
 };
@@ -196,5 +206,16 @@ TrialSpec load_spec(const std::string& path);
 
 /// Same, from text; `file` names the text in messages and anchors relative includes.
 TrialSpec parse_spec(const std::string& text, const std::string& file);
+
+/// What the validation report reads from the spec text stored in a result file, without
+/// resolving its includes (which may not exist where the report is made).
+struct StoredSpec {
+  ReportSpec report;
+  std::string model_name;
+  /// model.parameters flattened: "hazard_ratio.treatment" = "0.75", in spec order.
+  std::vector<std::pair<std::string, std::string>> model_parameters;
+};
+/// @throws SpecError if the text is not YAML or its report section is invalid.
+StoredSpec read_stored_spec(const std::string& text, const std::string& file);
 
 }  // namespace silico::spec

@@ -1,0 +1,460 @@
+/// @file
+/// @brief The HTML validation report: sections, tables and charts from ReportInputs.
+
+#include "report/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include "report/svg.hpp"
+#include "stats/estimates.hpp"
+#include "stats/survival.hpp"
+
+namespace silico::report {
+
+std::string model_risk(const std::string& influence, const std::string& consequence) {
+  const auto rank = [](const std::string& level) { return level == "low" ? 0 : level == "medium" ? 1 : 2; };
+  if (influence.empty() || consequence.empty()) return "";
+  const int score = rank(influence) + rank(consequence);
+  return score <= 1 ? "low" : score == 2 ? "medium" : "high";
+}
+
+std::string fingerprint(const std::string& text) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  char out[17];
+  std::snprintf(out, sizeof(out), "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+namespace {
+
+constexpr double kNaNValue = std::numeric_limits<double>::quiet_NaN();
+
+std::string esc(const std::string& text) { return xml_escape(text); }
+
+std::string num(double x, int digits = 4) {
+  if (!std::isfinite(x)) return "&ndash;";
+  char text[48];
+  std::snprintf(text, sizeof(text), "%.*g", digits, x);
+  return text;
+}
+
+/// The series at `path`, or an empty vector.
+const std::vector<double>& series_at(const ReportInputs& in, const std::string& path) {
+  static const std::vector<double> none;
+  const auto found = in.series.find(path);
+  return found == in.series.end() ? none : found->second;
+}
+
+double first_of(const ReportInputs& in, const std::string& path) {
+  const auto& s = series_at(in, path);
+  return s.empty() ? kNaNValue : s.front();
+}
+
+/// Method groups ("os/cox") with an estimate per treatment arm: every (group, arm) that has
+/// an `effect` series, in the order of the series' paths.
+struct EstimateKey {
+  std::string endpoint, method, arm;
+  std::string prefix() const { return endpoint + "/" + method + "/" + arm; }
+};
+
+std::vector<EstimateKey> estimates(const ReportInputs& in) {
+  std::vector<EstimateKey> out;
+  for (const auto& [path, values] : in.series) {
+    const std::string suffix = "/effect";
+    if (path.size() <= suffix.size() || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    const std::string head = path.substr(0, path.size() - suffix.size());
+    const auto a = head.find('/');
+    const auto b = head.find('/', a + 1);
+    if (a == std::string::npos || b == std::string::npos) continue;
+    out.push_back({head.substr(0, a), head.substr(a + 1, b - a - 1), head.substr(b + 1)});
+  }
+  return out;
+}
+
+bool is_ratio(const std::string& measure) { return measure.find("ratio") != std::string::npos; }
+
+class Document {
+ public:
+  explicit Document(const ReportInputs& in) : in_(in) {}
+
+  std::string render() {
+    head();
+    section_context();
+    section_design();
+    section_model();
+    section_code_verification();
+    section_calculation_verification();
+    section_validation();
+    section_uncertainty();
+    section_results();
+    section_appendix();
+    out_ << "</main>\n</body>\n</html>\n";
+    return out_.str();
+  }
+
+ private:
+  void head() {
+    out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         << "<title>Validation report: " << esc(in_.trial_name) << "</title>\n<style>\n"
+         << "body{font-family:'DejaVu Sans',Arial,sans-serif;font-size:10.5pt;color:#111;margin:0 auto;max-width:58em;"
+            "padding:1.5em;line-height:1.4}\n"
+         << "h1{font-size:18pt;margin-bottom:.2em}h2{font-size:13.5pt;border-bottom:1px solid #888;margin-top:1.6em}"
+            "h3{font-size:11.5pt}\n"
+         << "table{border-collapse:collapse;margin:.6em 0;font-size:9.5pt}th,td{border:1px solid #bbb;padding:.2em "
+            ".45em;text-align:left;vertical-align:top}th{background:#eee}td.n{text-align:right;font-variant-numeric:"
+            "tabular-nums}\n"
+         << "pre{background:#f6f6f6;border:1px solid #ddd;padding:.6em;font-size:8.5pt;white-space:pre-wrap}\n"
+         << ".pass{color:#05662b;font-weight:bold}.fail{color:#a00;font-weight:bold}.note{color:#444;font-style:"
+            "italic}\n"
+         << "figure{margin:.8em 0;break-inside:avoid}svg{max-width:100%;height:auto}\n"
+         << "@media print{body{max-width:none;padding:0}h2{break-after:avoid}table,figure{break-inside:avoid}}\n"
+         << "@page{size:A4;margin:16mm}\n</style>\n</head>\n<body>\n<main>\n";
+    out_ << "<h1>In-silico trial validation report: " << esc(in_.trial_name) << "</h1>\n"
+         << "<p>Result file <code>" << esc(in_.result_file) << "</code>, written by silico " << esc(in_.silico_version)
+         << " (commit <code>" << esc(in_.git_commit) << "</code>) on " << esc(in_.created_utc)
+         << ". Sections follow the credibility framework of ASME V&amp;V 40 (2018) and the FDA guidance "
+            "<i>Assessing the Credibility of Computational Modeling and Simulation in Medical Device "
+            "Submissions</i> (2023).</p>\n";
+  }
+
+  void section_context() {
+    const auto& r = in_.spec.report;
+    out_ << "<h2>1. Question of interest, context of use and model risk</h2>\n";
+    const auto text = [&](const char* label, const std::string& value) {
+      out_ << "<h3>" << label << "</h3>\n";
+      if (value.empty()) {
+        out_ << "<p class=\"note\">Not stated: the spec has no <code>report</code> text for it.</p>\n";
+      } else {
+        out_ << "<p>" << esc(value) << "</p>\n";
+      }
+    };
+    text("Question of interest", r.question_of_interest);
+    text("Context of use", r.context_of_use);
+    out_ << "<h3>Model risk</h3>\n";
+    const std::string risk = model_risk(r.model_influence, r.decision_consequence);
+    if (risk.empty()) {
+      out_ << "<p class=\"note\">Not assessed: the spec's <code>report</code> section gives no "
+              "<code>model_influence</code> and <code>decision_consequence</code>.</p>\n";
+    } else {
+      out_ << "<table><tr><th>model influence</th><th>decision consequence</th><th>model risk</th></tr><tr><td>"
+           << esc(r.model_influence) << "</td><td>" << esc(r.decision_consequence) << "</td><td><b>" << risk
+           << "</b></td></tr></table>\n<p class=\"note\">Risk is read from the two factors as in the V&amp;V 40 "
+              "risk map: the sum of their ranks (low 0, medium 1, high 2) is low for 0&ndash;1, medium for 2, high "
+              "for 3&ndash;4.</p>\n";
+    }
+  }
+
+  void section_design() {
+    out_ << "<h2>2. Trial design</h2>\n<table>\n";
+    const auto row = [&](const std::string& k, const std::string& v) {
+      out_ << "<tr><th>" << esc(k) << "</th><td>" << v << "</td></tr>\n";
+    };
+    row("trial", esc(in_.trial_name));
+    std::string arms;
+    for (const auto& a : in_.arms) arms += (arms.empty() ? "" : ", ") + esc(a) + (a == in_.control_arm ? " (control)" : "");
+    row("arms", arms);
+    row("patients per replicate", std::to_string(in_.patients));
+    row("replicate trials in this file", std::to_string(in_.replicates) +
+                                             (in_.first_replicate ? " (from study replicate " +
+                                                                        std::to_string(in_.first_replicate) + ")"
+                                                                  : ""));
+    row("seed", std::to_string(in_.seed));
+    row("follow-up", num(in_.follow_up) + " " + esc(in_.time_unit));
+    row("screening acceptance rate", num(100.0 * in_.acceptance_rate, 3) + " % of candidates met the criteria");
+    row("two-sided level", num(in_.alpha));
+    out_ << "</table>\n<p>Arms, regimens, the cohort definition with its inclusion and exclusion criteria and the "
+            "analysis plan are those of the spec, reproduced in full in the appendix; the cohort definition:</p>\n"
+         << "<pre>" << esc(in_.cohort_yaml.empty() ? "(defined inline in the spec)" : in_.cohort_yaml) << "</pre>\n";
+  }
+
+  void section_model() {
+    out_ << "<h2>3. Model description</h2>\n<p>Model <code>" << esc(in_.spec.model_name)
+         << "</code>; its equations are documented in <code>docs/models.md</code> of silico " << esc(in_.silico_version)
+         << ". Parameters as given in the spec:</p>\n<table><tr><th>parameter</th><th>value</th></tr>\n";
+    for (const auto& [name, value] : in_.spec.model_parameters) {
+      out_ << "<tr><td><code>" << esc(name) << "</code></td><td>" << esc(value) << "</td></tr>\n";
+    }
+    out_ << "</table>\n<p class=\"note\">Parameter sources: the spec format does not yet carry a citation per "
+            "parameter; see the comments of the spec in the appendix.</p>\n";
+  }
+
+  void section_code_verification() {
+    out_ << "<h2>4. Code verification</h2>\n";
+    if (!in_.verification_given) {
+      out_ << "<p class=\"note\">No verification results were given. Run <code>silico verify -o VERIFY.json</code> "
+              "on the machine that ran the trial and pass <code>--verify VERIFY.json</code>.</p>\n";
+      return;
+    }
+    std::size_t failed = 0;
+    for (const auto& c : in_.verification) failed += !c.passed;
+    out_ << "<p>" << in_.verification.size() << " cases of <code>silico verify</code>: "
+         << (failed == 0 ? "<span class=\"pass\">all passed</span>"
+                         : "<span class=\"fail\">" + std::to_string(failed) + " failed</span>")
+         << ".</p>\n<table><tr><th>case</th><th>what is checked</th><th>expected (source)</th><th>observed</th>"
+            "<th>bound</th><th></th></tr>\n";
+    for (const auto& c : in_.verification) {
+      std::string bound;
+      switch (c.comparison) {
+        case Comparison::kAbsolute: bound = "&plusmn; " + num(c.tolerance, 3); break;
+        case Comparison::kRelative: bound = "&plusmn; " + num(c.tolerance, 3) + " relative"; break;
+        case Comparison::kAtMost: bound = "&le; " + num(c.tolerance, 3); break;
+        case Comparison::kAtLeast: bound = "&ge; " + num(c.tolerance, 3); break;
+      }
+      out_ << "<tr><td><code>" << esc(c.id) << "</code></td><td>" << esc(c.check) << "</td><td>" << num(c.expected, 6)
+           << " (" << esc(c.source) << ")</td><td class=\"n\">" << num(c.observed, 6) << "</td><td>" << bound
+           << "</td><td>" << (c.passed ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">FAIL</span>")
+           << "</td></tr>\n";
+    }
+    out_ << "</table>\n";
+  }
+
+  void section_calculation_verification() {
+    out_ << "<h2>5. Calculation verification</h2>\n<p class=\"note\">Not computed by this version of "
+            "<code>silico report</code>: recomputing the primary endpoint at a 10&times; tighter solver tolerance "
+            "on a sample of patients needs the spec's models at hand. For the ODE back-ends, section 4's solver "
+            "cases bound the error against closed forms at the default tolerance.</p>\n";
+  }
+
+  void section_validation() {
+    out_ << "<h2>6. Validation</h2>\n<p>No validation data was given: the spec names no reference data "
+            "(published arm medians, response rates, Kaplan&ndash;Meier points or observed outcomes) to compare "
+            "the simulated trial with. The results below are therefore not validated against observations.</p>\n";
+  }
+
+  void section_uncertainty() {
+    out_ << "<h2>7. Uncertainty quantification</h2>\n";
+    const auto keys = estimates(in_);
+    if (in_.replicates < 2) {
+      out_ << "<p>One replicate trial: the Monte Carlo distribution of the estimates is not available. Run the "
+              "spec with <code>trial.replicates</code> &gt; 1 for the replicate distribution, Monte Carlo error and "
+              "confidence-interval coverage.</p>\n";
+    } else {
+      out_ << "<p>Over " << in_.replicates
+           << " replicate trials: mean estimate, its Monte Carlo standard error (SD/&radic;R), the bias against "
+              "each replicate's true effect, and the coverage of the confidence intervals (the share of replicates "
+              "whose interval holds the true effect), with its Monte Carlo standard error.</p>\n"
+           << "<table><tr><th>estimate</th><th>measure</th><th>mean</th><th>SD</th><th>MC SE</th><th>mean true "
+              "effect</th><th>bias</th><th>CI coverage</th></tr>\n";
+      for (const auto& k : keys) {
+        const auto& effect = series_at(in_, k.prefix() + "/effect");
+        const auto& truth = series_at(in_, k.prefix() + "/true_effect");
+        const auto& low = series_at(in_, k.prefix() + "/ci_low");
+        const auto& high = series_at(in_, k.prefix() + "/ci_high");
+        stats::RunningMoments est, tru, bias;
+        std::size_t covered = 0, judged = 0;
+        for (std::size_t r = 0; r < effect.size(); ++r) {
+          if (!std::isfinite(effect[r])) continue;
+          est.add(effect[r]);
+          if (r < truth.size() && std::isfinite(truth[r])) {
+            tru.add(truth[r]);
+            bias.add(effect[r] - truth[r]);
+            if (r < low.size() && r < high.size() && std::isfinite(low[r]) && std::isfinite(high[r])) {
+              ++judged;
+              covered += low[r] <= truth[r] && truth[r] <= high[r];
+            }
+          }
+        }
+        const auto e = est.result();
+        const double coverage = judged ? static_cast<double>(covered) / static_cast<double>(judged) : kNaNValue;
+        out_ << "<tr><td>" << esc(k.prefix()) << "</td><td>" << esc(measure(k)) << "</td><td class=\"n\">"
+             << num(e.mean) << "</td><td class=\"n\">" << num(e.sd) << "</td><td class=\"n\">"
+             << num(e.sd / std::sqrt(static_cast<double>(e.n)), 3) << "</td><td class=\"n\">" << num(tru.result().mean)
+             << "</td><td class=\"n\">" << num(bias.result().mean, 3) << "</td><td class=\"n\">"
+             << (judged ? num(100 * coverage, 3) + " % &plusmn; " +
+                              num(100 * std::sqrt(coverage * (1 - coverage) / static_cast<double>(judged)), 2)
+                        : "&ndash;")
+             << "</td></tr>\n";
+      }
+      out_ << "</table>\n";
+      for (const auto& k : keys) {
+        Histogram h;
+        h.title = "Replicate distribution: " + k.prefix();
+        h.x_title = measure(k);
+        h.y_title = "replicates";
+        h.values = series_at(in_, k.prefix() + "/effect");
+        h.name = k.prefix();
+        const auto& truth = series_at(in_, k.prefix() + "/true_effect");
+        stats::RunningMoments tru;
+        for (double t : truth) {
+          if (std::isfinite(t)) tru.add(t);
+        }
+        if (tru.count() > 0) h.x_lines.push_back({tru.result().mean, "mean true effect"});
+        out_ << "<figure>" << histogram(h) << "</figure>\n";
+      }
+    }
+    out_ << "<p class=\"note\">One-at-a-time sensitivity of the primary estimate to the model parameters (tornado "
+            "chart) is not computed by this version.</p>\n";
+  }
+
+  std::string measure(const EstimateKey& k) const {
+    const auto found = in_.measures.find(k.endpoint + "/" + k.method);
+    return found == in_.measures.end() ? "" : found->second;
+  }
+
+  void section_results() {
+    out_ << "<h2>8. Results</h2>\n";
+    baseline_table();
+    for (const auto& e : in_.endpoints) {
+      if (e.type == "time_to_event") km_figure(e);
+    }
+    forest();
+    balance();
+  }
+
+  /// Table 1: continuous covariates as mean (SD), categorical and binary as n (%), by arm.
+  void baseline_table() {
+    const std::size_t arms = in_.arms.size();
+    std::vector<std::size_t> n(arms, 0);
+    for (auto a : in_.arm_of_patient) {
+      if (a >= 0 && static_cast<std::size_t>(a) < arms) ++n[static_cast<std::size_t>(a)];
+    }
+    out_ << "<h3>Baseline characteristics by arm (replicate " << in_.first_replicate << ")</h3>\n<table><tr><th></th>";
+    for (std::size_t a = 0; a < arms; ++a) out_ << "<th>" << esc(in_.arms[a]) << " (n = " << n[a] << ")</th>";
+    out_ << "</tr>\n";
+    for (const auto& c : in_.covariates) {
+      const std::string label = c.name + (c.unit.empty() ? "" : " (" + c.unit + ")");
+      if (c.levels.empty() && !c.binary) {
+        out_ << "<tr><td>" << esc(label) << ", mean (SD)</td>";
+        for (std::size_t a = 0; a < arms; ++a) {
+          stats::RunningMoments m;
+          for (std::size_t i = 0; i < c.values.size() && i < in_.arm_of_patient.size(); ++i) {
+            if (static_cast<std::size_t>(in_.arm_of_patient[i]) == a) m.add(c.values[i]);
+          }
+          const auto d = m.result();
+          out_ << "<td class=\"n\">" << num(d.mean, 4) << " (" << num(d.sd, 3) << ")</td>";
+        }
+        out_ << "</tr>\n";
+        continue;
+      }
+      const std::vector<std::string> levels = c.binary ? std::vector<std::string>{"1"} : c.levels;
+      for (std::size_t level = 0; level < levels.size(); ++level) {
+        const double code = c.binary ? 1.0 : static_cast<double>(level);
+        out_ << "<tr><td>" << esc(c.name) << " = " << esc(levels[level]) << ", n (%)</td>";
+        for (std::size_t a = 0; a < arms; ++a) {
+          std::size_t k = 0;
+          for (std::size_t i = 0; i < c.values.size() && i < in_.arm_of_patient.size(); ++i) {
+            k += static_cast<std::size_t>(in_.arm_of_patient[i]) == a && c.values[i] == code;
+          }
+          out_ << "<td class=\"n\">" << k << " (" << num(n[a] ? 100.0 * static_cast<double>(k) / static_cast<double>(n[a]) : kNaNValue, 3)
+               << ")</td>";
+        }
+        out_ << "</tr>\n";
+      }
+    }
+    out_ << "</table>\n";
+  }
+
+  /// Kaplan-Meier curves by arm with log-log 95 % bands and the numbers at risk.
+  void km_figure(const EndpointColumn& e) {
+    KmChart chart;
+    chart.title = "Kaplan-Meier estimate of " + e.name + " by arm (replicate " + std::to_string(in_.first_replicate) + ")";
+    chart.x_title = "time (" + in_.time_unit + ")";
+    chart.y_title = "survival probability";
+    chart.height = 420;
+    for (std::size_t a = 0; a < in_.arms.size(); ++a) {
+      stats::SurvivalData data;
+      KmArm arm;
+      arm.name = in_.arms[a];
+      for (std::size_t i = 0; i < e.value.size() && i < in_.arm_of_patient.size(); ++i) {
+        if (static_cast<std::size_t>(in_.arm_of_patient[i]) != a || !std::isfinite(e.value[i])) continue;
+        data.time.push_back(e.value[i]);
+        data.event.push_back(e.event[i]);
+        if (!e.event[i]) arm.censor_times.push_back(e.value[i]);
+      }
+      if (data.time.empty()) continue;
+      const auto km = stats::kaplan_meier(data);
+      for (std::size_t j = 0; j < km.time.size(); ++j) {
+        const auto point = stats::survival_at(km, km.time[j], 0.05);
+        arm.time.push_back(km.time[j]);
+        arm.survival.push_back(km.survival[j]);
+        arm.at_risk.push_back(km.at_risk[j]);
+        arm.lower.push_back(point.ci_low);
+        arm.upper.push_back(point.ci_high);
+      }
+      // Censoring marks are many for a large trial; the curve needs only their times for
+      // the numbers at risk, so only a sample is drawn.
+      std::sort(arm.censor_times.begin(), arm.censor_times.end());
+      chart.arms.push_back(std::move(arm));
+    }
+    out_ << "<figure>" << km_chart(chart) << "<figcaption>Shaded: pointwise 95 % confidence bands (log-log). "
+         << "Below the plot: patients at risk.</figcaption></figure>\n";
+  }
+
+  /// Every estimate of the reported replicate with its CI and the true effect.
+  void forest() {
+    const auto keys = estimates(in_);
+    if (keys.empty()) return;
+    // One plot per measure, since the scales differ.
+    std::set<std::string> measures;
+    for (const auto& k : keys) measures.insert(measure(k));
+    for (const auto& m : measures) {
+      ForestPlot plot;
+      plot.title = "Estimates (" + (m.empty() ? std::string("effect") : m) + "), replicate " +
+                   std::to_string(in_.first_replicate) + ", with the true effect";
+      plot.x_title = m.empty() ? "effect" : m;
+      plot.log_scale = is_ratio(m);
+      plot.null_value = plot.log_scale ? 1.0 : 0.0;
+      for (const auto& k : keys) {
+        if (measure(k) != m) continue;
+        plot.rows.push_back({k.prefix(), first_of(in_, k.prefix() + "/effect"), first_of(in_, k.prefix() + "/ci_low"),
+                             first_of(in_, k.prefix() + "/ci_high"), first_of(in_, k.prefix() + "/true_effect")});
+      }
+      out_ << "<figure>" << forest_plot(plot) << "<figcaption>Point estimate with its " << num(100 * (1 - in_.alpha), 3)
+           << " % confidence interval; hollow diamond: the true effect of the same patients from their potential "
+              "outcomes.</figcaption></figure>\n";
+    }
+  }
+
+  /// Covariate balance of external-control comparisons, from their smd_before/after series.
+  void balance() {
+    for (const auto& k : estimates(in_)) {
+      BalancePlot plot;
+      plot.title = "Covariate balance: " + k.prefix();
+      const std::string before = k.prefix() + "/smd_before_";
+      for (const auto& [path, values] : in_.series) {
+        if (path.compare(0, before.size(), before) != 0) continue;
+        const std::string name = path.substr(before.size());
+        plot.rows.push_back({name, values.empty() ? kNaNValue : values.front(),
+                             first_of(in_, k.prefix() + "/smd_after_" + name)});
+      }
+      if (plot.rows.empty()) continue;
+      out_ << "<figure>" << balance_plot(plot) << "<figcaption>Standardized mean differences before and after "
+           << esc(k.method) << "; dashed lines at &plusmn;0.1.</figcaption></figure>\n";
+    }
+  }
+
+  void section_appendix() {
+    out_ << "<h2>9. Reproducibility</h2>\n<table>\n";
+    const auto row = [&](const std::string& k, const std::string& v) {
+      out_ << "<tr><th>" << esc(k) << "</th><td>" << v << "</td></tr>\n";
+    };
+    row("silico version", esc(in_.silico_version) + ", commit <code>" + esc(in_.git_commit) + "</code>");
+    row("command line", "<code>" + esc(in_.command_line) + "</code>");
+    row("spec file", "<code>" + esc(in_.spec_file) + "</code>, FNV-1a fingerprint <code>" + fingerprint(in_.spec_yaml) +
+                         "</code>");
+    if (!in_.cohort_yaml.empty()) row("cohort definition", "FNV-1a fingerprint <code>" + fingerprint(in_.cohort_yaml) + "</code>");
+    row("seed", std::to_string(in_.seed));
+    row("MPI ranks &times; threads", std::to_string(in_.mpi_ranks) + " &times; " + std::to_string(in_.threads));
+    row("written (UTC)", esc(in_.created_utc));
+    out_ << "</table>\n<p>The same spec, seed and silico version give bitwise-identical result datasets for any "
+            "number of ranks and threads.</p>\n<h3>Spec</h3>\n<pre>"
+         << esc(in_.spec_yaml) << "</pre>\n";
+  }
+
+  const ReportInputs& in_;
+  std::ostringstream out_;
+};
+
+}  // namespace
+
+std::string render_report(const ReportInputs& inputs) { return Document(inputs).render(); }
+
+}  // namespace silico::report

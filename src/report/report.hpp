@@ -1,0 +1,92 @@
+#pragma once
+/// @file
+/// @brief `silico report`: one self-contained HTML document of credibility evidence for a
+/// trial run, in the sections of ASME V&V 40 and the FDA guidance on computational model
+/// credibility. Pure: the command line reads the result file and fills ReportInputs; this
+/// module only computes summaries and writes HTML with inline SVG charts (no scripts, no
+/// fonts, nothing fetched), styled to print to PDF.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "report/verify.hpp"
+#include "spec/spec.hpp"
+
+namespace silico::report {
+
+/// One baseline covariate of the reported replicate, one value per patient.
+struct CovariateColumn {
+  std::string name;
+  std::string unit;
+  std::vector<std::string> levels;  ///< categorical: the level names (values are indices)
+  bool binary = false;              ///< bernoulli: values 0/1
+  std::vector<double> values;
+};
+
+/// One endpoint of the reported replicate, observed under the assigned arm.
+struct EndpointColumn {
+  std::string name;
+  std::string type;  ///< time_to_event, continuous or binary
+  std::vector<double> value;       ///< time for time_to_event
+  std::vector<std::int8_t> event;  ///< time_to_event only
+};
+
+struct ReportInputs {
+  // What the result file says about the run (root attributes).
+  std::string result_file;
+  std::string trial_name;
+  std::string silico_version;
+  std::string git_commit;
+  std::string created_utc;
+  std::string command_line;
+  std::string spec_file;
+  std::string spec_yaml;
+  std::string cohort_yaml;
+  std::string time_unit;
+  std::uint64_t seed = 0;
+  std::uint64_t patients = 0;
+  std::uint64_t replicates = 0;        ///< rows in the file
+  std::uint64_t first_replicate = 0;
+  std::int64_t mpi_ranks = 0;
+  std::int64_t threads = 0;
+  double follow_up = 0.0;
+  double alpha = 0.05;
+  double acceptance_rate = 1.0;
+  std::vector<std::string> arms;
+  std::string control_arm;
+  spec::StoredSpec spec;  ///< report section, model name and parameters
+
+  // The replicate shown in the results section (the file's first).
+  std::vector<std::int32_t> arm_of_patient;
+  std::vector<CovariateColumn> covariates;
+  std::vector<EndpointColumn> endpoints;
+
+  /// Every analysis series, path relative to /replicates -> one value per replicate.
+  std::map<std::string, std::vector<double>> series;
+  /// Measure of each method group ("os/cox" -> "hazard_ratio").
+  std::map<std::string, std::string> measures;
+
+  /// `silico verify` cases, when a VERIFY.json was given.
+  std::vector<VerificationCase> verification;
+  bool verification_given = false;
+};
+
+/// The whole document.
+std::string render_report(const ReportInputs& inputs);
+
+/// Model risk from the two factors of ASME V&V 40 (each low, medium or high): the sum of
+/// their ranks (0-4) read as low (0-1), medium (2) or high (3-4); empty when either is
+/// missing.
+std::string model_risk(const std::string& influence, const std::string& consequence);
+
+/// Reads the JSON that `silico verify -o` writes. @throws UserError naming the file and
+/// what was expected when it is not such a document.
+std::vector<VerificationCase> parse_verification_json(const std::string& text, const std::string& file);
+
+/// 64-bit FNV-1a of `text` as 16 hexadecimal digits (a fingerprint of the inputs, not a
+/// cryptographic hash).
+std::string fingerprint(const std::string& text);
+
+}  // namespace silico::report

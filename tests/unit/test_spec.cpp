@@ -191,7 +191,7 @@ TEST(SpecUnknownKey, NoCloseMatchListsAlternatives) {
   EXPECT_TRUE(
       has_diagnostic(errors, "banana", 13, 1,
                      {"unknown key 'banana'; expected one of schema_version, trial, cohort, "
-                      "arms, model, observations, endpoints, analysis or output"}));
+                      "arms, model, observations, endpoints, analysis, output or report"}));
   EXPECT_EQ(errors[0].message.find("did you mean"), std::string::npos) << errors[0].message;
 }
 
@@ -1153,6 +1153,31 @@ TEST(SpecOutput, BadCompressionIsLocated) {
   errors = errors_of(std::string(kValid) + "output: {gzip_level: 5}\n");
   ASSERT_EQ(errors.size(), 1u) << dump(errors);
   EXPECT_TRUE(has_diagnostic(errors, "output.gzip_level", 13, 22, {"needs compression: gzip"}));
+}
+
+TEST(SpecReport, TextAndRiskFactors) {
+  const std::string text = std::string(kValid) +
+                           "report: {question_of_interest: \"Why?\", context_of_use: Sizing, model_influence: low,\n"
+                           "         decision_consequence: high}\n";
+  const auto report = silico::spec::parse_spec(text, "spec.yaml").report;
+  EXPECT_EQ(report.question_of_interest, "Why?");
+  EXPECT_EQ(report.context_of_use, "Sizing");
+  EXPECT_EQ(report.model_influence, "low");
+  EXPECT_EQ(report.decision_consequence, "high");
+  // The report reads it back from the spec text stored in a result file, with the model.
+  const auto stored = silico::spec::read_stored_spec(text, "spec.yaml");
+  EXPECT_EQ(stored.report.decision_consequence, "high");
+  EXPECT_FALSE(stored.model_name.empty());
+  EXPECT_FALSE(stored.model_parameters.empty());
+}
+
+TEST(SpecReport, BadLevelAndUnknownKeyAreLocated) {
+  auto errors = errors_of(std::string(kValid) + "report: {model_influence: huge}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "report.model_influence", 13, 27, {"low, medium or high", "'huge'"}));
+  errors = errors_of(std::string(kValid) + "report: {context: x}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "report.context", 13, 10, {"context_of_use"}));
 }
 
 TEST(SpecObservations, EveryIsGeneratedByIndexInDays) {

@@ -406,10 +406,16 @@ int command_verify(int argc, char** argv) {
 
 int command_report(int argc, char** argv) {
   po::options_description options("options");
+  double change = 0.1;
+  std::uint64_t study_patients = 5000;
   options.add_options()
       ("results", po::value<std::string>()->required(), "result file (HDF5) written by silico run")
       ("output,o", po::value<std::string>()->required(), "report to write (HTML, one self-contained file)")
-      ("verify", po::value<std::string>(), "the JSON of silico verify -o, shown as the code-verification section");
+      ("verify", po::value<std::string>(), "the JSON of silico verify -o, shown as the code-verification section")
+      ("change", po::value<double>(&change)->default_value(0.1, "0.1"),
+       "relative change of each model parameter in the sensitivity study (0.1 = +-10 %)")
+      ("study-patients", po::value<std::uint64_t>(&study_patients)->default_value(5000),
+       "patients of the report's own simulations (sensitivity; a tenth of it for the tolerance check)");
   po::positional_options_description positional;
   positional.add("results", 1);
   po::variables_map vm;
@@ -419,7 +425,9 @@ int command_report(int argc, char** argv) {
              "risk, design, model, code verification, uncertainty over the replicates, results\n"
              "(baseline table, Kaplan-Meier curves, forest and balance plots) and a\n"
              "reproducibility appendix. One HTML file with inline SVG charts: it fetches\n"
-             "nothing, opens in any browser and prints to PDF.",
+             "nothing, opens in any browser and prints to PDF. The report re-runs the spec\n"
+             "stored in OUT.h5 for its calculation verification and sensitivity study: run it\n"
+             "from the directory the trial was run in, so that the spec's includes are found.",
              options, positional, vm)) {
     return silico::kExitOk;
   }
@@ -492,6 +500,25 @@ int command_report(int argc, char** argv) {
   }
   in.verification = std::move(verification);
   in.verification_given = vm.count("verify") > 0;
+  if (!(change > 0.0 && change < 1.0)) throw silico::UserError("--change must be in (0, 1)");
+  if (study_patients < 1) throw silico::UserError("--study-patients must be >= 1");
+  // The report's own simulations need the spec as it was run, cohort include included:
+  // when it cannot be read from here, the report says why instead of stopping.
+  const auto why = [&](const std::exception& e) {
+    return std::string(e.what()) + " (the spec is re-read from the result file; run silico report from the "
+                                   "directory the run was started in, so that its includes are found)";
+  };
+  try {
+    in.calculation = report::calculation_verification(in.spec_yaml, in.spec_file, m.first_replicate,
+                                                      std::max<std::uint64_t>(study_patients / 10, 1));
+  } catch (const std::exception& e) {
+    in.calculation_error = why(e);
+  }
+  try {
+    in.sensitivity = report::sensitivity(in.spec_yaml, in.spec_file, change, study_patients);
+  } catch (const std::exception& e) {
+    in.sensitivity_error = why(e);
+  }
   write_atomically(vm["output"].as<std::string>(), report::render_report(in));
   return silico::kExitOk;
 }

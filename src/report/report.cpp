@@ -217,10 +217,24 @@ class Document {
   }
 
   void section_calculation_verification() {
-    out_ << "<h2>5. Calculation verification</h2>\n<p class=\"note\">Not computed by this version of "
-            "<code>silico report</code>: recomputing the primary endpoint at a 10&times; tighter solver tolerance "
-            "on a sample of patients needs the spec's models at hand. For the ODE back-ends, section 4's solver "
-            "cases bound the error against closed forms at the default tolerance.</p>\n";
+    out_ << "<h2>5. Calculation verification</h2>\n";
+    if (!in_.calculation) {
+      out_ << "<p class=\"note\">Not computed: " << esc(in_.calculation_error) << "</p>\n";
+      return;
+    }
+    const auto& c = *in_.calculation;
+    if (!c.applicable) {
+      out_ << "<p>Not applicable: " << esc(c.reason) << ", so there is no discretisation error to estimate.</p>\n";
+      return;
+    }
+    out_ << "<p>The primary endpoint <code>" << esc(c.endpoint) << "</code> of the first " << c.patients
+         << " patients, recomputed under every arm with the ODE tolerances divided by 10 (rtol " << num(c.rtol)
+         << " &rarr; " << num(c.rtol / 10) << ", atol " << num(c.atol) << " &rarr; " << num(c.atol / 10)
+         << "), changes by:</p>\n<table><tr><th>largest relative change</th><th>mean relative change</th></tr><tr>"
+            "<td class=\"n\">"
+         << num(c.max_relative_change, 3) << "</td><td class=\"n\">" << num(c.mean_relative_change, 3)
+         << "</td></tr></table>\n<p>These are estimates of the numerical error of the run's outcomes; they are to "
+            "be compared with the effect sizes of section 8.</p>\n";
   }
 
   void section_validation() {
@@ -290,8 +304,37 @@ class Document {
         out_ << "<figure>" << histogram(h) << "</figure>\n";
       }
     }
-    out_ << "<p class=\"note\">One-at-a-time sensitivity of the primary estimate to the model parameters (tornado "
-            "chart) is not computed by this version.</p>\n";
+    sensitivity();
+  }
+
+  /// One-at-a-time sensitivity of the primary estimate: table and tornado chart.
+  void sensitivity() {
+    out_ << "<h3>Sensitivity of the primary estimate to the model parameters</h3>\n";
+    if (!in_.sensitivity || in_.sensitivity->estimate.empty()) {
+      out_ << "<p class=\"note\">Not computed: "
+           << esc(in_.sensitivity ? "the primary method gives no estimate" : in_.sensitivity_error) << "</p>\n";
+      return;
+    }
+    const auto& s = *in_.sensitivity;
+    out_ << "<p>Each numeric model parameter in turn at &minus;" << num(100 * s.change, 3) << " % and +"
+         << num(100 * s.change, 3) << " %, all others as in the spec, on the first " << s.patients
+         << " patients of replicate 0 with the run's seed (the same patients in every variant). Primary estimate <code>"
+         << esc(s.estimate) << "</code>: " << num(s.baseline) << " with the spec's values.</p>\n"
+         << "<table><tr><th>parameter</th><th>value</th><th>estimate at &minus;" << num(100 * s.change, 3)
+         << " %</th><th>estimate at +" << num(100 * s.change, 3) << " %</th><th></th></tr>\n";
+    TornadoChart chart;
+    chart.title = "Sensitivity of " + s.estimate + " (±" + num(100 * s.change, 3) + " % per parameter)";
+    chart.x_title = s.estimate;
+    chart.baseline = s.baseline;
+    chart.low_name = "parameter −" + num(100 * s.change, 3) + " %";
+    chart.high_name = "parameter +" + num(100 * s.change, 3) + " %";
+    for (const auto& r : s.rows) {
+      out_ << "<tr><td><code>" << esc(r.parameter) << "</code></td><td class=\"n\">" << num(r.value)
+           << "</td><td class=\"n\">" << num(r.low) << "</td><td class=\"n\">" << num(r.high) << "</td><td>"
+           << esc(r.note) << "</td></tr>\n";
+      chart.rows.push_back({r.parameter, r.low, r.high});
+    }
+    out_ << "</table>\n<figure>" << tornado_chart(chart) << "</figure>\n";
   }
 
   std::string measure(const EstimateKey& k) const {

@@ -8,9 +8,11 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "report/studies.hpp"
 #include "report/verify.hpp"
 #include "spec/spec.hpp"
 
@@ -67,6 +69,13 @@ struct ReportInputs {
   std::map<std::string, std::vector<double>> series;
   /// Measure of each method group ("os/cox" -> "hazard_ratio").
   std::map<std::string, std::string> measures;
+
+  /// The report's own simulations (studies.hpp); empty with the reason when they could
+  /// not be run (e.g. the spec's cohort include is not found from here).
+  std::optional<CalculationCheck> calculation;
+  std::string calculation_error;
+  std::optional<SensitivityStudy> sensitivity;
+  std::string sensitivity_error;
 
   /// `silico verify` cases, when a VERIFY.json was given.
   std::vector<VerificationCase> verification;

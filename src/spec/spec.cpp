@@ -1791,6 +1791,27 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std:
 
 }  // namespace
 
+std::string with_model_parameter(const std::string& text, const std::string& path, double value) {
+  YAML::Node root = YAML::Load(text);
+  YAML::Node node = root["model"]["parameters"];
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node.IsMap()) throw UserError("model.parameters." + path + ": not a mapping at '" + key + "'");
+    if (dot == std::string::npos) {
+      node[key] = value;
+      break;
+    }
+    node.reset(node[key]);
+    start = dot + 1;
+  }
+  YAML::Emitter out;
+  out.SetDoublePrecision(17);
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
 StoredSpec read_stored_spec(const std::string& text, const std::string& file) {
   DiagnosticList diagnostics;
   const YAML::Node root = load_yaml(text, file, diagnostics);

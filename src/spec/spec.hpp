@@ -218,4 +218,10 @@ struct StoredSpec {
 /// @throws SpecError if the text is not YAML or its report section is invalid.
 StoredSpec read_stored_spec(const std::string& text, const std::string& file);
 
+/// The spec text with model.parameters.<path> (dotted, e.g. "hazard_ratio.treatment") set
+/// to `value`, re-emitted as YAML (comments are not kept), for sensitivity and tolerance
+/// studies. An absent leaf is added. @throws UserError when the path crosses a value that is
+/// not a mapping.
+std::string with_model_parameter(const std::string& text, const std::string& path, double value);
+
 }  // namespace silico::spec

@@ -488,6 +488,22 @@ int command_report(int argc, char** argv) {
     e.event = std::move(observed.event);
     in.endpoints.push_back(std::move(e));
   }
+  // Courses of the first patients only: a trial of millions of patients with hundreds of
+  // time points would not fit, and a chart shows 50 per arm.
+  constexpr std::uint64_t kTrajectoryPatients = 2000;
+  for (const auto& name : results.trajectory_names()) {
+    auto t = results.trajectories(name, 0, 0, kTrajectoryPatients);
+    report::TrajectoryColumn column;
+    column.name = name;
+    column.unit = t.unit;
+    column.times_days = t.times_days;
+    const std::size_t points = t.times_days.size();
+    for (std::size_t i = 0; points > 0 && (i + 1) * points <= t.values.size(); ++i) {
+      column.courses.emplace_back(t.values.begin() + static_cast<std::ptrdiff_t>(i * points),
+                                  t.values.begin() + static_cast<std::ptrdiff_t>((i + 1) * points));
+    }
+    in.trajectories.push_back(std::move(column));
+  }
   in.series = results.series();
   for (const auto& [series_path, values] : in.series) {
     const auto slash = series_path.find('/');

@@ -256,6 +256,31 @@ void read_row(hid_t dataset, hid_t memory_type, std::uint64_t row, void* data) {
   check(H5Dread(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data), "read row");
 }
 
+std::vector<double> read_doubles_attribute(hid_t object, const std::string& name) {
+  Handle attribute = check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
+  Handle space = check(H5Aget_space(attribute), "get attribute space");
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  if (n < 0) throw std::runtime_error("HDF5: attribute " + name + " has no size");
+  std::vector<double> values(static_cast<std::size_t>(n));
+  if (!values.empty()) check(H5Aread(attribute, H5T_NATIVE_DOUBLE, values.data()), "read attribute " + name);
+  return values;
+}
+
+std::vector<double> read_cube_rows(hid_t dataset, std::uint64_t row, std::uint64_t first, std::uint64_t count) {
+  const auto dims = shape(dataset);
+  if (dims.size() != 3 || row >= dims[0] || first + count > dims[1]) throw std::runtime_error("HDF5: cube rows out of range");
+  std::vector<double> values(count * dims[2]);
+  if (values.empty()) return values;
+  Handle file_space = check(H5Dget_space(dataset), "get dataspace");
+  const hsize_t start[3] = {row, first, 0};
+  const hsize_t block[3] = {1, count, dims[2]};
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr), "select cube rows");
+  const hsize_t memory_dims[1] = {values.size()};
+  Handle memory_space = check(H5Screate_simple(1, memory_dims, nullptr), "create memory space");
+  check(H5Dread(dataset, H5T_NATIVE_DOUBLE, memory_space, file_space, H5P_DEFAULT, values.data()), "read cube rows");
+  return values;
+}
+
 namespace {
 Handle utf8_string_type() {
   Handle type = check(H5Tcopy(H5T_C_S1), "copy string type");

@@ -87,6 +87,8 @@ std::vector<std::string> dataset_paths(hid_t group);
 std::vector<std::uint64_t> shape(hid_t dataset);
 /// Read a whole row of a 2-D dataset, converting to `memory_type`.
 void read_row(hid_t dataset, hid_t memory_type, std::uint64_t row, void* data);
+/// Elements [row, first .. first+count, all] of a 3-D dataset, as count x points doubles.
+std::vector<double> read_cube_rows(hid_t dataset, std::uint64_t row, std::uint64_t first, std::uint64_t count);
 
 void write_attribute(hid_t object, const std::string& name, const std::string& value);
 void write_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values);
@@ -100,5 +102,7 @@ std::vector<std::string> read_strings_attribute(hid_t object, const std::string&
 std::int64_t read_int_attribute(hid_t object, const std::string& name);
 std::uint64_t read_uint_attribute(hid_t object, const std::string& name);
 double read_double_attribute(hid_t object, const std::string& name);
+/// A 1-D float64 attribute (e.g. a trajectory's times).
+std::vector<double> read_doubles_attribute(hid_t object, const std::string& name);
 
 }  // namespace silico::io::h5

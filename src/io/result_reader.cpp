@@ -87,6 +87,24 @@ std::vector<double> ResultReader::covariate(const std::string& name, std::uint64
   return values;
 }
 
+std::vector<std::string> ResultReader::trajectory_names() const {
+  if (!h5::exists(impl_->file, "/trajectories")) return {};
+  h5::Handle group = h5::open_group(impl_->file, "/trajectories");
+  return h5::member_names(group);
+}
+
+Trajectories ResultReader::trajectories(const std::string& name, std::uint64_t replicate, std::uint64_t first,
+                                        std::uint64_t count) const {
+  h5::Handle d = h5::open_dataset(impl_->file, "/trajectories/" + name);
+  Trajectories t;
+  t.times_days = h5::read_doubles_attribute(d, "times");
+  t.unit = h5::has_attribute(d, "unit") ? h5::read_string_attribute(d, "unit") : "";
+  const std::uint64_t patients = metadata_.patients;
+  first = std::min(first, patients);
+  t.values = h5::read_cube_rows(d, replicate, first, std::min(count, patients - first));
+  return t;
+}
+
 std::vector<std::string> ResultReader::covariate_names() const {
   h5::Handle group = h5::open_group(impl_->file, "/cohort/covariates");
   return h5::member_names(group);

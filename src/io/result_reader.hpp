@@ -31,6 +31,13 @@ struct ResultMetadata {
   double acceptance_rate = 1.0;
 };
 
+/// Recorded courses of one variable for consecutive patients of one replicate.
+struct Trajectories {
+  std::vector<double> times_days;
+  std::string unit;
+  std::vector<double> values;  ///< patients x times, row-major
+};
+
 /// One column of outcomes; `event` is empty for continuous endpoints.
 struct Outcomes {
   std::vector<double> value;
@@ -54,6 +61,12 @@ class ResultReader {
   /// A string attribute of a group under /replicates, or empty if it has none.
   std::string series_attribute(const std::string& group, const std::string& name) const;
   std::vector<double> covariate(const std::string& name, std::uint64_t replicate) const;
+  /// Variables under /trajectories (empty when the spec recorded none).
+  std::vector<std::string> trajectory_names() const;
+  /// Patients [first, first + count) of `replicate` (count clipped to the patients).
+  Trajectories trajectories(const std::string& name, std::uint64_t replicate, std::uint64_t first,
+                            std::uint64_t count) const;
+
   /// Names of the covariates under /cohort/covariates.
   std::vector<std::string> covariate_names() const;
 

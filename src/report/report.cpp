@@ -238,9 +238,41 @@ class Document {
   }
 
   void section_validation() {
-    out_ << "<h2>6. Validation</h2>\n<p>No validation data was given: the spec names no reference data "
-            "(published arm medians, response rates, Kaplan&ndash;Meier points or observed outcomes) to compare "
-            "the simulated trial with. The results below are therefore not validated against observations.</p>\n";
+    out_ << "<h2>6. Validation</h2>\n";
+    const auto& targets = in_.spec.validation;
+    if (targets.empty()) {
+      out_ << "<p>No validation data was given: the spec's <code>validation</code> section names no reference data "
+              "(published arm medians, response rates, Kaplan&ndash;Meier points or mean outcomes) to compare the "
+              "simulated trial with. The results below are therefore not validated against observations.</p>\n";
+      return;
+    }
+    std::size_t met = 0;
+    std::ostringstream rows;
+    for (const auto& t : targets) {
+      stats::RunningMoments simulated;
+      for (double v : series_at(in_, t.endpoint + "/arms/" + t.arm + "/" + t.quantity)) {
+        if (std::isfinite(v)) simulated.add(v);
+      }
+      const auto d = simulated.result();
+      const double difference = d.mean - t.observed;
+      const bool pass = std::fabs(difference) <= t.tolerance;
+      met += pass;
+      rows << "<tr><td>" << esc(t.endpoint) << "</td><td>" << esc(t.arm) << "</td><td>" << esc(t.quantity)
+           << "</td><td class=\"n\">" << num(t.observed) << "</td><td>" << esc(t.source) << "</td><td class=\"n\">"
+           << num(d.mean) << (d.n > 1 ? " &plusmn; " + num(d.sd / std::sqrt(static_cast<double>(d.n)), 2) : "")
+           << "</td><td class=\"n\">" << num(difference, 3) << "</td><td class=\"n\">" << num(t.tolerance, 3)
+           << "</td><td>" << (pass ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">FAIL</span>")
+           << "</td></tr>\n";
+    }
+    out_ << "<p>Simulated against observed values named in the spec. Agreement metric: the difference between "
+            "the simulated value (the mean over the replicates, &plusmn; its Monte Carlo standard error) and the "
+            "observed one. Rule, as stated in the spec: a target passes when |simulated &minus; observed| &le; its "
+            "tolerance. "
+         << met << " of " << targets.size() << " targets "
+         << (met == targets.size() ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">do not all pass</span>")
+         << ".</p>\n<table><tr><th>endpoint</th><th>arm</th><th>quantity</th><th>observed</th><th>source</th>"
+            "<th>simulated</th><th>difference</th><th>tolerance</th><th></th></tr>\n"
+         << rows.str() << "</table>\n";
   }
 
   void section_uncertainty() {
@@ -348,8 +380,31 @@ class Document {
     for (const auto& e : in_.endpoints) {
       if (e.type == "time_to_event") km_figure(e);
     }
+    for (const auto& t : in_.trajectories) spaghetti(t);
     forest();
     balance();
+  }
+
+  /// Courses of a recorded variable by arm: 50 patients drawn, median and 10-90 % band of all.
+  void spaghetti(const TrajectoryColumn& t) {
+    SpaghettiChart chart;
+    chart.title = t.name + " over time by arm (first " + std::to_string(t.courses.size()) + " patients, replicate " +
+                  std::to_string(in_.first_replicate) + ")";
+    chart.x_title = "time (days)";
+    chart.y_title = t.name + (t.unit.empty() ? "" : " (" + t.unit + ")");
+    chart.height = 400;
+    for (std::size_t a = 0; a < in_.arms.size(); ++a) {
+      SpaghettiArm arm;
+      arm.name = in_.arms[a];
+      arm.time = t.times_days;
+      for (std::size_t i = 0; i < t.courses.size() && i < in_.arm_of_patient.size(); ++i) {
+        if (static_cast<std::size_t>(in_.arm_of_patient[i]) == a) arm.trajectories.push_back(t.courses[i]);
+      }
+      if (!arm.trajectories.empty()) chart.arms.push_back(std::move(arm));
+    }
+    out_ << "<figure>" << spaghetti_chart(chart) << "<figcaption>Thin lines: up to " << chart.max_trajectories
+         << " patients per arm as observed (with residual error); bold line and band: median and 10&ndash;90 % "
+            "of all patients shown, at each time.</figcaption></figure>\n";
   }
 
   /// Table 1: continuous covariates as mean (SD), categorical and binary as n (%), by arm.

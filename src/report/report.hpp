@@ -35,6 +35,14 @@ struct EndpointColumn {
   std::vector<std::int8_t> event;  ///< time_to_event only
 };
 
+/// Recorded courses of one variable for the first patients of the reported replicate.
+struct TrajectoryColumn {
+  std::string name;
+  std::string unit;
+  std::vector<double> times_days;
+  std::vector<std::vector<double>> courses;  ///< one per patient, in patient order
+};
+
 struct ReportInputs {
   // What the result file says about the run (root attributes).
   std::string result_file;
@@ -64,6 +72,7 @@ struct ReportInputs {
   std::vector<std::int32_t> arm_of_patient;
   std::vector<CovariateColumn> covariates;
   std::vector<EndpointColumn> endpoints;
+  std::vector<TrajectoryColumn> trajectories;  ///< patients 0 .. courses.size()-1
 
   /// Every analysis series, path relative to /replicates -> one value per replicate.
   std::map<std::string, std::vector<double>> series;

@@ -3,12 +3,14 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 
 #include "core/text.hpp"
@@ -106,11 +108,95 @@ class SpecReader {
   SpecReader(DiagnosticList& diagnostics, std::string file)
       : diagnostics_(diagnostics), reader_(diagnostics), file_(std::move(file)) {}
 
-  /// The `report` section alone, from a spec whose other sections are not needed.
-  ReportSpec read_report_only(const YAML::Node& root) {
-    ReportSpec report;
-    read_report(Located{root, file_, "", std::nullopt}, report);
-    return report;
+  /// The `report` and `validation` sections alone, from a spec whose other sections are
+  /// not needed (names are not checked against endpoints and arms: the run did that).
+  void read_report_only(const YAML::Node& root, StoredSpec& stored) {
+    const Located top{root, file_, "", std::nullopt};
+    read_report(top, stored.report);
+    TrialSpec spec;
+    read_validation(top, spec, false);
+    stored.validation = std::move(spec.validation);
+  }
+
+  /// validation: [{endpoint, arm, quantity, observed, tolerance, source}, ...]. With
+  /// `check_names`, endpoint, arm and quantity must exist in the spec: quantity median or
+  /// survival_at_<a landmark> for a time-to-event endpoint, mean or sd for a continuous one,
+  /// rate for a binary one.
+  void read_validation(const Located& top, TrialSpec& spec, bool check_names) {
+    if (!Reader::has(top, "validation")) return;
+    const Located list = top.child("validation");
+    if (!reader_.expect_sequence(list, "validation targets")) return;
+    for (std::size_t i = 0; i < list.node.size(); ++i) {
+      const Located at = list.element(i);
+      if (!reader_.expect_mapping(at, {"endpoint", "arm", "quantity", "observed", "tolerance", "source"})) continue;
+      ValidationTarget target;
+      bool ok = true;
+      for (const auto& [key, field, expected] :
+           {std::tuple{"endpoint", &target.endpoint, "an endpoint name"}, std::tuple{"arm", &target.arm, "an arm name"},
+            std::tuple{"quantity", &target.quantity, "median, survival_at_<landmark>, mean, sd or rate"}}) {
+        if (!Reader::has(at, key)) {
+          reader_.missing(at, key, expected);
+          ok = false;
+        } else if (auto v = reader_.string(at.child(key), expected)) {
+          *field = *v;
+        } else {
+          ok = false;
+        }
+      }
+      const auto observed = reader_.number_in(at, "observed", true, -kInf, kInf, false, "the observed value");
+      const auto tolerance =
+          reader_.number_in(at, "tolerance", true, 0.0, kInf, true, "the largest acceptable |simulated - observed|");
+      if (Reader::has(at, "source")) {
+        if (auto v = reader_.string(at.child("source"), "where the observed value comes from")) target.source = *v;
+      }
+      if (!ok || !observed || !tolerance) continue;
+      target.observed = *observed;
+      target.tolerance = *tolerance;
+      if (check_names && !check_validation_target(at, spec, target)) continue;
+      spec.validation.push_back(std::move(target));
+    }
+  }
+
+  bool check_validation_target(const Located& at, const TrialSpec& spec, const ValidationTarget& target) {
+    std::size_t e = 0;
+    while (e < spec.endpoints.size() && spec.endpoints[e].name != target.endpoint) ++e;
+    if (e == spec.endpoints.size()) {
+      std::vector<std::string> names;
+      for (const auto& endpoint : spec.endpoints) names.push_back(endpoint.name);
+      reader_.error(at.child("endpoint"), "unknown endpoint '" + target.endpoint + "' (endpoints: " +
+                                              join_alternatives(names) + ")");
+      return false;
+    }
+    const auto arms = spec.arm_names();
+    if (std::find(arms.begin(), arms.end(), target.arm) == arms.end()) {
+      reader_.error(at.child("arm"), "unknown arm '" + target.arm + "' (arms: " + join_alternatives(arms) + ")");
+      return false;
+    }
+    const auto type = spec.endpoints[e].type;
+    const std::string& q = target.quantity;
+    bool known = false;
+    std::string allowed;
+    if (type == models::OutputType::kTimeToEvent) {
+      allowed = "median or survival_at_<t> for a landmark t of analysis.endpoints." + target.endpoint + ".landmarks";
+      const std::string prefix = "survival_at_";
+      if (q == "median") {
+        known = true;
+      } else if (q.compare(0, prefix.size(), prefix) == 0 && e < spec.analysis.endpoints.size()) {
+        for (double t : spec.analysis.endpoints[e].landmarks) {
+          char text[32];
+          const auto r = std::to_chars(text, text + sizeof(text), t);
+          known = known || q == prefix + std::string(text, r.ptr);
+        }
+      }
+    } else if (type == models::OutputType::kBinary) {
+      allowed = "rate for a binary endpoint";
+      known = q == "rate";
+    } else {
+      allowed = "mean or sd for a continuous endpoint";
+      known = q == "mean" || q == "sd";
+    }
+    if (!known) reader_.error(at.child("quantity"), "quantity '" + q + "' is not simulated; expected " + allowed);
+    return known;
   }
 
   TrialSpec read(const YAML::Node& root, const std::string& text) {
@@ -119,7 +205,8 @@ class SpecReader {
     spec.source_text = text;
     const Located top{root, file_, "", std::nullopt};
     if (!reader_.expect_mapping(top, {"schema_version", "trial", "cohort", "arms", "model",
-                                      "observations", "endpoints", "analysis", "output", "report"})) {
+                                      "observations", "endpoints", "analysis", "output", "report",
+                                      "validation"})) {
       return spec;
     }
     read_schema_version(top);
@@ -133,6 +220,7 @@ class SpecReader {
     read_analysis(top, spec);
     read_output(top, spec.output);
     read_report(top, spec.report);
+    read_validation(top, spec, true);
     return spec;
   }
 
@@ -1817,7 +1905,7 @@ StoredSpec read_stored_spec(const std::string& text, const std::string& file) {
   const YAML::Node root = load_yaml(text, file, diagnostics);
   StoredSpec stored;
   if (diagnostics.empty() && root.IsMap()) {
-    stored.report = SpecReader(diagnostics, file).read_report_only(root);
+    SpecReader(diagnostics, file).read_report_only(root, stored);
     const YAML::Node model = root["model"];
     if (model.IsMap()) {
       if (model["name"].IsScalar()) stored.model_name = model["name"].Scalar();

@@ -181,6 +181,18 @@ struct ReportSpec {
   std::string decision_consequence;  ///< low, medium or high; empty when not given
 };
 
+/// One observed reference value the simulated trial is compared with (`validation`
+/// section): the replicate mean of the series <endpoint>/arms/<arm>/<quantity> must lie
+/// within `tolerance` of `observed`.
+struct ValidationTarget {
+  std::string endpoint;
+  std::string arm;
+  std::string quantity;  ///< median, survival_at_<landmark>, mean, sd or rate
+  double observed = 0.0;
+  double tolerance = 0.0;
+  std::string source;    ///< where the observed value comes from
+};
+
 struct TrialSpec {
   std::string source_file;
   std::string source_text;
@@ -196,6 +208,7 @@ struct TrialSpec {
   AnalysisSpec analysis;
   OutputSpec output;
   ReportSpec report;
+  std::vector<ValidationTarget> validation;
 
   std::vector<std::string> arm_names() const;
 };
@@ -211,6 +224,7 @@ TrialSpec parse_spec(const std::string& text, const std::string& file);
 /// resolving its includes (which may not exist where the report is made).
 struct StoredSpec {
   ReportSpec report;
+  std::vector<ValidationTarget> validation;
   std::string model_name;
   /// model.parameters flattened: "hazard_ratio.treatment" = "0.75", in spec order.
   std::vector<std::pair<std::string, std::string>> model_parameters;

@@ -122,6 +122,32 @@ TEST(Report, VerificationJsonReadsBack) {
   EXPECT_THROW(parse_verification_json("[]", "v.json"), UserError);
 }
 
+TEST(Report, ValidationTargetsAgainstTheReplicateMean) {
+  ReportInputs in = inputs();
+  in.series["os/arms/control/median"] = {10.0, 11.0, 12.0, 11.0};  // mean 11, MC SE 0.41
+  in.series["os/arms/treatment/median"] = {14.0, 14.0, 14.0, 14.0};
+  in.spec.validation = {{"os", "control", "median", 11.5, 1.0, "trial A"},
+                        {"os", "treatment", "median", 12.0, 1.0, "trial B"}};
+  const std::string html = render_report(in);
+  EXPECT_NE(html.find("1 of 2 targets"), std::string::npos);
+  EXPECT_NE(html.find(">-0.5<"), std::string::npos);  // 11 - 11.5, within 1: pass
+  EXPECT_NE(html.find(">2<"), std::string::npos);     // 14 - 12, beyond 1: FAIL
+  EXPECT_NE(html.find("trial B"), std::string::npos);
+  EXPECT_EQ(html.find("No validation data was given"), std::string::npos);
+}
+
+TEST(Report, TrajectoriesBecomeASpaghettiChartPerVariable) {
+  ReportInputs in = inputs();
+  TrajectoryColumn t{"concentration", "mg/L", {0, 1, 2}, {}};
+  for (int i = 0; i < 6; ++i) t.courses.push_back({0.0, 1.0 + i, 0.5 + i});
+  in.trajectories.push_back(t);
+  const std::string html = render_report(in);
+  EXPECT_NE(html.find("concentration over time by arm (first 6 patients"), std::string::npos);
+  EXPECT_NE(html.find("concentration (mg/L)"), std::string::npos);
+  // One series per arm: 3 patients each (arms alternate in inputs()).
+  EXPECT_NE(html.find("data-series=\"control\""), std::string::npos);
+}
+
 TEST(Report, SaysWhatIsMissingInsteadOfInventingIt) {
   ReportInputs in = inputs();
   in.spec.report = {};

@@ -191,7 +191,7 @@ TEST(SpecUnknownKey, NoCloseMatchListsAlternatives) {
   EXPECT_TRUE(
       has_diagnostic(errors, "banana", 13, 1,
                      {"unknown key 'banana'; expected one of schema_version, trial, cohort, "
-                      "arms, model, observations, endpoints, analysis, output or report"}));
+                      "arms, model, observations, endpoints, analysis, output, report or validation"}));
   EXPECT_EQ(errors[0].message.find("did you mean"), std::string::npos) << errors[0].message;
 }
 
@@ -1178,6 +1178,44 @@ TEST(SpecReport, BadLevelAndUnknownKeyAreLocated) {
   errors = errors_of(std::string(kValid) + "report: {context: x}\n");
   ASSERT_EQ(errors.size(), 1u) << dump(errors);
   EXPECT_TRUE(has_diagnostic(errors, "report.context", 13, 10, {"context_of_use"}));
+}
+
+// Validation targets of kValid (endpoint os, time to event, no landmarks): `validation:` is
+// line 13, its first target line 14.
+TEST(SpecValidation, TargetsNameSimulatedQuantities) {
+  const std::string base = std::string(kValid);
+  const auto spec = silico::spec::parse_spec(
+      base + "validation:\n  - {endpoint: os, arm: control, quantity: median, observed: 11.5, tolerance: 1.5,\n"
+             "     source: \"a published control arm\"}\n",
+      "spec.yaml");
+  ASSERT_EQ(spec.validation.size(), 1u);
+  EXPECT_EQ(spec.validation[0].quantity, "median");
+  EXPECT_EQ(spec.validation[0].observed, 11.5);
+  EXPECT_EQ(spec.validation[0].tolerance, 1.5);
+  EXPECT_EQ(spec.validation[0].source, "a published control arm");
+  const auto stored = silico::spec::read_stored_spec(
+      base + "validation: [{endpoint: os, arm: control, quantity: median, observed: 11.5, tolerance: 1.5}]\n",
+      "spec.yaml");
+  ASSERT_EQ(stored.validation.size(), 1u);
+  EXPECT_EQ(stored.validation[0].arm, "control");
+}
+
+TEST(SpecValidation, UnknownNamesAndQuantitiesAreLocated) {
+  const std::string base = std::string(kValid) + "validation:\n";
+  auto errors = errors_of(base + "  - {endpoint: pfs, arm: control, quantity: median, observed: 1, tolerance: 1}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "validation[0].endpoint", 14, 16, {"unknown endpoint 'pfs'"}));
+  errors = errors_of(base + "  - {endpoint: os, arm: placebo, quantity: median, observed: 1, tolerance: 1}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "validation[0].arm", 14, 25, {"unknown arm 'placebo'"}));
+  errors = errors_of(base + "  - {endpoint: os, arm: control, quantity: mean, observed: 1, tolerance: 1}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "validation[0].quantity", 14, 44, {"'mean' is not simulated", "median or survival_at_"}));
+  errors = errors_of(base + "  - {endpoint: os, arm: control, quantity: median, observed: 1, tolerance: 0}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "validation[0].tolerance", 14, 76, {}));
+  errors = errors_of(base + "  - {endpoint: os, arm: control, quantity: median}\n");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
 }
 
 TEST(SpecObservations, EveryIsGeneratedByIndexInDays) {

@@ -412,6 +412,7 @@ int command_report(int argc, char** argv) {
       ("results", po::value<std::string>()->required(), "result file (HDF5) written by silico run")
       ("output,o", po::value<std::string>()->required(), "report to write (HTML, one self-contained file)")
       ("verify", po::value<std::string>(), "the JSON of silico verify -o, shown as the code-verification section")
+      ("design", po::value<std::string>(), "the JSON of silico design --json, shown as a power curve")
       ("change", po::value<double>(&change)->default_value(0.1, "0.1"),
        "relative change of each model parameter in the sensitivity study (0.1 = +-10 %)")
       ("study-patients", po::value<std::uint64_t>(&study_patients)->default_value(5000),
@@ -420,7 +421,7 @@ int command_report(int argc, char** argv) {
   positional.add("results", 1);
   po::variables_map vm;
   if (!parse(argc, argv,
-             "usage: silico report OUT.h5 -o REPORT.html [--verify VERIFY.json]\n\n"
+             "usage: silico report OUT.h5 -o REPORT.html [--verify VERIFY.json] [--design DESIGN.json]\n\n"
              "A regulatory-style validation report of a trial run: context of use and model\n"
              "risk, design, model, code verification, uncertainty over the replicates, results\n"
              "(baseline table, Kaplan-Meier curves, forest and balance plots) and a\n"
@@ -433,14 +434,20 @@ int command_report(int argc, char** argv) {
   }
   namespace report = silico::report;
   // Read the verification first: a bad file is the user's to fix before anything else.
+  const auto read_text = [](const std::string& file) {
+    std::ifstream stream(file, std::ios::binary);
+    if (!stream) throw silico::UserError("cannot read '" + file + "'");
+    std::ostringstream text;
+    text << stream.rdbuf();
+    return text.str();
+  };
   std::vector<report::VerificationCase> verification;
   if (vm.count("verify")) {
-    const std::string path = vm["verify"].as<std::string>();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw silico::UserError("cannot read '" + path + "'");
-    std::ostringstream text;
-    text << in.rdbuf();
-    verification = report::parse_verification_json(text.str(), path);
+    verification = report::parse_verification_json(read_text(vm["verify"].as<std::string>()), vm["verify"].as<std::string>());
+  }
+  std::optional<report::PowerCurve> power_curve;
+  if (vm.count("design")) {
+    power_curve = report::parse_design_json(read_text(vm["design"].as<std::string>()), vm["design"].as<std::string>());
   }
   const std::string path = vm["results"].as<std::string>();
   const silico::io::ResultReader results(path);
@@ -514,6 +521,7 @@ int command_report(int argc, char** argv) {
     const std::string measure = results.series_attribute(group, "measure");
     if (!measure.empty()) in.measures[group] = measure;
   }
+  in.power_curve = std::move(power_curve);
   in.verification = std::move(verification);
   in.verification_given = vm.count("verify") > 0;
   if (!(change > 0.0 && change < 1.0)) throw silico::UserError("--change must be in (0, 1)");

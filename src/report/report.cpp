@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -382,7 +383,38 @@ class Document {
     }
     for (const auto& t : in_.trajectories) spaghetti(t);
     forest();
+    if (in_.power_curve) power();
     balance();
+  }
+
+  /// Power against trial size from a design search, one curve per method and treatment.
+  void power() {
+    const auto& pc = *in_.power_curve;
+    LineChart chart;
+    chart.title = "Power by trial size, endpoint " + pc.endpoint + " (" + std::to_string(pc.replicates) +
+                  " replicate trials per size)";
+    chart.x_title = "patients";
+    chart.y_title = "power";
+    chart.y_include = {0.0, 1.0};
+    chart.y_lines.push_back({pc.target_power, "target " + num(pc.target_power, 3)});
+    std::map<std::string, std::size_t> index;
+    for (const auto& p : pc.points) {
+      const std::string name = p.method + " / " + p.treatment;
+      if (!index.count(name)) {
+        index[name] = chart.series.size();
+        Series s;
+        s.name = name;
+        s.markers = true;
+        chart.series.push_back(std::move(s));
+      }
+      Series& s = chart.series[index[name]];
+      s.x.push_back(static_cast<double>(p.patients));
+      s.y.push_back(p.power);
+      s.lower.push_back(std::max(0.0, p.power - 2 * p.mcse));
+      s.upper.push_back(std::min(1.0, p.power + 2 * p.mcse));
+    }
+    out_ << "<figure>" << line_chart(chart) << "<figcaption>Power of each method by simulation (silico design); "
+         << "band: &plusmn;2 Monte Carlo standard errors.</figcaption></figure>\n";
   }
 
   /// Courses of a recorded variable by arm: 50 patients drawn, median and 10-90 % band of all.

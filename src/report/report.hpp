@@ -43,6 +43,19 @@ struct TrajectoryColumn {
   std::vector<std::vector<double>> courses;  ///< one per patient, in patient order
 };
 
+/// Power by trial size from `silico design --json`.
+struct PowerCurve {
+  struct Point {
+    std::uint64_t patients = 0;
+    std::string method, treatment;
+    double power = 0.0, mcse = 0.0;
+  };
+  std::string endpoint;
+  double target_power = 0.8;
+  std::uint64_t replicates = 0;
+  std::vector<Point> points;  ///< the `curve` entries
+};
+
 struct ReportInputs {
   // What the result file says about the run (root attributes).
   std::string result_file;
@@ -86,6 +99,9 @@ struct ReportInputs {
   std::optional<SensitivityStudy> sensitivity;
   std::string sensitivity_error;
 
+  /// The power curve of a design search, when a DESIGN.json was given.
+  std::optional<PowerCurve> power_curve;
+
   /// `silico verify` cases, when a VERIFY.json was given.
   std::vector<VerificationCase> verification;
   bool verification_given = false;
@@ -102,6 +118,9 @@ std::string model_risk(const std::string& influence, const std::string& conseque
 /// Reads the JSON that `silico verify -o` writes. @throws UserError naming the file and
 /// what was expected when it is not such a document.
 std::vector<VerificationCase> parse_verification_json(const std::string& text, const std::string& file);
+
+/// Reads the JSON that `silico design --json` writes. @throws UserError as above.
+PowerCurve parse_design_json(const std::string& text, const std::string& file);
 
 /// 64-bit FNV-1a of `text` as 16 hexadecimal digits (a fingerprint of the inputs, not a
 /// cryptographic hash).

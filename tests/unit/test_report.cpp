@@ -148,6 +148,31 @@ TEST(Report, TrajectoriesBecomeASpaghettiChartPerVariable) {
   EXPECT_NE(html.find("data-series=\"control\""), std::string::npos);
 }
 
+TEST(Report, DesignJsonBecomesAPowerCurve) {
+  const std::string text = R"({
+  "endpoint": "y", "target_power": 0.8, "replicates": 200,
+  "required": [{"patients": 300, "method": "welch", "treatment": "t", "power": 0.81, "mcse": 0.02}],
+  "curve": [
+    {"patients": 100, "method": "welch", "treatment": "t", "power": 0.3, "mcse": 0.03},
+    {"patients": 100, "method": "ancova", "treatment": "t", "power": 0.4, "mcse": 0.03},
+    {"patients": 300, "method": "welch", "treatment": "t", "power": 0.81, "mcse": 0.02}
+  ]
+})";
+  const auto curve = parse_design_json(text, "d.json");
+  EXPECT_EQ(curve.endpoint, "y");
+  EXPECT_EQ(curve.replicates, 200u);
+  ASSERT_EQ(curve.points.size(), 3u);
+  EXPECT_EQ(curve.points[2].patients, 300u);
+  EXPECT_EQ(curve.points[1].method, "ancova");
+  ReportInputs in = inputs();
+  in.power_curve = curve;
+  const std::string html = render_report(in);
+  EXPECT_NE(html.find("Power by trial size, endpoint y (200 replicate trials per size)"), std::string::npos);
+  EXPECT_NE(html.find("data-series=\"welch / t\""), std::string::npos);
+  EXPECT_NE(html.find("data-series=\"ancova / t\""), std::string::npos);
+  EXPECT_THROW(parse_design_json(R"({"endpoint": "y"})", "d.json"), UserError);
+}
+
 TEST(Report, SaysWhatIsMissingInsteadOfInventingIt) {
   ReportInputs in = inputs();
   in.spec.report = {};

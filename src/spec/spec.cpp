@@ -807,7 +807,7 @@ class SpecReader {
       return;
     }
     const Located at = top.child("model");
-    if (!reader_.expect_mapping(at, {"name", "parameters"})) return;
+    if (!reader_.expect_mapping(at, {"name", "parameters", "sources"})) return;
     if (!Reader::has(at, "name")) {
       reader_.missing(at, "name", "one of " + join_alternatives(models::model_names()));
       return;
@@ -852,6 +852,7 @@ class SpecReader {
     // Missing parameters are reported at `parameters`, or at `model` when it has none.
     const Located anchor = has_parameters ? parameters : Located{at.node, at.file, parameters.path, std::nullopt};
     for (const auto& p : factory->schema) read_parameter(parameters, anchor, has_parameters, p, spec);
+    read_sources(at, allowed, spec.model.sources);
     if (diagnostics_.size() > errors_before || !cohort_ok_ || !arms_ok_) return;
 
     if (factory->needs_regimen) {
@@ -902,6 +903,18 @@ class SpecReader {
   // ---- observations ------------------------------------------------------------------
 
   /// `observations: {variable: {every: d, until: d} or {times: [d, ...]}, ...}`, in days.
+  /// model.sources: {parameter: "where its value comes from", ...}, names from the model's
+  /// parameters.
+  void read_sources(const Located& model, const std::vector<std::string>& parameters,
+                    std::map<std::string, std::string>& sources) {
+    if (!Reader::has(model, "sources")) return;
+    const Located at = model.child("sources");
+    if (!reader_.expect_mapping(at, parameters)) return;
+    for (const auto& [name, where] : reader_.members(at)) {
+      if (auto v = reader_.string(where, "where the value of " + name + " comes from")) sources[name] = *v;
+    }
+  }
+
   /// report: {question_of_interest: text, context_of_use: text, model_influence: level,
   /// decision_consequence: level}, level one of low, medium, high; all optional.
   void read_report(const Located& top, ReportSpec& report) {
@@ -1863,6 +1876,7 @@ namespace {
 
 /// Scalars of `node` as "a.b.c" = value rows; sequences in YAML flow style.
 void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& rows) {
+  if (!node) return;  // absent (e.g. a model without parameters)
   if (node.IsMap()) {
     for (const auto& item : node) {
       const std::string key = item.first.as<std::string>();
@@ -1910,6 +1924,12 @@ StoredSpec read_stored_spec(const std::string& text, const std::string& file) {
     if (model.IsMap()) {
       if (model["name"].IsScalar()) stored.model_name = model["name"].Scalar();
       flatten(model["parameters"], "", stored.model_parameters);
+      const YAML::Node sources = model["sources"];
+      if (sources && sources.IsMap()) {
+        for (const auto& item : sources) {
+          if (item.second.IsScalar()) stored.model_sources[item.first.as<std::string>()] = item.second.Scalar();
+        }
+      }
     }
   }
   if (!diagnostics.empty()) throw SpecError(std::move(diagnostics));

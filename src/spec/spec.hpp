@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,6 +109,9 @@ struct EndpointSpec {
 struct ModelSpec {
   std::string name;
   models::ParamValues parameters;
+  /// model.sources: where each parameter's value comes from, by parameter name (optional,
+  /// shown by the validation report).
+  std::map<std::string, std::string> sources;
   std::shared_ptr<const models::Model> instance;
   const models::ModelFactory* factory = nullptr;
 };
@@ -228,6 +232,8 @@ struct StoredSpec {
   std::string model_name;
   /// model.parameters flattened: "hazard_ratio.treatment" = "0.75", in spec order.
   std::vector<std::pair<std::string, std::string>> model_parameters;
+  /// model.sources: parameter name -> where its value comes from.
+  std::map<std::string, std::string> model_sources;
 };
 /// @throws SpecError if the text is not YAML or its report section is invalid.
 StoredSpec read_stored_spec(const std::string& text, const std::string& file);

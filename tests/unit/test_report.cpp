@@ -75,6 +75,13 @@ TEST(Report, ContextModelRiskAndParameters) {
   EXPECT_NE(html.find("Does drug X prolong OS?"), std::string::npos);
   EXPECT_NE(html.find("<b>high</b>"), std::string::npos);  // medium + high = 3
   EXPECT_NE(html.find("hazard_ratio.treatment"), std::string::npos);
+  // Sources by parameter name; the uncited ones are counted.
+  EXPECT_NE(html.find("2 of 2 parameter values cite no source"), std::string::npos);
+  ReportInputs cited = inputs();
+  cited.spec.model_sources = {{"hazard_ratio", "Trial X (2019)"}};
+  const std::string with = render_report(cited);
+  EXPECT_NE(with.find("<td>Trial X (2019)</td>"), std::string::npos);
+  EXPECT_NE(with.find("1 of 2 parameter values cite no source"), std::string::npos);
   EXPECT_EQ(model_risk("low", "low"), "low");
   EXPECT_EQ(model_risk("low", "medium"), "low");
   EXPECT_EQ(model_risk("medium", "medium"), "medium");

@@ -1171,6 +1171,19 @@ TEST(SpecReport, TextAndRiskFactors) {
   EXPECT_FALSE(stored.model_parameters.empty());
 }
 
+TEST(SpecModelSources, CiteParametersByName) {
+  std::string text = kValid;
+  text.replace(text.find("model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}"),
+               std::string("model: {name: weibull_ph, parameters: {shape: 1, scale: 10}}").size(),
+               "model: {name: weibull_ph, parameters: {shape: 1, scale: 10}, sources: {shape: \"Smith 2020\"}}");
+  EXPECT_EQ(parse_spec(text, "spec.yaml").model.sources.at("shape"), "Smith 2020");
+  EXPECT_EQ(silico::spec::read_stored_spec(text, "spec.yaml").model_sources.at("shape"), "Smith 2020");
+  text.replace(text.find("sources: {shape"), 15, "sources: {shap");
+  const auto errors = errors_of(text);
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "model.sources.shap", 10, 72, {"unknown key 'shap'", "did you mean 'shape'"}));
+}
+
 TEST(SpecReport, BadLevelAndUnknownKeyAreLocated) {
   auto errors = errors_of(std::string(kValid) + "report: {model_influence: huge}\n");
   ASSERT_EQ(errors.size(), 1u) << dump(errors);

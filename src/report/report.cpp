@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/sha256.hpp"
 #include "report/svg.hpp"
 #include "stats/estimates.hpp"
 #include "stats/survival.hpp"
@@ -23,16 +24,6 @@ std::string model_risk(const std::string& influence, const std::string& conseque
   return score <= 1 ? "low" : score == 2 ? "medium" : "high";
 }
 
-std::string fingerprint(const std::string& text) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  char out[17];
-  std::snprintf(out, sizeof(out), "%016llx", static_cast<unsigned long long>(h));
-  return out;
-}
 
 namespace {
 
@@ -579,13 +570,14 @@ class Document {
     };
     row("silico version", esc(in_.silico_version) + ", commit <code>" + esc(in_.git_commit) + "</code>");
     row("command line", "<code>" + esc(in_.command_line) + "</code>");
-    row("spec file", "<code>" + esc(in_.spec_file) + "</code>, FNV-1a fingerprint <code>" + fingerprint(in_.spec_yaml) +
-                         "</code>");
-    if (!in_.cohort_yaml.empty()) row("cohort definition", "FNV-1a fingerprint <code>" + fingerprint(in_.cohort_yaml) + "</code>");
+    row("spec file", "<code>" + esc(in_.spec_file) + "</code>, SHA-256 <code>" + sha256_hex(in_.spec_yaml) + "</code>");
+    if (!in_.cohort_yaml.empty()) row("cohort file", "SHA-256 <code>" + sha256_hex(in_.cohort_yaml) + "</code>");
     row("seed", std::to_string(in_.seed));
     row("MPI ranks &times; threads", std::to_string(in_.mpi_ranks) + " &times; " + std::to_string(in_.threads));
     row("written (UTC)", esc(in_.created_utc));
-    out_ << "</table>\n<p>The same spec, seed and silico version give bitwise-identical result datasets for any "
+    out_ << "</table>\n<p>Checksums are of the texts stored in the result file, as read at run time: "
+            "<code>sha256sum</code> of the files gives the same digests if they are unchanged. "
+            "The same spec, seed and silico version give bitwise-identical result datasets for any "
             "number of ranks and threads.</p>\n<h3>Spec</h3>\n<pre>"
          << esc(in_.spec_yaml) << "</pre>\n";
   }

@@ -122,8 +122,5 @@ std::vector<VerificationCase> parse_verification_json(const std::string& text, c
 /// Reads the JSON that `silico design --json` writes. @throws UserError as above.
 PowerCurve parse_design_json(const std::string& text, const std::string& file);
 
-/// 64-bit FNV-1a of `text` as 16 hexadecimal digits (a fingerprint of the inputs, not a
-/// cryptographic hash).
-std::string fingerprint(const std::string& text);
 
 }  // namespace silico::report

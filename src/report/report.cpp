@@ -162,8 +162,17 @@ class Document {
     row("follow-up", num(in_.follow_up) + " " + esc(in_.time_unit));
     row("screening acceptance rate", num(100.0 * in_.acceptance_rate, 3) + " % of candidates met the criteria");
     row("two-sided level", num(in_.alpha));
-    out_ << "</table>\n<p>Arms, regimens, the cohort definition with its inclusion and exclusion criteria and the "
-            "analysis plan are those of the spec, reproduced in full in the appendix; the cohort definition:</p>\n"
+    out_ << "</table>\n";
+    if (!in_.spec.arms.empty()) {
+      out_ << "<table><tr><th>arm</th><th>as the spec defines it (allocation ratio, regimen)</th></tr>\n";
+      for (const auto& [name, text] : in_.spec.arms) {
+        out_ << "<tr><td>" << esc(name) << "</td><td><code>" << esc(text.empty() ? "(defaults)" : text)
+             << "</code></td></tr>\n";
+      }
+      out_ << "</table>\n";
+    }
+    out_ << "<p>The analysis plan is that of the spec, reproduced in full in the appendix. The cohort definition, "
+            "with its inclusion and exclusion criteria:</p>\n"
          << "<pre>" << esc(in_.cohort_yaml.empty() ? "(defined inline in the spec)" : in_.cohort_yaml) << "</pre>\n";
   }
 

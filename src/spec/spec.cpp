@@ -1920,6 +1920,22 @@ StoredSpec read_stored_spec(const std::string& text, const std::string& file) {
   StoredSpec stored;
   if (diagnostics.empty() && root.IsMap()) {
     SpecReader(diagnostics, file).read_report_only(root, stored);
+    const YAML::Node arms = root["arms"];
+    if (arms && arms.IsSequence()) {
+      for (const auto& arm : arms) {
+        if (!arm.IsMap() || !arm["name"] || !arm["name"].IsScalar()) continue;
+        YAML::Emitter out;
+        out << YAML::Flow << YAML::BeginMap;
+        for (const auto& item : arm) {
+          if (item.first.as<std::string>() == "name") continue;
+          out << YAML::Key << item.first << YAML::Value << item.second;
+        }
+        out << YAML::EndMap;
+        std::string text = out.c_str();
+        if (text.size() >= 2 && text.front() == '{' && text.back() == '}') text = text.substr(1, text.size() - 2);
+        stored.arms.emplace_back(arm["name"].Scalar(), text);
+      }
+    }
     const YAML::Node model = root["model"];
     if (model.IsMap()) {
       if (model["name"].IsScalar()) stored.model_name = model["name"].Scalar();

@@ -234,6 +234,9 @@ struct StoredSpec {
   std::vector<std::pair<std::string, std::string>> model_parameters;
   /// model.sources: parameter name -> where its value comes from.
   std::map<std::string, std::string> model_sources;
+  /// Each arm's name and its spec entry without the name, in YAML flow style
+  /// ("control: true, ratio: 1, regimen: {dose_mg: 50, ...}").
+  std::vector<std::pair<std::string, std::string>> arms;
 };
 /// @throws SpecError if the text is not YAML or its report section is invalid.
 StoredSpec read_stored_spec(const std::string& text, const std::string& file);

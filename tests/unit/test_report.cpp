@@ -28,6 +28,7 @@ ReportInputs inputs() {
   in.arms = {"control", "treatment"};
   in.control_arm = "control";
   in.spec.model_name = "weibull_ph";
+  in.spec.arms = {{"control", "control: true"}, {"treatment", "ratio: 2, regimen: {dose_mg: 5}"}};
   in.spec.model_parameters = {{"shape", "1.2"}, {"hazard_ratio.treatment", "0.75"}};
   in.spec.report = {"Does drug X prolong OS?", "Phase 3 sizing", "medium", "high"};
   in.arm_of_patient = {0, 1, 0, 1, 0, 1};
@@ -73,6 +74,7 @@ TEST(Report, FetchesNothingAndEscapesText) {
 TEST(Report, ContextModelRiskAndParameters) {
   const std::string html = render_report(inputs());
   EXPECT_NE(html.find("Does drug X prolong OS?"), std::string::npos);
+  EXPECT_NE(html.find("<code>ratio: 2, regimen: {dose_mg: 5}</code>"), std::string::npos);
   EXPECT_NE(html.find("<b>high</b>"), std::string::npos);  // medium + high = 3
   EXPECT_NE(html.find("hazard_ratio.treatment"), std::string::npos);
   // Sources by parameter name; the uncited ones are counted.

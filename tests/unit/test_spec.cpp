@@ -1169,6 +1169,9 @@ TEST(SpecReport, TextAndRiskFactors) {
   EXPECT_EQ(stored.report.decision_consequence, "high");
   EXPECT_FALSE(stored.model_name.empty());
   EXPECT_FALSE(stored.model_parameters.empty());
+  ASSERT_EQ(stored.arms.size(), 2u);
+  EXPECT_EQ(stored.arms[0], (std::pair<std::string, std::string>{"control", "control: true"}));
+  EXPECT_EQ(stored.arms[1].first, "treatment");
 }
 
 TEST(SpecModelSources, CiteParametersByName) {

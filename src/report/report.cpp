@@ -512,16 +512,28 @@ class Document {
       }
       if (data.time.empty()) continue;
       const auto km = stats::kaplan_meier(data);
+      // A large trial has tens of thousands of event times, far more steps than a chart has
+      // pixels: a step is drawn when the curve has fallen by 1/1000 or moved on by 1/1000 of
+      // the time axis since the last one drawn (and the last step always). The patients of
+      // the steps not drawn are passed on with the censorings, so that the numbers at risk,
+      // counted from both, stay exact.
+      const double time_step = (km.time.empty() ? 0.0 : km.max_time) / 1000.0;
+      double drawn_time = 0.0, drawn_survival = 1.0;
       for (std::size_t j = 0; j < km.time.size(); ++j) {
+        const bool last = j + 1 == km.time.size();
+        if (!last && drawn_survival - km.survival[j] < 1e-3 && km.time[j] - drawn_time < time_step) {
+          arm.censor_times.insert(arm.censor_times.end(), static_cast<std::size_t>(km.events[j]), km.time[j]);
+          continue;
+        }
         const auto point = stats::survival_at(km, km.time[j], 0.05);
         arm.time.push_back(km.time[j]);
         arm.survival.push_back(km.survival[j]);
         arm.at_risk.push_back(km.at_risk[j]);
         arm.lower.push_back(point.ci_low);
         arm.upper.push_back(point.ci_high);
+        drawn_time = km.time[j];
+        drawn_survival = km.survival[j];
       }
-      // Censoring marks are many for a large trial; the curve needs only their times for
-      // the numbers at risk, so only a sample is drawn.
       std::sort(arm.censor_times.begin(), arm.censor_times.end());
       chart.arms.push_back(std::move(arm));
     }

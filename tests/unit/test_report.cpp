@@ -182,6 +182,46 @@ TEST(Report, DesignJsonBecomesAPowerCurve) {
   EXPECT_THROW(parse_design_json(R"({"endpoint": "y"})", "d.json"), UserError);
 }
 
+TEST(Report, LargeKaplanMeierCurvesAreThinnedButCountAtRiskExactly) {
+  // 6,000 patients with distinct times: thousands of steps, far more than are drawn.
+  ReportInputs in = inputs();
+  const std::size_t n = 6000;
+  in.arm_of_patient.assign(n, 0);
+  EndpointColumn os{"os", "time_to_event", {}, {}};
+  std::uint64_t state = 7;
+  for (std::size_t i = 0; i < n; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double u = (static_cast<double>(state >> 11) + 0.5) * 0x1.0p-53;
+    in.arm_of_patient[i] = static_cast<std::int32_t>(i % 2);
+    os.value.push_back(-10.0 * std::log(u));
+    os.event.push_back(i % 5 == 0 ? 0 : 1);
+  }
+  in.endpoints = {os};
+  in.covariates.clear();
+  const std::string html = render_report(in);
+  const auto km = html.find("Kaplan-Meier estimate of os");
+  ASSERT_NE(km, std::string::npos);
+  const std::string chart = html.substr(km, html.find("</svg>", km) - km);
+  EXPECT_LT(chart.size(), 200'000u);  // the full staircase of 6,000 steps with bands is ~500 kB
+  std::vector<double> ticks;
+  std::vector<std::string> at_risk;
+  const std::regex tick(R"re(class="tick-label x"[^>]*>([^<]*)<)re"), risk(R"re(class="at-risk"[^>]*>([^<]*)<)re");
+  for (auto it = std::sregex_iterator(chart.begin(), chart.end(), tick); it != std::sregex_iterator(); ++it) {
+    ticks.push_back(std::stod((*it)[1]));
+  }
+  for (auto it = std::sregex_iterator(chart.begin(), chart.end(), risk); it != std::sregex_iterator(); ++it) {
+    at_risk.push_back((*it)[1]);
+  }
+  ASSERT_EQ(at_risk.size(), 2 * ticks.size());  // control row, then treatment row
+  for (std::size_t arm = 0; arm < 2; ++arm) {
+    for (std::size_t k = 0; k < ticks.size(); ++k) {
+      std::size_t count = 0;
+      for (std::size_t i = arm; i < n; i += 2) count += os.value[i] >= ticks[k];
+      EXPECT_EQ(at_risk[arm * ticks.size() + k], std::to_string(count)) << "arm " << arm << " at " << ticks[k];
+    }
+  }
+}
+
 TEST(Report, SaysWhatIsMissingInsteadOfInventingIt) {
   ReportInputs in = inputs();
   in.spec.report = {};

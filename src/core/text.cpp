@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <numeric>
 
 namespace silico {
@@ -82,6 +83,15 @@ std::string json_number(double x) {
   char text[40];
   const auto result = std::to_chars(text, text + sizeof(text), x);
   return std::string(text, result.ptr);
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  gmtime_r(&now, &parts);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
 }
 
 }  // namespace silico

@@ -22,6 +22,9 @@ std::string join_alternatives(const std::vector<std::string>& items);
 /// paths and JSON keys, so they are kept to this safe set.
 bool is_identifier(std::string_view name);
 
+/// The current time as ISO 8601 UTC, e.g. 2026-11-24T03:35:48Z (file metadata).
+std::string utc_now();
+
 /// `s` as a JSON string literal, quotes included.
 std::string json_string(const std::string& s);
 

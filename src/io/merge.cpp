@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/h5file.hpp"
 #include "silico/version.hpp"
 
@@ -37,15 +38,6 @@ bool compared(const std::string& object, const std::string& attribute) {
 
 // Deeper than any silico file; stops a file whose groups link to each other in a loop.
 constexpr int kMaxDepth = 32;
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
 
 std::string in_quotes(const std::string& path) { return "'" + path + "'"; }
 

@@ -14,11 +14,12 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/text.hpp"
 #include "io/result_writer.hpp"
+#include "io/survival_spill.hpp"
 #include "parallel/checkpoint.hpp"
 #include "parallel/collective.hpp"
 #include "parallel/partition.hpp"
-#include "io/survival_spill.hpp"
 #include "sim/analysis.hpp"
 #include "sim/simulate.hpp"
 #include "silico/version.hpp"
@@ -35,15 +36,6 @@ int available_cores() {
 }
 
 namespace {
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  gmtime_r(&now, &parts);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
 
 class Progress {
  public:

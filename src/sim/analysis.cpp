@@ -484,22 +484,27 @@ class EndpointAnalyzer {
     ++external_->n;
   }
 
-  /// Kaplan-Meier summary of one arm, from the first comparison that holds it.
-  stats::KmSummary km_of(std::size_t arm, std::span<const double> landmarks) const {
+  /// Kaplan-Meier summary of one arm (with the landmarks at or before the cut), from the
+  /// first comparison that holds it. Computed once per arm: each is two walks of a buffer
+  /// that may be on disk, and the per-arm statistics, the median difference and the
+  /// interim looks all need it.
+  const stats::KmSummary& km_of(std::size_t arm) {
+    auto found = km_cache_.find(arm);
+    if (found != km_cache_.end()) return found->second;
+    std::vector<double> defined;
+    for (double t : analysis_.landmarks) {
+      if (t <= cut_time_) defined.push_back(t);
+    }
     const bool control = arm == spec_.control_arm;
     const Pair& pair = control ? pairs_.front() : pair_of(arm);
-    return stats::km_summary(*pair.observed, control ? 0 : 1, alpha_, landmarks, cut_time_);
+    return km_cache_[arm] = stats::km_summary(*pair.observed, control ? 0 : 1, alpha_, defined, cut_time_);
   }
 
   void describe_arm(std::size_t arm) {
     const std::string prefix = base() + "/arms/" + spec_.arms[arm].name + "/";
     out_->push_back({prefix + "n", static_cast<double>(arms_[arm].n)});
     if (tte_) {
-      std::vector<double> defined;
-      for (double t : analysis_.landmarks) {
-        if (t <= cut_time_) defined.push_back(t);
-      }
-      const auto km = km_of(arm, defined);
+      const auto& km = km_of(arm);
       out_->push_back({prefix + "events", static_cast<double>(km.events)});
       out_->push_back({prefix + "median", km.median.median.value_or(kNaN)});
       out_->push_back({prefix + "median_ci_low", km.median.ci_low.value_or(kNaN)});
@@ -573,8 +578,8 @@ class EndpointAnalyzer {
         break;
       }
       case Method::kKmMedian: {
-        const auto treated = km_of(pair.arm, {}).median.median;
-        const auto controls = km_of(control, {}).median.median;
+        const auto treated = km_of(pair.arm).median.median;
+        const auto controls = km_of(control).median.median;
         stats::Estimate e = kNoEstimate;
         if (treated && controls) e.effect = *treated - *controls;
         // Potential outcomes are censored only at the cut: the median is defined when
@@ -656,7 +661,7 @@ class EndpointAnalyzer {
     std::vector<stats::Estimate> estimates;
     double total = 0.0;
     if (tte_) {
-      total = static_cast<double>(km_of(pair.arm, {}).events + km_of(spec_.control_arm, {}).events);
+      total = static_cast<double>(km_of(pair.arm).events + km_of(spec_.control_arm).events);
       for (double look : looks) {
         const auto k = static_cast<std::uint64_t>(std::ceil(look * total - 1e-9));
         needed.push_back(k);
@@ -904,6 +909,7 @@ class EndpointAnalyzer {
   std::vector<double> external_row_;
   double cut_time_ = std::numeric_limits<double>::infinity();
   bool cut_reached_ = false;
+  std::map<std::size_t, stats::KmSummary> km_cache_;
   std::vector<double> covariate_row_, ancova_row_;
   std::vector<Series>* out_ = nullptr;
 };

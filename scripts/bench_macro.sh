@@ -20,7 +20,7 @@ quick=0
 
 # with_patients CONFIG N: the config with trial.patients = N, includes made absolute.
 with_patients() {
-  sed -E "s/^(  patients:) *[0-9]+/\1 $2/; s#include: cohorts/#include: $root/cohorts/#" "$root/configs/$1.yaml" \
+  sed -E "s/^(  patients:) *[0-9]+/\1 $2/; s#(include|observed_file): cohorts/#\1: $root/cohorts/#" "$root/configs/$1.yaml" \
     > "$work/$1-$2.yaml"
   echo "$work/$1-$2.yaml"
 }

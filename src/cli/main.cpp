@@ -475,6 +475,15 @@ int command_report(int argc, char** argv) {
   in.arms = m.arm_names;
   in.control_arm = m.control_arm;
   in.spec = silico::spec::read_stored_spec(in.spec_yaml, in.spec_file);
+  for (std::size_t k = 0; k < in.spec.validation.size(); ++k) {
+    auto& target = in.spec.validation[k];
+    if (!target.from_file()) continue;
+    if (auto outcomes = results.validation_outcomes(k)) {
+      target.observed_outcomes->value = std::move(outcomes->value);
+      target.observed_outcomes->event = std::move(outcomes->event);
+      in.observed_checksums[k] = results.string_attribute("/validation/target_" + std::to_string(k), "sha256");
+    }
+  }
   in.arm_of_patient = results.arms(0);
   for (const auto& name : results.covariate_names()) {
     const std::string object = "/cohort/covariates/" + name;

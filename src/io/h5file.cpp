@@ -122,6 +122,15 @@ void set_storage(hid_t dcpl, const std::string& path, int gzip_level) {
 }
 }  // namespace
 
+Handle create_vector(hid_t file, const std::string& path, hid_t type, std::uint64_t size) {
+  const hsize_t dims[1] = {size};
+  Handle space = check(H5Screate_simple(1, dims, nullptr), "create dataspace for " + path);
+  Handle lcpl = check(H5Pcreate(H5P_LINK_CREATE), "create link list");
+  check(H5Pset_create_intermediate_group(lcpl, 1), "set intermediate groups");
+  return check(H5Dcreate2(file, path.c_str(), type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
+               "create dataset " + path);
+}
+
 Handle create_matrix(hid_t file, const std::string& path, hid_t type, std::uint64_t rows,
                      std::uint64_t columns, std::uint64_t chunk_columns, int gzip_level) {
   const hsize_t dims[2] = {rows, columns};

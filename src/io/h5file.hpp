@@ -57,6 +57,9 @@ std::vector<std::string> member_names(hid_t group);
 Handle create_matrix(hid_t file, const std::string& path, hid_t type, std::uint64_t rows,
                      std::uint64_t columns, std::uint64_t chunk_columns, int gzip_level = 0);
 
+/// A contiguous 1-D dataset of `size` elements (small tables written once).
+Handle create_vector(hid_t file, const std::string& path, hid_t type, std::uint64_t size);
+
 /// Collective write of `count` values into row `row` starting at column `first`.
 /// Every rank of the file's communicator must call it; a rank with nothing to write
 /// passes count = 0.

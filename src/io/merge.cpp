@@ -36,6 +36,10 @@ bool compared(const std::string& object, const std::string& attribute) {
   return !rewritten(object, attribute) && !(object == "/" && attribute == "spec_file");
 }
 
+// Datasets with one row per replicate, stacked by the merge; the others (the observed
+// outcomes of validation targets) are the same in every part and copied once.
+bool per_replicate(const std::string& path) { return path.rfind("/validation/", 0) != 0; }
+
 // Deeper than any silico file; stops a file whose groups link to each other in a loop.
 constexpr int kMaxDepth = 32;
 
@@ -248,7 +252,7 @@ Part inspect(const std::string& path) {
     throw UserError("part " + in_quotes(path) + " cannot be read as a silico result: " + e.what());
   }
   for (const auto& o : p.layout) {
-    if (!o.dataset) continue;
+    if (!o.dataset || !per_replicate(o.path)) continue;
     if (o.dims.empty() || o.dims[0] != p.count) {
       throw UserError("part " + in_quotes(path) + ": dataset " + o.path + " is " +
                       dims_text(o.dims) + ", but the file holds " + std::to_string(p.count) +
@@ -301,8 +305,10 @@ std::vector<std::string> layout_differences(const Part& ref, const Part& p) {
     }
     if (a.dataset) {
       if (H5Tequal(a.type, b.type) <= 0) out.push_back(a.path + " has a different element type");
-      const bool same_shape = a.dims.size() == b.dims.size() &&
-                              std::equal(a.dims.begin() + 1, a.dims.end(), b.dims.begin() + 1);
+      // The observed outcomes must match whole (their sha256 attribute is compared too).
+      const std::size_t from = per_replicate(a.path) ? 1 : 0;
+      const bool same_shape = a.dims.size() == b.dims.size() && !a.dims.empty() &&
+                              std::equal(a.dims.begin() + from, a.dims.end(), b.dims.begin() + from);
       if (!same_shape) {
         out.push_back(a.path + " is " + dims_text(b.dims) + " here and " + dims_text(a.dims) +
                       " there; only the first axis, the replicates, may differ");
@@ -425,7 +431,7 @@ void create_layout(hid_t source, hid_t out, const std::vector<Object>& layout, s
       std::vector<hsize_t> dims(o.dims.begin(), o.dims.end());
       std::vector<hsize_t> max_dims(dims.size());
       H5Sget_simple_extent_dims(from_space, nullptr, max_dims.data());
-      dims[0] = rows;
+      if (per_replicate(o.path)) dims[0] = rows;
       for (std::size_t k = 0; k < dims.size(); ++k) {
         if (max_dims[k] != H5S_UNLIMITED) max_dims[k] = dims[k];
       }
@@ -602,9 +608,11 @@ MergeSummary merge_parts(const std::vector<std::string>& paths, const MergeOptio
       h5::Handle source = h5::open_readonly(p->path);
       for (const auto& o : ref.layout) {
         if (!o.dataset) continue;
+        const bool stacked = per_replicate(o.path);
+        if (!stacked && p != sorted.front()) continue;
         h5::Handle from = h5::open_dataset(source, o.path);
         h5::Handle to = h5::open_dataset(out, o.path);
-        copy_rows(from, to, p->first, options.buffer_bytes, buffer, o.path);
+        copy_rows(from, to, stacked ? p->first : 0, options.buffer_bytes, buffer, o.path);
       }
     }
     {

@@ -162,4 +162,19 @@ Outcomes ResultReader::potential(const std::string& endpoint, const std::string&
                        replicate);
 }
 
+std::optional<Outcomes> ResultReader::validation_outcomes(std::size_t index) const {
+  const std::string base = "/validation/target_" + std::to_string(index);
+  if (!h5::exists(impl_->file, "/validation") || !h5::exists(impl_->file, base)) return std::nullopt;
+  Outcomes out;
+  if (h5::exists(impl_->file, base + "/time")) {
+    out.value = h5::read_vector(h5::open_dataset(impl_->file, base + "/time"));
+    for (double e : h5::read_vector(h5::open_dataset(impl_->file, base + "/event"))) {
+      out.event.push_back(static_cast<std::int8_t>(e == 1.0));
+    }
+  } else {
+    out.value = h5::read_vector(h5::open_dataset(impl_->file, base + "/value"));
+  }
+  return out;
+}
+
 }  // namespace silico::io

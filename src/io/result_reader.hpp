@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ class ResultReader {
   std::vector<std::string> strings_attribute(const std::string& object, const std::string& name) const;
   std::int64_t integer_attribute(const std::string& object, const std::string& name) const;
   Outcomes observed(const std::string& endpoint, std::uint64_t replicate) const;
+  /// The observed outcomes stored for file target `index` of the spec's validation list
+  /// (/validation/target_<index>), or nullopt when the file has none.
+  std::optional<Outcomes> validation_outcomes(std::size_t index) const;
   Outcomes potential(const std::string& endpoint, const std::string& arm,
                      std::uint64_t replicate) const;
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 #include "io/h5file.hpp"
 #include "silico/version.hpp"
 
@@ -175,6 +176,36 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
       make(base + "/potential/" + spec.arms[a].name, out.potential_value[a], out.potential_event[a]);
     }
     impl_->endpoints.push_back(std::move(out));
+  }
+
+  // Observed outcomes of the file targets, so that the report and any reader find them in
+  // the result itself. Rank 0 writes the values; the calls are collective.
+  if (!resume) {
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    for (std::size_t k = 0; k < spec.validation.size(); ++k) {
+      const auto& target = spec.validation[k];
+      if (!target.from_file()) continue;
+      const auto& outcomes = *target.observed_outcomes;
+      const std::string base = "/validation/target_" + std::to_string(k);
+      h5::Handle target_group = group(base);
+      attribute(target_group, "endpoint", target.endpoint);
+      attribute(target_group, "arm", target.arm);
+      attribute(target_group, "observed_file", outcomes.file);
+      attribute(target_group, "sha256", sha256_hex(outcomes.text));
+      attribute(target_group, "source", target.source);
+      attribute(target_group, "tolerance", target.tolerance);
+      const std::uint64_t n = outcomes.value.size();
+      const std::uint64_t mine = rank == 0 ? n : 0;
+      const bool time_to_event = !outcomes.event.empty();
+      h5::Handle value = h5::create_vector(f, base + (time_to_event ? "/time" : "/value"), H5T_IEEE_F64LE, n);
+      h5::write_segment(value, H5T_NATIVE_DOUBLE, 0, mine, outcomes.value.data());
+      if (time_to_event) {
+        attribute(value, "time_unit", spec.trial.time_unit);
+        h5::Handle event = h5::create_vector(f, base + "/event", H5T_STD_I8LE, n);
+        h5::write_segment(event, H5T_NATIVE_INT8, 0, mine, outcomes.event.data());
+      }
+    }
   }
 }
 

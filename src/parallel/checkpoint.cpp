@@ -32,6 +32,9 @@ std::string spec_fingerprint(const spec::TrialSpec& spec) {
   fnv1a(hash, spec.cohort.source_text);
   if (spec.analysis.procova) fnv1a(hash, spec.analysis.procova->cohort.source_text);
   if (spec.analysis.external_control) fnv1a(hash, spec.analysis.external_control->cohort.source_text);
+  for (const auto& target : spec.validation) {
+    if (target.from_file()) fnv1a(hash, target.observed_outcomes->text);
+  }
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
   return text;

@@ -22,7 +22,7 @@ struct Checkpoint {
   /// Identity of the run: a resume must match all of it.
   std::string silico_version;
   std::int64_t format_version = 0;
-  std::string spec_fingerprint;  ///< spec_fingerprint() of the spec and its cohort files
+  std::string spec_fingerprint;  ///< spec_fingerprint() of the spec and the files it reads
   std::uint64_t seed = 0;
   std::uint64_t first_replicate = 0;
   std::uint64_t replicate_count = 0;
@@ -39,7 +39,8 @@ struct Checkpoint {
   static Checkpoint from_text(const std::string& text, const std::string& path);
 };
 
-/// FNV-1a 64 of the spec's text and of every file it includes, as 16 hex digits.
+/// FNV-1a 64 of the spec's text and of every file it reads (cohort includes, observed
+/// outcomes), as 16 hex digits.
 std::string spec_fingerprint(const spec::TrialSpec& spec);
 
 /// The three files, from the output path.

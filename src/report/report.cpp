@@ -12,6 +12,7 @@
 
 #include "core/sha256.hpp"
 #include "report/svg.hpp"
+#include "stats/agreement.hpp"
 #include "stats/estimates.hpp"
 #include "stats/survival.hpp"
 
@@ -72,6 +73,33 @@ std::vector<EstimateKey> estimates(const ReportInputs& in) {
 }
 
 bool is_ratio(const std::string& measure) { return measure.find("ratio") != std::string::npos; }
+
+/// The steps of `km` as a chart arm, with log-log 95 % bands. A large trial has tens of
+/// thousands of event times, far more steps than a chart has pixels: a step is drawn when
+/// the curve has fallen by 1/1000 or moved on by 1/1000 of the time axis since the last
+/// one drawn (and the last step always). The patients of the steps not drawn are passed
+/// on with the censorings (arm.censor_times, which must hold the censored times), so that
+/// the numbers at risk, counted from both, stay exact.
+void add_km_steps(const stats::KaplanMeier& km, KmArm& arm) {
+  const double time_step = (km.time.empty() ? 0.0 : km.max_time) / 1000.0;
+  double drawn_time = 0.0, drawn_survival = 1.0;
+  for (std::size_t j = 0; j < km.time.size(); ++j) {
+    const bool last = j + 1 == km.time.size();
+    if (!last && drawn_survival - km.survival[j] < 1e-3 && km.time[j] - drawn_time < time_step) {
+      arm.censor_times.insert(arm.censor_times.end(), static_cast<std::size_t>(km.events[j]), km.time[j]);
+      continue;
+    }
+    const auto point = stats::survival_at(km, km.time[j], 0.05);
+    arm.time.push_back(km.time[j]);
+    arm.survival.push_back(km.survival[j]);
+    arm.at_risk.push_back(km.at_risk[j]);
+    arm.lower.push_back(point.ci_low);
+    arm.upper.push_back(point.ci_high);
+    drawn_time = km.time[j];
+    drawn_survival = km.survival[j];
+  }
+  std::sort(arm.censor_times.begin(), arm.censor_times.end());
+}
 
 class Document {
  public:
@@ -254,13 +282,22 @@ class Document {
     const auto& targets = in_.spec.validation;
     if (targets.empty()) {
       out_ << "<p>No validation data was given: the spec's <code>validation</code> section names no reference data "
-              "(published arm medians, response rates, Kaplan&ndash;Meier points or mean outcomes) to compare the "
-              "simulated trial with. The results below are therefore not validated against observations.</p>\n";
+              "(published arm medians, response rates, Kaplan&ndash;Meier points, mean outcomes, or a file of "
+              "observed outcomes) to compare the simulated trial with. The results below are therefore not "
+              "validated against observations.</p>\n";
       return;
     }
     std::size_t met = 0;
-    std::ostringstream rows;
-    for (const auto& t : targets) {
+    std::ostringstream summary_rows, file_rows, file_sources, figures;
+    std::size_t summaries = 0, files = 0;
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+      const auto& t = targets[k];
+      if (t.from_file()) {
+        ++files;
+        met += file_target(k, t, file_rows, file_sources, figures);
+        continue;
+      }
+      ++summaries;
       stats::RunningMoments simulated;
       for (double v : series_at(in_, t.endpoint + "/arms/" + t.arm + "/" + t.quantity)) {
         if (std::isfinite(v)) simulated.add(v);
@@ -269,22 +306,173 @@ class Document {
       const double difference = d.mean - t.observed;
       const bool pass = std::fabs(difference) <= t.tolerance;
       met += pass;
-      rows << "<tr><td>" << esc(t.endpoint) << "</td><td>" << esc(t.arm) << "</td><td>" << esc(t.quantity)
-           << "</td><td class=\"n\">" << num(t.observed) << "</td><td>" << esc(t.source) << "</td><td class=\"n\">"
-           << num(d.mean) << (d.n > 1 ? " &plusmn; " + num(d.sd / std::sqrt(static_cast<double>(d.n)), 2) : "")
-           << "</td><td class=\"n\">" << num(difference, 3) << "</td><td class=\"n\">" << num(t.tolerance, 3)
-           << "</td><td>" << (pass ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">FAIL</span>")
-           << "</td></tr>\n";
+      summary_rows << "<tr><td>" << esc(t.endpoint) << "</td><td>" << esc(t.arm) << "</td><td>" << esc(t.quantity)
+                   << "</td><td class=\"n\">" << num(t.observed) << "</td><td>" << esc(t.source)
+                   << "</td><td class=\"n\">" << num(d.mean)
+                   << (d.n > 1 ? " &plusmn; " + num(d.sd / std::sqrt(static_cast<double>(d.n)), 2) : "")
+                   << "</td><td class=\"n\">" << num(difference, 3) << "</td><td class=\"n\">" << num(t.tolerance, 3)
+                   << "</td><td>" << verdict(pass) << "</td></tr>\n";
     }
-    out_ << "<p>Simulated against observed values named in the spec. Agreement metric: the difference between "
-            "the simulated value (the mean over the replicates, &plusmn; its Monte Carlo standard error) and the "
-            "observed one. Rule, as stated in the spec: a target passes when |simulated &minus; observed| &le; its "
-            "tolerance. "
+    out_ << "<p>Simulated against observed data named in the spec, each with the pass/fail rule the spec states. "
          << met << " of " << targets.size() << " targets "
          << (met == targets.size() ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">do not all pass</span>")
-         << ".</p>\n<table><tr><th>endpoint</th><th>arm</th><th>quantity</th><th>observed</th><th>source</th>"
-            "<th>simulated</th><th>difference</th><th>tolerance</th><th></th></tr>\n"
-         << rows.str() << "</table>\n";
+         << ".</p>\n";
+    if (summaries > 0) {
+      out_ << "<h3>Summary values</h3>\n<p>Agreement metric: the difference between the simulated value (the mean "
+              "over the replicates, &plusmn; its Monte Carlo standard error) and the observed one. Rule: a target "
+              "passes when |simulated &minus; observed| &le; its tolerance.</p>\n<table><tr><th>endpoint</th>"
+              "<th>arm</th><th>quantity</th><th>observed</th><th>source</th><th>simulated</th><th>difference</th>"
+              "<th>tolerance</th><th></th></tr>\n"
+           << summary_rows.str() << "</table>\n";
+    }
+    if (files > 0) {
+      out_ << "<h3>Observed outcomes of patients</h3>\n<p>Each file of observed outcomes is compared with the "
+              "simulated patients of the same arm in replicate "
+           << in_.first_replicate
+           << ". Agreement metric: the Kolmogorov distance D, the largest vertical gap between the two "
+              "distribution functions (for time-to-event data, between the Kaplan&ndash;Meier curves over the "
+              "follow-up both cover; for a binary outcome, the difference of the rates). Rule: a target passes "
+              "when D &le; its tolerance. For scale, D<sub>95</sub> is the distance two samples of these sizes from "
+              "one distribution exceed in 5 % of cases (1.358&radic;((n+m)/(nm)), Smirnov); under censoring it is "
+              "only a guide.</p>\n<table><tr><th>endpoint</th><th>arm</th><th>observed</th>"
+              "<th>observed summary</th><th>simulated summary</th><th>D</th><th>D<sub>95</sub></th>"
+              "<th>tolerance</th><th></th></tr>\n"
+           << file_rows.str() << "</table>\n";
+      if (!file_sources.str().empty()) out_ << "<p>Sources of the observed outcomes:</p>\n<ul>\n" << file_sources.str() << "</ul>\n";
+      out_ << figures.str();
+    }
+  }
+
+  static std::string verdict(bool pass) {
+    return pass ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">FAIL</span>";
+  }
+
+  /// Outcomes of the reported replicate's patients in `arm`.
+  stats::SurvivalData arm_outcomes(const EndpointColumn& e, const std::string& arm) const {
+    stats::SurvivalData data;
+    const auto found = std::find(in_.arms.begin(), in_.arms.end(), arm);
+    if (found == in_.arms.end()) return data;
+    const auto a = static_cast<std::int32_t>(found - in_.arms.begin());
+    for (std::size_t i = 0; i < e.value.size() && i < in_.arm_of_patient.size(); ++i) {
+      if (in_.arm_of_patient[i] != a || !std::isfinite(e.value[i])) continue;
+      data.time.push_back(e.value[i]);
+      if (!e.event.empty()) data.event.push_back(e.event[i]);
+    }
+    return data;
+  }
+
+  /// One row of the observed-outcomes table (and its chart); true when the target passes.
+  bool file_target(std::size_t k, const spec::ValidationTarget& t, std::ostringstream& rows,
+                   std::ostringstream& sources, std::ostringstream& figures) {
+    const auto& observed = *t.observed_outcomes;
+    const auto endpoint = std::find_if(in_.endpoints.begin(), in_.endpoints.end(),
+                                       [&](const EndpointColumn& e) { return e.name == t.endpoint; });
+    rows << "<tr><td>" << esc(t.endpoint) << "</td><td>" << esc(t.arm) << "</td><td><code>" << esc(observed.file)
+         << "</code>, " << observed.value.size() << " patients</td>";
+    if (!t.source.empty()) sources << "<li><b>" << esc(t.endpoint) << ", " << esc(t.arm) << "</b>: " << esc(t.source) << "</li>\n";
+    if (endpoint == in_.endpoints.end() || observed.value.empty()) {
+      rows << "<td colspan=\"5\">the result file holds no observed outcomes for this target (validation/target_" << k
+           << ")</td><td>" << verdict(false) << "</td></tr>\n";
+      return false;
+    }
+    const stats::SurvivalData simulated = arm_outcomes(*endpoint, t.arm);
+    const bool time_to_event = endpoint->type == "time_to_event";
+    const double n = static_cast<double>(observed.value.size());
+    const double m = static_cast<double>(simulated.time.size());
+    double distance = kNaNValue;
+    std::string observed_summary, simulated_summary;
+    if (time_to_event) {
+      stats::SurvivalData obs{observed.value, observed.event};
+      const auto obs_km = stats::kaplan_meier(obs);
+      const auto sim_km = stats::kaplan_meier(simulated);
+      const double horizon = std::min(obs_km.max_time, sim_km.max_time);
+      distance = simulated.time.empty() ? kNaNValue : stats::km_distance(sim_km, obs_km, horizon);
+      const auto median_text = [&](const stats::KaplanMeier& km) {
+        const auto med = stats::median_with_ci(km, 0.05);
+        const auto opt = [](const std::optional<double>& x) { return x ? num(*x, 3) : std::string("NR"); };
+        return "median " + opt(med.median) + " (" + opt(med.ci_low) + ", " + opt(med.ci_high) + ")";
+      };
+      observed_summary = std::to_string(obs_km.total_events) + " events; " + median_text(obs_km);
+      simulated_summary = std::to_string(sim_km.total_events) + " events of " + std::to_string(sim_km.n) + "; " +
+                          median_text(sim_km);
+      km_overlay(t, obs_km, obs, sim_km, simulated, horizon, figures);
+    } else {
+      distance = stats::ecdf_distance(simulated.time, observed.value);
+      stats::RunningMoments o, s;
+      for (double v : observed.value) o.add(v);
+      for (double v : simulated.time) s.add(v);
+      const bool binary = endpoint->type == "binary";
+      const auto describe = [&](const stats::RunningMoments& r) {
+        const auto d = r.result();
+        return binary ? "rate " + num(d.mean, 3) : "mean " + num(d.mean, 3) + ", SD " + num(d.sd, 3);
+      };
+      observed_summary = describe(o);
+      simulated_summary = describe(s) + " (" + std::to_string(simulated.time.size()) + " patients)";
+      if (!binary) ecdf_overlay(t, observed.value, simulated.time, figures);
+    }
+    const bool pass = std::isfinite(distance) && distance <= t.tolerance;
+    rows << "<td>" << observed_summary << "</td><td>" << simulated_summary << "</td><td class=\"n\">"
+         << num(distance, 3) << "</td><td class=\"n\">" << num(stats::kolmogorov_critical_95(n, m), 3)
+         << "</td><td class=\"n\">" << num(t.tolerance, 3) << "</td><td>" << verdict(pass) << "</td></tr>\n";
+    return pass;
+  }
+
+  /// The observed Kaplan-Meier curve (with its band) over the simulated arm's.
+  void km_overlay(const spec::ValidationTarget& t, const stats::KaplanMeier& obs_km, const stats::SurvivalData& obs,
+                  const stats::KaplanMeier& sim_km, const stats::SurvivalData& sim, double horizon,
+                  std::ostringstream& figures) const {
+    KmChart chart;
+    chart.title = t.endpoint + ", arm " + t.arm + ": simulated against observed";
+    chart.x_title = "time (" + in_.time_unit + ")";
+    chart.y_title = "survival probability";
+    chart.height = 400;
+    const auto arm_of = [](const std::string& name, const stats::KaplanMeier& km, const stats::SurvivalData& d) {
+      KmArm arm;
+      arm.name = name;
+      for (std::size_t i = 0; i < d.time.size(); ++i) {
+        if (!d.event[i]) arm.censor_times.push_back(d.time[i]);
+      }
+      add_km_steps(km, arm);
+      return arm;
+    };
+    chart.arms.push_back(arm_of("simulated " + t.arm, sim_km, sim));
+    chart.arms.push_back(arm_of("observed", obs_km, obs));
+    chart.x_lines.push_back({horizon, "compared up to here"});
+    figures << "<figure>" << km_chart(chart) << "<figcaption>Kaplan&ndash;Meier curves of the observed patients ("
+            << esc(t.observed_outcomes->file) << ") and of the simulated arm, with pointwise 95 % bands (log-log). "
+            << "The distance D is the largest vertical gap up to the reference line.</figcaption></figure>\n";
+  }
+
+  /// Empirical distribution functions of a continuous outcome, observed and simulated.
+  void ecdf_overlay(const spec::ValidationTarget& t, std::vector<double> observed, std::vector<double> simulated,
+                    std::ostringstream& figures) const {
+    LineChart chart;
+    chart.title = t.endpoint + ", arm " + t.arm + ": simulated against observed";
+    chart.x_title = t.endpoint;
+    chart.y_title = "cumulative proportion";
+    chart.step = true;
+    chart.y_include = {0.0, 1.0};
+    const auto series = [](const std::string& name, std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      Series s;
+      s.name = name;
+      // At most about 1000 steps: a chart has no more pixels.
+      const std::size_t stride = std::max<std::size_t>(1, v.size() / 1000);
+      for (std::size_t i = 0; i < v.size(); i += stride) {
+        s.x.push_back(v[i]);
+        s.y.push_back(static_cast<double>(i + 1) / static_cast<double>(v.size()));
+      }
+      if (!v.empty() && s.x.back() != v.back()) {
+        s.x.push_back(v.back());
+        s.y.push_back(1.0);
+      }
+      return s;
+    };
+    chart.series.push_back(series("simulated " + t.arm, std::move(simulated)));
+    chart.series.push_back(series("observed", std::move(observed)));
+    figures << "<figure>" << line_chart(chart) << "<figcaption>Empirical distribution functions of the observed "
+            << "patients (" << esc(t.observed_outcomes->file) << ") and of the simulated arm. The distance D is "
+            << "the largest vertical gap.</figcaption></figure>\n";
   }
 
   void section_uncertainty() {
@@ -511,30 +699,7 @@ class Document {
         if (!e.event[i]) arm.censor_times.push_back(e.value[i]);
       }
       if (data.time.empty()) continue;
-      const auto km = stats::kaplan_meier(data);
-      // A large trial has tens of thousands of event times, far more steps than a chart has
-      // pixels: a step is drawn when the curve has fallen by 1/1000 or moved on by 1/1000 of
-      // the time axis since the last one drawn (and the last step always). The patients of
-      // the steps not drawn are passed on with the censorings, so that the numbers at risk,
-      // counted from both, stay exact.
-      const double time_step = (km.time.empty() ? 0.0 : km.max_time) / 1000.0;
-      double drawn_time = 0.0, drawn_survival = 1.0;
-      for (std::size_t j = 0; j < km.time.size(); ++j) {
-        const bool last = j + 1 == km.time.size();
-        if (!last && drawn_survival - km.survival[j] < 1e-3 && km.time[j] - drawn_time < time_step) {
-          arm.censor_times.insert(arm.censor_times.end(), static_cast<std::size_t>(km.events[j]), km.time[j]);
-          continue;
-        }
-        const auto point = stats::survival_at(km, km.time[j], 0.05);
-        arm.time.push_back(km.time[j]);
-        arm.survival.push_back(km.survival[j]);
-        arm.at_risk.push_back(km.at_risk[j]);
-        arm.lower.push_back(point.ci_low);
-        arm.upper.push_back(point.ci_high);
-        drawn_time = km.time[j];
-        drawn_survival = km.survival[j];
-      }
-      std::sort(arm.censor_times.begin(), arm.censor_times.end());
+      add_km_steps(stats::kaplan_meier(data), arm);
       chart.arms.push_back(std::move(arm));
     }
     out_ << "<figure>" << km_chart(chart) << "<figcaption>Shaded: pointwise 95 % confidence bands (log-log). "
@@ -593,6 +758,10 @@ class Document {
     row("command line", "<code>" + esc(in_.command_line) + "</code>");
     row("spec file", "<code>" + esc(in_.spec_file) + "</code>, SHA-256 <code>" + sha256_hex(in_.spec_yaml) + "</code>");
     if (!in_.cohort_yaml.empty()) row("cohort file", "SHA-256 <code>" + sha256_hex(in_.cohort_yaml) + "</code>");
+    for (const auto& [k, digest] : in_.observed_checksums) {
+      row("observed outcomes", "<code>" + esc(in_.spec.validation[k].observed_outcomes->file) + "</code>, SHA-256 <code>" +
+                                   esc(digest) + "</code>");
+    }
     row("seed", std::to_string(in_.seed));
     row("MPI ranks &times; threads", std::to_string(in_.mpi_ranks) + " &times; " + std::to_string(in_.threads));
     row("written (UTC)", esc(in_.created_utc));

@@ -79,7 +79,10 @@ struct ReportInputs {
   double acceptance_rate = 1.0;
   std::vector<std::string> arms;
   std::string control_arm;
-  spec::StoredSpec spec;  ///< report section, model name and parameters
+  spec::StoredSpec spec;  ///< report section, model name and parameters; the observed
+                          ///< outcomes of file targets filled from the result file
+  /// SHA-256 of each observed-outcomes file as read at run time, by index in spec.validation.
+  std::map<std::size_t, std::string> observed_checksums;
 
   // The replicate shown in the results section (the file's first).
   std::vector<std::int32_t> arm_of_patient;

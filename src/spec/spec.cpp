@@ -13,6 +13,7 @@
 #include <tuple>
 #include <utility>
 
+#include "core/csv.hpp"
 #include "core/text.hpp"
 #include "spec/criteria.hpp"
 #include "spec/yaml_reader.hpp"
@@ -72,6 +73,13 @@ std::vector<std::string> TrialSpec::arm_names() const {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// The shortest text that reads back as `x`, for messages.
+std::string format_number(double x) {
+  char text[32];
+  const auto r = std::to_chars(text, text + sizeof(text), x);
+  return std::string(text, r.ptr);
+}
 constexpr std::uint64_t kMaxPatients = std::uint64_t{1} << 40;
 constexpr std::uint64_t kMaxReplicates = 1'000'000;
 constexpr std::size_t kMaxObservationTimes = 100'000;
@@ -118,22 +126,30 @@ class SpecReader {
     stored.validation = std::move(spec.validation);
   }
 
-  /// validation: [{endpoint, arm, quantity, observed, tolerance, source}, ...]. With
-  /// `check_names`, endpoint, arm and quantity must exist in the spec: quantity median or
-  /// survival_at_<a landmark> for a time-to-event endpoint, mean or sd for a continuous one,
-  /// rate for a binary one.
+  /// validation: [{endpoint, arm, quantity, observed, tolerance, source}, ...] (summary
+  /// targets) or [{endpoint, arm, observed_file, time_unit, tolerance, source}, ...] (file
+  /// targets). With `check_names`, endpoint, arm and quantity must exist in the spec:
+  /// quantity median or survival_at_<a landmark> for a time-to-event endpoint, mean or sd
+  /// for a continuous one, rate for a binary one; and the observed file is read.
   void read_validation(const Located& top, TrialSpec& spec, bool check_names) {
     if (!Reader::has(top, "validation")) return;
     const Located list = top.child("validation");
     if (!reader_.expect_sequence(list, "validation targets")) return;
     for (std::size_t i = 0; i < list.node.size(); ++i) {
       const Located at = list.element(i);
-      if (!reader_.expect_mapping(at, {"endpoint", "arm", "quantity", "observed", "tolerance", "source"})) continue;
+      if (!reader_.expect_mapping(at, {"endpoint", "arm", "quantity", "observed", "observed_file", "time_unit",
+                                       "tolerance", "source"})) {
+        continue;
+      }
+      const bool from_file = Reader::has(at, "observed_file");
       ValidationTarget target;
       bool ok = true;
-      for (const auto& [key, field, expected] :
-           {std::tuple{"endpoint", &target.endpoint, "an endpoint name"}, std::tuple{"arm", &target.arm, "an arm name"},
-            std::tuple{"quantity", &target.quantity, "median, survival_at_<landmark>, mean, sd or rate"}}) {
+      std::vector<std::tuple<const char*, std::string*, const char*>> required = {
+          {"endpoint", &target.endpoint, "an endpoint name"}, {"arm", &target.arm, "an arm name"}};
+      if (!from_file) {
+        required.emplace_back("quantity", &target.quantity, "median, survival_at_<landmark>, mean, sd or rate");
+      }
+      for (const auto& [key, field, expected] : required) {
         if (!Reader::has(at, key)) {
           reader_.missing(at, key, expected);
           ok = false;
@@ -143,12 +159,30 @@ class SpecReader {
           ok = false;
         }
       }
-      const auto observed = reader_.number_in(at, "observed", true, -kInf, kInf, false, "the observed value");
-      const auto tolerance =
-          reader_.number_in(at, "tolerance", true, 0.0, kInf, true, "the largest acceptable |simulated - observed|");
       if (Reader::has(at, "source")) {
         if (auto v = reader_.string(at.child("source"), "where the observed value comes from")) target.source = *v;
       }
+      if (from_file) {
+        // The distance between two distribution functions is in [0, 1].
+        const auto tolerance = reader_.number_in(at, "tolerance", true, 0.0, 1.0, false,
+                                                 "the largest acceptable distance between the simulated and "
+                                                 "observed distributions, in [0, 1]");
+        ok = read_observed_file_entry(at, target) && ok;
+        if (!ok || !tolerance) continue;
+        target.quantity = "distribution";
+        target.tolerance = *tolerance;
+        if (check_names && !(check_validation_names(at, spec, target) && load_observed(at, spec, target))) continue;
+        spec.validation.push_back(std::move(target));
+        continue;
+      }
+      if (Reader::has(at, "time_unit")) {
+        reader_.error(at.child("time_unit").at_key(), "time_unit is the unit of an observed_file's time column; "
+                                                      "a summary target is in the trial's time_unit");
+        ok = false;
+      }
+      const auto observed = reader_.number_in(at, "observed", true, -kInf, kInf, false, "the observed value");
+      const auto tolerance =
+          reader_.number_in(at, "tolerance", true, 0.0, kInf, true, "the largest acceptable |simulated - observed|");
       if (!ok || !observed || !tolerance) continue;
       target.observed = *observed;
       target.tolerance = *tolerance;
@@ -157,10 +191,130 @@ class SpecReader {
     }
   }
 
-  bool check_validation_target(const Located& at, const TrialSpec& spec, const ValidationTarget& target) {
-    std::size_t e = 0;
-    while (e < spec.endpoints.size() && spec.endpoints[e].name != target.endpoint) ++e;
-    if (e == spec.endpoints.size()) {
+  /// observed_file (and time_unit) of a file target, not yet read.
+  bool read_observed_file_entry(const Located& at, ValidationTarget& target) {
+    bool ok = true;
+    for (const char* key : {"quantity", "observed"}) {
+      if (Reader::has(at, key)) {
+        reader_.error(at.child(key).at_key(), std::string("'") + key +
+                                                  "' cannot stand beside 'observed_file': a file target compares "
+                                                  "whole distributions");
+        ok = false;
+      }
+    }
+    ObservedOutcomes outcomes;
+    if (auto v = reader_.string(at.child("observed_file"), "a path to a CSV file of observed outcomes")) {
+      outcomes.file = *v;
+    } else {
+      ok = false;
+    }
+    if (Reader::has(at, "time_unit")) {
+      const Located unit = at.child("time_unit");
+      if (auto v = reader_.string(unit, "days, weeks, months or years")) {
+        const auto& units = time_units();
+        if (std::none_of(units.begin(), units.end(), [&](const auto& u) { return u.first == *v; })) {
+          reader_.error(unit, "unknown time unit '" + *v + "'; expected days, weeks, months or years");
+          ok = false;
+        }
+        outcomes.time_unit = *v;
+      } else {
+        ok = false;
+      }
+    }
+    target.observed_outcomes = std::move(outcomes);
+    return ok;
+  }
+
+  /// Reads a file target's CSV: columns time and event (0/1) for a time-to-event endpoint,
+  /// value for a continuous one, value 0/1 for a binary one; times converted to the
+  /// trial's time_unit.
+  bool load_observed(const Located& at, const TrialSpec& spec, ValidationTarget& target) {
+    auto& outcomes = *target.observed_outcomes;
+    const Located file_at = at.child("observed_file");
+    const auto path = resolve_include(outcomes.file);
+    if (!path) {
+      reader_.error(file_at, "observed file '" + outcomes.file + "' not found next to the spec or in any folder above it");
+      return false;
+    }
+    outcomes.path = *path;
+    std::ifstream in(*path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      reader_.error(file_at, "cannot read observed file '" + *path + "'");
+      return false;
+    }
+    outcomes.text = text.str();
+    const auto table = parse_numeric_csv(outcomes.text, *path, file_at.path, diagnostics_);
+    if (!table) return false;
+    const auto& endpoint = *std::find_if(spec.endpoints.begin(), spec.endpoints.end(),
+                                         [&](const EndpointSpec& e) { return e.name == target.endpoint; });
+    const bool time_to_event = endpoint.type == models::OutputType::kTimeToEvent;
+    const bool binary = endpoint.type == models::OutputType::kBinary;
+    if (!time_to_event && !outcomes.time_unit.empty()) {
+      reader_.error(at.child("time_unit").at_key(), "time_unit applies to the time column of a time-to-event "
+                                                    "endpoint; '" + target.endpoint + "' is " +
+                                                    models::to_string(endpoint.type));
+      return false;
+    }
+    const std::vector<std::string> needed =
+        time_to_event ? std::vector<std::string>{"time", "event"} : std::vector<std::string>{"value"};
+    const auto csv_error = [&](int line, int column, const std::string& message) {
+      diagnostics_.add(SourceLocation{*path, line, column}, file_at.path, message);
+    };
+    std::vector<std::size_t> index;
+    for (const auto& name : needed) {
+      const auto c = table->find(name);
+      if (!c) {
+        std::string columns;
+        for (const auto& n : table->columns) columns += (columns.empty() ? "" : ", ") + n;
+        csv_error(1, 1, "no column '" + name + "' (the file has: " + columns + "); endpoint '" + target.endpoint +
+                            "' (" + models::to_string(endpoint.type) + ") needs " +
+                            (time_to_event ? "time and event (1 = event, 0 = censored)"
+                                           : binary ? "value (0 or 1)" : "value"));
+        return false;
+      }
+      index.push_back(*c);
+    }
+    if (table->records() == 0) {
+      csv_error(1, 1, "no observed outcomes: the file has a header row only");
+      return false;
+    }
+    const std::size_t before = diagnostics_.size();
+    const double scale = time_to_event && !outcomes.time_unit.empty()
+                             ? days_per_time_unit(outcomes.time_unit) / days_per_time_unit(spec.trial.time_unit)
+                             : 1.0;
+    std::size_t events = 0;
+    for (std::size_t r = 0; r < table->records(); ++r) {
+      const double v = table->values[index[0]][r];
+      if (time_to_event) {
+        const double e = table->values[index[1]][r];
+        if (v < 0.0) csv_error(table->lines[r], 1, "time " + format_number(v) + " is negative");
+        if (e != 0.0 && e != 1.0) {
+          csv_error(table->lines[r], 1, "event must be 1 (event) or 0 (censored), got " + format_number(e));
+        }
+        outcomes.value.push_back(v * scale);
+        outcomes.event.push_back(static_cast<std::int8_t>(e == 1.0));
+        events += e == 1.0;
+      } else {
+        if (binary && v != 0.0 && v != 1.0) csv_error(table->lines[r], 1, "value must be 0 or 1, got " + format_number(v));
+        outcomes.value.push_back(v);
+      }
+    }
+    if (diagnostics_.size() > before) return false;
+    if (time_to_event && events == 0) {
+      csv_error(1, 1, "no events among the " + std::to_string(table->records()) +
+                          " observed patients: the survival curve cannot be compared");
+      return false;
+    }
+    if (time_to_event && outcomes.time_unit.empty()) outcomes.time_unit = spec.trial.time_unit;
+    return true;
+  }
+
+  /// The endpoint and arm a target names exist.
+  bool check_validation_names(const Located& at, const TrialSpec& spec, const ValidationTarget& target) {
+    if (std::none_of(spec.endpoints.begin(), spec.endpoints.end(),
+                     [&](const EndpointSpec& e) { return e.name == target.endpoint; })) {
       std::vector<std::string> names;
       for (const auto& endpoint : spec.endpoints) names.push_back(endpoint.name);
       reader_.error(at.child("endpoint"), "unknown endpoint '" + target.endpoint + "' (endpoints: " +
@@ -172,6 +326,13 @@ class SpecReader {
       reader_.error(at.child("arm"), "unknown arm '" + target.arm + "' (arms: " + join_alternatives(arms) + ")");
       return false;
     }
+    return true;
+  }
+
+  bool check_validation_target(const Located& at, const TrialSpec& spec, const ValidationTarget& target) {
+    if (!check_validation_names(at, spec, target)) return false;
+    std::size_t e = 0;
+    while (spec.endpoints[e].name != target.endpoint) ++e;
     const auto type = spec.endpoints[e].type;
     const std::string& q = target.quantity;
     bool known = false;

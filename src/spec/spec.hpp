@@ -185,16 +185,35 @@ struct ReportSpec {
   std::string decision_consequence;  ///< low, medium or high; empty when not given
 };
 
-/// One observed reference value the simulated trial is compared with (`validation`
-/// section): the replicate mean of the series <endpoint>/arms/<arm>/<quantity> must lie
-/// within `tolerance` of `observed`.
+/// Outcomes of real patients read from a CSV file (`validation[].observed_file`): the
+/// distribution the simulated arm is compared with as a whole.
+struct ObservedOutcomes {
+  std::string file;       ///< as written in the spec
+  std::string path;       ///< where it was found (resolved like a cohort include)
+  std::string text;       ///< the file's text, for its checksum and the resume fingerprint
+  std::string time_unit;  ///< unit of the file's time column (time-to-event only)
+  /// Time in the trial's time_unit (time-to-event), the value (continuous) or 0/1 (binary).
+  std::vector<double> value;
+  std::vector<std::int8_t> event;  ///< time-to-event only: 1 event, 0 censored
+};
+
+/// One observed reference the simulated trial is compared with (`validation` section).
+/// A summary target gives `observed`: the replicate mean of the series
+/// <endpoint>/arms/<arm>/<quantity> must lie within `tolerance` of it. A file target gives
+/// `observed_outcomes` (quantity "distribution"): the Kolmogorov distance between the
+/// simulated arm's distribution and the observed one must be at most `tolerance`.
 struct ValidationTarget {
   std::string endpoint;
   std::string arm;
-  std::string quantity;  ///< median, survival_at_<landmark>, mean, sd or rate
+  std::string quantity;  ///< median, survival_at_<landmark>, mean, sd, rate, or distribution
   double observed = 0.0;
   double tolerance = 0.0;
   std::string source;    ///< where the observed value comes from
+  /// File targets only. From a stored spec (read_stored_spec) only `file` and `time_unit`
+  /// are set: the outcomes themselves are read from the result file.
+  std::optional<ObservedOutcomes> observed_outcomes;
+
+  bool from_file() const { return observed_outcomes.has_value(); }
 };
 
 struct TrialSpec {

@@ -11,6 +11,12 @@ attribute() { h5dump -a "$2" "$1" | sed -n 's/^ *(0): //p'; }
 
 # --- A time-to-event study of 6 replicates: whole, and as parts 0:2, 2:1, 3:3.
 sed 's/replicates: 2000/replicates: 6/' "$SILICO_SOURCE_DIR/tests/data/null_tte.yaml" > "$WORK/tte.yaml"
+# With observed outcomes to validate against: stored once per file, not per replicate.
+cat >> "$WORK/tte.yaml" <<EOF
+validation:
+  - {endpoint: os, arm: control, observed_file: "$SILICO_SOURCE_DIR/cohorts/ncctg_lung_outcomes.csv",
+     time_unit: days, tolerance: 0.2}
+EOF
 mpi_run 2 run "$WORK/tte.yaml" -o "$WORK/whole.h5" -q
 mpi_run 1 run "$WORK/tte.yaml" -o "$WORK/a.h5" -q --replicates 0:2
 mpi_run 3 run "$WORK/tte.yaml" -o "$WORK/b.h5" -q --replicates 2:1
@@ -43,6 +49,9 @@ fi
 "$SILICO" summarize "$WORK/merged.h5" --json "$WORK/merged.json" > "$WORK/merged.txt"
 diff "$WORK/whole.txt" "$WORK/merged.txt" || fail "summaries differ"
 diff "$WORK/whole.json" "$WORK/merged.json" || fail "JSON summaries differ"
+
+h5dump -d /validation/target_0/time "$WORK/merged.h5" | grep -q "DATASPACE  SIMPLE { ( 228 ) / ( 228 ) }" ||
+  fail "the observed outcomes are not stored once in the merged file"
 
 # One part holding the whole study merges into a copy of it.
 "$SILICO" merge "$WORK/whole.h5" -o "$WORK/copy.h5" -q

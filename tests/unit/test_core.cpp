@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "core/csv.hpp"
 #include "core/sha256.hpp"
 
 namespace {
@@ -34,6 +35,50 @@ TEST(Sha256, AgreesWithSha256sumAcrossPaddingBoundaries) {
     EXPECT_EQ(silico::sha256_hex(data), std::string(digest)) << n << " bytes";
   }
   std::remove(path.c_str());
+}
+
+}  // namespace
+
+// core: numeric CSV tables, the observed outcomes of validation targets.
+namespace {
+
+TEST(Csv, HeaderCommentsQuotesAndLineEndings) {
+  silico::DiagnosticList diagnostics;
+  // R's write.csv quotes names; Windows files end lines with CRLF; '#' lines are notes.
+  const auto table = silico::parse_numeric_csv("# source: a study\n\n\"time\", \"event\"\r\n 1.5 ,1\r\n2e1,0\n",
+                                               "obs.csv", "validation[0].observed_file", diagnostics);
+  ASSERT_TRUE(table.has_value()) << diagnostics.format();
+  EXPECT_EQ(table->columns, (std::vector<std::string>{"time", "event"}));
+  EXPECT_EQ(table->values[0], (std::vector<double>{1.5, 20.0}));
+  EXPECT_EQ(table->values[1], (std::vector<double>{1.0, 0.0}));
+  EXPECT_EQ(table->lines, (std::vector<int>{4, 5}));
+  EXPECT_EQ(table->find("event"), 1u);
+  EXPECT_FALSE(table->find("status").has_value());
+}
+
+TEST(Csv, EveryBadCellIsReportedWithItsLineAndColumn) {
+  silico::DiagnosticList diagnostics;
+  const auto table = silico::parse_numeric_csv("time,event\n1,1\n12,x\n,1\ninf,1\n3,1,2\n\"4,1\n",
+                                               "obs.csv", "k", diagnostics);
+  EXPECT_FALSE(table.has_value());
+  const auto& items = diagnostics.items();
+  ASSERT_EQ(items.size(), 5u) << diagnostics.format();
+  EXPECT_EQ(items[0].format(), "obs.csv:3:4: error: k: column 'event': expected a finite number, got 'x'");
+  EXPECT_EQ(items[1].format(), "obs.csv:4:1: error: k: column 'time': expected a finite number, got an empty field");
+  EXPECT_EQ(items[2].format(), "obs.csv:5:1: error: k: column 'time': expected a finite number, got 'inf'");
+  EXPECT_EQ(items[3].format(), "obs.csv:6:1: error: k: expected 2 fields (as the header), got 3");
+  EXPECT_EQ(items[4].format(), "obs.csv:7:1: error: k: unterminated quoted field");
+}
+
+TEST(Csv, HeaderProblems) {
+  silico::DiagnosticList diagnostics;
+  EXPECT_FALSE(silico::parse_numeric_csv("# only a note\n", "obs.csv", "k", diagnostics).has_value());
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_NE(diagnostics.items()[0].message.find("no header row"), std::string::npos);
+  silico::DiagnosticList twice;
+  EXPECT_FALSE(silico::parse_numeric_csv("time,time\n1,2\n", "obs.csv", "k", twice).has_value());
+  ASSERT_EQ(twice.size(), 1u);
+  EXPECT_EQ(twice.items()[0].format(), "obs.csv:1:6: error: k: column 'time' appears twice in the header row");
 }
 
 }  // namespace

@@ -131,12 +131,38 @@ TEST(Report, VerificationJsonReadsBack) {
   EXPECT_THROW(parse_verification_json("[]", "v.json"), UserError);
 }
 
+TEST(Report, ValidationAgainstObservedOutcomesOfPatients) {
+  ReportInputs in = inputs();
+  spec::ObservedOutcomes observed;
+  observed.file = "cohorts/obs.csv";
+  observed.value = {2, 4};
+  observed.event = {1, 1};  // observed S = 1/2 from 2, 0 from 4
+  in.spec.validation = {{"os", "control", "distribution", 0.0, 0.7, "registry A", observed},
+                        {"os", "treatment", "distribution", 0.0, 0.3, "registry A", observed}};
+  in.observed_checksums[0] = "00ff";
+  const std::string html = render_report(in);
+  // Control (times 1, 3+, 5): S = 2/3 from 1, 0 from 5; compared up to 4, the end of the
+  // observed follow-up: gaps 1/3 at 1, 1/6 at 2, 2/3 at 4. D = 0.667 <= 0.7: pass.
+  EXPECT_NE(html.find("<td class=\"n\">0.667</td><td class=\"n\">1.24</td><td class=\"n\">0.7</td><td><span "
+                      "class=\"pass\">pass"),
+            std::string::npos);
+  // Treatment (times 2, 4, 6+): S = 2/3 from 2, 1/3 from 4: gaps 1/6 and 1/3 > 0.3: FAIL.
+  EXPECT_NE(html.find("<td class=\"n\">0.333</td><td class=\"n\">1.24</td><td class=\"n\">0.3</td><td><span "
+                      "class=\"fail\">FAIL"),
+            std::string::npos);
+  EXPECT_NE(html.find("1 of 2 targets"), std::string::npos);
+  // S is 1/2 exactly from 2 to 4: the median is the midpoint, as R gives it.
+  EXPECT_NE(html.find("2 events; median 3 (2, NR)"), std::string::npos);
+  EXPECT_NE(html.find("data-series=\"observed\""), std::string::npos);  // the overlay chart
+  EXPECT_NE(html.find("<code>cohorts/obs.csv</code>, SHA-256 <code>00ff</code>"), std::string::npos);
+}
+
 TEST(Report, ValidationTargetsAgainstTheReplicateMean) {
   ReportInputs in = inputs();
   in.series["os/arms/control/median"] = {10.0, 11.0, 12.0, 11.0};  // mean 11, MC SE 0.41
   in.series["os/arms/treatment/median"] = {14.0, 14.0, 14.0, 14.0};
-  in.spec.validation = {{"os", "control", "median", 11.5, 1.0, "trial A"},
-                        {"os", "treatment", "median", 12.0, 1.0, "trial B"}};
+  in.spec.validation = {{"os", "control", "median", 11.5, 1.0, "trial A", {}},
+                        {"os", "treatment", "median", 12.0, 1.0, "trial B", {}}};
   const std::string html = render_report(in);
   EXPECT_NE(html.find("1 of 2 targets"), std::string::npos);
   EXPECT_NE(html.find(">-0.5<"), std::string::npos);  // 11 - 11.5, within 1: pass

@@ -1477,6 +1477,91 @@ TEST_F(SpecInclude, MissingIncludeReportedAtIncludeLine) {
   EXPECT_EQ(errors[0].where.file, spec_path.string());
 }
 
+// File targets: kIncludingSpec (time unit months) with `validation:` on line 14 and the
+// target on line 15; observed_file's value at column 49, time_unit's at 77.
+std::string with_file_target(const std::string& target =
+                                 "{endpoint: os, arm: control, observed_file: cohorts/obs.csv, time_unit: days, "
+                                 "tolerance: 0.2}") {
+  return std::string(kIncludingSpec) + "validation:\n  - " + target + "\n";
+}
+
+TEST_F(SpecInclude, ObservedFileIsReadAndItsTimesConverted) {
+  write("cohorts/x.yaml", kCohort);
+  const std::string csv = "# provenance\n\"time\",\"event\"\r\n30.4375,1\r\n60.875,0\r\n";
+  write("cohorts/obs.csv", csv);
+  const TrialSpec spec = load_spec(write("spec.yaml", with_file_target()).string());
+  ASSERT_EQ(spec.validation.size(), 1u);
+  const auto& target = spec.validation[0];
+  EXPECT_EQ(target.quantity, "distribution");
+  EXPECT_EQ(target.tolerance, 0.2);
+  ASSERT_TRUE(target.from_file());
+  const auto& observed = *target.observed_outcomes;
+  EXPECT_EQ(observed.file, "cohorts/obs.csv");
+  EXPECT_EQ(observed.path, included("cohorts/obs.csv"));
+  EXPECT_EQ(observed.text, csv);
+  // 30.4375 days is one month exactly (a twelfth of 365.25 days).
+  EXPECT_EQ(observed.value, (std::vector<double>{1.0, 2.0}));
+  EXPECT_EQ(observed.event, (std::vector<std::int8_t>{1, 0}));
+  EXPECT_EQ(observed.time_unit, "days");
+  // The report reads the target from the stored spec without the file.
+  const auto stored = silico::spec::read_stored_spec(with_file_target(), "elsewhere/spec.yaml");
+  ASSERT_EQ(stored.validation.size(), 1u);
+  ASSERT_TRUE(stored.validation[0].from_file());
+  EXPECT_EQ(stored.validation[0].observed_outcomes->file, "cohorts/obs.csv");
+  EXPECT_TRUE(stored.validation[0].observed_outcomes->value.empty());
+}
+
+TEST_F(SpecInclude, ObservedFileProblemsAreLocatedInTheFile) {
+  write("cohorts/x.yaml", kCohort);
+  write("cohorts/obs.csv", "# note\ntime,event\n10,1\nNA,0\n5,2\n-1,1\n");
+  const auto errors = errors_of_file(write("spec.yaml", with_file_target()));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);  // values are checked once all parse
+  EXPECT_TRUE(has_diagnostic(errors, "validation[0].observed_file", 4, 1,
+                             {"column 'time': expected a finite number, got 'NA'"}));
+  EXPECT_EQ(errors[0].where.file, included("cohorts/obs.csv"));
+
+  write("cohorts/obs.csv", "time,event\n10,1\n5,2\n-1,1\n");
+  auto more = errors_of_file(write("spec.yaml", with_file_target()));
+  ASSERT_EQ(more.size(), 2u) << dump(more);
+  EXPECT_EQ(more[0].where.line, 3);
+  EXPECT_NE(more[0].message.find("event must be 1 (event) or 0 (censored), got 2"), std::string::npos);
+  EXPECT_EQ(more[1].where.line, 4);
+  EXPECT_NE(more[1].message.find("time -1 is negative"), std::string::npos);
+
+  write("cohorts/obs.csv", "t,e\n1,1\n");
+  more = errors_of_file(write("spec.yaml", with_file_target()));
+  ASSERT_EQ(more.size(), 1u) << dump(more);
+  EXPECT_TRUE(has_diagnostic(more, "validation[0].observed_file", 1, 1,
+                             {"no column 'time' (the file has: t, e)", "time and event"}));
+
+  write("cohorts/obs.csv", "time,event\n1,0\n2,0\n");
+  more = errors_of_file(write("spec.yaml", with_file_target()));
+  ASSERT_EQ(more.size(), 1u) << dump(more);
+  EXPECT_NE(more[0].message.find("no events among the 2 observed patients"), std::string::npos);
+
+  write("cohorts/obs.csv", "time,event\n1,1,3\n");
+  more = errors_of_file(write("spec.yaml", with_file_target()));
+  ASSERT_EQ(more.size(), 1u) << dump(more);
+  EXPECT_NE(more[0].message.find("expected 2 fields (as the header), got 3"), std::string::npos);
+}
+
+TEST_F(SpecInclude, FileTargetEntryIsChecked) {
+  write("cohorts/x.yaml", kCohort);
+  auto errors = errors_of_file(write("spec.yaml", with_file_target()));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "validation[0].observed_file", 15, 49,
+                             {"observed file 'cohorts/obs.csv' not found"}));
+
+  write("cohorts/obs.csv", "time,event\n1,1\n");
+  errors = errors_of_file(write(
+      "spec.yaml", with_file_target("{endpoint: os, arm: control, quantity: median, observed_file: cohorts/obs.csv, "
+                                    "tolerance: 1.5, time_unit: fortnights}")));
+  ASSERT_EQ(errors.size(), 3u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "validation[0].quantity", 15, 34, {"cannot stand beside 'observed_file'"}));
+  EXPECT_TRUE(has_diagnostic(errors, "validation[0].tolerance", 15, kAnyColumn, {"in [0, 1]"}));
+  EXPECT_TRUE(has_diagnostic(errors, "validation[0].time_unit", 15, kAnyColumn, {"unknown time unit 'fortnights'"}));
+}
+
 TEST(SpecIncludeInline, IncludeBesideInlineCovariatesIsAnError) {
   // Line 5: `  covariates: ` value at column 15.
   const auto errors = errors_of(R"(schema_version: 1

@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
       block.count = b < blocks ? std::min(block_size, patients - block.first) : 0;
       writer.write_block(block);
     }
-    writer.finish(patients);
+    writer.finish(patients, 0.0);  // wall_seconds: the same on every rank; not read here
   }
   if (rank == 0) fsync_file(h5);
   MPI_Barrier(MPI_COMM_WORLD);

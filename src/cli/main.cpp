@@ -469,6 +469,8 @@ int command_report(int argc, char** argv) {
   in.first_replicate = m.first_replicate;
   in.mpi_ranks = results.integer_attribute("/", "mpi_ranks");
   in.threads = results.integer_attribute("/", "threads");
+  if (results.has_attribute("/", "wall_seconds")) in.wall_seconds = results.double_attribute("/", "wall_seconds");
+  in.merged_parts = static_cast<std::uint64_t>(results.integer_attribute("/", "merged_parts"));
   in.follow_up = m.follow_up;
   in.alpha = m.alpha;
   in.acceptance_rate = m.acceptance_rate;

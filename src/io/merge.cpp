@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/error.hpp"
@@ -19,9 +20,9 @@ namespace {
 
 // Attributes that describe one run of a part rather than the study. They are rewritten
 // for the merged file, so they are neither compared between parts nor copied.
-const std::set<std::string> kRewrittenRoot = {"command_line", "created_utc", "mpi_ranks",
-                                              "threads",      "replicates",  "first_replicate",
-                                              "status"};
+const std::set<std::string> kRewrittenRoot = {"command_line", "created_utc",  "mpi_ranks",
+                                              "threads",      "replicates",   "first_replicate",
+                                              "status",       "wall_seconds", "merged_parts"};
 const std::set<std::string> kRewrittenCohort = {"candidates_drawn", "acceptance_rate"};
 
 bool rewritten(const std::string& object, const std::string& attribute) {
@@ -191,6 +192,7 @@ struct Part {
   std::uint64_t first = 0;
   std::uint64_t count = 0;
   std::uint64_t candidates = 0;
+  std::optional<double> wall_seconds;  ///< absent in files of builds before it was recorded
   std::uint64_t study = 0;
   std::uint64_t patients = 0;
   std::uint64_t seed = 0;
@@ -244,6 +246,8 @@ Part inspect(const std::string& path) {
       h5::Handle cohort = h5::open_group(file, "/cohort");
       p.candidates = h5::read_uint_attribute(cohort, "candidates_drawn");
     }
+    if (h5::has_attribute(file, "wall_seconds"))
+      p.wall_seconds = h5::read_double_attribute(file, "wall_seconds");
     h5::Handle root = h5::open_group(file, "/");
     walk(root, "/", 0, p.layout);
   } catch (const UserError&) {
@@ -577,6 +581,16 @@ MergeSummary merge_parts(const std::vector<std::string>& paths, const MergeOptio
   summary.replicates = ref.study;
   summary.patients = ref.patients;
   for (const auto& p : parts) summary.candidates_drawn += p.candidates;
+  // Total compute time: the parts' wall times added in replicate order (so the sum does
+  // not depend on the order the parts are named), unknown if any part lacks one.
+  summary.wall_seconds = 0.0;
+  for (const Part* p : sorted) {
+    if (!p->wall_seconds) {
+      summary.wall_seconds.reset();
+      break;
+    }
+    *summary.wall_seconds += *p->wall_seconds;
+  }
   for (const auto& o : ref.layout) summary.datasets += o.dataset ? 1 : 0;
   const std::uint64_t enrolled = ref.study * ref.patients;
   summary.acceptance_rate =
@@ -598,6 +612,8 @@ MergeSummary merge_parts(const std::vector<std::string>& paths, const MergeOptio
       h5::write_attribute(out, "command_line", options.command_line);
       h5::write_attribute(out, "mpi_ranks", std::int64_t{1});
       h5::write_attribute(out, "threads", std::int64_t{1});
+      h5::write_attribute(out, "merged_parts", static_cast<std::uint64_t>(parts.size()));
+      if (summary.wall_seconds) h5::write_attribute(out, "wall_seconds", *summary.wall_seconds);
     }
     std::vector<unsigned char> buffer;
     for (const Part* p : sorted) {

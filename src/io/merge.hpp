@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct MergeSummary {
   std::uint64_t datasets = 0;
   std::uint64_t candidates_drawn = 0;
   double acceptance_rate = 1.0;
+  /// Sum of the parts' wall_seconds (compute time: parts may have run at the same time);
+  /// absent, and not written, if a part has none (written by an older silico).
+  std::optional<double> wall_seconds;
 };
 
 /// Checks every part before writing anything: a complete silico result of this

@@ -1,5 +1,7 @@
 #include "io/result_reader.hpp"
 
+#include <limits>
+
 #include "core/error.hpp"
 #include "io/h5file.hpp"
 #include "silico/version.hpp"
@@ -120,6 +122,11 @@ h5::Handle open_object(hid_t file, const std::string& path) {
 
 }  // namespace
 
+bool ResultReader::has_attribute(const std::string& object, const std::string& name) const {
+  h5::Handle o = open_object(impl_->file, object);
+  return o.get() >= 0 && h5::has_attribute(o, name);
+}
+
 std::string ResultReader::string_attribute(const std::string& object, const std::string& name) const {
   h5::Handle o = open_object(impl_->file, object);
   return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_string_attribute(o, name) : "";
@@ -133,6 +140,12 @@ std::vector<std::string> ResultReader::strings_attribute(const std::string& obje
 std::int64_t ResultReader::integer_attribute(const std::string& object, const std::string& name) const {
   h5::Handle o = open_object(impl_->file, object);
   return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_int_attribute(o, name) : 0;
+}
+
+double ResultReader::double_attribute(const std::string& object, const std::string& name) const {
+  h5::Handle o = open_object(impl_->file, object);
+  return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_double_attribute(o, name)
+                                                    : std::numeric_limits<double>::quiet_NaN();
 }
 
 Outcomes ResultReader::read_outcomes(const std::string& path, bool time_to_event,

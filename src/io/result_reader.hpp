@@ -72,10 +72,13 @@ class ResultReader {
   std::vector<std::string> covariate_names() const;
 
   /// Attributes of any object ("/" for the root, "/cohort/covariates/age", ...), for the
-  /// report: a string (empty), strings (none) or integer (0) when the object has none.
+  /// report: a string (empty), strings (none), integer (0) or double (NaN) when the object
+  /// has none; has_attribute tells an absent one from such a value.
+  bool has_attribute(const std::string& object, const std::string& name) const;
   std::string string_attribute(const std::string& object, const std::string& name) const;
   std::vector<std::string> strings_attribute(const std::string& object, const std::string& name) const;
   std::int64_t integer_attribute(const std::string& object, const std::string& name) const;
+  double double_attribute(const std::string& object, const std::string& name) const;
   Outcomes observed(const std::string& endpoint, std::uint64_t replicate) const;
   /// The observed outcomes stored for file target `index` of the spec's validation list
   /// (/validation/target_<index>), or nullopt when the file has none.

@@ -320,7 +320,7 @@ void ResultWriter::write_series(std::uint64_t first_replicate, std::uint64_t cou
   }
 }
 
-void ResultWriter::finish(std::uint64_t candidates_drawn) {
+void ResultWriter::finish(std::uint64_t candidates_drawn, double wall_seconds) {
   auto& f = impl_->file;
   {
     // Attributes are metadata: every rank writes the same values.
@@ -333,6 +333,8 @@ void ResultWriter::finish(std::uint64_t candidates_drawn) {
     h5::write_attribute(cohort, "acceptance_rate",
                         static_cast<double>(impl_->enrolled) / static_cast<double>(candidates_drawn));
   }
+  if (h5::has_attribute(f, "wall_seconds")) h5::check(H5Adelete(f, "wall_seconds"), "replace attribute wall_seconds");
+  h5::write_attribute(f, "wall_seconds", wall_seconds);
   h5::check(H5Adelete(f, "status"), "replace attribute status");
   h5::write_attribute(f, "status", std::string("complete"));
   impl_->covariates.clear();

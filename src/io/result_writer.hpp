@@ -57,9 +57,9 @@ class ResultWriter {
                     const std::vector<std::vector<double>>& values);
 
   /// Collective: records how many candidates were screened (all ranks, all replicates)
-  /// and the acceptance rate, sets status = "complete" and closes the file. Until then
-  /// the file says status = "incomplete".
-  void finish(std::uint64_t candidates_drawn);
+  /// and the acceptance rate, the run's wall time (the same value on every rank), sets
+  /// status = "complete" and closes the file. Until then the file says status = "incomplete".
+  void finish(std::uint64_t candidates_drawn, double wall_seconds);
 
  private:
   void write_trajectory(const sim::Block& block, std::size_t k);

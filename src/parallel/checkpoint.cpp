@@ -1,5 +1,7 @@
 #include "parallel/checkpoint.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +24,13 @@ void fnv1a(std::uint64_t& hash, const std::string& text) {
   }
   hash ^= 0xff;  // separator, so ("ab", "c") and ("a", "bc") differ
   hash *= 0x100000001b3ULL;
+}
+
+/// Shortest text that reads back as the same double.
+std::string exact_text(double x) {
+  char text[40];
+  const auto result = std::to_chars(text, text + sizeof text, x);
+  return std::string(text, result.ptr);
 }
 
 }  // namespace
@@ -53,7 +62,8 @@ std::string Checkpoint::to_text() const {
       << "blocks_done: " << blocks_done << "\n"
       << "replicates_analysed: " << replicates_analysed << "\n"
       << "candidates_drawn: " << candidates_drawn << "\n"
-      << "model_failures: " << model_failures << "\n";
+      << "model_failures: " << model_failures << "\n"
+      << "seconds_spent: " << exact_text(seconds_spent) << "\n";
   return out.str();
 }
 
@@ -93,6 +103,15 @@ Checkpoint Checkpoint::from_text(const std::string& text, const std::string& pat
   c.replicates_analysed = number("replicates_analysed");
   c.candidates_drawn = number("candidates_drawn");
   c.model_failures = number("model_failures");
+  // Checkpoints of earlier builds have no time; it only feeds wall_seconds, so 0 is safe.
+  if (const auto found = fields.find("seconds_spent"); found != fields.end()) {
+    const std::string& value = found->second;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.seconds_spent);
+    if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(c.seconds_spent) ||
+        c.seconds_spent < 0.0) {
+      throw UserError("'" + path + "' has a bad seconds_spent: it is damaged");
+    }
+  }
   return c;
 }
 

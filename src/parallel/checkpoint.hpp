@@ -33,6 +33,10 @@ struct Checkpoint {
   std::uint64_t replicates_analysed = 0;
   std::uint64_t candidates_drawn = 0;
   std::uint64_t model_failures = 0;
+  /// Wall time of the run up to this checkpoint, over every attempt so far (rank 0's
+  /// clock): what a resumed run adds its own time to. Time between attempts, and work
+  /// after an attempt's last checkpoint, are not in it.
+  double seconds_spent = 0.0;
 
   std::string to_text() const;
   /// Throws UserError naming `path` if the text is not a checkpoint of this silico.

@@ -39,6 +39,11 @@ std::string broadcast(MPI_Comm comm, const std::string& value) {
   return result;
 }
 
+double broadcast(MPI_Comm comm, double value) {
+  MPI_Bcast(&value, 1, MPI_DOUBLE, 0, comm);
+  return value;
+}
+
 std::uint64_t sum(MPI_Comm comm, std::uint64_t value) {
   unsigned long long local = value;
   unsigned long long global = 0;

@@ -34,8 +34,9 @@ class MpiContext {
 /// so that a failure on one rank stops all of them instead of hanging the others.
 bool all_ok(MPI_Comm comm, bool ok);
 
-/// Rank 0's string, on every rank.
+/// Rank 0's value, on every rank.
 std::string broadcast(MPI_Comm comm, const std::string& value);
+double broadcast(MPI_Comm comm, double value);
 
 /// Sum over ranks (exact: integers, so independent of the reduction order).
 std::uint64_t sum(MPI_Comm comm, std::uint64_t value);

@@ -361,6 +361,13 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
   info.first_replicate = replicates.first;
   info.replicate_count = replicates.count;
 
+  // Wall time: rank 0's clock, over this attempt plus what earlier attempts of a resumed
+  // run spent up to their last checkpoint.
+  const double earlier_seconds = state.seconds_spent;
+  const auto seconds_so_far = [&] {
+    return earlier_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+
   const StopSignals signals;
   g_file_failed = false;
   std::unique_ptr<io::ResultWriter> writer;
@@ -380,6 +387,7 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
       if (mpi.is_root()) {
         candidates = state.candidates_drawn;
         failures = state.model_failures;
+        state.seconds_spent = seconds_so_far();
       } else {
         candidates = failures = 0;
       }
@@ -434,7 +442,9 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
     analyze_replicates(mpi, spec, arena, *writer, files, state, checkpoint, options);
     summary.candidates_drawn = sum(mpi.comm(), candidates);
     summary.model_failures = sum(mpi.comm(), failures);
-    file_collectively(mpi, [&] { writer->finish(summary.candidates_drawn); });
+    // Every rank writes the attribute, so every rank needs rank 0's value.
+    const double wall_seconds = broadcast(mpi.comm(), mpi.is_root() ? seconds_so_far() : 0.0);
+    file_collectively(mpi, [&] { writer->finish(summary.candidates_drawn, wall_seconds); });
     writer.reset();
     summary.acceptance_rate = static_cast<double>(plan.patients * replicates.count) /
                               static_cast<double>(summary.candidates_drawn);

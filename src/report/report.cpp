@@ -39,6 +39,20 @@ std::string num(double x, int digits = 4) {
   return text;
 }
 
+/// "37.3 s" under a minute, else "1 h 02 min 05 s (3725 s)".
+std::string duration_text(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 59.95) return num(seconds, 3) + " s";
+  const long long whole = std::llround(seconds);
+  const long long hours = whole / 3600, minutes = whole / 60 % 60, rest = whole % 60;
+  char text[96];
+  if (hours > 0) {
+    std::snprintf(text, sizeof(text), "%lld h %02lld min %02lld s (%lld s)", hours, minutes, rest, whole);
+  } else {
+    std::snprintf(text, sizeof(text), "%lld min %02lld s (%lld s)", minutes, rest, whole);
+  }
+  return text;
+}
+
 /// The series at `path`, or an empty vector.
 const std::vector<double>& series_at(const ReportInputs& in, const std::string& path) {
   static const std::vector<double> none;
@@ -765,6 +779,17 @@ class Document {
     row("seed", std::to_string(in_.seed));
     row("MPI ranks &times; threads", std::to_string(in_.mpi_ranks) + " &times; " + std::to_string(in_.threads));
     row("written (UTC)", esc(in_.created_utc));
+    if (!in_.wall_seconds) {
+      row("run time", in_.merged_parts > 0 ? "not recorded (a part was written by an older silico)"
+                                           : "not recorded (file written by an older silico)");
+    } else if (in_.merged_parts == 1) {
+      row("run time", duration_text(*in_.wall_seconds) + ", that of the one part merged");
+    } else if (in_.merged_parts > 1) {
+      row("run time", duration_text(*in_.wall_seconds) + ", the sum over the " + std::to_string(in_.merged_parts) +
+                          " parts' runs (compute time: parts may have run at the same time)");
+    } else {
+      row("run time", duration_text(*in_.wall_seconds));
+    }
     out_ << "</table>\n<p>Checksums are of the texts stored in the result file, as read at run time: "
             "<code>sha256sum</code> of the files gives the same digests if they are unchanged. "
             "The same spec, seed and silico version give bitwise-identical result datasets for any "

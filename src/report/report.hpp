@@ -74,6 +74,10 @@ struct ReportInputs {
   std::uint64_t first_replicate = 0;
   std::int64_t mpi_ranks = 0;
   std::int64_t threads = 0;
+  /// Wall time of the run (every attempt of a resumed one), or for a merged file the sum
+  /// over its parts; absent in files written before silico recorded it.
+  std::optional<double> wall_seconds;
+  std::uint64_t merged_parts = 0;  ///< part files a `silico merge` joined; 0 for a run
   double follow_up = 0.0;
   double alpha = 0.05;
   double acceptance_rate = 1.0;

@@ -5,7 +5,9 @@
 # - `--resume` continues (on any number of ranks) to a file whose result datasets are
 #   bitwise identical to an uninterrupted run's, also after `kill -9`;
 # - a resume with a changed spec, or a fresh run over a checkpoint, is refused (exit 2)
-#   and leaves the checkpoint alone; no OUT.h5 exists before the run succeeds.
+#   and leaves the checkpoint alone; no OUT.h5 exists before the run succeeds;
+# - wall_seconds is the run's time: within the command's, and for a resumed run the
+#   checkpoint's seconds_spent plus the resumed attempt's.
 source "$(dirname "$0")/lib.sh"
 
 # Patient phase: strict criteria (1 candidate in 100 accepted) make slow blocks.
@@ -16,6 +18,13 @@ sed 's/replicates: 2000/replicates: 600/; s/patients: 200,/patients: 2000,/' \
 
 # field FILE KEY: a number from a checkpoint file (empty if the file is not there yet).
 field() { sed -n "s/^$2: //p" "$1" 2>/dev/null || true; }
+# wall FILE: its wall_seconds with all 17 digits.
+wall() { h5dump -m %.17g -a /wall_seconds "$1" | sed -n 's/^ *(0): //p'; }
+# now, since T: seconds since the epoch, and since T.
+now() { date +%s.%N; }
+since() { awk "BEGIN { printf \"%.9f\", $(now) - $1 }"; }
+# holds CONDITION: an awk condition on numbers is true.
+holds() { awk "BEGIN { exit !($1) }"; }
 
 # wait_until OUT KEY MIN PID: poll OUT.checkpoint until KEY >= MIN, checking on the way
 # that no OUT exists while the run is going; fails if the run ends first.
@@ -41,7 +50,11 @@ expect_stopped() {
   [ -e "$2.partial" ] && [ -e "$2.checkpoint" ] || fail "a stopped run left no checkpoint"
 }
 
+started=$(now)
 mpi_run 2 run "$WORK/slow.yaml" -o "$WORK/slow-reference.h5" -q
+elapsed=$(since "$started")
+seconds=$(wall "$WORK/slow-reference.h5")
+holds "$seconds > 0 && $seconds <= $elapsed" || fail "wall_seconds $seconds of a run that took $elapsed s"
 mpi_run 2 run "$WORK/replicates.yaml" -o "$WORK/replicates-reference.h5" -q
 
 # 1. SIGTERM in the patient phase (one process), resumed on 2 ranks.
@@ -54,9 +67,16 @@ expect_stopped "$pid" "$out"
 done_blocks=$(field "$out.checkpoint" blocks_done)
 [ "$done_blocks" -lt 80 ] || fail "the run was not stopped mid-way ($done_blocks of 80 blocks)"
 grep -q "SIGTERM" "$WORK/log" || fail "the message does not name the signal"
+spent=$(field "$out.checkpoint" seconds_spent)
+started=$(now)
 mpi_run 2 run "$WORK/slow.yaml" -o "$out" --resume 2>"$WORK/log" >/dev/null
+elapsed=$(since "$started")
 grep -q "resuming from .*: $done_blocks of 80 patient blocks written" "$WORK/log" || fail "did not resume: $(cat "$WORK/log")"
 same_results "$WORK/slow-reference.h5" "$out"
+# The first attempt's time up to its checkpoint counts; the time between attempts does not.
+seconds=$(wall "$out")
+holds "$spent > 0 && $seconds >= $spent && $seconds <= $spent + $elapsed" ||
+  fail "wall_seconds $seconds of a run resumed after $spent s that then took $elapsed s"
 [ ! -e "$out.checkpoint" ] && [ ! -e "$out.partial" ] && [ ! -e "$out.analysis" ] || fail "checkpoint files left after success"
 
 # 2. SIGUSR1 to mpirun (which forwards it) in the analysis phase, resumed on 1 rank.

@@ -3,11 +3,13 @@
 # given in any order, into a file whose results are those of a run of the whole study,
 # trajectories included; run information describes the merge. Parts that do not make up
 # the study exactly once, come from another study, or are not complete are refused with
-# exit 2, before anything is written.
+# exit 2, before anything is written. The merged wall_seconds is the parts' sum.
 source "$(dirname "$0")/lib.sh"
 
 # attribute FILE [OBJECT/]NAME: the value of one attribute, as h5dump prints it.
 attribute() { h5dump -a "$2" "$1" | sed -n 's/^ *(0): //p'; }
+# wall FILE: its wall_seconds with all 17 digits.
+wall() { h5dump -m %.17g -a /wall_seconds "$1" | sed -n 's/^ *(0): //p'; }
 
 # --- A time-to-event study of 6 replicates: whole, and as parts 0:2, 2:1, 3:3.
 sed 's/replicates: 2000/replicates: 6/' "$SILICO_SOURCE_DIR/tests/data/null_tte.yaml" > "$WORK/tte.yaml"
@@ -31,17 +33,27 @@ grep -q "wrote $WORK/merged.h5: 200 patients x 6 replicate(s) from 3 part(s)" "$
 [ "$(attribute "$WORK/merged.h5" first_replicate)" = 0 ] || fail "first_replicate"
 [ "$(attribute "$WORK/merged.h5" mpi_ranks)" = 1 ] || fail "mpi_ranks of a merge"
 attribute "$WORK/merged.h5" command_line | grep -q "merge $WORK/c.h5" || fail "command_line of a merge"
+[ "$(attribute "$WORK/merged.h5" merged_parts)" = 3 ] || fail "merged_parts"
+# The sum of the parts' wall times, added in replicate order (a, b, c), to the last bit.
+python3 - "$(wall "$WORK/a.h5")" "$(wall "$WORK/b.h5")" "$(wall "$WORK/c.h5")" "$(wall "$WORK/merged.h5")" <<'PY'
+import sys
+a, b, c, merged = map(float, sys.argv[1:])
+assert min(a, b, c) > 0, sys.argv[1:]
+assert merged == a + b + c, f"merged wall_seconds {merged!r} is not {a!r} + {b!r} + {c!r} = {a + b + c!r}"
+PY
 for a in /cohort/candidates_drawn /cohort/acceptance_rate spec_yaml seed study_replicates; do
   [ "$(attribute "$WORK/merged.h5" $a)" = "$(attribute "$WORK/whole.h5" $a)" ] || fail "$a differs from the whole run"
 done
 # Nothing else differs from a run of the whole study: same datasets, same creation
 # properties (chunking, filters), same attributes but those describing the run.
 h5dump -p -H "$WORK/whole.h5" | sed 's/OFFSET [0-9]*//; 1d' > "$WORK/whole.header"
-h5dump -p -H "$WORK/merged.h5" | sed 's/OFFSET [0-9]*//; 1d' > "$WORK/merged.header"
+# merged_parts is the one attribute a run does not have.
+h5dump -p -H "$WORK/merged.h5" | sed 's/OFFSET [0-9]*//; 1d; /^   ATTRIBUTE "merged_parts" {/,/^   }/d' \
+  > "$WORK/merged.header"
 diff "$WORK/whole.header" "$WORK/merged.header" || fail "dataset layout differs from the whole run"
 h5diff -c "$WORK/whole.h5" "$WORK/merged.h5" > "$WORK/h5diff.txt" || true
 grep -q "^attribute: <command_line of </>>" "$WORK/h5diff.txt" || fail "h5diff did not compare root attributes"
-if grep -v -E '^attribute: <(command_line|created_utc|mpi_ranks|threads) of </>>|^[0-9]+ differences? found$' \
+if grep -v -E '^attribute: <(command_line|created_utc|mpi_ranks|threads|wall_seconds) of </>>|^[0-9]+ differences? found$' \
   "$WORK/h5diff.txt"; then
   fail "the merged file differs from the whole run in more than the run information (above)"
 fi
@@ -56,6 +68,8 @@ h5dump -d /validation/target_0/time "$WORK/merged.h5" | grep -q "DATASPACE  SIMP
 # One part holding the whole study merges into a copy of it.
 "$SILICO" merge "$WORK/whole.h5" -o "$WORK/copy.h5" -q
 same_results "$WORK/whole.h5" "$WORK/copy.h5"
+[ "$(wall "$WORK/copy.h5")" = "$(wall "$WORK/whole.h5")" ] || fail "wall_seconds of a one-part merge"
+[ "$(attribute "$WORK/copy.h5" merged_parts)" = 1 ] || fail "merged_parts of a one-part merge"
 
 # --- Trajectories, copied in slabs of at most 1 MiB: a row of 1200 patients x 113
 # times (1.08 MB) is split, and the parts' rows meet inside the output's chunks' rows.

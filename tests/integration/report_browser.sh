@@ -23,6 +23,8 @@ for spec in "$SILICO_SOURCE_DIR"/configs/*.yaml; do
   fi
   # The appendix's checksum is the one sha256sum gives for the spec file as run.
   grep -q "SHA-256 <code>$(sha256sum "$spec" | cut -d' ' -f1)" "$WORK/$name.html" || fail "$name: spec checksum"
+  # The run's wall_seconds, read from the file.
+  grep -Eq "<tr><th>run time</th><td>[0-9]" "$WORK/$name.html" || fail "$name: no run time in the appendix"
   urls=$(grep -Eo 'https?://[^" <]*' "$WORK/$name.html" | sort -u | grep -v '^http://www.w3.org/2000/svg$' || true)
   [ -z "$urls" ] || fail "$name: URLs in the report: $urls"
   browser --screenshot="$WORK/$name.png" --window-size=1100,1600 "file://$WORK/$name.html" >/dev/null

@@ -260,6 +260,47 @@ TEST(Report, SaysWhatIsMissingInsteadOfInventingIt) {
   EXPECT_NE(html.find("One replicate trial"), std::string::npos);
 }
 
+/// The cell of the appendix row `label`.
+std::string appendix_row(const std::string& html, const std::string& label) {
+  const std::string head = "<tr><th>" + label + "</th><td>";
+  const auto at = html.find(head, html.find("9. Reproducibility"));
+  if (at == std::string::npos) return "(no row " + label + ")";
+  const auto start = at + head.size();
+  return html.substr(start, html.find("</td>", start) - start);
+}
+
+TEST(Report, AppendixShowsTheRunTime) {
+  ReportInputs in = inputs();
+  in.wall_seconds = 37.3;
+  EXPECT_EQ(appendix_row(render_report(in), "run time"), "37.3 s");
+  in.wall_seconds = 0.4;
+  EXPECT_EQ(appendix_row(render_report(in), "run time"), "0.4 s");
+  in.wall_seconds = 125.4;
+  EXPECT_EQ(appendix_row(render_report(in), "run time"), "2 min 05 s (125 s)");
+  in.wall_seconds = 3725.0;
+  EXPECT_EQ(appendix_row(render_report(in), "run time"), "1 h 02 min 05 s (3725 s)");
+  in.wall_seconds = 59.97;  // rounds up to a whole minute, not to "60 s"
+  EXPECT_EQ(appendix_row(render_report(in), "run time"), "1 min 00 s (60 s)");
+}
+
+TEST(Report, MergedRunTimeIsTheSumOverTheParts) {
+  ReportInputs in = inputs();
+  in.wall_seconds = 90.0;
+  in.merged_parts = 3;
+  EXPECT_EQ(appendix_row(render_report(in), "run time"),
+            "1 min 30 s (90 s), the sum over the 3 parts' runs (compute time: parts may have run at the same time)");
+  in.merged_parts = 1;
+  EXPECT_EQ(appendix_row(render_report(in), "run time"), "1 min 30 s (90 s), that of the one part merged");
+}
+
+TEST(Report, RunTimeOfAnOlderFileIsNotRecorded) {
+  ReportInputs in = inputs();
+  ASSERT_FALSE(in.wall_seconds);
+  EXPECT_EQ(appendix_row(render_report(in), "run time"), "not recorded (file written by an older silico)");
+  in.merged_parts = 2;
+  EXPECT_EQ(appendix_row(render_report(in), "run time"), "not recorded (a part was written by an older silico)");
+}
+
 const char* kPk = R"(schema_version: 1
 trial: {name: pk, seed: 17, patients: 60, follow_up: 10}
 cohort:

@@ -427,8 +427,8 @@ int command_report(int argc, char** argv) {
              "(baseline table, Kaplan-Meier curves, forest and balance plots) and a\n"
              "reproducibility appendix. One HTML file with inline SVG charts: it fetches\n"
              "nothing, opens in any browser and prints to PDF. The report re-runs the spec\n"
-             "stored in OUT.h5 for its calculation verification and sensitivity study: run it\n"
-             "from the directory the trial was run in, so that the spec's includes are found.",
+             "stored in OUT.h5, with the cohort files stored beside it, for its calculation\n"
+             "verification and sensitivity study: it needs OUT.h5 only.",
              options, positional, vm)) {
     return silico::kExitOk;
   }
@@ -537,20 +537,32 @@ int command_report(int argc, char** argv) {
   in.verification_given = vm.count("verify") > 0;
   if (!(change > 0.0 && change < 1.0)) throw silico::UserError("--change must be in (0, 1)");
   if (study_patients < 1) throw silico::UserError("--study-patients must be >= 1");
-  // The report's own simulations need the spec as it was run, cohort include included:
-  // when it cannot be read from here, the report says why instead of stopping.
+  // The report's own simulations need the spec as it was run, cohort includes included:
+  // the result file stores their texts. A file from an older silico does not, and its
+  // includes are looked for on disk; when they cannot be read, the report says why
+  // instead of stopping.
+  silico::spec::SpecFiles files;
+  files.read_observed_outcomes = false;
+  files.use_stored = results.has_attribute("/", "included_files");
+  if (files.use_stored) {
+    const auto names = results.strings_attribute("/", "included_files");
+    const auto texts = results.strings_attribute("/", "included_texts");
+    for (std::size_t k = 0; k < names.size() && k < texts.size(); ++k) files.included_files[names[k]] = texts[k];
+  }
   const auto why = [&](const std::exception& e) {
-    return std::string(e.what()) + " (the spec is re-read from the result file; run silico report from the "
-                                   "directory the run was started in, so that its includes are found)";
+    return std::string(e.what()) +
+           (files.use_stored ? std::string(" (the spec and its cohort files are re-read from the result file)")
+                             : " (the spec is re-read from the result file and its includes from disk: run silico "
+                               "report from the directory the run was started in)");
   };
   try {
     in.calculation = report::calculation_verification(in.spec_yaml, in.spec_file, m.first_replicate,
-                                                      std::max<std::uint64_t>(study_patients / 10, 1));
+                                                      std::max<std::uint64_t>(study_patients / 10, 1), files);
   } catch (const std::exception& e) {
     in.calculation_error = why(e);
   }
   try {
-    in.sensitivity = report::sensitivity(in.spec_yaml, in.spec_file, change, study_patients);
+    in.sensitivity = report::sensitivity(in.spec_yaml, in.spec_file, change, study_patients, files);
   } catch (const std::exception& e) {
     in.sensitivity_error = why(e);
   }

@@ -101,6 +101,18 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   for (const auto& e : spec.endpoints) endpoint_names.push_back(e.name);
   attribute(f, "endpoint_names", endpoint_names);
 
+  // Every cohort file the spec includes, so that the spec can be read again from the
+  // result file alone (silico report re-simulates it).
+  if (!spec.included_files.empty()) {
+    std::vector<std::string> names, texts;
+    for (const auto& [name, text] : spec.included_files) {
+      names.push_back(name);
+      texts.push_back(text);
+    }
+    attribute(f, "included_files", names);
+    attribute(f, "included_texts", texts);
+  }
+
   h5::Handle cohort = group("/cohort");
   if (!spec.cohort.source_text.empty()) {
     attribute(cohort, "cohort_file", spec.cohort.source_file);

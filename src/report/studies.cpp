@@ -51,9 +51,10 @@ double estimate(const spec::TrialSpec& spec, const std::string& path, std::uint6
 }  // namespace
 
 CalculationCheck calculation_verification(const std::string& spec_text, const std::string& spec_file,
-                                          std::uint64_t replicate, std::uint64_t patients) {
+                                          std::uint64_t replicate, std::uint64_t patients,
+                                          const spec::SpecFiles& files) {
   CalculationCheck check;
-  const spec::TrialSpec spec = spec::parse_spec(spec_text, spec_file);
+  const spec::TrialSpec spec = spec::parse_spec(spec_text, spec_file, files);
   const spec::StoredSpec stored = spec::read_stored_spec(spec_text, spec_file);
   check.endpoint = spec.endpoints.front().name;
   if (!schema_has(spec, "rtol")) {
@@ -77,7 +78,7 @@ CalculationCheck calculation_verification(const std::string& spec_text, const st
   check.patients = std::min<std::uint64_t>(patients, spec.trial.patients);
   const std::string tighter =
       spec::with_model_parameter(spec::with_model_parameter(spec_text, "rtol", check.rtol / 10), "atol", check.atol / 10);
-  const spec::TrialSpec fine = spec::parse_spec(tighter, spec_file);
+  const spec::TrialSpec fine = spec::parse_spec(tighter, spec_file, files);
   const sim::Block a = simulate(spec, replicate, check.patients);
   const sim::Block b = simulate(fine, replicate, check.patients);
   const auto& ea = a.endpoints.front();
@@ -100,10 +101,10 @@ CalculationCheck calculation_verification(const std::string& spec_text, const st
 }
 
 SensitivityStudy sensitivity(const std::string& spec_text, const std::string& spec_file, double change,
-                             std::uint64_t patients) {
+                             std::uint64_t patients, const spec::SpecFiles& files) {
   SensitivityStudy study;
   study.change = change;
-  const spec::TrialSpec spec = spec::parse_spec(spec_text, spec_file);
+  const spec::TrialSpec spec = spec::parse_spec(spec_text, spec_file, files);
   const spec::StoredSpec stored = spec::read_stored_spec(spec_text, spec_file);
   study.patients = std::min<std::uint64_t>(patients, spec.trial.patients);
   // The primary estimate: the first `effect` series of the first endpoint's first method.
@@ -136,7 +137,7 @@ SensitivityStudy sensitivity(const std::string& spec_text, const std::string& sp
     for (const double factor : {1.0 - change, 1.0 + change}) {
       double result = kNaN;
       try {
-        result = estimate(spec::parse_spec(spec::with_model_parameter(spec_text, key, value * factor), spec_file),
+        result = estimate(spec::parse_spec(spec::with_model_parameter(spec_text, key, value * factor), spec_file, files),
                           study.estimate, study.patients);
       } catch (const SpecError&) {
         row.note = "outside the range the model allows";

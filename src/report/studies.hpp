@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "spec/spec.hpp"
+
 namespace silico::report {
 
 struct CalculationCheck {
@@ -25,9 +27,11 @@ struct CalculationCheck {
 /// Re-simulates the first `patients` patients of `replicate` with the model's rtol and atol
 /// divided by 10 and compares the primary endpoint's potential outcomes under every arm.
 /// Not applicable (with the reason) when the model has no ODE tolerance or solves in
-/// closed form. @throws SpecError / UserError when the stored spec cannot be read here.
+/// closed form. `files` says where the spec's includes are read from (the result file's
+/// stored texts, or disk). @throws SpecError / UserError when the spec cannot be read.
 CalculationCheck calculation_verification(const std::string& spec_text, const std::string& spec_file,
-                                          std::uint64_t replicate, std::uint64_t patients);
+                                          std::uint64_t replicate, std::uint64_t patients,
+                                          const spec::SpecFiles& files = {});
 
 struct SensitivityRow {
   std::string parameter;  ///< model.parameters path, e.g. "hazard_ratio.treatment"
@@ -50,6 +54,6 @@ struct SensitivityStudy {
 /// replicate 0. Numerical settings (rtol, atol, observation and exposure windows) and
 /// covariate reference values are not model parameters and are left out; so are zeros.
 SensitivityStudy sensitivity(const std::string& spec_text, const std::string& spec_file, double change,
-                             std::uint64_t patients);
+                             std::uint64_t patients, const spec::SpecFiles& files = {});
 
 }  // namespace silico::report

@@ -113,8 +113,8 @@ YAML::Node load_yaml(const std::string& text, const std::string& file, Diagnosti
 /// Reads one spec; holds what later sections need from earlier ones.
 class SpecReader {
  public:
-  SpecReader(DiagnosticList& diagnostics, std::string file)
-      : diagnostics_(diagnostics), reader_(diagnostics), file_(std::move(file)) {}
+  SpecReader(DiagnosticList& diagnostics, std::string file, SpecFiles files = {})
+      : diagnostics_(diagnostics), reader_(diagnostics), file_(std::move(file)), files_(std::move(files)) {}
 
   /// The `report` and `validation` sections alone, from a spec whose other sections are
   /// not needed (names are not checked against endpoints and arms: the run did that).
@@ -171,7 +171,8 @@ class SpecReader {
         if (!ok || !tolerance) continue;
         target.quantity = "distribution";
         target.tolerance = *tolerance;
-        if (check_names && !(check_validation_names(at, spec, target) && load_observed(at, spec, target))) continue;
+        if (check_names && !check_validation_names(at, spec, target)) continue;
+        if (check_names && files_.read_observed_outcomes && !load_observed(at, spec, target)) continue;
         spec.validation.push_back(std::move(target));
         continue;
       }
@@ -382,6 +383,7 @@ class SpecReader {
     read_output(top, spec.output);
     read_report(top, spec.report);
     read_validation(top, spec, true);
+    spec.included_files = std::move(included_);
     return spec;
   }
 
@@ -502,19 +504,31 @@ class SpecReader {
     const Located include = at.child("include");
     const auto relative = reader_.string(include, "a path to a cohort file");
     if (!relative) return false;
-    const auto path = resolve_include(*relative);
-    if (!path) {
-      reader_.error(include, "cohort file '" + *relative +
-                                 "' not found next to the spec or in any folder above it");
-      return false;
-    }
     std::string text;
-    try {
-      text = read_file(*path);
-    } catch (const UserError& e) {
-      reader_.error(include, e.what());
-      return false;
+    std::optional<std::string> path;
+    if (files_.use_stored) {
+      const auto stored = files_.included_files.find(*relative);
+      if (stored == files_.included_files.end()) {
+        reader_.error(include, "cohort file '" + *relative + "' is not among the files stored with the spec");
+        return false;
+      }
+      path = *relative;
+      text = stored->second;
+    } else {
+      path = resolve_include(*relative);
+      if (!path) {
+        reader_.error(include, "cohort file '" + *relative +
+                                   "' not found next to the spec or in any folder above it");
+        return false;
+      }
+      try {
+        text = read_file(*path);
+      } catch (const UserError& e) {
+        reader_.error(include, e.what());
+        return false;
+      }
     }
+    included_[*relative] = text;
     const std::size_t errors_before = diagnostics_.size();
     const YAML::Node root = load_yaml(text, *path, diagnostics_);
     if (diagnostics_.size() > errors_before) return false;
@@ -2005,6 +2019,8 @@ class SpecReader {
   DiagnosticList& diagnostics_;
   Reader reader_;
   std::string file_;
+  SpecFiles files_;
+  std::map<std::string, std::string> included_;  ///< cohort files read, by path as written
   Located block_location_;
   std::vector<Located> arm_locations_;
   Located model_parameters_;
@@ -2016,7 +2032,7 @@ class SpecReader {
 
 }  // namespace
 
-TrialSpec parse_spec(const std::string& text, const std::string& file) {
+TrialSpec parse_spec(const std::string& text, const std::string& file, const SpecFiles& files) {
   DiagnosticList diagnostics;
   const YAML::Node root = load_yaml(text, file, diagnostics);
   TrialSpec spec;
@@ -2024,7 +2040,7 @@ TrialSpec parse_spec(const std::string& text, const std::string& file) {
     if (!root.IsDefined() || root.IsNull()) {
       diagnostics.add({file, 1, 1}, "", "the spec is empty");
     } else {
-      spec = SpecReader(diagnostics, file).read(root, text);
+      spec = SpecReader(diagnostics, file, files).read(root, text);
     }
   }
   if (!diagnostics.empty()) throw SpecError(std::move(diagnostics));

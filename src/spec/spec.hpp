@@ -232,8 +232,23 @@ struct TrialSpec {
   OutputSpec output;
   ReportSpec report;
   std::vector<ValidationTarget> validation;
+  /// Every cohort file included, by the path as the spec writes it -> its text.
+  std::map<std::string, std::string> included_files;
 
   std::vector<std::string> arm_names() const;
+};
+
+/// Where parse_spec finds the files a spec names. By default, on disk: cohort includes and
+/// observed-outcome files next to the spec or in a folder above it.
+struct SpecFiles {
+  /// When set, cohort includes are read from `included_files` (the texts a result file
+  /// stores, by the path as the spec writes it), not from disk: a stored spec re-reads the
+  /// same cohorts wherever it is read.
+  bool use_stored = false;
+  std::map<std::string, std::string> included_files;
+  /// False: validation targets keep only the name of their observed-outcome file (the
+  /// report's own simulations do not need the outcomes, and the result file holds them).
+  bool read_observed_outcomes = true;
 };
 
 /// Read and validate a spec file; throws SpecError listing every problem found,
@@ -241,7 +256,7 @@ struct TrialSpec {
 TrialSpec load_spec(const std::string& path);
 
 /// Same, from text; `file` names the text in messages and anchors relative includes.
-TrialSpec parse_spec(const std::string& text, const std::string& file);
+TrialSpec parse_spec(const std::string& text, const std::string& file, const SpecFiles& files = {});
 
 /// What the validation report reads from the spec text stored in a result file, without
 /// resolving its includes (which may not exist where the report is made).

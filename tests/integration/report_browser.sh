@@ -16,13 +16,25 @@ browser() {  # headless Chromium with its own profile; its D-Bus complaints are 
 
 for spec in "$SILICO_SOURCE_DIR"/configs/*.yaml; do
   name=$(basename "$spec" .yaml)
-  "$SILICO" run "$spec" -o "$WORK/$name.h5" -q
-  "$SILICO" report "$WORK/$name.h5" -o "$WORK/$name.html" --verify "$WORK/verify.json"
+  # Run from the project with a relative spec path, report from elsewhere: the report
+  # re-reads the spec's cohort files from the result file, not from disk.
+  (cd "$SILICO_SOURCE_DIR" && "$SILICO" run "configs/$name.yaml" -o "$WORK/$name.h5" -q)
+  (cd "$WORK" && "$SILICO" report "$name.h5" -o "$name.html" --verify verify.json)
+  if grep -q "re-read from the result file" "$WORK/$name.html"; then
+    fail "$name: the report could not re-run the stored spec: $(grep -o '[^>]*re-read from the result file[^<]*' "$WORK/$name.html" | head -1)"
+  fi
   if grep -Eqi '<script|<link|<img|<iframe|@import|url\(|src=|href=' "$WORK/$name.html"; then
     fail "$name: the report references something outside itself"
   fi
   # The appendix's checksum is the one sha256sum gives for the spec file as run.
   grep -q "SHA-256 <code>$(sha256sum "$spec" | cut -d' ' -f1)" "$WORK/$name.html" || fail "$name: spec checksum"
+  # Observed outcomes: read at run time, checksummed in the appendix, compared in section 6.
+  if grep -q "observed_file:" "$spec"; then
+    observed=$(sed -n 's/^ *observed_file: *//p' "$spec" | head -1)
+    grep -q "SHA-256 <code>$(sha256sum "$SILICO_SOURCE_DIR/$observed" | cut -d' ' -f1)" "$WORK/$name.html" ||
+      fail "$name: observed-outcomes checksum"
+    grep -q 'data-series="observed"' "$WORK/$name.html" || fail "$name: no observed curve in section 6"
+  fi
   # The run's wall_seconds, read from the file.
   grep -Eq "<tr><th>run time</th><td>[0-9]" "$WORK/$name.html" || fail "$name: no run time in the appendix"
   urls=$(grep -Eo 'https?://[^" <]*' "$WORK/$name.html" | sort -u | grep -v '^http://www.w3.org/2000/svg$' || true)

@@ -1562,6 +1562,34 @@ TEST_F(SpecInclude, FileTargetEntryIsChecked) {
   EXPECT_TRUE(has_diagnostic(errors, "validation[0].time_unit", 15, kAnyColumn, {"unknown time unit 'fortnights'"}));
 }
 
+TEST_F(SpecInclude, StoredFilesStandInForTheDisk) {
+  // A run records what it included; a report re-reads the spec from those texts, from any
+  // folder, and without the observed outcomes (which the result file holds as data).
+  write("cohorts/x.yaml", kCohort);
+  write("cohorts/obs.csv", "time,event\n1,1\n");
+  const TrialSpec run = load_spec(write("spec.yaml", with_file_target()).string());
+  ASSERT_EQ(run.included_files.size(), 1u);
+  EXPECT_EQ(run.included_files.at("cohorts/x.yaml"), kCohort);
+
+  silico::spec::SpecFiles stored;
+  stored.use_stored = true;
+  stored.included_files = run.included_files;
+  stored.read_observed_outcomes = false;
+  const TrialSpec again = parse_spec(with_file_target(), "nowhere/spec.yaml", stored);
+  EXPECT_EQ(again.cohort.covariates.size(), 2u);
+  ASSERT_EQ(again.validation.size(), 1u);
+  EXPECT_TRUE(again.validation[0].observed_outcomes->value.empty());
+
+  stored.included_files.clear();
+  try {
+    parse_spec(with_file_target(), "nowhere/spec.yaml", stored);
+    FAIL() << "expected a SpecError";
+  } catch (const silico::SpecError& e) {
+    EXPECT_TRUE(has_diagnostic(e.diagnostics().items(), "cohort.include", 4, 12,
+                               {"'cohorts/x.yaml' is not among the files stored with the spec"}));
+  }
+}
+
 TEST(SpecIncludeInline, IncludeBesideInlineCovariatesIsAnError) {
   // Line 5: `  covariates: ` value at column 15.
   const auto errors = errors_of(R"(schema_version: 1

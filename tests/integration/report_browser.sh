@@ -35,6 +35,10 @@ for spec in "$SILICO_SOURCE_DIR"/configs/*.yaml; do
       fail "$name: observed-outcomes checksum"
     grep -q 'data-series="observed"' "$WORK/$name.html" || fail "$name: no observed curve in section 6"
   fi
+  # An ODE-solved model gets its tolerance checked (section 5), not "not applicable".
+  if grep -Eq "solver: (dopri5|cvode_bdf)" "$spec"; then
+    grep -q "largest relative change" "$WORK/$name.html" || fail "$name: no calculation verification"
+  fi
   # The run's wall_seconds, read from the file.
   grep -Eq "<tr><th>run time</th><td>[0-9]" "$WORK/$name.html" || fail "$name: no run time in the appendix"
   urls=$(grep -Eo 'https?://[^" <]*' "$WORK/$name.html" | sort -u | grep -v '^http://www.w3.org/2000/svg$' || true)

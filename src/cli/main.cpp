@@ -408,6 +408,7 @@ int command_report(int argc, char** argv) {
   po::options_description options("options");
   double change = 0.1;
   std::uint64_t study_patients = 5000;
+  std::uint64_t max_patients = 1'000'000;
   options.add_options()
       ("results", po::value<std::string>()->required(), "result file (HDF5) written by silico run")
       ("output,o", po::value<std::string>()->required(), "report to write (HTML, one self-contained file)")
@@ -416,7 +417,10 @@ int command_report(int argc, char** argv) {
       ("change", po::value<double>(&change)->default_value(0.1, "0.1"),
        "relative change of each model parameter in the sensitivity study (0.1 = +-10 %)")
       ("study-patients", po::value<std::uint64_t>(&study_patients)->default_value(5000),
-       "patients of the report's own simulations (sensitivity; a tenth of it for the tolerance check)");
+       "patients of the report's own simulations (sensitivity; a tenth of it for the tolerance check)")
+      ("max-patients", po::value<std::uint64_t>(&max_patients)->default_value(1'000'000),
+       "patients of the reported replicate read for the baseline table, Kaplan-Meier curves and the "
+       "comparison with observed outcomes (the first ones; about 100 bytes each)");
   po::positional_options_description positional;
   positional.add("results", 1);
   po::variables_map vm;
@@ -486,7 +490,11 @@ int command_report(int argc, char** argv) {
       in.observed_checksums[k] = results.string_attribute("/validation/target_" + std::to_string(k), "sha256");
     }
   }
-  in.arm_of_patient = results.arms(0);
+  // The per-patient sections describe the first patients of the replicate, which are a
+  // random sample of it: memory stays bounded however large the trial.
+  if (max_patients < 1) throw silico::UserError("--max-patients must be >= 1");
+  const std::uint64_t shown = std::min(m.patients, max_patients);
+  in.arm_of_patient = results.arms(0, shown);
   for (const auto& name : results.covariate_names()) {
     const std::string object = "/cohort/covariates/" + name;
     report::CovariateColumn c;
@@ -494,14 +502,14 @@ int command_report(int argc, char** argv) {
     c.unit = results.string_attribute(object, "unit");
     c.levels = results.strings_attribute(object, "levels");
     c.binary = results.string_attribute(object, "distribution") == "bernoulli";
-    c.values = results.covariate(name, 0);
+    c.values = results.covariate(name, 0, shown);
     in.covariates.push_back(std::move(c));
   }
   for (const auto& name : m.endpoint_names) {
     report::EndpointColumn e;
     e.name = name;
     e.type = results.string_attribute("/outcomes/" + name, "type");
-    auto observed = results.observed(name, 0);
+    auto observed = results.observed(name, 0, shown);
     e.value = std::move(observed.value);
     e.event = std::move(observed.event);
     in.endpoints.push_back(std::move(e));

@@ -254,13 +254,23 @@ std::vector<std::uint64_t> shape(hid_t dataset) {
 
 void read_row(hid_t dataset, hid_t memory_type, std::uint64_t row, void* data) {
   const auto dims = shape(dataset);
-  if (dims.size() != 2 || row >= dims[0]) throw std::runtime_error("HDF5: row out of range");
+  if (dims.size() != 2) throw std::runtime_error("HDF5: not a matrix");
+  read_row_segment(dataset, memory_type, row, 0, dims[1], data);
+}
+
+void read_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std::uint64_t first,
+                      std::uint64_t count, void* data) {
+  const auto dims = shape(dataset);
+  if (dims.size() != 2 || row >= dims[0] || first > dims[1] || count > dims[1] - first) {
+    throw std::runtime_error("HDF5: row segment out of range");
+  }
+  if (count == 0) return;
   Handle file_space = check(H5Dget_space(dataset), "get dataspace");
-  const hsize_t start[2] = {row, 0};
-  const hsize_t block[2] = {1, dims[1]};
+  const hsize_t start[2] = {row, first};
+  const hsize_t block[2] = {1, count};
   check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start, nullptr, block, nullptr),
         "select row");
-  const hsize_t memory_dims[1] = {dims[1]};
+  const hsize_t memory_dims[1] = {count};
   Handle memory_space = check(H5Screate_simple(1, memory_dims, nullptr), "create memory space");
   check(H5Dread(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data), "read row");
 }

@@ -90,6 +90,9 @@ std::vector<std::string> dataset_paths(hid_t group);
 std::vector<std::uint64_t> shape(hid_t dataset);
 /// Read a whole row of a 2-D dataset, converting to `memory_type`.
 void read_row(hid_t dataset, hid_t memory_type, std::uint64_t row, void* data);
+/// Columns [first, first + count) of row `row` of a 2-D dataset.
+void read_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std::uint64_t first,
+                      std::uint64_t count, void* data);
 /// Elements [row, first .. first+count, all] of a 3-D dataset, as count x points doubles.
 std::vector<double> read_cube_rows(hid_t dataset, std::uint64_t row, std::uint64_t first, std::uint64_t count);
 

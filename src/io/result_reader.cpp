@@ -1,5 +1,7 @@
 #include "io/result_reader.hpp"
 
+#include <algorithm>
+
 #include <limits>
 
 #include "core/error.hpp"
@@ -57,10 +59,10 @@ bool ResultReader::is_time_to_event(const std::string& endpoint) const {
   return h5::read_string_attribute(group, "type") == "time_to_event";
 }
 
-std::vector<std::int32_t> ResultReader::arms(std::uint64_t replicate) const {
-  std::vector<std::int32_t> values(metadata_.patients);
+std::vector<std::int32_t> ResultReader::arms(std::uint64_t replicate, std::uint64_t count) const {
+  std::vector<std::int32_t> values(std::min(count, metadata_.patients));
   h5::Handle d = h5::open_dataset(impl_->file, "/cohort/arm");
-  h5::read_row(d, H5T_NATIVE_INT32, replicate, values.data());
+  h5::read_row_segment(d, H5T_NATIVE_INT32, replicate, 0, values.size(), values.data());
   return values;
 }
 
@@ -82,10 +84,11 @@ std::string ResultReader::series_attribute(const std::string& group, const std::
   return h5::has_attribute(g, name) ? h5::read_string_attribute(g, name) : "";
 }
 
-std::vector<double> ResultReader::covariate(const std::string& name, std::uint64_t replicate) const {
-  std::vector<double> values(metadata_.patients);
+std::vector<double> ResultReader::covariate(const std::string& name, std::uint64_t replicate,
+                                            std::uint64_t count) const {
+  std::vector<double> values(std::min(count, metadata_.patients));
   h5::Handle d = h5::open_dataset(impl_->file, "/cohort/covariates/" + name);
-  h5::read_row(d, H5T_NATIVE_DOUBLE, replicate, values.data());
+  h5::read_row_segment(d, H5T_NATIVE_DOUBLE, replicate, 0, values.size(), values.data());
   return values;
 }
 
@@ -148,25 +151,26 @@ double ResultReader::double_attribute(const std::string& object, const std::stri
                                                     : std::numeric_limits<double>::quiet_NaN();
 }
 
-Outcomes ResultReader::read_outcomes(const std::string& path, bool time_to_event,
-                                     std::uint64_t replicate) const {
+Outcomes ResultReader::read_outcomes(const std::string& path, bool time_to_event, std::uint64_t replicate,
+                                     std::uint64_t count) const {
   Outcomes out;
-  out.value.resize(metadata_.patients);
+  const std::uint64_t n = std::min(count, metadata_.patients);
+  out.value.resize(n);
   if (!time_to_event) {
     h5::Handle d = h5::open_dataset(impl_->file, path);
-    h5::read_row(d, H5T_NATIVE_DOUBLE, replicate, out.value.data());
+    h5::read_row_segment(d, H5T_NATIVE_DOUBLE, replicate, 0, n, out.value.data());
     return out;
   }
-  out.event.resize(metadata_.patients);
+  out.event.resize(n);
   h5::Handle time = h5::open_dataset(impl_->file, path + "/time");
-  h5::read_row(time, H5T_NATIVE_DOUBLE, replicate, out.value.data());
+  h5::read_row_segment(time, H5T_NATIVE_DOUBLE, replicate, 0, n, out.value.data());
   h5::Handle event = h5::open_dataset(impl_->file, path + "/event");
-  h5::read_row(event, H5T_NATIVE_INT8, replicate, out.event.data());
+  h5::read_row_segment(event, H5T_NATIVE_INT8, replicate, 0, n, out.event.data());
   return out;
 }
 
-Outcomes ResultReader::observed(const std::string& endpoint, std::uint64_t replicate) const {
-  return read_outcomes("/outcomes/" + endpoint + "/observed", is_time_to_event(endpoint), replicate);
+Outcomes ResultReader::observed(const std::string& endpoint, std::uint64_t replicate, std::uint64_t count) const {
+  return read_outcomes("/outcomes/" + endpoint + "/observed", is_time_to_event(endpoint), replicate, count);
 }
 
 Outcomes ResultReader::potential(const std::string& endpoint, const std::string& arm,

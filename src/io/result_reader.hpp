@@ -55,13 +55,16 @@ class ResultReader {
   const ResultMetadata& metadata() const { return metadata_; }
   bool is_time_to_event(const std::string& endpoint) const;
 
-  std::vector<std::int32_t> arms(std::uint64_t replicate) const;
+  /// Per-patient columns of one replicate: the first `count` patients (all by default).
+  static constexpr std::uint64_t kAllPatients = ~std::uint64_t{0};
+  std::vector<std::int32_t> arms(std::uint64_t replicate, std::uint64_t count = kAllPatients) const;
 
   /// Every analysis series under /replicates: path relative to it -> one value per replicate.
   std::map<std::string, std::vector<double>> series() const;
   /// A string attribute of a group under /replicates, or empty if it has none.
   std::string series_attribute(const std::string& group, const std::string& name) const;
-  std::vector<double> covariate(const std::string& name, std::uint64_t replicate) const;
+  std::vector<double> covariate(const std::string& name, std::uint64_t replicate,
+                                std::uint64_t count = kAllPatients) const;
   /// Variables under /trajectories (empty when the spec recorded none).
   std::vector<std::string> trajectory_names() const;
   /// Patients [first, first + count) of `replicate` (count clipped to the patients).
@@ -79,7 +82,7 @@ class ResultReader {
   std::vector<std::string> strings_attribute(const std::string& object, const std::string& name) const;
   std::int64_t integer_attribute(const std::string& object, const std::string& name) const;
   double double_attribute(const std::string& object, const std::string& name) const;
-  Outcomes observed(const std::string& endpoint, std::uint64_t replicate) const;
+  Outcomes observed(const std::string& endpoint, std::uint64_t replicate, std::uint64_t count = kAllPatients) const;
   /// The observed outcomes stored for file target `index` of the spec's validation list
   /// (/validation/target_<index>), or nullopt when the file has none.
   std::optional<Outcomes> validation_outcomes(std::size_t index) const;
@@ -87,7 +90,8 @@ class ResultReader {
                      std::uint64_t replicate) const;
 
  private:
-  Outcomes read_outcomes(const std::string& path, bool time_to_event, std::uint64_t replicate) const;
+  Outcomes read_outcomes(const std::string& path, bool time_to_event, std::uint64_t replicate,
+                         std::uint64_t count = kAllPatients) const;
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -342,7 +342,7 @@ class Document {
     if (files > 0) {
       out_ << "<h3>Observed outcomes of patients</h3>\n<p>Each file of observed outcomes is compared with the "
               "simulated patients of the same arm in replicate "
-           << in_.first_replicate
+           << in_.first_replicate << shown_patients()
            << ". Agreement metric: the Kolmogorov distance D, the largest vertical gap between the two "
               "distribution functions (for time-to-event data, between the Kaplan&ndash;Meier curves over the "
               "follow-up both cover; for a binary outcome, the difference of the rates). Rule: a target passes "
@@ -588,8 +588,22 @@ class Document {
     return found == in_.measures.end() ? "" : found->second;
   }
 
+  /// " (its first M of N patients)" when the per-patient sections read only the first
+  /// patients of the replicate (silico report --max-patients), else "".
+  std::string shown_patients() const {
+    const auto shown = static_cast<std::uint64_t>(in_.arm_of_patient.size());
+    if (shown >= in_.patients) return "";
+    return " (its first " + std::to_string(shown) + " of " + std::to_string(in_.patients) + " patients)";
+  }
+
   void section_results() {
     out_ << "<h2>8. Results</h2>\n";
+    if (!shown_patients().empty()) {
+      out_ << "<p>The baseline table and the Kaplan&ndash;Meier curves describe replicate " << in_.first_replicate
+           << shown_patients()
+           << ": patients are generated independently, so the first ones are a random sample of the replicate. "
+              "The estimates and forest plots are those of the run's analysis of every patient.</p>\n";
+    }
     baseline_table();
     for (const auto& e : in_.endpoints) {
       if (e.type == "time_to_event") km_figure(e);

@@ -157,6 +157,13 @@ TEST(Report, ValidationAgainstObservedOutcomesOfPatients) {
   EXPECT_NE(html.find("<code>cohorts/obs.csv</code>, SHA-256 <code>00ff</code>"), std::string::npos);
 }
 
+TEST(Report, SaysWhenThePerPatientSectionsShowASample) {
+  ReportInputs in = inputs();
+  EXPECT_EQ(render_report(in).find("its first"), std::string::npos);
+  in.patients = 60;  // the columns hold the first 6 (silico report --max-patients 6)
+  EXPECT_NE(render_report(in).find("replicate 0 (its first 6 of 60 patients)"), std::string::npos);
+}
+
 TEST(Report, ValidationTargetsAgainstTheReplicateMean) {
   ReportInputs in = inputs();
   in.series["os/arms/control/median"] = {10.0, 11.0, 12.0, 11.0};  // mean 11, MC SE 0.41

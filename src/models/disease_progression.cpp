@@ -258,6 +258,20 @@ ModelFactory disease_progression_factory() {
   f.description =
       "chronic-disease score with random intercept and slope at scheduled visits, symptomatic and "
       "disease-modifying treatment, per-visit dropout; change from baseline at the analysis visit";
+  f.equations =
+      "visits      t_j = j visit_interval, j = 0 (baseline) .. K = analysis_visit;  T = t_K\n"
+      "score       score_ij(a) = baseline_i + slope_i (1 - dm_a) t_j + sym_a ramp(t_j) + e_ij\n"
+      "baseline    baseline_i = intercept + sum b (x - x0) [baseline_effects] + b0_i\n"
+      "slope       slope_i    = slope     + sum c (x - x0) [slope_effects]    + b1_i\n"
+      "random      b0_i = intercept_sd z0,  b1_i = slope_sd (r z0 + sqrt(1 - r^2) z1)\n"
+      "            r = intercept_slope_correlation;  z0, z1 ~ N(0, 1)\n"
+      "residual    e_ij ~ N(0, residual_sd^2), independent across visits\n"
+      "ramp        ramp(t) = 0 (t <= 0), t / symptomatic_onset (until symptomatic_onset), 1 after\n"
+      "arms        sym_a = symptomatic_effect_a,  dm_a = disease_modifying_fraction_a\n"
+      "change      change_i(a) = score_iK(a) - score_i0 = slope_i (1 - dm_a) T + sym_a ramp(T)\n"
+      "                          + e_iK - e_i0\n"
+      "dropout     before each visit j >= 1 with probability dropout_per_visit; observed change\n"
+      "            at the last visit attended (LOCF), completed = 0\n";
   f.schema = {
       {"intercept", ParamKind::kNumber, true, 0.0, -inf, inf, false,
        "mean baseline score when every covariate is at its reference value (score units)"},

@@ -42,6 +42,11 @@ ModelFactory linear_change_factory() {
   ModelFactory f;
   f.name = "linear_change";
   f.description = "continuous change from baseline, linear in covariates with additive arm effects";
+  f.equations =
+      "change      Y_a = intercept + sum_j b_j (x_j - x0_j) + arm_effect_a + residual_sd Z\n"
+      "            b_j, x0_j: per_unit, reference of covariate_effects\n"
+      "            Z ~ N(0, 1), one per patient for every arm\n"
+      "observed    Y_A under the assigned arm A (no dropout; follow_up not used)\n";
   f.schema = {
       {"intercept", ParamKind::kNumber, true, 0.0, -inf, inf, false,
        "expected change when every covariate is at its reference value, before arm effects"},

@@ -194,6 +194,9 @@ class Model {
 struct ModelFactory {
   std::string name;
   std::string description;
+  /// The model's equations for the validation report: plain text, one named equation a
+  /// line (continuations indented), in the spec's parameter names, short enough to print.
+  std::string equations;
   bool needs_regimen = false;    ///< every arm must give `regimen:`
   bool accepts_regimen = false;  ///< arms may give `regimen:` (the model checks its own use)
   std::vector<ParamSchema> schema;

@@ -371,12 +371,44 @@ class Pk final : public Model {
   ResidualError residual_;
 };
 
+/// The system solved for each patient and arm, as the validation report states it.
+std::string pk_equations(bool two_compartment) {
+  std::string text =
+      "depot       d depot/dt = -KA depot;  an oral dose D adds F D at its time + lag_h\n";
+  if (two_compartment) {
+    text +=
+        "central     d A1/dt = KA depot - (CL/V1) A1 - (Q/V1) A1 + (Q/V2) A2 + infusion rate\n"
+        "peripheral  d A2/dt = (Q/V1) A1 - (Q/V2) A2\n"
+        "            C = A1 / V1;  IV bolus and infusion doses enter A1\n";
+  } else {
+    text +=
+        "central     d A1/dt = KA depot - (CL/V) A1 + infusion rate\n"
+        "            C = A1 / V;  IV bolus and infusion doses enter A1\n";
+  }
+  text +=
+      "exposure    auc = integral of C over [exposure_start_h, exposure_end_h];  cmax, cmin =\n"
+      "            max, min of C at exposure_start_h + k observe_every_h and exposure_end_h\n"
+      "pd          f(C) = EMAX C^HILL / (EC50^HILL + C^HILL);  none: E = E0;  emax: E = E0 + f(C)\n"
+      "            idr_inhibit_production    dR/dt = kin (1 - f(C)) - KOUT R\n"
+      "            idr_inhibit_loss          dR/dt = kin - KOUT (1 - f(C)) R\n"
+      "            idr_stimulate_production  dR/dt = kin (1 + f(C)) - KOUT R\n"
+      "            idr_stimulate_loss        dR/dt = kin - KOUT (1 + f(C)) R\n"
+      "            kin = E0 KOUT, R(0) = E0;  biomarker_change = E or R at biomarker_time_h - E0\n";
+  text += population_equations(two_compartment ? "CL, V1, Q, V2, KA, F, E0, EMAX, EC50, KOUT"
+                                               : "CL, V, KA, F, E0, EMAX, EC50, KOUT");
+  text +=
+      "residual    recorded y = C (1 + residual_proportional z_p) + residual_additive z_a\n";
+  return text;
+}
+
 ModelFactory pk_factory(bool two_compartment) {
   constexpr double inf = std::numeric_limits<double>::infinity();
   ModelFactory f;
   f.name = two_compartment ? "pk_2cmt" : "pk_1cmt";
-  f.description = two_compartment ? "two-compartment linear pharmacokinetics, exposure endpoints"
-                                   : "one-compartment linear pharmacokinetics, exposure endpoints";
+  f.description = std::string(two_compartment ? "two" : "one") +
+                  "-compartment linear pharmacokinetics with optional pharmacodynamics; exposure "
+                  "and biomarker endpoints";
+  f.equations = pk_equations(two_compartment);
   f.needs_regimen = true;
   const auto population = [&](const char* name, bool required, double typical, const char* what) {
     return ParamSchema{name, ParamKind::kPopulation, required, typical, 0.0, inf, true, what};

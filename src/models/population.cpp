@@ -22,6 +22,14 @@ Population::Population(std::vector<PopulationParameter> parameters, const Random
   }
 }
 
+std::string population_equations(const std::string& names) {
+  return "population  P_i = typical prod_k g_k(x_i) exp(eta_i,P)\n"
+         "            for P in " + names + "\n"
+         "            g_k = (x / reference)^power, exp(c (x - reference)) (c: exponential), or\n"
+         "            the factor of the patient's category (categorical)\n"
+         "            eta_i ~ N(0, omega) over omega.variables;  eta_i,P = 0 for P not listed\n";
+}
+
 void Population::etas(const PatientKey& key, std::span<double> out) const {
   const auto k = static_cast<std::size_t>(cholesky_.rows());
   rng::Stream stream({key.seed, key.replicate, key.patient, rng::Purpose::kRandomEffects, 0});

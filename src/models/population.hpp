@@ -49,6 +49,10 @@ class Population {
   Eigen::MatrixXd cholesky_;
 };
 
+/// The population layer's equations for ModelFactory::equations, for the model's
+/// population parameters `names` ("CL, V, KA").
+std::string population_equations(const std::string& names);
+
 /// y observed from prediction f with the residual model, using one standard normal per
 /// component (z_prop, z_add).
 inline double with_residual(double f, const ResidualError& e, double z_proportional, double z_additive) {

@@ -290,6 +290,20 @@ ModelFactory survival_factory() {
   f.description =
       "time to event, proportional hazards on an exponential, Weibull, Gompertz, log-logistic or "
       "piecewise exponential baseline, with an optionally delayed arm effect";
+  f.equations =
+      "predictor   eta = sum_j b_j (x_j - x0_j)\n"
+      "            b_j, x0_j: per_unit, reference of log_hazard_ratios\n"
+      "cumulative  H(t | x, a) = exp(eta) [H0(min(t, d)) + HR_a (H0(max(t, d)) - H0(d))]\n"
+      "            S = exp(-H),  d = effect_delay,  HR_a = hazard_ratio_a\n"
+      "baseline    exponential H0 = rate t;  weibull H0 = (t / scale)^shape\n"
+      "            gompertz H0 = rate / shape (exp(shape t) - 1), rate t at shape 0\n"
+      "            loglogistic H0 = log(1 + (t / scale)^shape)\n"
+      "            piecewise_exponential: hazard rate_k on [breaks_(k-1), breaks_k), breaks_0 = 0\n"
+      "event time  y = E exp(-eta), E = -log U, one U for every arm;  T0 = H0^-1(y)\n"
+      "            T_a = T0 if T0 <= d or HR_a = 1, else H0^-1(H0(d) + (y - H0(d)) / HR_a)\n"
+      "            (infinite when H0 never reaches y)\n"
+      "dropout     D = -log V / dropout_rate  (none when dropout_rate = 0)\n"
+      "censoring   potential: T_a at follow_up;  observed: T_A at min(follow_up, D), A assigned\n";
   f.schema = {
       {"baseline", ParamKind::kChoice, true, 0.0, -kInf, kInf, false,
        "the baseline hazard: exponential (rate), weibull (shape, scale), gompertz (rate, shape), "

@@ -249,6 +249,24 @@ ModelFactory tgi_factory() {
   ModelFactory f;
   f.name = "tgi";
   f.description = "tumour growth inhibition (Claret or Stein), RECIST 1.1 response, PFS and OS";
+  f.equations =
+      "claret      dy/dt = KG y - KD E_a(t) exp(-LAMBDA t) y,  y(0) = Y0   (Claret et al. 2009)\n"
+      "            constant E_a: y(t) = Y0 exp(KG t - KD E_a (1 - exp(-LAMBDA t)) / LAMBDA)\n"
+      "stein       y(t) = Y0 (exp(-KD E_a t) + exp(KG t) - 1)   (constant E_a; Stein et al. 2008)\n"
+      "exposure    E_a = exposure_a (exposure_model constant), or (pk_1cmt) a sum over the arm's\n"
+      "            doses D, tau h before, k = PK_CL / PK_V: bolus D / PK_V exp(-k tau); oral\n"
+      "            PK_F D PK_KA / (PK_V (PK_KA - k)) (exp(-k tau) - exp(-PK_KA tau))\n"
+      "scans       at k scan_interval up to follow_up; measured y (1 + residual_proportional z_p)\n"
+      "            + residual_additive_mm z_a, clipped at 0\n"
+      "response    RECIST 1.1 per scan: CR if <= complete_response_mm, else PD if >= 1.2 nadir\n"
+      "            and >= nadir + 5 mm, else PR if <= 0.7 baseline, else SD\n"
+      "death       h(t) = (os_shape / os_scale) (t / os_scale)^(os_shape - 1) exp(eta_a)\n"
+      "            eta_a = sum b (x - x0) [os_log_hazard_ratios] + os_ratio_effect (ratio_a - 1)\n"
+      "outcomes    objective_response = best response CR or PR;  pfs = min(first PD, death);\n"
+      "            os = death;  tumour_ratio = ratio_a = y_a(ratio_time) / Y0\n"
+      "dropout     D = -log V / dropout_rate: observed pfs and os censored at min(follow_up, D),\n"
+      "            observed objective_response from the scans up to then\n" +
+      population_equations("Y0, KG, KD, LAMBDA, PK_CL, PK_V, PK_KA, PK_F");
   f.accepts_regimen = true;
   const auto population = [&](const char* name, const char* what) {
     return ParamSchema{name, ParamKind::kPopulation, true, 0.0, 0.0, inf, true, what};

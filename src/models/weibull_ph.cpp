@@ -63,6 +63,14 @@ ModelFactory weibull_ph_factory() {
   ModelFactory f;
   f.name = "weibull_ph";
   f.description = "time to event, Weibull baseline hazard with proportional covariate and arm effects";
+  f.equations =
+      "predictor   eta_a(x) = sum_j b_j (x_j - x0_j) + log hazard_ratio_a\n"
+      "            b_j, x0_j: per_unit, reference of log_hazard_ratios\n"
+      "hazard      h(t | x, a) = (shape / scale) (t / scale)^(shape - 1) exp(eta_a(x))\n"
+      "survival    S(t | x, a) = exp(-(t / scale)^shape exp(eta_a(x)))\n"
+      "event time  T_a = scale (E exp(-eta_a(x)))^(1 / shape),  E = -log U, one U for every arm\n"
+      "dropout     D = -log V / dropout_rate  (none when dropout_rate = 0)\n"
+      "censoring   potential: T_a at follow_up;  observed: T_A at min(follow_up, D), A assigned\n";
   f.schema = {
       {"shape", ParamKind::kNumber, true, 0.0, 0.0, inf, true, "Weibull shape k (> 0; 1 = exponential)"},
       {"scale", ParamKind::kNumber, true, 0.0, 0.0, inf, true,

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/sha256.hpp"
+#include "models/model.hpp"
 #include "report/svg.hpp"
 #include "stats/agreement.hpp"
 #include "stats/estimates.hpp"
@@ -87,6 +88,31 @@ std::vector<EstimateKey> estimates(const ReportInputs& in) {
 }
 
 bool is_ratio(const std::string& measure) { return measure.find("ratio") != std::string::npos; }
+
+/// A percentage to the unit, or to a tenth below 10 % ("31 %", "4.5 %").
+std::string percent(double fraction) {
+  const double p = 100.0 * fraction;
+  char text[48];
+  std::snprintf(text, sizeof(text), "%.*f %%", p < 9.95 ? 1 : 0, p);
+  return text;
+}
+
+/// The between-patient variability of an omega, as a sentence: the variances of the
+/// log-normal random effects and the coefficients of variation they give,
+/// CV = sqrt(exp(omega^2) - 1).
+std::string variability(const spec::StoredSpec::Omega& omega) {
+  std::string names, variances, cvs;
+  for (std::size_t i = 0; i < omega.variables.size(); ++i) {
+    const std::string sep = i == 0 ? "" : ", ";
+    names += sep + "<code>" + esc(omega.variables[i]) + "</code>";
+    variances += sep + num(omega.variances[i]);
+    cvs += sep + percent(std::sqrt(std::expm1(omega.variances[i])));
+  }
+  return "Between-patient variability (<code>" + esc(omega.parameter) + "</code>): log-normal random effects on " +
+         names + " with variances " + variances + " on the log scale, so coefficients of variation " + cvs +
+         " (CV = &radic;(exp(&omega;&sup2;) &minus; 1)); the model's other population parameters have no random "
+         "effect.";
+}
 
 /// The steps of `km` as a chart arm, with log-log 95 % bands. A large trial has tens of
 /// thousands of event times, far more steps than a chart has pixels: a step is drawn when
@@ -219,8 +245,22 @@ class Document {
   }
 
   void section_model() {
-    out_ << "<h2>3. Model description</h2>\n<p>Model <code>" << esc(in_.spec.model_name)
-         << "</code>; its equations are documented in <code>docs/models.md</code> of silico " << esc(in_.silico_version)
+    out_ << "<h2>3. Model description</h2>\n";
+    // The equations come from this build's model registry: a file written by a build with
+    // other models says so rather than showing another model's equations.
+    if (const models::ModelFactory* model = models::find_model(in_.spec.model_name)) {
+      out_ << "<p>Model <code>" << esc(model->name) << "</code>: " << esc(model->description)
+           << ". Its equations, one named equation a line, in the spec's parameter names (x: the patient's "
+              "covariates; a: an arm; A: the assigned arm; U, V: uniform and z, Z: standard normal draws of the "
+              "patient):</p>\n<pre class=\"equations\">"
+           << esc(model->equations) << "</pre>\n";
+    } else {
+      out_ << "<p>Model <code>" << esc(in_.spec.model_name)
+           << "</code> is not a model of this build of silico, so its equations are not stated here.</p>\n";
+    }
+    out_ << "<p>The full description of the model (its outputs, random streams, solvers and the checks made when "
+            "it is built) is in <code>docs/models.md</code> of silico "
+         << esc(in_.silico_version)
          << ". Parameters as given in the spec, with the source the spec cites for each (<code>model.sources</code>)"
             ":</p>\n<table><tr><th>parameter</th><th>value</th><th>source</th></tr>\n";
     std::size_t cited = 0;
@@ -233,6 +273,7 @@ class Document {
            << (has ? esc(found->second) : "<span class=\"note\">not given</span>") << "</td></tr>\n";
     }
     out_ << "</table>\n";
+    for (const auto& omega : in_.spec.omegas) out_ << "<p>" << variability(omega) << "</p>\n";
     if (cited < in_.spec.model_parameters.size()) {
       out_ << "<p class=\"note\">" << in_.spec.model_parameters.size() - cited << " of "
            << in_.spec.model_parameters.size()

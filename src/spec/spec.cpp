@@ -2068,6 +2068,32 @@ void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std:
   }
 }
 
+/// The omega `node` as read_stored_spec keeps it, or nullopt when it is not a list of k
+/// names and k rows of k finite numbers with a positive diagonal.
+std::optional<StoredSpec::Omega> stored_omega(const std::string& name, const YAML::Node& node) {
+  if (!node.IsMap() || node.size() != 2) return std::nullopt;
+  const YAML::Node variables = node["variables"], matrix = node["matrix"];
+  if (!variables || !variables.IsSequence() || !matrix || !matrix.IsSequence()) return std::nullopt;
+  const std::size_t k = variables.size();
+  if (k == 0 || matrix.size() != k) return std::nullopt;
+  StoredSpec::Omega omega{name, {}, {}};
+  for (std::size_t i = 0; i < k; ++i) {
+    const YAML::Node row = matrix[i];
+    if (!variables[i].IsScalar() || !row.IsSequence() || row.size() != k) return std::nullopt;
+    const YAML::Node diagonal = row[i];
+    if (!diagonal.IsScalar()) return std::nullopt;
+    const std::string& text = diagonal.Scalar();
+    double variance = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), variance);
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(variance) || !(variance > 0.0)) {
+      return std::nullopt;
+    }
+    omega.variables.push_back(variables[i].Scalar());
+    omega.variances.push_back(variance);
+  }
+  return omega;
+}
+
 }  // namespace
 
 std::string with_model_parameter(const std::string& text, const std::string& path, double value) {
@@ -2117,6 +2143,11 @@ StoredSpec read_stored_spec(const std::string& text, const std::string& file) {
     if (model.IsMap()) {
       if (model["name"].IsScalar()) stored.model_name = model["name"].Scalar();
       flatten(model["parameters"], "", stored.model_parameters);
+      if (model["parameters"].IsMap()) {
+        for (const auto& item : model["parameters"]) {
+          if (auto omega = stored_omega(item.first.as<std::string>(), item.second)) stored.omegas.push_back(*omega);
+        }
+      }
       const YAML::Node sources = model["sources"];
       if (sources && sources.IsMap()) {
         for (const auto& item : sources) {

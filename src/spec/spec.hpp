@@ -266,6 +266,15 @@ struct StoredSpec {
   std::string model_name;
   /// model.parameters flattened: "hazard_ratio.treatment" = "0.75", in spec order.
   std::vector<std::pair<std::string, std::string>> model_parameters;
+  /// Each `{variables: [...], matrix: [[...]]}` entry of model.parameters (an omega) that
+  /// reads completely: its variables and its diagonal, the variances of their random
+  /// effects. A malformed one is left out, so the report states nothing rather than a guess.
+  struct Omega {
+    std::string parameter;  ///< e.g. "omega"
+    std::vector<std::string> variables;
+    std::vector<double> variances;  ///< the diagonal, in the order of `variables`
+  };
+  std::vector<Omega> omegas;
   /// model.sources: parameter name -> where its value comes from.
   std::map<std::string, std::string> model_sources;
   /// Each arm's name and its spec entry without the name, in YAML flow style

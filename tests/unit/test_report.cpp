@@ -92,6 +92,59 @@ TEST(Report, ContextModelRiskAndParameters) {
   EXPECT_EQ(model_risk("", "high"), "");
 }
 
+/// Section 3 of `html`.
+std::string model_section(const std::string& html) {
+  const auto start = html.find("<h2>3. Model description</h2>");
+  return html.substr(start, html.find("<h2>4.", start) - start);
+}
+
+TEST(Report, ModelEquationsByName) {
+  const std::string section = model_section(render_report(inputs()));
+  EXPECT_NE(section.find("<p>Model <code>weibull_ph</code>: time to event, Weibull baseline hazard with "
+                         "proportional covariate and arm effects."),
+            std::string::npos);
+  const auto block = section.find("<pre class=\"equations\">");
+  ASSERT_NE(block, std::string::npos);
+  const auto hazard =
+      section.find("\nhazard      h(t | x, a) = (shape / scale) (t / scale)^(shape - 1) exp(eta_a(x))\n", block);
+  EXPECT_NE(hazard, std::string::npos);
+  EXPECT_LT(hazard, section.find("</pre>", block));
+  // The parameter table and the pointer to the full description are still there.
+  EXPECT_NE(section.find("is in <code>docs/models.md</code> of silico 0.1.0"), std::string::npos);
+  EXPECT_NE(section.find("<code>hazard_ratio.treatment</code>"), std::string::npos);
+  // Text a model writes with < or & is escaped inside the block.
+  ReportInputs survival = inputs();
+  survival.spec.model_name = "survival";
+  const std::string escaped = model_section(render_report(survival));
+  EXPECT_NE(escaped.find("T_a = T0 if T0 &lt;= d or HR_a = 1"), std::string::npos);
+}
+
+TEST(Report, AModelThisBuildDoesNotHaveIsSaidToBeUnknown) {
+  ReportInputs in = inputs();
+  in.spec.model_name = "lognormal_aft";
+  const std::string section = model_section(render_report(in));
+  EXPECT_NE(section.find("<p>Model <code>lognormal_aft</code> is not a model of this build of silico, so its "
+                         "equations are not stated here.</p>"),
+            std::string::npos);
+  EXPECT_EQ(section.find("<pre"), std::string::npos);
+  EXPECT_NE(section.find("<code>docs/models.md</code>"), std::string::npos);
+}
+
+TEST(Report, BetweenPatientVariabilityFromOmega) {
+  ReportInputs in = inputs();
+  EXPECT_EQ(render_report(in).find("Between-patient variability"), std::string::npos);  // no omega
+  in.spec.model_name = "pk_1cmt";
+  // CV = sqrt(exp(w^2) - 1): 0.3069, 0.2020, 0.4166 and, below 10 %, 0.0447.
+  in.spec.omegas = {{"omega", {"CL", "V", "EC50", "KA"}, {0.09, 0.04, 0.16, 0.002}}};
+  EXPECT_NE(model_section(render_report(in))
+                .find("<p>Between-patient variability (<code>omega</code>): log-normal random effects on "
+                      "<code>CL</code>, <code>V</code>, <code>EC50</code>, <code>KA</code> with variances 0.09, "
+                      "0.04, 0.16, 0.002 on the log scale, so coefficients of variation 31 %, 20 %, 42 %, 4.5 % "
+                      "(CV = &radic;(exp(&omega;&sup2;) &minus; 1)); the model's other population parameters have "
+                      "no random effect.</p>"),
+            std::string::npos);
+}
+
 TEST(Report, ReplicateSummariesCoverageAndBaseline) {
   const std::string html = render_report(inputs());
   // Mean of 0.7, 0.8, 0.75, 0.9 = 0.7875; bias 0.0375; 3 of 4 intervals hold 0.75

@@ -1187,6 +1187,27 @@ TEST(SpecModelSources, CiteParametersByName) {
   EXPECT_TRUE(has_diagnostic(errors, "model.sources.shap", 10, 72, {"unknown key 'shap'", "did you mean 'shape'"}));
 }
 
+// The report states the between-patient variability from the stored spec's omega: its
+// variables and diagonal, or nothing at all when the matrix does not read as one.
+TEST(SpecReport, StoredOmegaGivesTheVariancesOfItsVariables) {
+  const auto stored_with = [](const std::string& matrix) {
+    return silico::spec::read_stored_spec(
+        "schema_version: 1\nmodel:\n  name: pk_1cmt\n  parameters:\n    CL: 5\n"
+        "    omega:\n      variables: [CL, V, EC50]\n      matrix: " + matrix + "\n",
+        "spec.yaml");
+  };
+  const auto stored = stored_with("[[0.09, 0.0, 0.0], [0.0, 0.04, 0.01], [0.0, 0.01, 1.6e-1]]");
+  ASSERT_EQ(stored.omegas.size(), 1u);
+  EXPECT_EQ(stored.omegas[0].parameter, "omega");
+  EXPECT_EQ(stored.omegas[0].variables, (std::vector<std::string>{"CL", "V", "EC50"}));
+  EXPECT_EQ(stored.omegas[0].variances, (std::vector<double>{0.09, 0.04, 0.16}));
+  EXPECT_TRUE(stored_with("[[0.09, 0, 0], [0, 0.04, 0]]").omegas.empty());             // 2 rows for 3
+  EXPECT_TRUE(stored_with("[[0.09, 0, 0], [0, 0.04, 0], [0, 0]]").omegas.empty());     // a short row
+  EXPECT_TRUE(stored_with("[[0.09, 0, 0], [0, x, 0], [0, 0, 0.16]]").omegas.empty());  // not a number
+  EXPECT_TRUE(stored_with("[[0.09, 0, 0], [0, 0, 0], [0, 0, 0.16]]").omegas.empty());  // not a variance
+  EXPECT_TRUE(stored_with("0.09").omegas.empty());
+}
+
 TEST(SpecReport, BadLevelAndUnknownKeyAreLocated) {
   auto errors = errors_of(std::string(kValid) + "report: {model_influence: huge}\n");
   ASSERT_EQ(errors.size(), 1u) << dump(errors);

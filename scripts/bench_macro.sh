@@ -3,7 +3,8 @@
 # - patients per second per core for the example, PK/PD and TGI configs (1 rank, 1 thread);
 # - strong scaling: the same run on 2 ranks x 1 thread, and the speed-up in the same session;
 # - peak resident memory per rank of configs/example.yaml at N = 10^5, 10^6 and 10^7
-#   (one replicate, default --block-patients);
+#   (one replicate, default --block-patients), and the time and peak memory of
+#   `silico report` on each of those files;
 # - HDF5 write throughput of the result writer against a raw sequential write of the same
 #   bytes on the same disk (benchmarks/bench_io.cpp), on 1 and 2 ranks.
 # Usage: scripts/bench_macro.sh [--quick]   (--quick: smaller sizes, for a smoke test)
@@ -61,13 +62,19 @@ awk -v n="$n" -v a="$one" -v b="$two" \
 echo
 echo "(wall time of the whole run: simulation, HDF5 writes, analysis; one thread per rank)"
 echo
-printf "%-12s %12s %16s\n" patients "wall (s)" "peak RSS (MiB)"
+printf "%-12s %12s %16s %12s %18s\n" patients "wall (s)" "peak RSS (MiB)" "report (s)" "report RSS (MiB)"
 sizes="100000 1000000 10000000"
 [ "$quick" = 1 ] && sizes="10000 100000"
 for n in $sizes; do
   spec=$(with_patients example "$n")
   read -r wall rss < <(timed 1 "$spec")
-  awk -v n="$n" -v w="$wall" -v r="$rss" 'BEGIN { printf "%-12d %12.2f %16.0f\n", n, w, r / 1024 }'
+  # silico report of that run (default --max-patients, a small sensitivity study).
+  rm -f "$work/out.html"
+  /usr/bin/time -f "%e %M" -o "$work/report_time" \
+    "$silico" report "$work/out.h5" -o "$work/out.html" --study-patients 500 >/dev/null
+  read -r report_wall report_rss < "$work/report_time"
+  awk -v n="$n" -v w="$wall" -v r="$rss" -v rw="$report_wall" -v rr="$report_rss" \
+    'BEGIN { printf "%-12d %12.2f %16.0f %12.2f %18.0f\n", n, w, r / 1024, rw, rr / 1024 }'
 done
 
 echo

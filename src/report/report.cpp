@@ -269,7 +269,10 @@ class Document {
       const auto found = in_.spec.model_sources.find(name.substr(0, name.find('.')));
       const bool has = found != in_.spec.model_sources.end();
       cited += has;
-      out_ << "<tr><td><code>" << esc(name) << "</code></td><td>" << esc(value) << "</td><td>"
+      // A matrix (omega) is block YAML, one row a line: keep its lines in the cell.
+      std::string shown = esc(value);
+      for (std::size_t at = 0; (at = shown.find('\n', at)) != std::string::npos;) shown.replace(at, 1, "<br>");
+      out_ << "<tr><td><code>" << esc(name) << "</code></td><td>" << shown << "</td><td>"
            << (has ? esc(found->second) : "<span class=\"note\">not given</span>") << "</td></tr>\n";
     }
     out_ << "</table>\n";

@@ -94,7 +94,14 @@ int command_check(int argc, char** argv) {
   std::cout << vm["spec"].as<std::string>() << ": ok (" << spec.trial.patients << " patients x "
             << spec.trial.replicates << " replicate(s), " << spec.arms.size() << " arms, model "
             << spec.model.name << ", " << spec.cohort.covariates.size() << " covariates, "
-            << spec.cohort.criteria.size() << " criteria)\n";
+            << spec.cohort.criteria.size() << " criteria";
+  if (!spec.validation.empty()) {
+    std::size_t observed = 0;
+    for (const auto& target : spec.validation) observed += target.from_file() ? target.observed_outcomes->value.size() : 0;
+    std::cout << ", " << spec.validation.size() << " validation target(s)";
+    if (observed > 0) std::cout << " with " << observed << " observed patients";
+  }
+  std::cout << ")\n";
   return silico::kExitOk;
 }
 

@@ -20,9 +20,9 @@ std::string split(const std::string& line, std::vector<Field>& fields) {
   std::size_t i = 0;
   while (true) {
     Field field;
-    field.column = static_cast<int>(i) + 1;
     // Spaces around a field are not part of it.
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    field.column = static_cast<int>(i) + 1;
     if (i < line.size() && line[i] == '"') {
       ++i;
       while (true) {
@@ -96,6 +96,7 @@ std::optional<CsvTable> parse_numeric_csv(const std::string& text, const std::st
         table.columns.push_back(f.text);
       }
       table.values.resize(table.columns.size());
+      table.cell_columns.resize(table.columns.size());
       continue;
     }
     if (fields.size() != table.columns.size()) {
@@ -114,6 +115,7 @@ std::optional<CsvTable> parse_numeric_csv(const std::string& text, const std::st
         value = 0.0;
       }
       table.values[c].push_back(value);
+      table.cell_columns[c].push_back(fields[c].column);
     }
     table.lines.push_back(line_number);
   }

@@ -18,6 +18,7 @@ struct CsvTable {
   std::vector<std::string> columns;
   std::vector<std::vector<double>> values;  ///< values[c][r]: column c, record r
   std::vector<int> lines;                   ///< the file line of each record (1-based)
+  std::vector<std::vector<int>> cell_columns;  ///< cell_columns[c][r]: where the cell starts (1-based)
 
   /// Index of a column, or nullopt.
   std::optional<std::size_t> find(const std::string& column) const;

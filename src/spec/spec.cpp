@@ -290,15 +290,20 @@ class SpecReader {
       const double v = table->values[index[0]][r];
       if (time_to_event) {
         const double e = table->values[index[1]][r];
-        if (v < 0.0) csv_error(table->lines[r], 1, "time " + format_number(v) + " is negative");
+        if (v < 0.0) {
+          csv_error(table->lines[r], table->cell_columns[index[0]][r], "time " + format_number(v) + " is negative");
+        }
         if (e != 0.0 && e != 1.0) {
-          csv_error(table->lines[r], 1, "event must be 1 (event) or 0 (censored), got " + format_number(e));
+          csv_error(table->lines[r], table->cell_columns[index[1]][r],
+                    "event must be 1 (event) or 0 (censored), got " + format_number(e));
         }
         outcomes.value.push_back(v * scale);
         outcomes.event.push_back(static_cast<std::int8_t>(e == 1.0));
         events += e == 1.0;
       } else {
-        if (binary && v != 0.0 && v != 1.0) csv_error(table->lines[r], 1, "value must be 0 or 1, got " + format_number(v));
+        if (binary && v != 0.0 && v != 1.0) {
+          csv_error(table->lines[r], table->cell_columns[index[0]][r], "value must be 0 or 1, got " + format_number(v));
+        }
         outcomes.value.push_back(v);
       }
     }

@@ -52,6 +52,8 @@ TEST(Csv, HeaderCommentsQuotesAndLineEndings) {
   EXPECT_EQ(table->values[0], (std::vector<double>{1.5, 20.0}));
   EXPECT_EQ(table->values[1], (std::vector<double>{1.0, 0.0}));
   EXPECT_EQ(table->lines, (std::vector<int>{4, 5}));
+  EXPECT_EQ(table->cell_columns[0], (std::vector<int>{2, 1}));  // " 1.5 ,1" and "2e1,0"
+  EXPECT_EQ(table->cell_columns[1], (std::vector<int>{7, 5}));
   EXPECT_EQ(table->find("event"), 1u);
   EXPECT_FALSE(table->find("status").has_value());
 }

@@ -1545,8 +1545,10 @@ TEST_F(SpecInclude, ObservedFileProblemsAreLocatedInTheFile) {
   auto more = errors_of_file(write("spec.yaml", with_file_target()));
   ASSERT_EQ(more.size(), 2u) << dump(more);
   EXPECT_EQ(more[0].where.line, 3);
+  EXPECT_EQ(more[0].where.column, 3);  // the event cell of "5,2"
   EXPECT_NE(more[0].message.find("event must be 1 (event) or 0 (censored), got 2"), std::string::npos);
   EXPECT_EQ(more[1].where.line, 4);
+  EXPECT_EQ(more[1].where.column, 1);
   EXPECT_NE(more[1].message.find("time -1 is negative"), std::string::npos);
 
   write("cohorts/obs.csv", "t,e\n1,1\n");

@@ -92,5 +92,20 @@ TEST(Checkpoint, MissingFieldIsRefusedByName) {
   }
 }
 
+TEST(SpecFingerprint, CoversTheObservedOutcomes) {
+  // A resumed run must not mix two versions of the file it is validated against.
+  spec::TrialSpec spec;
+  spec.source_text = "the spec";
+  spec::ValidationTarget target;
+  target.observed_outcomes = spec::ObservedOutcomes{};
+  target.observed_outcomes->text = "time,event\n1,1\n";
+  spec.validation.push_back(target);
+  const std::string before = spec_fingerprint(spec);
+  spec.validation[0].observed_outcomes->text = "time,event\n1,0\n";
+  EXPECT_NE(spec_fingerprint(spec), before);
+  spec.validation[0].observed_outcomes->text = "time,event\n1,1\n";
+  EXPECT_EQ(spec_fingerprint(spec), before);
+}
+
 }  // namespace
 }  // namespace silico::parallel

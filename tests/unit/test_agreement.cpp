@@ -3,6 +3,8 @@
 // configs/example.yaml against the numbers R's survival package publishes for it.
 #include <gtest/gtest.h>
 
+#include <Eigen/Core>
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -89,6 +91,24 @@ TEST(ObservedOutcomesFile, NcctgLungMatchesRsSurvival) {
   std::size_t at_risk = 0;
   for (double t : data.time) at_risk += t >= 365.25;
   EXPECT_EQ(at_risk, 65u);
+
+  // Its other columns, against R as well: 90 women (sex 2), mean age 62.45; and
+  //   coxph(Surv(time, status) ~ sex, data = lung)  ->  coef -0.5310, se(coef) 0.1672
+  // (Efron ties, R's default; sex 1/2 and female 0/1 differ by a shift, not a scale).
+  const auto& female = table->values[*table->find("female")];
+  const auto& age = table->values[*table->find("age")];
+  double women = 0.0, age_sum = 0.0;
+  for (std::size_t i = 0; i < female.size(); ++i) {
+    women += female[i];
+    age_sum += age[i];
+  }
+  EXPECT_EQ(women, 90.0);
+  EXPECT_NEAR(age_sum / 228.0, 62.45, 0.005);
+  Eigen::MatrixXd x(228, 1);
+  for (std::size_t i = 0; i < female.size(); ++i) x(static_cast<Eigen::Index>(i), 0) = female[i];
+  const auto cox = silico::stats::cox_fit(data.time, data.event, x);
+  EXPECT_NEAR(cox.beta(0), -0.5310, 5e-5);
+  EXPECT_NEAR(std::sqrt(cox.covariance(0, 0)), 0.1672, 5e-5);
 }
 
 }  // namespace

@@ -472,6 +472,7 @@ int command_report(int argc, char** argv) {
   in.command_line = results.string_attribute("/", "command_line");
   in.spec_file = results.string_attribute("/", "spec_file");
   in.spec_yaml = results.string_attribute("/", "spec_yaml");
+  in.cohort_file = results.string_attribute("/cohort", "cohort_file");
   in.cohort_yaml = results.string_attribute("/cohort", "cohort_yaml");
   in.time_unit = m.time_unit;
   in.seed = m.seed;

@@ -829,13 +829,16 @@ class Document {
     row("silico version", esc(in_.silico_version) + ", commit <code>" + esc(in_.git_commit) + "</code>");
     row("command line", "<code>" + esc(in_.command_line) + "</code>");
     row("spec file", "<code>" + esc(in_.spec_file) + "</code>, SHA-256 <code>" + sha256_hex(in_.spec_yaml) + "</code>");
-    if (!in_.cohort_yaml.empty()) row("cohort file", "SHA-256 <code>" + sha256_hex(in_.cohort_yaml) + "</code>");
+    if (!in_.cohort_yaml.empty()) {
+      row("cohort file", (in_.cohort_file.empty() ? "" : "<code>" + esc(in_.cohort_file) + "</code>, ") + "SHA-256 <code>" +
+                             sha256_hex(in_.cohort_yaml) + "</code>");
+    }
     for (const auto& [k, digest] : in_.observed_checksums) {
       row("observed outcomes", "<code>" + esc(in_.spec.validation[k].observed_outcomes->file) + "</code>, SHA-256 <code>" +
                                    esc(digest) + "</code>");
     }
     row("seed", std::to_string(in_.seed));
-    row("MPI ranks &times; threads", std::to_string(in_.mpi_ranks) + " &times; " + std::to_string(in_.threads));
+    row("MPI ranks \u00d7 threads", std::to_string(in_.mpi_ranks) + " &times; " + std::to_string(in_.threads));
     row("written (UTC)", esc(in_.created_utc));
     if (!in_.wall_seconds) {
       row("run time", in_.merged_parts > 0 ? "not recorded (a part was written by an older silico)"

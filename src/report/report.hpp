@@ -66,6 +66,7 @@ struct ReportInputs {
   std::string command_line;
   std::string spec_file;
   std::string spec_yaml;
+  std::string cohort_file;  ///< the included cohort file's path as the run resolved it
   std::string cohort_yaml;
   std::string time_unit;
   std::uint64_t seed = 0;

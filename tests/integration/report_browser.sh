@@ -26,6 +26,10 @@ for spec in "$SILICO_SOURCE_DIR"/configs/*.yaml; do
   if grep -Eqi '<script|<link|<img|<iframe|@import|url\(|src=|href=' "$WORK/$name.html"; then
     fail "$name: the report references something outside itself"
   fi
+  # An HTML entity escaped twice shows as "&times;" in the browser.
+  if grep -Eq '&amp;[a-z]+;' "$WORK/$name.html"; then
+    fail "$name: entity escaped twice: $(grep -Eo '.{30}&amp;[a-z]+;' "$WORK/$name.html" | head -1)"
+  fi
   # The appendix's checksum is the one sha256sum gives for the spec file as run.
   grep -q "SHA-256 <code>$(sha256sum "$spec" | cut -d' ' -f1)" "$WORK/$name.html" || fail "$name: spec checksum"
   # Observed outcomes: read at run time, checksummed in the appendix, compared in section 6.

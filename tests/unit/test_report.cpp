@@ -217,6 +217,18 @@ TEST(Report, SaysWhenThePerPatientSectionsShowASample) {
   EXPECT_NE(render_report(in).find("replicate 0 (its first 6 of 60 patients)"), std::string::npos);
 }
 
+TEST(Report, AppendixNamesTheRunShapeAndTheCohortFile) {
+  ReportInputs in = inputs();
+  in.mpi_ranks = 4;
+  in.threads = 2;
+  in.cohort_file = "/data/cohorts/adults.yaml";
+  in.cohort_yaml = "covariates: {}\n";
+  const std::string html = render_report(in);
+  EXPECT_NE(html.find("<th>MPI ranks \u00d7 threads</th><td>4 &times; 2</td>"), std::string::npos);
+  EXPECT_EQ(html.find("&amp;times;"), std::string::npos);  // an entity escaped twice
+  EXPECT_NE(html.find("<code>/data/cohorts/adults.yaml</code>, SHA-256"), std::string::npos);
+}
+
 TEST(Report, ValidationTargetsAgainstTheReplicateMean) {
   ReportInputs in = inputs();
   in.series["os/arms/control/median"] = {10.0, 11.0, 12.0, 11.0};  // mean 11, MC SE 0.41

@@ -606,12 +606,14 @@ class Document {
       return;
     }
     const auto& s = *in_.sensitivity;
+    const bool any_note = std::any_of(s.rows.begin(), s.rows.end(), [](const SensitivityRow& r) { return !r.note.empty(); });
     out_ << "<p>Each numeric model parameter in turn at &minus;" << num(100 * s.change, 3) << " % and +"
          << num(100 * s.change, 3) << " %, all others as in the spec, on the first " << s.patients
          << " patients of replicate 0 with the run's seed (the same patients in every variant). Primary estimate <code>"
          << esc(s.estimate) << "</code>: " << num(s.baseline) << " with the spec's values.</p>\n"
          << "<table><tr><th>parameter</th><th>value</th><th>estimate at &minus;" << num(100 * s.change, 3)
-         << " %</th><th>estimate at +" << num(100 * s.change, 3) << " %</th><th></th></tr>\n";
+         << " %</th><th>estimate at +" << num(100 * s.change, 3) << " %</th>"
+         << (any_note ? "<th>note</th>" : "") << "</tr>\n";
     TornadoChart chart;
     chart.title = "Sensitivity of " + s.estimate + " (±" + num(100 * s.change, 3) + " % per parameter)";
     chart.x_title = s.estimate;
@@ -620,8 +622,8 @@ class Document {
     chart.high_name = "parameter +" + num(100 * s.change, 3) + " %";
     for (const auto& r : s.rows) {
       out_ << "<tr><td><code>" << esc(r.parameter) << "</code></td><td class=\"n\">" << num(r.value)
-           << "</td><td class=\"n\">" << num(r.low) << "</td><td class=\"n\">" << num(r.high) << "</td><td>"
-           << esc(r.note) << "</td></tr>\n";
+           << "</td><td class=\"n\">" << num(r.low) << "</td><td class=\"n\">" << num(r.high) << "</td>"
+           << (any_note ? "<td>" + esc(r.note) + "</td>" : std::string()) << "</tr>\n";
       chart.rows.push_back({r.parameter, r.low, r.high});
     }
     out_ << "</table>\n<figure>" << tornado_chart(chart) << "</figure>\n";

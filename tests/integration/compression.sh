@@ -20,7 +20,7 @@ sed 's/^  patients: 20000 .*/  patients: 100000/' "$WORK/plain.yaml" > "$WORK/bi
 sed 's/^  patients: 20000 .*/  patients: 100000/' "$WORK/gzip.yaml" > "$WORK/big-gzip.yaml"
 "$SILICO" run "$WORK/big-plain.yaml" -o "$WORK/big-plain.h5" -q
 out="$WORK/big-gzip.h5"
-"$SILICO" run "$WORK/big-gzip.yaml" -o "$out" -q --threads 1 --block-patients 1000 >"$WORK/log" 2>&1 &
+"$SILICO" run "$WORK/big-gzip.yaml" -o "$out" -q --threads 1 --block-patients 1000 --checkpoint-interval 0 >"$WORK/log" 2>&1 &
 pid=$!
 for _ in $(seq 1 500); do
   done_blocks=$(sed -n 's/^blocks_done: //p' "$out.checkpoint" 2>/dev/null || true)

@@ -133,7 +133,7 @@ cmp -s "$WORK/a.h5" "$WORK/out.h5" || fail "a refused merge changed the existing
 "$SILICO" merge "$WORK/a.h5" "$WORK/b.h5" "$WORK/c.h5" -o "$WORK/out.h5" -q --force
 same_results "$WORK/whole.h5" "$WORK/out.h5"
 expect_exit 2 "$SILICO" merge "$WORK/a.h5" "$WORK/b.h5" "$WORK/c.h5" -o "$WORK/c.h5" --force
-grep -q "would overwrite the part" "$WORK/stderr" || fail "output over a part"
+grep -q "never writes over its inputs" "$WORK/stderr" || fail "output over a part"
 expect_exit 2 "$SILICO" merge -o "$WORK/none.h5"
 grep -q "no parts given" "$WORK/stderr" || fail "no parts message"
 echo "merge: ok"

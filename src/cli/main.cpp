@@ -79,9 +79,21 @@ bool parse(int argc, char** argv, const std::string& usage, po::options_descript
   return true;
 }
 
+constexpr const char* kAllowIncludeOutside =
+    "let the spec read cohort includes and observed files outside its own folder (by default "
+    "only files in the spec's folder or below it, symbolic links resolved, are read)";
+
+/// The SPEC argument, read with its includes confined unless --allow-include-outside.
+silico::spec::TrialSpec load_spec_argument(const po::variables_map& vm) {
+  silico::spec::SpecFiles files;
+  files.allow_include_outside = vm.count("allow-include-outside") > 0;
+  return silico::spec::load_spec(vm["spec"].as<std::string>(), files);
+}
+
 int command_check(int argc, char** argv) {
   po::options_description options("options");
-  options.add_options()("spec", po::value<std::string>()->required(), "trial spec (YAML)");
+  options.add_options()("spec", po::value<std::string>()->required(), "trial spec (YAML)")
+      ("allow-include-outside", kAllowIncludeOutside);
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map vm;
@@ -90,7 +102,7 @@ int command_check(int argc, char** argv) {
              options, positional, vm)) {
     return silico::kExitOk;
   }
-  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  const auto spec = load_spec_argument(vm);
   std::cout << vm["spec"].as<std::string>() << ": ok (" << spec.trial.patients << " patients x "
             << spec.trial.replicates << " replicate(s), " << spec.arms.size() << " arms, model "
             << spec.model.name << ", " << spec.cohort.covariates.size() << " covariates, "
@@ -134,6 +146,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
       ("replicates", po::value<std::string>(&replicate_range),
        "FIRST:COUNT - simulate only the study's replicates FIRST .. FIRST+COUNT-1 (0-based), "
        "one part of a replicate study split over a job array; join the parts with silico merge")
+      ("allow-include-outside", kAllowIncludeOutside)
       ("quiet,q", "no progress output");
   po::positional_options_description positional;
   positional.add("spec", 1);
@@ -153,7 +166,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
     throw silico::UserError("--scratch: " + scratch + " is not a directory");
   }
 
-  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  const auto spec = load_spec_argument(vm);
   silico::parallel::RunOptions run;
   run.output = vm["output"].as<std::string>();
   run.force = vm.count("force") > 0;
@@ -220,6 +233,7 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
        "largest trial size tried")
       ("threads,t", po::value<int>(&design.threads)->default_value(0), "threads per MPI rank; 0 = the cores this rank may use")
       ("json", po::value<std::string>(), "also write the result as JSON to this file")
+      ("allow-include-outside", kAllowIncludeOutside)
       ("quiet,q", "no progress lines");
   po::positional_options_description positional;
   positional.add("spec", 1);
@@ -236,7 +250,7 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
     throw silico::UserError("--target-power must be in (0, 1)");
   }
   design.quiet = vm.count("quiet") > 0;
-  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  const auto spec = load_spec_argument(vm);
   const auto result = silico::parallel::design_trial(mpi, spec, design);
   if (!mpi.is_root()) return silico::kExitOk;
   std::ostringstream text, json;

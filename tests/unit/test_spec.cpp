@@ -1454,11 +1454,19 @@ TEST_F(SpecInclude, IncludedCohortIsRead) {
   EXPECT_EQ(effects[0].covariate, 1u);
 }
 
-TEST_F(SpecInclude, FoundInAFolderAboveTheSpec) {
-  // As configs/example.yaml finds cohorts/ at the project root.
+TEST_F(SpecInclude, FoundInAFolderAboveTheSpecOnlyWhenAllowed) {
+  // A spec reads its own folder tree; with --allow-include-outside it also finds a
+  // cohorts/ folder above it, as silico did before includes were confined.
   write("cohorts/x.yaml", kCohort);
   const fs::path spec_path = write("configs/deeper/spec.yaml", kIncludingSpec);
-  const TrialSpec spec = load_spec(spec_path.string());
+  const auto errors = errors_of_file(spec_path);
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.include", 4, 12,
+                             {"cohort file 'cohorts/x.yaml' not found in the spec's folder",
+                              (dir_ / "configs" / "deeper").string()}));
+  SpecFiles allow;
+  allow.allow_include_outside = true;
+  const TrialSpec spec = load_spec(spec_path.string(), allow);
   EXPECT_EQ(spec.cohort.source_file, included("cohorts/x.yaml"));
   EXPECT_EQ(spec.cohort.covariates.size(), 2u);
 }
@@ -1799,7 +1807,9 @@ endpoints:
   EXPECT_EQ(spec.analysis.rmst_horizon, 24.0);  // = follow_up
   EXPECT_EQ(spec.arms[1].ratio, 1u);
   EXPECT_EQ(spec.cohort.max_screening_attempts, 10000u);
-  EXPECT_EQ(spec.cohort.correlation, Eigen::MatrixXd::Identity(1, 1));
+  // No correlation given: none stored (the identity), not a p x p identity matrix.
+  EXPECT_FALSE(spec.cohort.has_correlation());
+  EXPECT_EQ(spec.cohort.correlation_cholesky.size(), 0);
   EXPECT_TRUE(spec.cohort.criteria.empty());
   const auto& p = spec.model.parameters;
   EXPECT_EQ(p.arm_values("hazard_ratio"), (std::vector<double>{1.0, 1.0}));

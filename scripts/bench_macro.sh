@@ -19,11 +19,9 @@ trap 'rm -rf "$work"' EXIT
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 
-# with_patients CONFIG N: the config with trial.patients = N, beside a copy of the
-# cohorts it includes (a spec reads files in its own folder only).
-cp -r "$root/configs/cohorts" "$work/"
+# with_patients CONFIG N: the config with trial.patients = N, includes made absolute.
 with_patients() {
-  sed -E "s/^(  patients:) *[0-9]+/\1 $2/" "$root/configs/$1.yaml" \
+  sed -E "s/^(  patients:) *[0-9]+/\1 $2/; s#(include|observed_file): cohorts/#\1: $root/cohorts/#" "$root/configs/$1.yaml" \
     > "$work/$1-$2.yaml"
   echo "$work/$1-$2.yaml"
 }

@@ -12,8 +12,7 @@ full="$WORK/full"
 mkdir -p "$full"
 mount -t tmpfs -o size=3m tmpfs "$full" || { echo "disk_full: skipped (cannot mount a tmpfs)"; exit 77; }
 trap 'umount "$full" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-cp -r "$SILICO_SOURCE_DIR/configs/cohorts" "$WORK/"  # what the example includes
-sed -E "s/^(  patients:) *[0-9]+/\1 200000/" \
+sed -E "s/^(  patients:) *[0-9]+/\1 200000/; s#(include|observed_file): cohorts/#\1: $SILICO_SOURCE_DIR/cohorts/#" \
   "$SILICO_SOURCE_DIR/configs/example.yaml" > "$WORK/big.yaml"
 for ranks in 1 2 3; do
   code=0

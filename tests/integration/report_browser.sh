@@ -35,7 +35,7 @@ for spec in "$SILICO_SOURCE_DIR"/configs/*.yaml; do
   # Observed outcomes: read at run time, checksummed in the appendix, compared in section 6.
   if grep -q "observed_file:" "$spec"; then
     observed=$(sed -n 's/^ *observed_file: *//p' "$spec" | head -1)
-    grep -q "SHA-256 <code>$(sha256sum "$(dirname "$spec")/$observed" | cut -d' ' -f1)" "$WORK/$name.html" ||
+    grep -q "SHA-256 <code>$(sha256sum "$SILICO_SOURCE_DIR/$observed" | cut -d' ' -f1)" "$WORK/$name.html" ||
       fail "$name: observed-outcomes checksum"
     grep -q 'data-series="observed"' "$WORK/$name.html" || fail "$name: no observed curve in section 6"
   fi

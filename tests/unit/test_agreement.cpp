@@ -71,7 +71,7 @@ TEST(KolmogorovCritical, SmirnovAsymptoticValue) {
 //   summary(fit, times = 365.25)  ->  n.risk 65, survival 0.409, std.err 0.0358
 // A wrong row in the transcription would move these.
 TEST(ObservedOutcomesFile, NcctgLungMatchesRsSurvival) {
-  std::ifstream in(std::string(SILICO_SOURCE_DIR) + "/configs/cohorts/ncctg_lung_outcomes.csv");
+  std::ifstream in(std::string(SILICO_SOURCE_DIR) + "/cohorts/ncctg_lung_outcomes.csv");
   ASSERT_TRUE(in.good());
   std::ostringstream text;
   text << in.rdbuf();

@@ -1693,7 +1693,7 @@ TEST(SpecValid, ExampleValues) {
             (std::vector<std::string>{"age", "weight", "female", "ecog", "ldh_ratio"}));
   EXPECT_EQ(
       cohort.source_file,
-      (fs::path(SILICO_SOURCE_DIR) / "configs/cohorts/nsclc_adults.yaml").lexically_normal().string());
+      (fs::path(SILICO_SOURCE_DIR) / "cohorts/nsclc_adults.yaml").lexically_normal().string());
   EXPECT_EQ(cohort.covariates[0].distribution, Distribution::kTruncatedNormal);
   EXPECT_EQ(cohort.covariates[0].lower, 18.0);
   EXPECT_EQ(cohort.covariates[0].upper, 90.0);

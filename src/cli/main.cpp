@@ -80,8 +80,9 @@ bool parse(int argc, char** argv, const std::string& usage, po::options_descript
 }
 
 constexpr const char* kAllowIncludeOutside =
-    "let the spec read cohort includes and observed files outside its own folder (by default "
-    "only files in the spec's folder or below it, symbolic links resolved, are read)";
+    "let the spec read cohort includes and observed files anywhere (by default only files in "
+    "the spec's folder or the project's cohorts/ folder, or below them, symbolic links "
+    "resolved, are read)";
 
 /// The SPEC argument, read with its includes confined unless --allow-include-outside.
 silico::spec::TrialSpec load_spec_argument(const po::variables_map& vm) {

@@ -26,6 +26,18 @@ bool not_found(const std::error_code& ec) {
   return ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory;
 }
 
+/// The `cohorts/` folder of the project the spec belongs to: the nearest folder named
+/// `cohorts` in the spec's folder or one above it (a spec in configs/ shares the
+/// project's cohorts/ at the top of the repository). Empty if there is none.
+fs::path project_cohorts(const fs::path& spec_folder) {
+  std::error_code ec;
+  for (fs::path dir = spec_folder;; dir = dir.parent_path()) {
+    const fs::path cohorts = dir / "cohorts";
+    if (fs::is_directory(cohorts, ec)) return cohorts;
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return {};
+  }
+}
+
 }  // namespace
 
 IncludeLookup find_include(const std::string& written, const std::string& spec_file, bool allow_outside,
@@ -44,20 +56,41 @@ IncludeLookup find_include(const std::string& written, const std::string& spec_f
     return lookup;
   }
   const fs::path target(written);
+  // Where a file may be: the spec's folder tree, and the project's cohorts/ folder tree.
+  const fs::path cohorts = project_cohorts(spec_folder);
+  std::vector<fs::path> roots{spec_folder};
+  if (!cohorts.empty() && !is_under(cohorts, spec_folder)) roots.push_back(cohorts);
   std::vector<fs::path> candidates{target.is_absolute() ? target : spec_folder / target};
+  if (!target.is_absolute() && roots.size() > 1) candidates.push_back(cohorts.parent_path() / target);
   if (allow_outside && !target.is_absolute()) {
-    // The spec's folder, then each folder above it (a spec in configs/ finding cohorts/ at
-    // the project root, as silico did before includes were confined).
+    // Each folder above the spec's (how silico looked before includes were confined).
     for (fs::path dir = spec_folder; dir.has_parent_path() && dir.parent_path() != dir;) {
       dir = dir.parent_path();
       candidates.push_back(dir / target);
     }
   }
-  const std::string remedy = "; a spec reads files outside its folder only with --allow-include-outside";
-  if (!allow_outside && !is_under(candidates.front().lexically_normal(), spec_folder)) {
+  const auto inside = [&](const fs::path& path, bool real) {
+    for (const auto& root : roots) {
+      std::error_code error;
+      const fs::path folder = real ? fs::canonical(root, error) : root;
+      if (!error && is_under(path, folder)) return true;
+    }
+    return false;
+  };
+  const std::string allowed = "the spec's folder " + spec_folder.string() +
+                              (roots.size() > 1 ? " or the project's cohort folder " + cohorts.string() : "");
+  const std::string remedy = "; a spec reads files elsewhere only with --allow-include-outside";
+  if (!allow_outside) {
     // Refused as written, before anything outside is looked at.
-    lookup.problem = named + " is outside the spec's folder " + spec_folder.string() + remedy;
-    return lookup;
+    std::vector<fs::path> confined;
+    for (const auto& candidate : candidates) {
+      if (inside(candidate.lexically_normal(), false)) confined.push_back(candidate);
+    }
+    if (confined.empty()) {
+      lookup.problem = named + " is outside " + allowed + remedy;
+      return lookup;
+    }
+    candidates = confined;
   }
   for (const auto& candidate : candidates) {
     const fs::file_status status = fs::status(candidate, ec);
@@ -71,21 +104,17 @@ IncludeLookup find_include(const std::string& written, const std::string& spec_f
       lookup.problem = "cannot read " + named + ": " + ec.message();
       return lookup;
     }
-    if (!allow_outside) {
-      // The folder itself may be reached through a link: compare real with real.
-      const fs::path real_folder = fs::canonical(spec_folder, ec);
-      if (ec || !is_under(real, real_folder)) {
-        lookup.problem = named + " is a link to " + excerpt(real.string(), 200) + ", outside the spec's folder " +
-                         (ec ? spec_folder : real_folder).string() + remedy;
-        return lookup;
-      }
+    // A folder may be reached through a link: compare real paths with real paths.
+    if (!allow_outside && !inside(real, true)) {
+      lookup.problem = named + " is a link to " + excerpt(real.string(), 200) + ", outside " + allowed + remedy;
+      return lookup;
     }
     lookup.path = candidate.lexically_normal().string();
     lookup.read_from = real.string();
     return lookup;
   }
-  lookup.problem = named + " not found in the spec's folder " + spec_folder.string() +
-                   (allow_outside && !target.is_absolute() ? " or any folder above it" : "");
+  lookup.problem = named + " not found in " + allowed +
+                   (allow_outside && !target.is_absolute() ? " or any folder above the spec's" : "");
   return lookup;
 }
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# A spec reads cohort includes and observed files only inside its own folder (symbolic
-# links resolved) unless --allow-include-outside is given to check, run or design; what it
-# cannot read is a located error with exit 2, and no error report is cut short by a NUL.
+# A spec reads cohort includes and observed files only inside its own folder or the
+# project's cohorts/ folder (symbolic links resolved) unless --allow-include-outside is
+# given to check, run or design; what it cannot read is a located error with exit 2, and
+# no error report is cut short by a NUL.
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$WORK/trial" "$WORK/shared"
-cp -r "$SILICO_SOURCE_DIR/configs/cohorts/." "$WORK/shared/"
+cp -r "$SILICO_SOURCE_DIR/cohorts/." "$WORK/shared/"
 # configs/example.yaml with its cohort one folder up: trial/../shared/.
 sed -e 's#include: cohorts/#include: ../shared/#' -e 's#observed_file: cohorts/#observed_file: ../shared/#' \
   -e 's/^  patients: .*/  patients: 200/' -e 's/^  replicates: .*/  replicates: 1/' \
@@ -25,6 +26,19 @@ expect_exit 0 "$SILICO" run "$WORK/trial/spec.yaml" -o "$WORK/out.h5" -q --allow
 # design: the option is accepted and the spec read with it (refused without).
 expect_exit 2 "$SILICO" design "$WORK/trial/spec.yaml" --max-patients 20 -q
 grep -q "is outside the spec's folder" "$WORK/stderr" || fail "design did not refuse: $(cat "$WORK/stderr")"
+
+# A project: configs/ beside cohorts/, as in this repository. The spec finds the
+# project's cohorts/ (and only what is inside it) from its own folder.
+mkdir -p "$WORK/project/configs" "$WORK/project/cohorts"
+cp -r "$SILICO_SOURCE_DIR/cohorts/." "$WORK/project/cohorts/"
+sed -e 's#\.\./shared/#cohorts/#' "$WORK/trial/spec.yaml" > "$WORK/project/configs/spec.yaml"
+expect_exit 0 "$SILICO" check "$WORK/project/configs/spec.yaml"
+echo "secret" > "$WORK/project/secret.yaml"
+sed -e 's#include: cohorts/nsclc_adults.yaml#include: ../secret.yaml#' "$WORK/project/configs/spec.yaml" \
+  > "$WORK/project/configs/escape.yaml"
+expect_exit 2 "$SILICO" check "$WORK/project/configs/escape.yaml"
+grep -q "is outside the spec's folder .* or the project's cohort folder" "$WORK/stderr" ||
+  fail "an escape from the project's cohorts/ was not refused: $(cat "$WORK/stderr")"
 
 # A link from inside the folder to outside it is refused too.
 ln -s "$WORK/shared" "$WORK/trial/cohorts"

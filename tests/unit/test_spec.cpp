@@ -1454,21 +1454,31 @@ TEST_F(SpecInclude, IncludedCohortIsRead) {
   EXPECT_EQ(effects[0].covariate, 1u);
 }
 
-TEST_F(SpecInclude, FoundInAFolderAboveTheSpecOnlyWhenAllowed) {
-  // A spec reads its own folder tree; with --allow-include-outside it also finds a
-  // cohorts/ folder above it, as silico did before includes were confined.
+TEST_F(SpecInclude, FoundInTheProjectsCohortFolderAboveTheSpec) {
+  // configs/ beside cohorts/, as in this repository: the project's cohorts/ is found.
   write("cohorts/x.yaml", kCohort);
   const fs::path spec_path = write("configs/deeper/spec.yaml", kIncludingSpec);
+  const TrialSpec spec = load_spec(spec_path.string());
+  EXPECT_EQ(spec.cohort.source_file, included("cohorts/x.yaml"));
+  EXPECT_EQ(spec.cohort.covariates.size(), 2u);
+}
+
+TEST_F(SpecInclude, FoundInAnotherFolderAboveTheSpecOnlyWhenAllowed) {
+  // A folder above the spec that is not the project's cohorts/ is read only with
+  // --allow-include-outside (how silico looked before includes were confined).
+  write("shared/x.yaml", kCohort);
+  std::string text = kIncludingSpec;
+  text.replace(text.find("cohorts/x.yaml"), 14, "shared/x.yaml");
+  const fs::path spec_path = write("configs/deeper/spec.yaml", text);
   const auto errors = errors_of_file(spec_path);
   ASSERT_EQ(errors.size(), 1u) << dump(errors);
   EXPECT_TRUE(has_diagnostic(errors, "cohort.include", 4, 12,
-                             {"cohort file 'cohorts/x.yaml' not found in the spec's folder",
+                             {"cohort file 'shared/x.yaml' not found in the spec's folder",
                               (dir_ / "configs" / "deeper").string()}));
   SpecFiles allow;
   allow.allow_include_outside = true;
   const TrialSpec spec = load_spec(spec_path.string(), allow);
-  EXPECT_EQ(spec.cohort.source_file, included("cohorts/x.yaml"));
-  EXPECT_EQ(spec.cohort.covariates.size(), 2u);
+  EXPECT_EQ(spec.cohort.source_file, included("shared/x.yaml"));
 }
 
 TEST_F(SpecInclude, ErrorInIncludedFileReportsThatFile) {

@@ -205,7 +205,7 @@ TEST(SpecFuzz, MutatedExamplesAreAcceptedOrRefusedAsUserErrors) {
     for (int k = 0; k < kMutantsPerSpec; ++k) {
       std::string what;
       const std::string mutant = mutator.mutate(example.text, what);
-      // The real path: includes resolve against the example's folder (configs/cohorts/).
+      // The real path: includes resolve against the example's folder and the project's cohorts/.
       SCOPED_TRACE(example.path.filename().string() + " case " + std::to_string(k) + ":" + what);
       try {
         parse_spec(mutant, example.path.string());

@@ -103,9 +103,22 @@ void add_force(po::options_description& options) {
   options.add_options()("force,f", "replace the output file if it exists (never an input of the command)");
 }
 
+constexpr const char* kAllowIncludeOutside =
+    "let the spec read cohort includes and observed files anywhere (by default only files in "
+    "the spec's folder or the project's cohorts/ folder, or below them, symbolic links "
+    "resolved, are read)";
+
+/// The SPEC argument, read with its includes confined unless --allow-include-outside.
+silico::spec::TrialSpec load_spec_argument(const po::variables_map& vm) {
+  silico::spec::SpecFiles files;
+  files.allow_include_outside = vm.count("allow-include-outside") > 0;
+  return silico::spec::load_spec(vm["spec"].as<std::string>(), files);
+}
+
 int command_check(int argc, char** argv) {
   po::options_description options("options");
-  options.add_options()("spec", po::value<std::string>()->required(), "trial spec (YAML)");
+  options.add_options()("spec", po::value<std::string>()->required(), "trial spec (YAML)")
+      ("allow-include-outside", kAllowIncludeOutside);
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map vm;
@@ -114,7 +127,7 @@ int command_check(int argc, char** argv) {
              options, positional, vm)) {
     return silico::kExitOk;
   }
-  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  const auto spec = load_spec_argument(vm);
   std::cout << vm["spec"].as<std::string>() << ": ok (" << spec.trial.patients << " patients x "
             << spec.trial.replicates << " replicate(s), " << spec.arms.size() << " arms, model "
             << spec.model.name << ", " << spec.cohort.covariates.size() << " covariates, "
@@ -163,6 +176,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
       ("replicates", po::value<std::string>(&replicate_range),
        "FIRST:COUNT - simulate only the study's replicates FIRST .. FIRST+COUNT-1 (0-based), "
        "one part of a replicate study split over a job array; join the parts with silico merge")
+      ("allow-include-outside", kAllowIncludeOutside)
       ("quiet,q", "no progress output");
   po::positional_options_description positional;
   positional.add("spec", 1);
@@ -187,7 +201,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
     throw silico::UserError("--scratch: " + scratch + " is not a directory");
   }
 
-  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  const auto spec = load_spec_argument(vm);
   silico::parallel::RunOptions run;
   run.output = vm["output"].as<std::string>();
   run.force = vm.count("force") > 0;
@@ -246,6 +260,7 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
        "largest trial size tried")
       ("threads,t", po::value<int>(&design.threads)->default_value(0), "threads per MPI rank; 0 = the cores this rank may use")
       ("json", po::value<std::string>(), "also write the result as JSON to this file")
+      ("allow-include-outside", kAllowIncludeOutside)
       ("quiet,q", "no progress lines");
   add_force(options);
   po::positional_options_description positional;
@@ -270,7 +285,7 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
   const bool force = vm.count("force") > 0;
   // Refused before the search, not after minutes of it.
   if (vm.count("json")) silico::check_output(vm["json"].as<std::string>(), "--json", force, {vm["spec"].as<std::string>()});
-  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  const auto spec = load_spec_argument(vm);
   const auto result = silico::parallel::design_trial(mpi, spec, design);
   if (!mpi.is_root()) return silico::kExitOk;
   std::ostringstream text, json;

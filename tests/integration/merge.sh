@@ -14,9 +14,10 @@ wall() { h5dump -m %.17g -a /wall_seconds "$1" | sed -n 's/^ *(0): //p'; }
 # --- A time-to-event study of 6 replicates: whole, and as parts 0:2, 2:1, 3:3.
 sed 's/replicates: 2000/replicates: 6/' "$SILICO_SOURCE_DIR/tests/data/null_tte.yaml" > "$WORK/tte.yaml"
 # With observed outcomes to validate against: stored once per file, not per replicate.
+cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/"
 cat >> "$WORK/tte.yaml" <<EOF
 validation:
-  - {endpoint: os, arm: control, observed_file: "$SILICO_SOURCE_DIR/cohorts/ncctg_lung_outcomes.csv",
+  - {endpoint: os, arm: control, observed_file: cohorts/ncctg_lung_outcomes.csv,
      time_unit: days, tolerance: 0.2}
 EOF
 mpi_run 2 run "$WORK/tte.yaml" -o "$WORK/whole.h5" -q

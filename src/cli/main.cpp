@@ -343,7 +343,7 @@ int command_summarize(int argc, char** argv) {
   positional.add("results", 1);
   po::variables_map vm;
   if (!parse(argc, argv,
-             "usage: silico summarize OUT.h5 [--json FILE]\n\n"
+             "usage: silico summarize OUT.h5 [--replicate R] [--json FILE]\n\n"
              "Per-arm statistics, treatment effects with CIs and p-values, and the true\n"
              "sample effect from the digital twins' potential outcomes.",
              options, positional, vm)) {
@@ -558,7 +558,15 @@ int command_report(int argc, char** argv) {
   in.acceptance_rate = m.acceptance_rate;
   in.arms = m.arm_names;
   in.control_arm = m.control_arm;
-  in.spec = silico::spec::read_stored_spec(in.spec_yaml, in.spec_file);
+  try {
+    in.spec = silico::spec::read_stored_spec(in.spec_yaml, in.spec_file);
+  } catch (const silico::SpecError& e) {
+    // The spec text comes from the result file, not from disk: name the file it is in.
+    std::string diagnostics = e.diagnostics().format();
+    while (!diagnostics.empty() && diagnostics.back() == '\n') diagnostics.pop_back();
+    throw silico::UserError("'" + path + "' is damaged or not a silico result file: the spec stored in it " +
+                            "(spec_yaml) does not read:\n" + diagnostics);
+  }
   for (std::size_t k = 0; k < in.spec.validation.size(); ++k) {
     auto& target = in.spec.validation[k];
     if (!target.from_file()) continue;

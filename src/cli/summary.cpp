@@ -1,11 +1,13 @@
 #include "cli/summary.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <limits>
 #include <cstdio>
+#include <limits>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -16,11 +18,27 @@ namespace {
 
 const std::set<std::string> kEstimateFields = {"effect", "se", "ci_low", "ci_high", "p", "true_effect"};
 
-std::vector<double> numbers(const std::string& text) {
+/// A damaged file: the reader checked the layout, these are the checks only summarize
+/// needs (series it requires, the text of its attributes).
+[[noreturn]] void damaged(const io::ResultReader& results, const std::string& what) {
+  throw UserError("'" + results.path() + "' is damaged or not a silico result file: " + what);
+}
+
+/// Comma-separated finite numbers, as the writer stores gs_looks and gs_boundaries.
+std::vector<double> numbers(const io::ResultReader& results, const std::string& group, const std::string& name) {
+  const std::string text = results.series_attribute(group, name);
   std::vector<double> out;
   std::istringstream in(text);
   std::string part;
-  while (std::getline(in, part, ',')) out.push_back(std::stod(part));
+  while (std::getline(in, part, ',')) {
+    double value = 0.0;
+    const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
+    if (error != std::errc() || end != part.data() + part.size() || !std::isfinite(value)) {
+      damaged(results, "attribute " + name + " of /replicates/" + group + " is not a list of numbers: '" +
+                           text.substr(0, 64) + "'");
+    }
+    out.push_back(value);
+  }
   return out;
 }
 
@@ -52,13 +70,22 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
   summary.metadata = results.metadata();
   summary.replicate = replicate;
   const auto& m = summary.metadata;
+  if (replicate < m.first_replicate || replicate - m.first_replicate >= m.replicates) {
+    throw UserError("replicate " + std::to_string(replicate) + " is not in '" + results.path() + "'");
+  }
   // `replicate` is the study's replicate number; a job-array part starts at a later one.
   const std::uint64_t at_row = replicate - m.first_replicate;
   const auto series = results.series();
   if (series.empty()) {
     throw UserError("the result file has no analyses under /replicates (written by an older silico?)");
   }
-  const auto at = [&](const std::string& path) { return series.at(path)[at_row]; };
+  // The reader gives every series exactly m.replicates values, so at_row is in range.
+  const auto whole = [&](const std::string& path) -> const std::vector<double>& {
+    const auto found = series.find(path);
+    if (found == series.end()) damaged(results, "it has no series /replicates/" + path);
+    return found->second;
+  };
+  const auto at = [&](const std::string& path) { return whole(path)[at_row]; };
   if (series.count("model_failures")) summary.model_failures = at("model_failures");
 
   for (const auto& name : m.endpoint_names) {
@@ -108,14 +135,18 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
           gs.treatment = treatment;
           const std::string group = name + "/" + method;
           gs.spending = results.series_attribute(group, "gs_spending");
-          gs.looks = numbers(results.series_attribute(group, "gs_looks"));
-          gs.boundaries = numbers(results.series_attribute(group, "gs_boundaries"));
-          const auto& reject = series.at(prefix + "gs_reject");
-          const auto& look = series.at(prefix + "gs_stop_look");
+          gs.looks = numbers(results, group, "gs_looks");
+          gs.boundaries = numbers(results, group, "gs_boundaries");
+          if (gs.looks.empty() || gs.boundaries.size() != gs.looks.size()) {
+            damaged(results, "/replicates/" + group + " has " + std::to_string(gs.looks.size()) + " gs_looks and " +
+                                 std::to_string(gs.boundaries.size()) + " gs_boundaries");
+          }
+          const auto& reject = whole(prefix + "gs_reject");
+          const auto& look = whole(prefix + "gs_stop_look");
           gs.rejection_rate = mean_of(reject);
           gs.rejection_rate_mcse = mcse_of_mean(reject);
-          gs.expected_information = mean_of(series.at(prefix + "gs_information"));
-          gs.expected_information_mcse = mcse_of_mean(series.at(prefix + "gs_information"));
+          gs.expected_information = mean_of(whole(prefix + "gs_information"));
+          gs.expected_information_mcse = mcse_of_mean(whole(prefix + "gs_information"));
           for (std::size_t k = 0; k < gs.looks.size(); ++k) {
             double stops = 0.0;
             for (std::size_t r = 0; r < reject.size(); ++r) {
@@ -130,7 +161,7 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
           const bool ratio = row.measure == "hazard_ratio" || row.measure == "risk_ratio" ||
                              row.measure == "odds_ratio";
           const auto column = [&](const char* field) {
-            auto values = series.at(prefix + field);
+            auto values = whole(prefix + field);
             if (ratio && std::string(field) != "se" && std::string(field) != "p") {
               for (double& v : values) v = std::log(v);
             }
@@ -174,28 +205,55 @@ std::string with_ci(double value, double low, double high) {
   return number(value) + " [" + number(low) + ", " + number(high) + "]";
 }
 
+/// Rows of cells in columns as wide as their widest cell (at least `widths`), each column
+/// after its separator, right-aligned where `right` says; no trailing blanks.
+void print_columns(std::ostringstream& out, const std::vector<std::vector<std::string>>& rows,
+                   const std::vector<std::string>& separators, const std::vector<bool>& right,
+                   std::vector<std::size_t> widths) {
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(widths[c] - row[c].size(), ' ');
+      line += separators[c] + (right[c] ? pad + row[c] : row[c] + pad);
+    }
+    out << line.substr(0, line.find_last_not_of(' ') + 1) << "\n";
+  }
+}
+
 /// One line per arm, columns chosen by endpoint type.
 void format_arms(std::ostringstream& out, const EndpointSummary& e, int level) {
   char line[512];
+  if (e.arms.empty()) return;
   if (e.type == "time_to_event") {
     std::vector<std::string> landmarks;  // survival_at_<t>
     for (const auto& [name, v] : e.arms.front().values) {
       if (name.rfind("survival_at_", 0) == 0 && name.find("_ci_") == std::string::npos) landmarks.push_back(name);
     }
-    std::string header = "  arm               n   events   median [" + std::to_string(level) + "% CI]";
-    for (const auto& l : landmarks) header += "      S(" + l.substr(12) + ") [CI]";
-    out << header << "\n";
+    // The CIs vary in width: each column is as wide as its widest cell.
+    std::vector<std::vector<std::string>> rows = {{"arm", "n", "events", "median [" + std::to_string(level) + "% CI]"}};
+    std::vector<std::string> separators = {"  ", " ", " ", "   "};
+    std::vector<bool> right = {false, true, true, false};
+    std::vector<std::size_t> widths = {12, 6, 8, 0};
+    for (const auto& l : landmarks) {
+      rows.front().push_back("S(" + l.substr(12) + ") [CI]");
+      separators.push_back("   ");
+      right.push_back(false);
+      widths.push_back(0);
+    }
     for (const auto& a : e.arms) {
       const auto& v = a.values;
-      std::snprintf(line, sizeof(line), "  %-12s %6s %8s   %-26s", a.arm.c_str(), number(value_of(v, "n")).c_str(),
-                    number(value_of(v, "events")).c_str(),
-                    with_ci(value_of(v, "median"), value_of(v, "median_ci_low"), value_of(v, "median_ci_high")).c_str());
-      out << line;
+      std::vector<std::string> row = {
+          a.arm, number(value_of(v, "n")), number(value_of(v, "events")),
+          with_ci(value_of(v, "median"), value_of(v, "median_ci_low"), value_of(v, "median_ci_high"))};
       for (const auto& l : landmarks) {
-        out << "  " << with_ci(value_of(v, l), value_of(v, l + "_ci_low"), value_of(v, l + "_ci_high"));
+        row.push_back(with_ci(value_of(v, l), value_of(v, l + "_ci_low"), value_of(v, l + "_ci_high")));
       }
-      out << "\n";
+      rows.push_back(std::move(row));
     }
+    print_columns(out, rows, separators, right, widths);
   } else if (e.type == "binary") {
     out << "  arm               n   responders       rate\n";
     for (const auto& a : e.arms) {

@@ -1,7 +1,10 @@
 #include "io/h5file.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstring>
-#include <stdexcept>
 
 namespace silico::io::h5 {
 
@@ -29,13 +32,30 @@ void Handle::reset() {
   id_ = H5I_INVALID_HID;
 }
 
+namespace {
+
+herr_t keep_innermost(unsigned n, const H5E_error2_t* error, void* data) {
+  if (n == 0 && error->desc != nullptr) *static_cast<std::string*>(data) = error->desc;
+  return 0;
+}
+
+/// What the library says went wrong, innermost first ("addr overflow, ..." for a
+/// truncated file): the context our message lacks. Empty if the stack is.
+std::string library_says() {
+  std::string text;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &text);
+  return text.empty() ? "" : " (" + text + ")";
+}
+
+}  // namespace
+
 Handle check(hid_t id, const std::string& what) {
-  if (id < 0) throw std::runtime_error("HDF5: cannot " + what);
+  if (id < 0) throw Error("HDF5: cannot " + what + library_says());
   return Handle(id);
 }
 
 void check(herr_t status, const std::string& what) {
-  if (status < 0) throw std::runtime_error("HDF5: cannot " + what);
+  if (status < 0) throw Error("HDF5: cannot " + what + library_says());
 }
 
 void quiet_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
@@ -102,13 +122,19 @@ std::vector<std::string> member_names(hid_t group) {
   H5G_info_t info;
   check(H5Gget_info(group, &info), "read group info");
   std::vector<std::string> names;
+  // A name longer than this is a damaged size, not a name.
+  constexpr ssize_t kMaxName = 65536;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
     const auto order = H5_ITER_INC;
     const ssize_t size =
         H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, order, i, nullptr, 0, H5P_DEFAULT);
+    if (size < 0 || size > kMaxName) {
+      throw Error("HDF5: cannot read the name of member " + std::to_string(i) + library_says());
+    }
     std::string name(static_cast<std::size_t>(size), '\0');
-    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, order, i, name.data(), name.size() + 1,
-                       H5P_DEFAULT);
+    check(static_cast<herr_t>(H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, order, i, name.data(),
+                                                 name.size() + 1, H5P_DEFAULT) < 0 ? -1 : 0),
+          "read the name of member " + std::to_string(i));
     names.push_back(name);
   }
   return names;
@@ -231,7 +257,7 @@ void write_segment(hid_t dataset, hid_t memory_type, std::uint64_t first, std::u
 
 std::vector<double> read_vector(hid_t dataset) {
   const auto dims = shape(dataset);
-  if (dims.size() != 1) throw std::runtime_error("HDF5: expected a 1-D dataset");
+  if (dims.size() != 1) throw Error("HDF5: expected a 1-D dataset");
   std::vector<double> values(dims[0]);
   if (!values.empty()) {
     check(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
@@ -256,14 +282,17 @@ std::vector<std::string> dataset_paths(hid_t group) {
 std::vector<std::uint64_t> shape(hid_t dataset) {
   Handle space = check(H5Dget_space(dataset), "get dataspace");
   const int rank = H5Sget_simple_extent_ndims(space);
-  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
-  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  if (rank < 0 || rank > H5S_MAX_RANK) throw Error("HDF5: cannot read the rank of a dataspace" + library_says());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0 && H5Sget_simple_extent_dims(space, dims.data(), nullptr) < 0) {
+    throw Error("HDF5: cannot read the dimensions of a dataspace" + library_says());
+  }
   return {dims.begin(), dims.end()};
 }
 
 void read_row(hid_t dataset, hid_t memory_type, std::uint64_t row, void* data) {
   const auto dims = shape(dataset);
-  if (dims.size() != 2) throw std::runtime_error("HDF5: not a matrix");
+  if (dims.size() != 2) throw Error("HDF5: not a matrix");
   read_row_segment(dataset, memory_type, row, 0, dims[1], data);
 }
 
@@ -271,7 +300,7 @@ void read_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std::
                       std::uint64_t count, void* data) {
   const auto dims = shape(dataset);
   if (dims.size() != 2 || row >= dims[0] || first > dims[1] || count > dims[1] - first) {
-    throw std::runtime_error("HDF5: row segment out of range");
+    throw Error("HDF5: row segment out of range");
   }
   if (count == 0) return;
   Handle file_space = check(H5Dget_space(dataset), "get dataspace");
@@ -284,19 +313,11 @@ void read_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std::
   check(H5Dread(dataset, memory_type, memory_space, file_space, H5P_DEFAULT, data), "read row");
 }
 
-std::vector<double> read_doubles_attribute(hid_t object, const std::string& name) {
-  Handle attribute = check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
-  Handle space = check(H5Aget_space(attribute), "get attribute space");
-  const hssize_t n = H5Sget_simple_extent_npoints(space);
-  if (n < 0) throw std::runtime_error("HDF5: attribute " + name + " has no size");
-  std::vector<double> values(static_cast<std::size_t>(n));
-  if (!values.empty()) check(H5Aread(attribute, H5T_NATIVE_DOUBLE, values.data()), "read attribute " + name);
-  return values;
-}
-
 std::vector<double> read_cube_rows(hid_t dataset, std::uint64_t row, std::uint64_t first, std::uint64_t count) {
   const auto dims = shape(dataset);
-  if (dims.size() != 3 || row >= dims[0] || first + count > dims[1]) throw std::runtime_error("HDF5: cube rows out of range");
+  if (dims.size() != 3 || row >= dims[0] || first > dims[1] || count > dims[1] - first) {
+    throw Error("HDF5: cube rows out of range");
+  }
   std::vector<double> values(count * dims[2]);
   if (values.empty()) return values;
   Handle file_space = check(H5Dget_space(dataset), "get dataspace");
@@ -359,34 +380,159 @@ bool has_attribute(hid_t object, const std::string& name) {
   return H5Aexists(object, name.c_str()) > 0;
 }
 
+namespace {
+
+// libhdf5 1.10 (1.10.8 here) loops forever when it deserializes a global heap collection
+// holding a free-space object of length 0, as a zeroed range of a damaged file makes
+// (H5HG__cache_heap_deserialize never advances). Variable-length strings live in such
+// heaps, and the API cannot check one before reading it, so such a read runs under a
+// deadline: on a real file it takes microseconds; one that has not returned after
+// kHeapReadSeconds ends the process with exit code 2 (bad input), saying which attribute
+// of which file. No cleanup is skipped that matters: readers have written nothing.
+constexpr unsigned kHeapReadSeconds = 5;
+char heap_read_message[1024];
+std::size_t heap_read_message_length = 0;
+
+extern "C" void heap_read_expired(int) {
+  const ssize_t ignored = ::write(STDERR_FILENO, heap_read_message, heap_read_message_length);
+  (void)ignored;
+  ::_exit(2);
+}
+
+class HeapReadDeadline {
+ public:
+  HeapReadDeadline(hid_t object, const std::string& name) {
+    char file[512] = "";
+    if (H5Fget_name(object, file, sizeof(file)) < 0) file[0] = '\0';
+    const std::string text = "silico: error: '" + std::string(file) + "' is damaged or not a silico result file: " +
+                             "reading attribute " + name + " did not finish in " + std::to_string(kHeapReadSeconds) +
+                             " s (libhdf5 1.10 loops on a damaged global heap)\n";
+    heap_read_message_length = std::min(text.size(), sizeof(heap_read_message));
+    std::memcpy(heap_read_message, text.data(), heap_read_message_length);
+    struct sigaction action {};
+    action.sa_handler = heap_read_expired;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGALRM, &action, &previous_);
+    ::alarm(kHeapReadSeconds);
+  }
+  ~HeapReadDeadline() {
+    ::alarm(0);
+    sigaction(SIGALRM, &previous_, nullptr);
+  }
+  HeapReadDeadline(const HeapReadDeadline&) = delete;
+  HeapReadDeadline& operator=(const HeapReadDeadline&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+};
+
+/// An open attribute whose dataspace and stored size have been checked: `points` elements
+/// (0 for a null dataspace, 1 for a scalar) of `type_class`, `type_size` bytes each.
+struct CheckedAttribute {
+  Handle attribute, type, space;
+  H5T_class_t type_class = H5T_NO_CLASS;
+  std::size_t type_size = 0;
+  bool variable = false;  ///< variable-length: the elements live in the file's heap
+  std::size_t points = 0;
+};
+
+CheckedAttribute open_checked(hid_t object, const std::string& name) {
+  CheckedAttribute a;
+  a.attribute = check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
+  a.type = check(H5Aget_type(a.attribute), "read the type of attribute " + name);
+  a.type_class = H5Tget_class(a.type);
+  a.type_size = H5Tget_size(a.type);
+  if (a.type_class == H5T_NO_CLASS || a.type_size == 0) throw Error("HDF5: attribute " + name + " has a damaged type");
+  a.variable = a.type_class == H5T_VLEN || (a.type_class == H5T_STRING && H5Tis_variable_str(a.type) > 0);
+  a.space = check(H5Aget_space(a.attribute), "read the dataspace of attribute " + name);
+  const H5S_class_t space_class = H5Sget_simple_extent_type(a.space);
+  if (space_class == H5S_NULL) return a;
+  const hssize_t points = H5Sget_simple_extent_npoints(a.space);
+  if ((space_class != H5S_SCALAR && space_class != H5S_SIMPLE) || points < 0 ||
+      static_cast<std::uint64_t>(points) > kMaxAttributeElements) {
+    throw Error("HDF5: attribute " + name + " has a damaged dataspace");
+  }
+  a.points = static_cast<std::size_t>(points);
+  // A fixed-size value must fill its storage exactly; a variable-length one stores
+  // references to the heap, checked as they are read.
+  if (!a.variable) {
+    if (a.type_size > kMaxStringBytes) throw Error("HDF5: attribute " + name + " has a damaged type size");
+    const hsize_t stored = H5Aget_storage_size(a.attribute);
+    if (stored != static_cast<hsize_t>(a.type_size) * a.points) {
+      throw Error("HDF5: attribute " + name + " stores " + std::to_string(stored) + " bytes for " +
+                  std::to_string(a.points) + " element(s) of " + std::to_string(a.type_size) + " bytes");
+    }
+  }
+  return a;
+}
+
+/// The one number of a numeric attribute, converted to `memory_type`.
+template <class T>
+T read_one(hid_t object, const std::string& name, hid_t memory_type, bool floating_allowed) {
+  CheckedAttribute a = open_checked(object, name);
+  const bool numeric = a.type_class == H5T_INTEGER || (floating_allowed && a.type_class == H5T_FLOAT);
+  if (!numeric) {
+    throw Error("HDF5: attribute " + name + " is not " + (floating_allowed ? "a number" : "an integer"));
+  }
+  if (a.points != 1) {
+    throw Error("HDF5: attribute " + name + " holds " + std::to_string(a.points) + " values, not one");
+  }
+  T value{};
+  check(H5Aread(a.attribute, memory_type, &value), "read attribute " + name);
+  return value;
+}
+
+}  // namespace
+
+std::vector<double> read_doubles_attribute(hid_t object, const std::string& name) {
+  CheckedAttribute a = open_checked(object, name);
+  if (a.type_class != H5T_INTEGER && a.type_class != H5T_FLOAT) {
+    throw Error("HDF5: attribute " + name + " is not numeric");
+  }
+  if (H5Sget_simple_extent_ndims(a.space) > 1) throw Error("HDF5: attribute " + name + " is not 1-D");
+  std::vector<double> values(a.points);
+  if (!values.empty()) check(H5Aread(a.attribute, H5T_NATIVE_DOUBLE, values.data()), "read attribute " + name);
+  return values;
+}
+
 std::string read_string_attribute(hid_t object, const std::string& name) {
   const auto values = read_strings_attribute(object, name);
-  if (values.size() != 1) throw std::runtime_error("HDF5: attribute " + name + " is not one string");
+  if (values.size() != 1) throw Error("HDF5: attribute " + name + " is not one string");
   return values.front();
 }
 
 std::vector<std::string> read_strings_attribute(hid_t object, const std::string& name) {
-  Handle attribute = check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
-  Handle file_type = check(H5Aget_type(attribute), "get type of " + name);
-  if (H5Tget_class(file_type) != H5T_STRING) {
-    throw std::runtime_error("HDF5: attribute " + name + " is not a string");
-  }
-  Handle space = check(H5Aget_space(attribute), "get space of " + name);
-  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  CheckedAttribute a = open_checked(object, name);
+  if (a.type_class != H5T_STRING) throw Error("HDF5: attribute " + name + " is not a string");
   std::vector<std::string> values;
-  if (H5Tis_variable_str(file_type) > 0) {
-    Handle type = utf8_string_type();
-    std::vector<char*> pointers(static_cast<std::size_t>(n), nullptr);
-    check(H5Aread(attribute, type, pointers.data()), "read attribute " + name);
-    for (char* p : pointers) values.emplace_back(p ? p : "");
-    H5Dvlen_reclaim(type, space, H5P_DEFAULT, pointers.data());
+  const auto too_long = [&] {
+    return Error("HDF5: attribute " + name + " is longer than " + std::to_string(kMaxStringBytes >> 20) + " MiB");
+  };
+  if (a.variable) {
+    // Read in the file's own character set: HDF5 does not convert between ASCII and UTF-8.
+    Handle memory = check(H5Tget_native_type(a.type, H5T_DIR_DEFAULT), "get memory type of " + name);
+    std::vector<char*> pointers(a.points, nullptr);
+    if (!pointers.empty()) {
+      HeapReadDeadline deadline(object, name);
+      check(H5Aread(a.attribute, memory, pointers.data()), "read attribute " + name);
+    }
+    std::size_t total = 0;
+    for (char* p : pointers) {
+      const std::size_t length = p ? ::strnlen(p, kMaxStringBytes + 1) : 0;
+      total += length;
+      if (total > kMaxStringBytes) break;
+      values.emplace_back(p ? p : "", length);
+    }
+    if (!pointers.empty()) H5Dvlen_reclaim(memory, a.space, H5P_DEFAULT, pointers.data());
+    if (total > kMaxStringBytes) throw too_long();
   } else {
-    // Fixed-length strings, as other tools may write them.
-    const std::size_t size = H5Tget_size(file_type);
-    std::vector<char> buffer(size * static_cast<std::size_t>(n) + 1, '\0');
-    check(H5Aread(attribute, file_type, buffer.data()), "read attribute " + name);
-    for (hssize_t i = 0; i < n; ++i) {
-      const char* start = buffer.data() + static_cast<std::size_t>(i) * size;
+    // Fixed-length strings, as other tools may write them, NUL-padded or not.
+    const std::size_t size = a.type_size;
+    if (a.points > 0 && size > kMaxStringBytes / a.points) throw too_long();
+    std::vector<char> buffer(size * a.points);
+    if (!buffer.empty()) check(H5Aread(a.attribute, a.type, buffer.data()), "read attribute " + name);
+    for (std::size_t i = 0; i < a.points; ++i) {
+      const char* start = buffer.data() + i * size;
       values.emplace_back(start, ::strnlen(start, size));
     }
   }
@@ -394,24 +540,26 @@ std::vector<std::string> read_strings_attribute(hid_t object, const std::string&
 }
 
 std::int64_t read_int_attribute(hid_t object, const std::string& name) {
-  Handle attribute = check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
-  std::int64_t value = 0;
-  check(H5Aread(attribute, H5T_NATIVE_INT64, &value), "read attribute " + name);
-  return value;
+  return read_one<std::int64_t>(object, name, H5T_NATIVE_INT64, false);
 }
 
 std::uint64_t read_uint_attribute(hid_t object, const std::string& name) {
-  Handle attribute = check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
-  std::uint64_t value = 0;
-  check(H5Aread(attribute, H5T_NATIVE_UINT64, &value), "read attribute " + name);
-  return value;
+  {
+    // Read a signed integer as signed: a negative count is an error, not 0 (which is
+    // what HDF5's conversion to unsigned would make of it).
+    Handle attribute = check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
+    Handle type = check(H5Aget_type(attribute), "read the type of attribute " + name);
+    if (H5Tget_class(type) == H5T_INTEGER && H5Tget_sign(type) == H5T_SGN_2) {
+      const std::int64_t value = read_one<std::int64_t>(object, name, H5T_NATIVE_INT64, false);
+      if (value < 0) throw Error("HDF5: attribute " + name + " is negative (" + std::to_string(value) + ")");
+      return static_cast<std::uint64_t>(value);
+    }
+  }
+  return read_one<std::uint64_t>(object, name, H5T_NATIVE_UINT64, false);
 }
 
 double read_double_attribute(hid_t object, const std::string& name) {
-  Handle attribute = check(H5Aopen(object, name.c_str(), H5P_DEFAULT), "open attribute " + name);
-  double value = 0.0;
-  check(H5Aread(attribute, H5T_NATIVE_DOUBLE, &value), "read attribute " + name);
-  return value;
+  return read_one<double>(object, name, H5T_NATIVE_DOUBLE, true);
 }
 
 }  // namespace silico::io::h5

@@ -1,15 +1,31 @@
 #pragma once
 // Internal to io/: a thin RAII layer over the HDF5 C API. Every failed call throws
-// with what was being done, so no caller checks return codes.
+// h5::Error with what was being done, so no caller checks return codes. The attribute
+// readers check an attribute's class, size and dataspace before reading it, so that a
+// damaged or foreign file gives an h5::Error, never a read past a buffer.
 
 #include <hdf5.h>
 #include <mpi.h>
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace silico::io::h5 {
+
+/// A failed HDF5 call, or an object that does not have the type or shape asked for.
+/// Readers of input files turn it into a UserError naming the file; writers let it
+/// through as an internal error.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Largest string attribute read, in bytes (a spec with its cohort files is far smaller),
+/// and most elements of any attribute: a damaged size cannot make us allocate gigabytes.
+inline constexpr std::size_t kMaxStringBytes = std::size_t{64} << 20;
+inline constexpr std::uint64_t kMaxAttributeElements = std::uint64_t{1} << 20;
 
 /// Owns one HDF5 identifier and closes it with the matching H5*close.
 class Handle {
@@ -30,7 +46,8 @@ class Handle {
   hid_t id_ = H5I_INVALID_HID;
 };
 
-/// Throws std::runtime_error("HDF5: <what>") if id < 0; returns a Handle owning id.
+/// Throws h5::Error("HDF5: cannot <what> (<innermost HDF5 message>)") if id < 0; returns a
+/// Handle owning id.
 Handle check(hid_t id, const std::string& what);
 void check(herr_t status, const std::string& what);
 
@@ -88,7 +105,7 @@ std::vector<double> read_vector(hid_t dataset);
 /// Paths of all datasets below a group, relative to it, in alphabetical order.
 std::vector<std::string> dataset_paths(hid_t group);
 
-/// Dimensions of a dataset.
+/// Dimensions of a dataset (at most 32, as HDF5 allows).
 std::vector<std::uint64_t> shape(hid_t dataset);
 /// Read a whole row of a 2-D dataset, converting to `memory_type`.
 void read_row(hid_t dataset, hid_t memory_type, std::uint64_t row, void* data);
@@ -105,12 +122,17 @@ void write_attribute(hid_t object, const std::string& name, std::int64_t value);
 void write_attribute(hid_t object, const std::string& name, double value);
 
 bool has_attribute(hid_t object, const std::string& name);
+/// The readers below throw h5::Error unless the attribute has the class asked for and
+/// holds exactly the elements its type and dataspace say (checked with
+/// H5Aget_storage_size before H5Aread); strings are at most kMaxStringBytes long.
 std::string read_string_attribute(hid_t object, const std::string& name);
 std::vector<std::string> read_strings_attribute(hid_t object, const std::string& name);
+/// One integer (scalar or one element); read_uint_attribute refuses a negative one.
 std::int64_t read_int_attribute(hid_t object, const std::string& name);
 std::uint64_t read_uint_attribute(hid_t object, const std::string& name);
+/// One number, integer or floating-point.
 double read_double_attribute(hid_t object, const std::string& name);
-/// A 1-D float64 attribute (e.g. a trajectory's times).
+/// A 1-D numeric attribute (e.g. a trajectory's times).
 std::vector<double> read_doubles_attribute(hid_t object, const std::string& name);
 
 }  // namespace silico::io::h5

@@ -14,7 +14,7 @@
 #include "core/output_lock.hpp"
 #include "core/text.hpp"
 #include "io/h5file.hpp"
-#include "silico/version.hpp"
+#include "io/result_checks.hpp"
 
 namespace silico::io {
 
@@ -142,8 +142,7 @@ Attribute read_attribute(hid_t object, const std::string& where, const std::stri
       h5::check(H5Aread(attribute, out.type, bytes.data()), "read attribute " + name);
     out.value += bytes;
   } else {
-    throw std::runtime_error("attribute " + name + " of " + where +
-                             " has a type merge cannot copy");
+    throw h5::Error("attribute " + name + " of " + where + " has a type merge cannot copy");
   }
   return out;
 }
@@ -155,11 +154,23 @@ std::vector<Attribute> read_attributes(hid_t object, const std::string& where) {
   return out;
 }
 
+/// The merged dataset is created with the part's creation properties: chunks of a damaged
+/// part that do not fit its dimensions are the part's fault, found before anything is
+/// written.
+void check_chunks(hid_t dataset, const std::string& path, const std::vector<std::uint64_t>& dims) {
+  h5::Handle dcpl = h5::check(H5Dget_create_plist(dataset), "get creation list of " + path);
+  if (H5Pget_layout(dcpl) != H5D_CHUNKED) return;
+  hsize_t chunk[H5S_MAX_RANK];
+  const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, chunk);
+  bool fits = rank == static_cast<int>(dims.size());
+  for (int k = 0; fits && k < rank; ++k) fits = chunk[k] >= 1 && chunk[k] <= std::max<std::uint64_t>(1, dims[k]);
+  if (!fits) throw h5::Error("dataset " + path + " has chunks that do not fit its dimensions");
+}
+
 /// Every group and dataset below `group`, depth first, members in name order, `group` first.
 void walk(hid_t group, const std::string& path, int depth, std::vector<Object>& out) {
   if (depth > kMaxDepth)
-    throw std::runtime_error("groups nested deeper than " + std::to_string(kMaxDepth) + " at " +
-                             path);
+    throw h5::Error("groups nested deeper than " + std::to_string(kMaxDepth) + " at " + path);
   Object self;
   self.path = path;
   self.attributes = read_attributes(group, path);
@@ -168,7 +179,7 @@ void walk(hid_t group, const std::string& path, int depth, std::vector<Object>& 
     const std::string child = child_path(path, name);
     H5L_info_t link;
     h5::check(H5Lget_info(group, name.c_str(), &link, H5P_DEFAULT), "read link " + child);
-    if (link.type != H5L_TYPE_HARD) throw std::runtime_error(child + " is a soft or external link");
+    if (link.type != H5L_TYPE_HARD) throw h5::Error(child + " is a soft or external link");
     h5::Handle object = h5::check(H5Oopen(group, name.c_str(), H5P_DEFAULT), "open " + child);
     const H5I_type_t kind = H5Iget_type(object);
     if (kind == H5I_GROUP) {
@@ -180,12 +191,13 @@ void walk(hid_t group, const std::string& path, int depth, std::vector<Object>& 
       h5::Handle type = h5::check(H5Dget_type(object), "get type of " + child);
       d.type = h5::check(H5Tcopy(type), "copy type of " + child);
       if (!plain_bytes(d.type))
-        throw std::runtime_error("dataset " + child + " has a type merge cannot copy");
+        throw h5::Error("dataset " + child + " has a type merge cannot copy");
       d.dims = h5::shape(object);
+      check_chunks(object, child, d.dims);
       d.attributes = read_attributes(object, child);
       out.push_back(std::move(d));
     } else {
-      throw std::runtime_error(child + " is neither a group nor a dataset");
+      throw h5::Error(child + " is neither a group nor a dataset");
     }
   }
 }
@@ -219,44 +231,34 @@ Part inspect(const std::string& path) {
       throw UserError("part " + in_quotes(path) +
                       " cannot be opened as HDF5 (damaged or still being written?)");
     }
-    if (!h5::has_attribute(file, "format_version")) {
-      throw UserError("part " + in_quotes(path) +
-                      " is not a silico result file (no format_version attribute)");
-    }
-    const std::int64_t version = h5::read_int_attribute(file, "format_version");
-    if (version != kFormatVersion) {
-      throw UserError("part " + in_quotes(path) + " has format_version " + std::to_string(version) +
-                      "; this silico merges format_version " + std::to_string(kFormatVersion));
-    }
-    const std::string status = h5::read_string_attribute(file, "status");
-    if (status != "complete") {
-      throw UserError("part " + in_quotes(path) + " is not complete (status = " + status +
-                      "): its run failed or is still running");
-    }
-    p.silico_version = h5::read_string_attribute(file, "silico_version");
+    // The checks of every reader: format_version, status, the root attributes' types and
+    // ranges, and the shapes of the datasets against replicates and patients.
+    const ResultMetadata m = read_checked_metadata(file, path);
+    check_layout(file, path, m);
+    p.silico_version = m.silico_version;
+    p.seed = m.seed;
+    p.patients = m.patients;
+    p.study = m.study_replicates;
+    p.first = m.first_replicate;
+    p.count = m.replicates;
     p.git_commit = h5::read_string_attribute(file, "git_commit");
     p.spec_yaml = h5::read_string_attribute(file, "spec_yaml");
-    p.seed = h5::read_uint_attribute(file, "seed");
-    p.patients = h5::read_uint_attribute(file, "patients");
-    p.study = h5::read_uint_attribute(file, "study_replicates");
-    p.first = h5::read_uint_attribute(file, "first_replicate");
-    p.count = h5::read_uint_attribute(file, "replicates");
-    if (p.count == 0 || p.first >= p.study || p.count > p.study - p.first) {
-      throw UserError("part " + in_quotes(path) + " says it holds replicates " +
-                      std::to_string(p.first) + " to " + std::to_string(p.first + p.count) +
-                      " - 1 of a study of " + std::to_string(p.study));
-    }
     {
       h5::Handle cohort = h5::open_group(file, "/cohort");
       p.candidates = h5::read_uint_attribute(cohort, "candidates_drawn");
+    }
+    // Every enrolled patient is an accepted candidate: fewer candidates would make the
+    // merged acceptance rate above 1 (or infinite).
+    std::uint64_t enrolled = 0;
+    if (__builtin_mul_overflow(p.count, p.patients, &enrolled) || p.candidates < enrolled) {
+      damaged(path, "/cohort says it drew " + std::to_string(p.candidates) + " candidates for " +
+                        std::to_string(p.count) + " x " + std::to_string(p.patients) + " patients");
     }
     if (h5::has_attribute(file, "wall_seconds"))
       p.wall_seconds = h5::read_double_attribute(file, "wall_seconds");
     h5::Handle root = h5::open_group(file, "/");
     walk(root, "/", 0, p.layout);
-  } catch (const UserError&) {
-    throw;
-  } catch (const std::exception& e) {
+  } catch (const h5::Error& e) {
     throw UserError("part " + in_quotes(path) + " cannot be read as a silico result: " + e.what());
   }
   for (const auto& o : p.layout) {
@@ -454,12 +456,14 @@ void create_layout(hid_t source, hid_t out, const std::vector<Object>& layout, s
   }
 }
 
-/// Copies all of `from` into `to` starting at row `first_row`, one slab at a time.
+/// Copies all of `from` (a dataset of the part `source`) into `to` starting at row
+/// `first_row`, one slab at a time. A failed read is the part's damage (a UserError); a
+/// failed write is ours.
 void copy_rows(hid_t from, hid_t to, std::uint64_t first_row, std::uint64_t budget,
-               std::vector<unsigned char>& buffer, const std::string& path) {
-  const auto dims = h5::shape(from);
+               std::vector<unsigned char>& buffer, const std::string& path, const std::string& source) {
+  const auto dims = reading(source, path, [&] { return h5::shape(from); });
   if (std::find(dims.begin(), dims.end(), std::uint64_t{0}) != dims.end()) return;
-  h5::Handle type = h5::check(H5Dget_type(from), "get type of " + path);
+  h5::Handle type = reading(source, path, [&] { return h5::check(H5Dget_type(from), "get type of " + path); });
   const std::size_t element = H5Tget_size(type);
   const auto slab = slab_shape(dims, element, budget);
   std::size_t slab_elements = 1;
@@ -482,7 +486,9 @@ void copy_rows(hid_t from, hid_t to, std::uint64_t first_row, std::uint64_t budg
                                   nullptr),
               "select slab of " + path);
     // Read and written in the file's own type: the bytes are copied unchanged.
-    h5::check(H5Dread(from, type, memory, from_space, H5P_DEFAULT, buffer.data()), "read " + path);
+    reading(source, path, [&] {
+      h5::check(H5Dread(from, type, memory, from_space, H5P_DEFAULT, buffer.data()), "read " + path);
+    });
     h5::check(H5Dwrite(to, type, memory, to_space, H5P_DEFAULT, buffer.data()), "write " + path);
     // Next slab: odometer order, the last dimension fastest.
     std::size_t k = n;
@@ -623,14 +629,14 @@ MergeSummary merge_parts(const std::vector<std::string>& paths, const MergeOptio
         options.progress("merge: " + p->path + ": " +
                          replicates_text(p->first, p->first + p->count - 1));
       }
-      h5::Handle source = h5::open_readonly(p->path);
+      h5::Handle source = reading(p->path, "the file", [&] { return h5::open_readonly(p->path); });
       for (const auto& o : ref.layout) {
         if (!o.dataset) continue;
         const bool stacked = per_replicate(o.path);
         if (!stacked && p != sorted.front()) continue;
-        h5::Handle from = h5::open_dataset(source, o.path);
+        h5::Handle from = reading(p->path, o.path, [&] { return h5::open_dataset(source, o.path); });
         h5::Handle to = h5::open_dataset(out, o.path);
-        copy_rows(from, to, stacked ? p->first : 0, options.buffer_bytes, buffer, o.path);
+        copy_rows(from, to, stacked ? p->first : 0, options.buffer_bytes, buffer, o.path, p->path);
       }
     }
     {

@@ -1,78 +1,93 @@
 #include "io/result_reader.hpp"
 
 #include <algorithm>
-
+#include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <utility>
 
 #include "core/error.hpp"
 #include "io/h5file.hpp"
-#include "silico/version.hpp"
+#include "io/result_checks.hpp"
 
 namespace silico::io {
 
 struct ResultReader::Impl {
+  std::string path;
   h5::Handle file;
+  std::map<std::string, bool> time_to_event;  ///< per endpoint, from its checked `type`
+
+  /// `read()`, with an HDF5 failure reported as a damaged file, naming `object`.
+  template <class Read>
+  auto guard(const std::string& object, Read&& read) const {
+    return reading(path, object, std::forward<Read>(read));
+  }
 };
 
 ResultReader::ResultReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
   h5::quiet_errors();
+  impl_->path = path;
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     throw UserError("'" + path + "' is not a readable HDF5 file");
   }
-  impl_->file = h5::open_readonly(path);
+  impl_->file = impl_->guard("the file", [&] {
+    return h5::check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open it");
+  });
   const hid_t f = impl_->file;
-  if (!h5::has_attribute(f, "format_version")) {
-    throw UserError("'" + path + "' is not a silico result file (no format_version attribute)");
+  // Everything is checked here, before any caller sees a value: afterwards every read is
+  // within the shapes the metadata promise.
+  metadata_ = read_checked_metadata(f, path);
+  check_layout(f, path, metadata_);
+  for (const auto& e : metadata_.endpoint_names) {
+    impl_->time_to_event[e] = impl_->guard("/outcomes/" + e, [&] {
+      return h5::read_string_attribute(h5::open_group(f, "/outcomes/" + e), "type") == "time_to_event";
+    });
   }
-  auto& m = metadata_;
-  m.format_version = h5::read_int_attribute(f, "format_version");
-  if (m.format_version != kFormatVersion) {
-    throw UserError("'" + path + "' has format_version " + std::to_string(m.format_version) +
-                    "; this silico reads format_version " + std::to_string(kFormatVersion));
-  }
-  m.status = h5::read_string_attribute(f, "status");
-  if (m.status != "complete") {
-    throw UserError("'" + path + "' is not complete (status = " + m.status + ")");
-  }
-  m.silico_version = h5::read_string_attribute(f, "silico_version");
-  m.trial_name = h5::read_string_attribute(f, "trial_name");
-  m.seed = h5::read_uint_attribute(f, "seed");
-  m.replicates = h5::read_uint_attribute(f, "replicates");
-  m.first_replicate = h5::read_uint_attribute(f, "first_replicate");
-  m.study_replicates = h5::read_uint_attribute(f, "study_replicates");
-  m.patients = h5::read_uint_attribute(f, "patients");
-  m.arm_names = h5::read_strings_attribute(f, "arm_names");
-  m.control_arm = h5::read_string_attribute(f, "control_arm");
-  m.endpoint_names = h5::read_strings_attribute(f, "endpoint_names");
-  m.time_unit = h5::read_string_attribute(f, "time_unit");
-  m.follow_up = h5::read_double_attribute(f, "follow_up");
-  m.alpha = h5::read_double_attribute(f, "alpha");
-  m.rmst_horizon = h5::read_double_attribute(f, "rmst_horizon");
-  h5::Handle cohort = h5::open_group(f, "/cohort");
-  m.acceptance_rate = h5::read_double_attribute(cohort, "acceptance_rate");
 }
 
 ResultReader::~ResultReader() = default;
 
+const std::string& ResultReader::path() const { return impl_->path; }
+
 bool ResultReader::is_time_to_event(const std::string& endpoint) const {
-  h5::Handle group = h5::open_group(impl_->file, "/outcomes/" + endpoint);
-  return h5::read_string_attribute(group, "type") == "time_to_event";
+  const auto found = impl_->time_to_event.find(endpoint);
+  if (found == impl_->time_to_event.end()) throw std::invalid_argument("no endpoint '" + endpoint + "'");
+  return found->second;
 }
 
 std::vector<std::int32_t> ResultReader::arms(std::uint64_t replicate, std::uint64_t count) const {
   std::vector<std::int32_t> values(std::min(count, metadata_.patients));
-  h5::Handle d = h5::open_dataset(impl_->file, "/cohort/arm");
-  h5::read_row_segment(d, H5T_NATIVE_INT32, replicate, 0, values.size(), values.data());
+  impl_->guard("/cohort/arm", [&] {
+    h5::Handle d = h5::open_dataset(impl_->file, "/cohort/arm");
+    h5::read_row_segment(d, H5T_NATIVE_INT32, replicate, 0, values.size(), values.data());
+  });
+  // Callers index arm_names with these.
+  const auto arms = static_cast<std::int64_t>(metadata_.arm_names.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] < 0 || values[i] >= arms) {
+      damaged(impl_->path, "/cohort/arm has arm " + std::to_string(values[i]) + " for patient " + std::to_string(i) +
+                               " of row " + std::to_string(replicate) + "; the trial has " + std::to_string(arms) +
+                               " arms");
+    }
+  }
   return values;
 }
 
 std::map<std::string, std::vector<double>> ResultReader::series() const {
   std::map<std::string, std::vector<double>> out;
   if (!h5::exists(impl_->file, "/replicates")) return out;
-  h5::Handle group = h5::open_group(impl_->file, "/replicates");
-  for (const auto& path : h5::dataset_paths(group)) {
-    h5::Handle d = h5::open_dataset(group, path);
-    out[path] = h5::read_vector(d);
+  const auto paths =
+      impl_->guard("/replicates", [&] { return h5::dataset_paths(h5::open_group(impl_->file, "/replicates")); });
+  for (const auto& path : paths) {
+    auto values = impl_->guard("/replicates/" + path, [&] {
+      return h5::read_vector(h5::open_dataset(impl_->file, "/replicates/" + path));
+    });
+    // Checked when opened; checked again here because callers index each by replicate.
+    if (values.size() != metadata_.replicates) {
+      damaged(impl_->path, "series /replicates/" + path + " has " + std::to_string(values.size()) +
+                               " values, not one per replicate (" + std::to_string(metadata_.replicates) + ")");
+    }
+    out[path] = std::move(values);
   }
   return out;
 }
@@ -80,39 +95,47 @@ std::map<std::string, std::vector<double>> ResultReader::series() const {
 std::string ResultReader::series_attribute(const std::string& group, const std::string& name) const {
   const std::string path = "/replicates/" + group;
   if (!h5::exists(impl_->file, path)) return "";
-  h5::Handle g = h5::open_group(impl_->file, path);
-  return h5::has_attribute(g, name) ? h5::read_string_attribute(g, name) : "";
+  return impl_->guard("attribute " + name + " of " + path, [&] {
+    h5::Handle g = h5::open_group(impl_->file, path);
+    return h5::has_attribute(g, name) ? h5::read_string_attribute(g, name) : std::string();
+  });
 }
 
 std::vector<double> ResultReader::covariate(const std::string& name, std::uint64_t replicate,
                                             std::uint64_t count) const {
   std::vector<double> values(std::min(count, metadata_.patients));
-  h5::Handle d = h5::open_dataset(impl_->file, "/cohort/covariates/" + name);
-  h5::read_row_segment(d, H5T_NATIVE_DOUBLE, replicate, 0, values.size(), values.data());
+  const std::string path = "/cohort/covariates/" + name;
+  impl_->guard(path, [&] {
+    h5::Handle d = h5::open_dataset(impl_->file, path);
+    h5::read_row_segment(d, H5T_NATIVE_DOUBLE, replicate, 0, values.size(), values.data());
+  });
   return values;
 }
 
 std::vector<std::string> ResultReader::trajectory_names() const {
   if (!h5::exists(impl_->file, "/trajectories")) return {};
-  h5::Handle group = h5::open_group(impl_->file, "/trajectories");
-  return h5::member_names(group);
+  return impl_->guard("/trajectories",
+                      [&] { return h5::member_names(h5::open_group(impl_->file, "/trajectories")); });
 }
 
 Trajectories ResultReader::trajectories(const std::string& name, std::uint64_t replicate, std::uint64_t first,
                                         std::uint64_t count) const {
-  h5::Handle d = h5::open_dataset(impl_->file, "/trajectories/" + name);
-  Trajectories t;
-  t.times_days = h5::read_doubles_attribute(d, "times");
-  t.unit = h5::has_attribute(d, "unit") ? h5::read_string_attribute(d, "unit") : "";
-  const std::uint64_t patients = metadata_.patients;
-  first = std::min(first, patients);
-  t.values = h5::read_cube_rows(d, replicate, first, std::min(count, patients - first));
-  return t;
+  return impl_->guard("/trajectories/" + name, [&] {
+    h5::Handle d = h5::open_dataset(impl_->file, "/trajectories/" + name);
+    Trajectories t;
+    t.times_days = h5::read_doubles_attribute(d, "times");
+    t.unit = h5::has_attribute(d, "unit") ? h5::read_string_attribute(d, "unit") : "";
+    const std::uint64_t patients = metadata_.patients;
+    first = std::min(first, patients);
+    t.values = h5::read_cube_rows(d, replicate, first, std::min(count, patients - first));
+    return t;
+  });
 }
 
 std::vector<std::string> ResultReader::covariate_names() const {
-  h5::Handle group = h5::open_group(impl_->file, "/cohort/covariates");
-  return h5::member_names(group);
+  if (!h5::exists(impl_->file, "/cohort/covariates")) return {};
+  return impl_->guard("/cohort/covariates",
+                      [&] { return h5::member_names(h5::open_group(impl_->file, "/cohort/covariates")); });
 }
 
 namespace {
@@ -126,29 +149,40 @@ h5::Handle open_object(hid_t file, const std::string& path) {
 }  // namespace
 
 bool ResultReader::has_attribute(const std::string& object, const std::string& name) const {
-  h5::Handle o = open_object(impl_->file, object);
-  return o.get() >= 0 && h5::has_attribute(o, name);
+  return impl_->guard(object, [&] {
+    h5::Handle o = open_object(impl_->file, object);
+    return o.get() >= 0 && h5::has_attribute(o, name);
+  });
 }
 
 std::string ResultReader::string_attribute(const std::string& object, const std::string& name) const {
-  h5::Handle o = open_object(impl_->file, object);
-  return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_string_attribute(o, name) : "";
+  return impl_->guard("attribute " + name + " of " + object, [&] {
+    h5::Handle o = open_object(impl_->file, object);
+    return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_string_attribute(o, name) : std::string();
+  });
 }
 
 std::vector<std::string> ResultReader::strings_attribute(const std::string& object, const std::string& name) const {
-  h5::Handle o = open_object(impl_->file, object);
-  return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_strings_attribute(o, name) : std::vector<std::string>{};
+  return impl_->guard("attribute " + name + " of " + object, [&] {
+    h5::Handle o = open_object(impl_->file, object);
+    return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_strings_attribute(o, name)
+                                                      : std::vector<std::string>{};
+  });
 }
 
 std::int64_t ResultReader::integer_attribute(const std::string& object, const std::string& name) const {
-  h5::Handle o = open_object(impl_->file, object);
-  return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_int_attribute(o, name) : 0;
+  return impl_->guard("attribute " + name + " of " + object, [&] {
+    h5::Handle o = open_object(impl_->file, object);
+    return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_int_attribute(o, name) : std::int64_t{0};
+  });
 }
 
 double ResultReader::double_attribute(const std::string& object, const std::string& name) const {
-  h5::Handle o = open_object(impl_->file, object);
-  return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_double_attribute(o, name)
-                                                    : std::numeric_limits<double>::quiet_NaN();
+  return impl_->guard("attribute " + name + " of " + object, [&] {
+    h5::Handle o = open_object(impl_->file, object);
+    return o.get() >= 0 && h5::has_attribute(o, name) ? h5::read_double_attribute(o, name)
+                                                      : std::numeric_limits<double>::quiet_NaN();
+  });
 }
 
 Outcomes ResultReader::read_outcomes(const std::string& path, bool time_to_event, std::uint64_t replicate,
@@ -157,15 +191,29 @@ Outcomes ResultReader::read_outcomes(const std::string& path, bool time_to_event
   const std::uint64_t n = std::min(count, metadata_.patients);
   out.value.resize(n);
   if (!time_to_event) {
-    h5::Handle d = h5::open_dataset(impl_->file, path);
-    h5::read_row_segment(d, H5T_NATIVE_DOUBLE, replicate, 0, n, out.value.data());
+    impl_->guard(path, [&] {
+      h5::read_row_segment(h5::open_dataset(impl_->file, path), H5T_NATIVE_DOUBLE, replicate, 0, n, out.value.data());
+    });
     return out;
   }
   out.event.resize(n);
-  h5::Handle time = h5::open_dataset(impl_->file, path + "/time");
-  h5::read_row_segment(time, H5T_NATIVE_DOUBLE, replicate, 0, n, out.value.data());
-  h5::Handle event = h5::open_dataset(impl_->file, path + "/event");
-  h5::read_row_segment(event, H5T_NATIVE_INT8, replicate, 0, n, out.event.data());
+  impl_->guard(path + "/time", [&] {
+    h5::read_row_segment(h5::open_dataset(impl_->file, path + "/time"), H5T_NATIVE_DOUBLE, replicate, 0, n,
+                         out.value.data());
+  });
+  impl_->guard(path + "/event", [&] {
+    h5::read_row_segment(h5::open_dataset(impl_->file, path + "/event"), H5T_NATIVE_INT8, replicate, 0, n,
+                         out.event.data());
+  });
+  check_events(path + "/event", out.event);
+  // Times are >= 0, or NaN for a patient whose model failed.
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = out.value[i];
+    if (!std::isnan(t) && !(t >= 0.0 && std::isfinite(t))) {
+      damaged(impl_->path, path + "/time has " + std::to_string(t) + " for patient " + std::to_string(i) +
+                               ", not a time >= 0");
+    }
+  }
   return out;
 }
 
@@ -182,16 +230,27 @@ Outcomes ResultReader::potential(const std::string& endpoint, const std::string&
 std::optional<Outcomes> ResultReader::validation_outcomes(std::size_t index) const {
   const std::string base = "/validation/target_" + std::to_string(index);
   if (!h5::exists(impl_->file, "/validation") || !h5::exists(impl_->file, base)) return std::nullopt;
+  const auto vector = [&](const std::string& path) {
+    return impl_->guard(path, [&] { return h5::read_vector(h5::open_dataset(impl_->file, path)); });
+  };
   Outcomes out;
   if (h5::exists(impl_->file, base + "/time")) {
-    out.value = h5::read_vector(h5::open_dataset(impl_->file, base + "/time"));
-    for (double e : h5::read_vector(h5::open_dataset(impl_->file, base + "/event"))) {
-      out.event.push_back(static_cast<std::int8_t>(e == 1.0));
-    }
+    out.value = vector(base + "/time");
+    for (double e : vector(base + "/event")) out.event.push_back(static_cast<std::int8_t>(e == 1.0));
+    if (out.event.size() != out.value.size()) damaged(impl_->path, base + "/event and /time differ in length");
   } else {
-    out.value = h5::read_vector(h5::open_dataset(impl_->file, base + "/value"));
+    out.value = vector(base + "/value");
   }
   return out;
+}
+
+void ResultReader::check_events(const std::string& path, const std::vector<std::int8_t>& events) const {
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i] != 0 && events[i] != 1) {
+      damaged(impl_->path, path + " has " + std::to_string(events[i]) + " for patient " + std::to_string(i) +
+                               ", not 1 (event) or 0 (censored)");
+    }
+  }
 }
 
 }  // namespace silico::io

@@ -1,7 +1,10 @@
 #pragma once
 /// @file
-/// @brief Reads a silico result file (serial, read-only), checking that it is one:
-/// format_version this build understands and status = complete.
+/// @brief Reads a silico result file (serial, read-only), checking that it is one before
+/// anything in it is used: format_version this build understands, status = complete, every
+/// root attribute's type and range, and the shape of every dataset against `replicates` and
+/// `patients` (docs/hdf5-layout.md, "What the readers check"). A damaged or foreign file is
+/// a UserError naming the file and what is wrong in it, from the constructor or a read.
 
 #include <cstdint>
 #include <map>
@@ -48,18 +51,22 @@ struct Outcomes {
 class ResultReader {
  public:
   /// @throws UserError if the file cannot be opened, is not a silico result, has an
-  /// unsupported format_version, or is not complete.
+  /// unsupported format_version, is not complete, or fails a check of its layout.
   explicit ResultReader(const std::string& path);
   ~ResultReader();
 
   const ResultMetadata& metadata() const { return metadata_; }
+  /// The file's path as given, for messages.
+  const std::string& path() const;
   bool is_time_to_event(const std::string& endpoint) const;
 
   /// Per-patient columns of one replicate: the first `count` patients (all by default).
+  /// Each arm is checked to be an index into arm_names.
   static constexpr std::uint64_t kAllPatients = ~std::uint64_t{0};
   std::vector<std::int32_t> arms(std::uint64_t replicate, std::uint64_t count = kAllPatients) const;
 
-  /// Every analysis series under /replicates: path relative to it -> one value per replicate.
+  /// Every analysis series under /replicates: path relative to it -> one value per replicate
+  /// (exactly `replicates` values each, or a UserError).
   std::map<std::string, std::vector<double>> series() const;
   /// A string attribute of a group under /replicates, or empty if it has none.
   std::string series_attribute(const std::string& group, const std::string& name) const;
@@ -92,6 +99,8 @@ class ResultReader {
  private:
   Outcomes read_outcomes(const std::string& path, bool time_to_event, std::uint64_t replicate,
                          std::uint64_t count = kAllPatients) const;
+  /// UserError unless every event flag is 0 or 1.
+  void check_events(const std::string& path, const std::vector<std::int8_t>& events) const;
 
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -62,8 +62,9 @@ namespace {
 
 namespace h5 = silico::io::h5;
 
-/// A minimal complete part: the attributes merge checks and one dataset, replicates
-/// [first, first + count) of a study of 3 with 2 patients.
+/// A minimal complete part: the attributes and datasets every reader checks (one
+/// continuous endpoint, two arms), replicates [first, first + count) of a study of 3 with
+/// 2 patients.
 void write_part(const std::string& path, std::uint64_t first, std::uint64_t count,
                 std::optional<double> wall_seconds) {
   h5::Handle f =
@@ -73,15 +74,30 @@ void write_part(const std::string& path, std::uint64_t first, std::uint64_t coun
   h5::write_attribute(f, "silico_version", std::string("test"));
   h5::write_attribute(f, "git_commit", std::string("test"));
   h5::write_attribute(f, "spec_yaml", std::string("trial: {}"));
+  h5::write_attribute(f, "trial_name", std::string("test"));
   h5::write_attribute(f, "seed", std::uint64_t{1});
   h5::write_attribute(f, "patients", std::uint64_t{2});
   h5::write_attribute(f, "study_replicates", std::uint64_t{3});
   h5::write_attribute(f, "first_replicate", first);
   h5::write_attribute(f, "replicates", count);
+  h5::write_attribute(f, "arm_names", std::vector<std::string>{"control", "treatment"});
+  h5::write_attribute(f, "control_arm", std::string("control"));
+  h5::write_attribute(f, "endpoint_names", std::vector<std::string>{"score"});
+  h5::write_attribute(f, "time_unit", std::string("days"));
+  h5::write_attribute(f, "follow_up", 1.0);
+  h5::write_attribute(f, "alpha", 0.05);
+  h5::write_attribute(f, "rmst_horizon", 1.0);
   if (wall_seconds) h5::write_attribute(f, "wall_seconds", *wall_seconds);
   h5::Handle cohort = h5::create_group(f, "/cohort");
   h5::write_attribute(cohort, "candidates_drawn", 2 * count);
+  h5::write_attribute(cohort, "acceptance_rate", 1.0);
   h5::create_matrix(f, "/cohort/arm", H5T_STD_I32LE, count, 2, 2);
+  h5::Handle outcome = h5::create_group(f, "/outcomes/score");
+  h5::write_attribute(outcome, "type", std::string("continuous"));
+  for (const char* p : {"/outcomes/score/observed", "/outcomes/score/potential/control",
+                        "/outcomes/score/potential/treatment"}) {
+    h5::create_matrix(f, p, H5T_IEEE_F64LE, count, 2, 2);
+  }
 }
 
 class MergeRunTime : public ::testing::Test {

@@ -16,12 +16,13 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl="self,vader,tcp" OMPI_MCA_btl_vader_single_copy_mechanism=none
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+cp -r "$root/cohorts" "$work/"  # what the configs include, beside their variants
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 
-# with_patients CONFIG N: the config with trial.patients = N, includes made absolute.
+# with_patients CONFIG N: the config with trial.patients = N, beside a copy of cohorts/.
 with_patients() {
-  sed -E "s/^(  patients:) *[0-9]+/\1 $2/; s#(include|observed_file): cohorts/#\1: $root/cohorts/#" "$root/configs/$1.yaml" \
+  sed -E "s/^(  patients:) *[0-9]+/\1 $2/" "$root/configs/$1.yaml" \
     > "$work/$1-$2.yaml"
   echo "$work/$1-$2.yaml"
 }

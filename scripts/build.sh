@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Configure and build silico (Release) in build/. Incremental on a second call.
+# Usage: scripts/build.sh [TARGET...]   (default: everything, tests and benchmarks too)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SILICO_BUILD_DIR:-$root/build}"
@@ -8,4 +9,8 @@ build="${SILICO_BUILD_DIR:-$root/build}"
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build "$build" -j "$(nproc)"
+if [ $# -gt 0 ]; then
+  cmake --build "$build" -j "$(nproc)" --target "$@"
+else
+  cmake --build "$build" -j "$(nproc)"
+fi

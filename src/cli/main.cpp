@@ -16,6 +16,7 @@
 
 #include "cli/summary.hpp"
 #include "core/error.hpp"
+#include "core/output_file.hpp"
 #include "io/merge.hpp"
 #include "io/result_reader.hpp"
 #include "parallel/design.hpp"
@@ -79,9 +80,45 @@ bool parse(int argc, char** argv, const std::string& usage, po::options_descript
   return true;
 }
 
+/// More threads than this is a typing error, not a machine (and oneTBB would try).
+constexpr int kMaxThreads = 4096;
+constexpr std::uint64_t kMaxBlockPatients = std::uint64_t{1} << 24;
+
+void check_threads(int threads) {
+  if (threads < 0 || threads > kMaxThreads) {
+    throw silico::UserError("--threads must be from 0 (the cores this rank may use) to " + std::to_string(kMaxThreads));
+  }
+}
+
+/// A whole-number option within [min, max]. Unsigned options need the upper bound:
+/// program_options reads "-1" into an unsigned as 2^64 - 1.
+void check_count(std::uint64_t value, const std::string& option, std::uint64_t min, std::uint64_t max) {
+  if (value < min || value > max) {
+    throw silico::UserError(option + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+}
+
+/// `--force`: replace an existing output (every command that writes a file has it).
+void add_force(po::options_description& options) {
+  options.add_options()("force,f", "replace the output file if it exists (never an input of the command)");
+}
+
+constexpr const char* kAllowIncludeOutside =
+    "let the spec read cohort includes and observed files anywhere (by default only files in "
+    "the spec's folder or the project's cohorts/ folder, or below them, symbolic links "
+    "resolved, are read)";
+
+/// The SPEC argument, read with its includes confined unless --allow-include-outside.
+silico::spec::TrialSpec load_spec_argument(const po::variables_map& vm) {
+  silico::spec::SpecFiles files;
+  files.allow_include_outside = vm.count("allow-include-outside") > 0;
+  return silico::spec::load_spec(vm["spec"].as<std::string>(), files);
+}
+
 int command_check(int argc, char** argv) {
   po::options_description options("options");
-  options.add_options()("spec", po::value<std::string>()->required(), "trial spec (YAML)");
+  options.add_options()("spec", po::value<std::string>()->required(), "trial spec (YAML)")
+      ("allow-include-outside", kAllowIncludeOutside);
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map vm;
@@ -90,7 +127,7 @@ int command_check(int argc, char** argv) {
              options, positional, vm)) {
     return silico::kExitOk;
   }
-  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  const auto spec = load_spec_argument(vm);
   std::cout << vm["spec"].as<std::string>() << ": ok (" << spec.trial.patients << " patients x "
             << spec.trial.replicates << " replicate(s), " << spec.arms.size() << " arms, model "
             << spec.model.name << ", " << spec.cohort.covariates.size() << " covariates, "
@@ -110,6 +147,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   po::options_description options("options");
   int threads = 0;
   std::uint64_t block = 65536;
+  double checkpoint_interval = 300.0;
   std::string replicate_range;
   std::string scratch;
   options.add_options()
@@ -125,8 +163,12 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
       ("block-patients", po::value<std::uint64_t>(&block)->default_value(65536),
        "patients per block: what one rank simulates and writes per round, the unit of "
        "checkpointing, and what the analysis reads of a replicate at a time (memory per rank "
-       "grows with it, not with the number of patients). A resumed run keeps the block size "
-       "it started with")
+       "grows with it, not with the number of patients), at most 16777216. A resumed run keeps "
+       "the block size it started with")
+      ("checkpoint-interval", po::value<double>(&checkpoint_interval)->default_value(300, "300"),
+       "longest time in seconds between two checkpoints (0 = after every round). A stop signal, "
+       "the end of the patients and the end of the analyses checkpoint too. Each checkpoint "
+       "costs a flush, an fsync and a rename: a few per hour spare a parallel file system")
       ("scratch", po::value<std::string>(&scratch),
        "directory for the analysis phase's temporary sorted runs of survival rows (unnamed "
        "files, gone when the run ends, however it ends); default: the directory of OUT.h5. "
@@ -134,6 +176,7 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
       ("replicates", po::value<std::string>(&replicate_range),
        "FIRST:COUNT - simulate only the study's replicates FIRST .. FIRST+COUNT-1 (0-based), "
        "one part of a replicate study split over a job array; join the parts with silico merge")
+      ("allow-include-outside", kAllowIncludeOutside)
       ("quiet,q", "no progress output");
   po::positional_options_description positional;
   positional.add("spec", 1);
@@ -141,25 +184,31 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   if (!parse(argc, argv,
              "usage: [mpirun -np K] silico run SPEC -o OUT.h5 [options]\n\n"
              "Simulate every virtual patient under every arm and write one HDF5 file.\n"
-             "The file is written as OUT.h5.partial and renamed on success. After every round\n"
-             "of blocks the run is checkpointed; SIGTERM or SIGUSR1 stops it after the next\n"
-             "checkpoint with exit code 3, and --resume continues it.",
+             "The file is written as OUT.h5.partial and renamed on success; OUT.h5.lock keeps a\n"
+             "second run off the same output. The run is checkpointed at most every\n"
+             "--checkpoint-interval seconds; SIGTERM or SIGUSR1 stops it after a checkpoint at\n"
+             "the end of the current round with exit code 3, and --resume continues it.",
              options, positional, vm)) {
     return silico::kExitOk;
   }
-  if (threads < 0) throw silico::UserError("--threads must be >= 0");
-  if (block < 1) throw silico::UserError("--block-patients must be >= 1");
+  check_threads(threads);
+  check_count(block, "--block-patients", 1, kMaxBlockPatients);
+  if (!(checkpoint_interval >= 0.0 && checkpoint_interval <= 1e9)) {
+    throw silico::UserError("--checkpoint-interval must be a number of seconds from 0 to 1e9");
+  }
+  if (vm["output"].as<std::string>().empty()) throw silico::UserError("-o needs a file name");
   if (!scratch.empty() && !std::filesystem::is_directory(scratch)) {
     throw silico::UserError("--scratch: " + scratch + " is not a directory");
   }
 
-  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  const auto spec = load_spec_argument(vm);
   silico::parallel::RunOptions run;
   run.output = vm["output"].as<std::string>();
   run.force = vm.count("force") > 0;
   run.resume = vm.count("resume") > 0;
   run.threads = threads;
   run.block_patients = block;
+  run.checkpoint_seconds = checkpoint_interval;
   run.quiet = vm.count("quiet") > 0;
   run.scratch = scratch;
   run.command_line = command_line(full_argc, full_argv);
@@ -198,15 +247,6 @@ int command_run(int argc, char** argv, int full_argc, char** full_argv,
   return silico::kExitOk;
 }
 
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) throw silico::UserError("cannot write '" + path + "'");
-  }
-  std::filesystem::rename(partial, path);
-}
 
 int command_design(int argc, char** argv, const silico::parallel::MpiContext& mpi) {
   po::options_description options("options");
@@ -220,7 +260,9 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
        "largest trial size tried")
       ("threads,t", po::value<int>(&design.threads)->default_value(0), "threads per MPI rank; 0 = the cores this rank may use")
       ("json", po::value<std::string>(), "also write the result as JSON to this file")
+      ("allow-include-outside", kAllowIncludeOutside)
       ("quiet,q", "no progress lines");
+  add_force(options);
   po::positional_options_description positional;
   positional.add("spec", 1);
   po::variables_map vm;
@@ -236,7 +278,14 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
     throw silico::UserError("--target-power must be in (0, 1)");
   }
   design.quiet = vm.count("quiet") > 0;
-  const auto spec = silico::spec::load_spec(vm["spec"].as<std::string>());
+  check_threads(design.threads);
+  // Bounded so that a negative number, which program_options wraps to 2^64 - 1, is refused.
+  check_count(design.replicates, "--replicates", 0, 10'000'000);
+  check_count(design.max_patients, "--max-patients", 1, 1'000'000'000);
+  const bool force = vm.count("force") > 0;
+  // Refused before the search, not after minutes of it.
+  if (vm.count("json")) silico::check_output(vm["json"].as<std::string>(), "--json", force, {vm["spec"].as<std::string>()});
+  const auto spec = load_spec_argument(vm);
   const auto result = silico::parallel::design_trial(mpi, spec, design);
   if (!mpi.is_root()) return silico::kExitOk;
   std::ostringstream text, json;
@@ -276,7 +325,7 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
     json << "\n  ],\n  \"curve\": [";
     for (std::size_t i = 0; i < result.curve.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.curve[i]);
     json << "\n  ]\n}\n";
-    write_atomically(vm["json"].as<std::string>(), json.str());
+    silico::write_file_atomically(vm["json"].as<std::string>(), json.str(), force);
   }
   return silico::kExitOk;
 }
@@ -289,6 +338,7 @@ int command_summarize(int argc, char** argv) {
       ("json", po::value<std::string>(), "also write the summary as JSON to this file")
       ("replicate", po::value<std::uint64_t>(&replicate),
        "replicate trial to summarize (0-based study number; default: the file's first)");
+  add_force(options);
   po::positional_options_description positional;
   positional.add("results", 1);
   po::variables_map vm;
@@ -298,6 +348,10 @@ int command_summarize(int argc, char** argv) {
              "sample effect from the digital twins' potential outcomes.",
              options, positional, vm)) {
     return silico::kExitOk;
+  }
+  const bool force = vm.count("force") > 0;
+  if (vm.count("json")) {
+    silico::check_output(vm["json"].as<std::string>(), "--json", force, {vm["results"].as<std::string>()});
   }
   const silico::io::ResultReader results(vm["results"].as<std::string>());
   const auto& m = results.metadata();
@@ -309,7 +363,9 @@ int command_summarize(int argc, char** argv) {
   }
   const auto summary = silico::cli::summarize(results, replicate);
   std::cout << silico::cli::format_text(summary);
-  if (vm.count("json")) write_atomically(vm["json"].as<std::string>(), silico::cli::format_json(summary));
+  if (vm.count("json")) {
+    silico::write_file_atomically(vm["json"].as<std::string>(), silico::cli::format_json(summary), force);
+  }
   return silico::kExitOk;
 }
 
@@ -374,6 +430,7 @@ int command_verify(int argc, char** argv) {
   options.add_options()
       ("output,o", po::value<std::string>(), "also write the cases as JSON to this file (for silico report --verify)")
       ("quiet,q", "print only the closing line and the failed cases");
+  add_force(options);
   po::positional_options_description positional;
   po::variables_map vm;
   if (!parse(argc, argv,
@@ -387,6 +444,8 @@ int command_verify(int argc, char** argv) {
     return silico::kExitOk;
   }
   const bool quiet = vm.count("quiet") > 0;
+  const bool force = vm.count("force") > 0;
+  if (vm.count("output")) silico::check_output(vm["output"].as<std::string>(), "-o", force);
   const auto print = [](const silico::report::VerificationCase& c) {
     using silico::report::Comparison;
     char bound[64];
@@ -406,7 +465,9 @@ int command_verify(int argc, char** argv) {
   });
   std::size_t failed = 0;
   for (const auto& c : cases) failed += !c.passed;
-  if (vm.count("output")) write_atomically(vm["output"].as<std::string>(), silico::report::verification_json(cases));
+  if (vm.count("output")) {
+    silico::write_file_atomically(vm["output"].as<std::string>(), silico::report::verification_json(cases), force);
+  }
   std::printf("silico verify: %zu cases, %zu passed, %zu failed\n", cases.size(), cases.size() - failed, failed);
   return failed == 0 ? silico::kExitOk : silico::kExitInternal;
 }
@@ -428,6 +489,7 @@ int command_report(int argc, char** argv) {
       ("max-patients", po::value<std::uint64_t>(&max_patients)->default_value(1'000'000),
        "patients of the reported replicate read for the baseline table, Kaplan-Meier curves and the "
        "comparison with observed outcomes (the first ones; about 100 bytes each)");
+  add_force(options);
   po::positional_options_description positional;
   positional.add("results", 1);
   po::variables_map vm;
@@ -444,6 +506,14 @@ int command_report(int argc, char** argv) {
     return silico::kExitOk;
   }
   namespace report = silico::report;
+  const bool force = vm.count("force") > 0;
+  {
+    std::vector<std::string> inputs{vm["results"].as<std::string>()};
+    for (const char* option : {"verify", "design"}) {
+      if (vm.count(option)) inputs.push_back(vm[option].as<std::string>());
+    }
+    silico::check_output(vm["output"].as<std::string>(), "-o", force, inputs);
+  }
   // Read the verification first: a bad file is the user's to fix before anything else.
   const auto read_text = [](const std::string& file) {
     std::ifstream stream(file, std::ios::binary);
@@ -508,7 +578,7 @@ int command_report(int argc, char** argv) {
   }
   // The per-patient sections describe the first patients of the replicate, which are a
   // random sample of it: memory stays bounded however large the trial.
-  if (max_patients < 1) throw silico::UserError("--max-patients must be >= 1");
+  check_count(max_patients, "--max-patients", 1, 1'000'000'000);
   const std::uint64_t shown = std::min(m.patients, max_patients);
   in.arm_of_patient = results.arms(0, shown);
   for (const auto& name : results.covariate_names()) {
@@ -560,7 +630,7 @@ int command_report(int argc, char** argv) {
   in.verification = std::move(verification);
   in.verification_given = vm.count("verify") > 0;
   if (!(change > 0.0 && change < 1.0)) throw silico::UserError("--change must be in (0, 1)");
-  if (study_patients < 1) throw silico::UserError("--study-patients must be >= 1");
+  check_count(study_patients, "--study-patients", 1, 10'000'000);
   // The report's own simulations need the spec as it was run, cohort includes included:
   // the result file stores their texts. A file from an older silico does not, and its
   // includes are looked for on disk; when they cannot be read, the report says why
@@ -590,7 +660,7 @@ int command_report(int argc, char** argv) {
   } catch (const std::exception& e) {
     in.sensitivity_error = why(e);
   }
-  write_atomically(vm["output"].as<std::string>(), report::render_report(in));
+  silico::write_file_atomically(vm["output"].as<std::string>(), report::render_report(in), force);
   return silico::kExitOk;
 }
 

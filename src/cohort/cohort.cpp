@@ -81,6 +81,11 @@ void CohortGenerator::draw_candidate(std::uint64_t seed, std::uint64_t replicate
     independent = independent_heap.data();
   }
   for (std::size_t j = 0; j < p; ++j) independent[j] = stream.normal();
+  if (cholesky_.size() == 0) {
+    // No correlation: L is the identity, and L z (a sum of exact zeros and z_j) is z.
+    for (std::size_t j = 0; j < p; ++j) values[j] = transform(j, independent[j]);
+    return;
+  }
   for (std::size_t j = 0; j < p; ++j) {
     // latent = L z, L lower triangular; summed in index order for reproducible rounding.
     double latent = 0.0;

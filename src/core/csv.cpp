@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "core/text.hpp"
+
 namespace silico {
 
 namespace {
@@ -62,7 +64,8 @@ std::optional<std::size_t> CsvTable::find(const std::string& column) const {
 }
 
 std::optional<CsvTable> parse_numeric_csv(const std::string& text, const std::string& file,
-                                          const std::string& key_path, DiagnosticList& diagnostics) {
+                                          const std::string& key_path, DiagnosticList& diagnostics,
+                                          std::size_t max_records) {
   const std::size_t errors_before = diagnostics.size();
   const auto error = [&](int line, int column, const std::string& message) {
     diagnostics.add(SourceLocation{file, line, column}, key_path, message);
@@ -91,13 +94,18 @@ std::optional<CsvTable> parse_numeric_csv(const std::string& text, const std::st
         if (f.text.empty()) {
           error(line_number, f.column, "empty column name in the header row");
         } else if (!seen.insert(f.text).second) {
-          error(line_number, f.column, "column '" + f.text + "' appears twice in the header row");
+          error(line_number, f.column, "column '" + excerpt(f.text) + "' appears twice in the header row");
         }
         table.columns.push_back(f.text);
       }
       table.values.resize(table.columns.size());
       table.cell_columns.resize(table.columns.size());
       continue;
+    }
+    if (table.lines.size() == max_records) {
+      error(line_number, 1, "more than " + std::to_string(max_records) + " records; silico reads at most " +
+                                std::to_string(max_records));
+      break;
     }
     if (fields.size() != table.columns.size()) {
       error(line_number, 1, "expected " + std::to_string(table.columns.size()) + " fields (as the header), got " +
@@ -110,8 +118,8 @@ std::optional<CsvTable> parse_numeric_csv(const std::string& text, const std::st
       const auto [ptr, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
       if (cell.empty() || ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(value)) {
         error(line_number, fields[c].column,
-              "column '" + table.columns[c] + "': expected a finite number, got " +
-                  (cell.empty() ? std::string("an empty field") : "'" + cell + "'"));
+              "column '" + excerpt(table.columns[c]) + "': expected a finite number, got " +
+                  (cell.empty() ? std::string("an empty field") : "'" + excerpt(cell) + "'"));
         value = 0.0;
       }
       table.values[c].push_back(value);

@@ -5,6 +5,7 @@
 /// line and column of the cell, so a user can fix a file of thousands of rows.
 
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,8 +30,11 @@ struct CsvTable {
 /// lines are skipped; the first other line is the header. Fields are separated by commas;
 /// a field may be enclosed in double quotes (R's write.csv quotes names). Each data cell
 /// must be a finite decimal number. Problems are added to `diagnostics` under `key_path`
-/// with the cell's location; the table is returned only when there are none.
+/// with the cell's location; the table is returned only when there are none. Messages
+/// quote at most a short escaped excerpt of a cell or a name (the file may not be the
+/// user's own). Past `max_records` records, reading stops with an error at that line.
 std::optional<CsvTable> parse_numeric_csv(const std::string& text, const std::string& file,
-                                          const std::string& key_path, DiagnosticList& diagnostics);
+                                          const std::string& key_path, DiagnosticList& diagnostics,
+                                          std::size_t max_records = std::numeric_limits<std::size_t>::max());
 
 }  // namespace silico

@@ -3,15 +3,19 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/text.hpp"
+
 namespace silico {
 
 std::string Diagnostic::format() const {
+  // Keys, values and file names come from the user's input: a NUL or newline in them
+  // must neither cut the report short nor forge a line of it.
   std::ostringstream out;
-  out << (where.file.empty() ? "<spec>" : where.file);
+  out << (where.file.empty() ? "<spec>" : escape_control(where.file));
   if (where.line > 0) out << ':' << where.line << ':' << where.column;
   out << ": error: ";
-  if (!key_path.empty()) out << key_path << ": ";
-  out << message;
+  if (!key_path.empty()) out << escape_control(key_path) << ": ";
+  out << escape_control(message);
   return out.str();
 }
 

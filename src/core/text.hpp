@@ -25,6 +25,15 @@ bool is_identifier(std::string_view name);
 /// The current time as ISO 8601 UTC, e.g. 2026-11-24T03:35:48Z (file metadata).
 std::string utc_now();
 
+/// `text` with every control byte (NUL, newline, tab, ...) and DEL written as \xNN, so a
+/// message carrying it prints whole on one line and no NUL cuts a C string short.
+std::string escape_control(std::string_view text);
+
+/// At most `max_bytes` of `text` (cut at a UTF-8 character boundary), escaped as by
+/// escape_control, with "... (N bytes)" when cut: what a message may quote of a value or
+/// of a file's content, so a 50 MB scalar or a foreign file's line is never echoed whole.
+std::string excerpt(std::string_view text, std::size_t max_bytes = 60);
+
 /// `s` as a JSON string literal, quotes included.
 std::string json_string(const std::string& s);
 

@@ -65,7 +65,8 @@ Handle create_parallel(const std::string& path, MPI_Comm comm) {
   check(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "select the MPI-IO driver");
   // Metadata written collectively: fewer small independent writes on parallel file systems.
   check(H5Pset_coll_metadata_write(fapl, true), "enable collective metadata writes");
-  return check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "create '" + path + "'");
+  // Exclusive: a file (or a symbolic link planted) at that name is never written through.
+  return check(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl), "create '" + path + "' (a new file)");
 }
 
 Handle open_parallel(const std::string& path, MPI_Comm comm) {
@@ -95,6 +96,14 @@ Handle open_group(hid_t file, const std::string& path) {
 
 Handle open_dataset(hid_t file, const std::string& path) {
   return check(H5Dopen2(file, path.c_str(), H5P_DEFAULT), "open dataset " + path);
+}
+
+std::string object_name(hid_t object) {
+  const ssize_t size = H5Iget_name(object, nullptr, 0);
+  if (size < 0) throw std::runtime_error("HDF5: cannot get the name of an object");
+  std::string name(static_cast<std::size_t>(size), '\0');
+  H5Iget_name(object, name.data(), name.size() + 1);
+  return name;
 }
 
 bool exists(hid_t file, const std::string& path) {

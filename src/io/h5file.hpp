@@ -66,6 +66,8 @@ Handle create_group(hid_t file, const std::string& path);
 Handle open_group(hid_t file, const std::string& path);
 Handle open_dataset(hid_t file, const std::string& path);
 bool exists(hid_t file, const std::string& path);
+/// The absolute path of an open object, e.g. "/cohort/arm".
+std::string object_name(hid_t object);
 /// Names of the members of a group, in alphabetical order.
 std::vector<std::string> member_names(hid_t group);
 

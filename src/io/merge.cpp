@@ -1,5 +1,7 @@
 #include "io/merge.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
@@ -8,6 +10,8 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/output_file.hpp"
+#include "core/output_lock.hpp"
 #include "core/text.hpp"
 #include "io/h5file.hpp"
 #include "io/result_checks.hpp"
@@ -500,13 +504,7 @@ void copy_rows(hid_t from, hid_t to, std::uint64_t first_row, std::uint64_t budg
 
 void refuse_output(const std::string& output, bool force, const std::vector<std::string>& parts) {
   const fs::path out(output);
-  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  if (fs::is_directory(out)) throw UserError("output " + in_quotes(output) + " is a directory");
-  if (fs::exists(out) && !force) {
-    throw UserError("output " + in_quotes(output) + " already exists; use --force to replace it");
-  }
-  if (!fs::is_directory(dir))
-    throw UserError("output folder " + in_quotes(dir.string()) + " does not exist");
+  check_output(output, "-o", force, parts);
   const auto same = [](const fs::path& a, const fs::path& b) {
     return fs::weakly_canonical(a) == fs::weakly_canonical(b);
   };
@@ -603,13 +601,17 @@ MergeSummary merge_parts(const std::vector<std::string>& paths, const MergeOptio
       static_cast<double>(enrolled) / static_cast<double>(summary.candidates_drawn);
 
   const std::string partial = options.output + ".partial";
+  // One writer per output: a second merge (or a run) on it is refused while this lives.
+  const OutputLock lock(options.output);
+  refuse_unless_regular_file(partial, "the partial merged file");
+  ::unlink(partial.c_str());  // a regular file of an earlier merge: ours, under the lock
   try {
     h5::Handle out;
     {
       h5::Handle source = h5::open_readonly(ref.path);
       h5::Handle fcpl = h5::check(H5Fget_create_plist(source), "get creation list of " + ref.path);
-      out = h5::check(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
-                      "create " + in_quotes(partial));
+      out = h5::check(H5Fcreate(partial.c_str(), H5F_ACC_EXCL, fcpl, H5P_DEFAULT),
+                      "create " + in_quotes(partial) + " (a new file)");
       create_layout(source, out, ref.layout, ref.study);
       h5::write_attribute(out, "status", std::string("incomplete"));
       h5::write_attribute(out, "replicates", ref.study);
@@ -647,7 +649,12 @@ MergeSummary merge_parts(const std::vector<std::string>& paths, const MergeOptio
     // Flushed first so that a failure to write (a full disk) is reported, not lost in close.
     h5::check(H5Fflush(out, H5F_SCOPE_GLOBAL), "flush " + in_quotes(partial));
     out.reset();
-    fs::rename(partial, options.output);
+    if (options.force) {
+      fs::rename(partial, options.output);
+    } else {
+      rename_no_replace(partial, options.output);
+    }
+    sync_parent_folder(options.output);
   } catch (...) {
     std::error_code ignored;
     fs::remove(partial, ignored);

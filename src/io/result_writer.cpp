@@ -1,10 +1,12 @@
 #include "io/result_writer.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
 #include "core/error.hpp"
 #include "core/sha256.hpp"
+#include "io/block_digest.hpp"
 #include "io/h5file.hpp"
 #include "silico/version.hpp"
 
@@ -50,6 +52,8 @@ struct ResultWriter::Impl {
   std::uint64_t enrolled = 0;  ///< replicates x patients
   std::uint64_t patients = 0;
   std::uint64_t first_replicate = 0;  ///< the study replicate in row 0
+  std::uint64_t written_digest = 0;   ///< since the last take_written_digest()
+  std::vector<double> packed;         ///< one trajectory's points of a block, for its digest
 };
 
 ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::TrialSpec& spec,
@@ -236,11 +240,28 @@ void ResultWriter::write_block(const sim::Block& b) {
       if (failure.empty()) failure = e.what();
     }
   };
-  for (std::size_t k = 0; k < impl_->trajectories.size(); ++k) attempt([&] { write_trajectory(b, k); });
+  // The block's digest: every segment as the file holds it (the memory types below are
+  // the native forms of the file types, so a resume reading them back gets these bytes).
+  std::uint64_t segments = 0;
+  const auto add = [&](hid_t dataset, const void* data, std::size_t bytes) {
+    if (b.count > 0) segments += segment_digest(h5::object_name(dataset), data, bytes);
+  };
+  for (std::size_t k = 0; k < impl_->trajectories.size(); ++k) {
+    attempt([&] { write_trajectory(b, k); });
+    auto& packed = impl_->packed;
+    const std::uint64_t points = impl_->trajectory_points[k];
+    packed.resize(b.count * points);
+    for (std::size_t i = 0; i < b.count; ++i) {
+      const double* from = b.trajectory.data() + i * impl_->trajectory_stride + impl_->trajectory_offsets[k];
+      std::copy(from, from + points, packed.begin() + static_cast<std::ptrdiff_t>(i * points));
+    }
+    add(impl_->trajectories[k], packed.data(), packed.size() * sizeof(double));
+  }
   const auto write = [&](hid_t dataset, hid_t type, const void* data) {
     attempt([&] {
       h5::write_row_segment(dataset, type, b.replicate - impl_->first_replicate, b.first, b.count, data);
     });
+    add(dataset, data, b.count * H5Tget_size(type));
   };
   write(impl_->patient_id, H5T_NATIVE_UINT64, b.patient_id.data());
   write(impl_->arm, H5T_NATIVE_INT32, b.arm.data());
@@ -282,7 +303,14 @@ void ResultWriter::write_block(const sim::Block& b) {
       }
     }
   }
+  if (b.count > 0) impl_->written_digest += block_digest(b.replicate - impl_->first_replicate, b.first, b.count, segments);
   if (!failure.empty()) throw std::runtime_error(failure);
+}
+
+std::uint64_t ResultWriter::take_written_digest() {
+  const std::uint64_t digest = impl_->written_digest;
+  impl_->written_digest = 0;
+  return digest;
 }
 
 void ResultWriter::write_trajectory(const sim::Block& b, std::size_t k) {

@@ -41,6 +41,9 @@ class ResultWriter {
   /// Collective: every rank calls it the same number of times, a rank with no patients
   /// in this round passing an empty block (count = 0). One write per dataset per call.
   void write_block(const sim::Block& block);
+  /// The sum of block_digest() (io/block_digest.hpp) over the blocks this rank wrote
+  /// since the last call; the checkpoint adds up every rank's.
+  std::uint64_t take_written_digest();
 
   /// Collective: makes the file on disk hold everything written so far (a checkpoint).
   void flush();

@@ -148,6 +148,13 @@ class Pk final : public Model {
                                omega->second.names.end());
       if (varies) throw UserError("EMAX of an inhibitory indirect response must be the same for every patient (at most 1)");
     }
+    // Every grid point is solved for every patient and arm: a window of 10^308 h (a typo)
+    // must be an error in `silico check`, not an allocation of all memory.
+    constexpr double kMaxGridPoints = 1e6;
+    if (!((window_end_ - window_start_) / every_h_ <= kMaxGridPoints)) {
+      throw UserError("exposure_start_h to exposure_end_h every observe_every_h gives more than 1000000 "
+                      "observation points");
+    }
     // Grid points by index, not by accumulation, so they fall exactly on round times.
     for (std::size_t k = 0;; ++k) {
       const double t = window_start_ + static_cast<double>(k) * every_h_;

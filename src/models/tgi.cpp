@@ -90,6 +90,11 @@ class Tgi final : public Model {
     }
     const auto omega = v.omega.find("omega");
     population_ = Population(parameters, omega != v.omega.end() ? omega->second : RandomEffects{});
+    // Counted before the scans are listed: a tiny scan_interval or a huge follow-up would
+    // otherwise fill memory before the limit below is reached.
+    if (!(follow_up_ / scan_interval_ <= 1001.0)) {
+      throw UserError("more than 1000 scans per patient; lengthen scan_interval");
+    }
     for (std::size_t k = 1;; ++k) {
       const double t = static_cast<double>(k) * scan_interval_;
       if (t > follow_up_ + 1e-12 * follow_up_) break;

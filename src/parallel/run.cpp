@@ -13,13 +13,19 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
+#include "core/fault_injection.hpp"
+#include "core/output_file.hpp"
+#include "core/output_lock.hpp"
 #include "core/text.hpp"
 #include "io/result_writer.hpp"
 #include "io/survival_spill.hpp"
 #include "parallel/checkpoint.hpp"
 #include "parallel/collective.hpp"
 #include "parallel/partition.hpp"
+#include "parallel/round_control.hpp"
+#include "parallel/run_files.hpp"
 #include "sim/analysis.hpp"
 #include "sim/simulate.hpp"
 #include "silico/version.hpp"
@@ -67,43 +73,6 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
-// Stop signals: the handler only records the signal; the run checks it between rounds.
-volatile std::sig_atomic_t g_stop_signal = 0;
-extern "C" void record_stop_signal(int signal) { g_stop_signal = signal; }
-
-/// SIGTERM (the batch system's walltime, `scancel`) and SIGUSR1 (`sbatch
-/// --signal=B:USR1@120`) for the lifetime of a run, restoring the previous handlers.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop_signal = 0;
-    struct sigaction action {};
-    action.sa_handler = record_stop_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, &old_term_);
-    sigaction(SIGUSR1, &action, &old_usr1_);
-  }
-  ~StopSignals() {
-    sigaction(SIGTERM, &old_term_, nullptr);
-    sigaction(SIGUSR1, &old_usr1_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
-  /// Collective: the signal any rank received (0 if none), the same on every rank.
-  static int received(const MpiContext& mpi) {
-    const int mine = g_stop_signal;
-    int any = 0;
-    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_MAX, mpi.comm());
-    return any;
-  }
-
- private:
-  struct sigaction old_term_ {};
-  struct sigaction old_usr1_ {};
-};
-
 /// The order in which patients are simulated: blocks of `block` patients, replicate by
 /// replicate; round j gives block j * ranks + rank to each rank. It depends on the block
 /// size only, not on the ranks, so a resumed run may use other ranks.
@@ -121,12 +90,11 @@ struct BlockPlan {
   }
 };
 
-std::string signal_name(int signal) { return signal == SIGUSR1 ? "SIGUSR1" : signal == SIGTERM ? "SIGTERM" : "a signal"; }
-
-/// What a stopped run tells its user, on rank 0.
-[[noreturn]] void stop(int signal, const RunOptions& options, const std::string& progress) {
-  throw RunInterrupted("stopped by " + signal_name(signal) + " after a checkpoint (" + progress +
-                       "); continue with: silico run SPEC -o " + options.output + " --resume");
+/// Ends the run on every rank after its checkpoint, saying how to continue it.
+[[noreturn]] void stop(const RoundDecision& decision, const RunOptions& options, const spec::TrialSpec& spec,
+                       const std::string& progress) {
+  throw RunInterrupted("stopped by " + decision.reason() + " after a checkpoint (" + progress +
+                       "); continue with: " + resume_command(options, spec));
 }
 
 
@@ -178,19 +146,19 @@ std::vector<std::vector<double>> gather_rows(const MpiContext& mpi, const std::v
 /// which re-simulates it block by block (a replicate's patients are spread over every rank,
 /// and simulating is cheaper than gathering or reading them back), spilling its survival
 /// rows to sorted runs in the scratch directory. Rank 0 gathers the round's rows in
-/// replicate order, appends them to the analysis file and checkpoints; the series are
-/// written to the result file at the end.
+/// replicate order; when a checkpoint is due it writes the rows since the last one to the
+/// analysis file and commits. The series are written to the result file at the end.
 template <typename CheckpointFn>
 void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb::task_arena& arena,
                         io::ResultWriter& writer, const CheckpointPaths& files, Checkpoint& state,
-                        CheckpointFn&& checkpoint, const RunOptions& options) {
+                        CheckpointFn&& checkpoint, RoundControl& control, const RunOptions& options) {
   std::unique_ptr<sim::TrialAnalysis> analysis;
   collectively(mpi, [&] { analysis = std::make_unique<sim::TrialAnalysis>(spec); });
   const Range replicates{state.first_replicate, state.replicate_count};
   std::vector<std::string> paths;        // the series, the same for every replicate
   std::vector<std::vector<double>> rows;  // rank 0: every analysed replicate, in order
   collectively(mpi, [&] {
-    if (mpi.is_root()) read_analysis_rows(files.analysis, state.replicates_analysed, paths, rows);
+    if (mpi.is_root()) read_analysis_rows(files.analysis, state, paths, rows);
   });
   std::string reference;
   for (const auto& p : paths) reference += p + "\n";
@@ -206,6 +174,7 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
   };
   Progress progress(mpi.is_root() && !options.quiet && replicates.count > 1, replicates.count);
   const auto ranks = static_cast<std::uint64_t>(mpi.size());
+  std::vector<std::vector<double>> uncommitted;  // rank 0: rows since the last checkpoint
   while (state.replicates_analysed < replicates.count) {
     const std::uint64_t mine = state.replicates_analysed + static_cast<std::uint64_t>(mpi.rank());
     std::vector<double> values;
@@ -237,16 +206,28 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
     });
     if (paths.empty()) paths = split_lines(reference);
     const auto round = gather_rows(mpi, values);
-    collectively(mpi, [&] {
-      if (!mpi.is_root()) return;
-      append_analysis_rows(files.analysis, paths, round);
+    if (mpi.is_root()) {
       rows.insert(rows.end(), round.begin(), round.end());
-    });
-    state.replicates_analysed = std::min(replicates.count, state.replicates_analysed + ranks);
-    checkpoint();
+      uncommitted.insert(uncommitted.end(), round.begin(), round.end());
+    }
+    const std::uint64_t analysed = std::min(replicates.count, state.replicates_analysed + ranks);
+    const RoundDecision decision = control.poll(mpi);
+    if (decision.checkpoint_due || analysed == replicates.count) {
+      collectively(mpi, [&] {
+        if (!mpi.is_root()) return;
+        write_analysis_rows(files.analysis, paths, uncommitted, state);
+        uncommitted.clear();
+        fault_point("analysis_written");
+      });
+      state.replicates_analysed = analysed;
+      checkpoint();
+      control.checkpointed();
+    } else {
+      state.replicates_analysed = analysed;
+    }
     progress.update(state.replicates_analysed, "replicates analysed");
-    if (const int signal = StopSignals::received(mpi); signal != 0 && state.replicates_analysed < replicates.count) {
-      stop(signal, options,
+    if (decision.stop() && state.replicates_analysed < replicates.count) {
+      stop(decision, options, spec,
            "all patients written; " + std::to_string(state.replicates_analysed) + " of " +
                std::to_string(replicates.count) + " replicates analysed");
     }
@@ -261,20 +242,6 @@ void analyze_replicates(const MpiContext& mpi, const spec::TrialSpec& spec, tbb:
 
 }  // namespace
 
-namespace {
-
-/// Rank 0 removes the partial file and the checkpoint of a run that failed.
-void remove_run_files(const MpiContext& mpi, const CheckpointPaths& files) {
-  if (!mpi.is_root()) return;
-  std::error_code ignored;
-  // Only a regular file: a folder of that name is the user's, not ours.
-  if (fs::is_regular_file(files.partial, ignored)) fs::remove(files.partial, ignored);
-  fs::remove(files.state, ignored);
-  fs::remove(files.analysis, ignored);
-}
-
-}  // namespace
-
 RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const CheckpointPaths files(options.output);
@@ -285,6 +252,7 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
                     std::to_string(options.replicate_count) + " is outside the study's " + std::to_string(study) +
                     " replicate(s) (0-based FIRST, COUNT <= " + std::to_string(study) + " - FIRST)");
   }
+  if (options.block_patients < 1) throw UserError("--block-patients must be at least 1");
   Checkpoint wanted;
   wanted.silico_version = kVersion;
   wanted.format_version = kFormatVersion;
@@ -294,54 +262,32 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
   wanted.replicate_count = options.replicate_count > 0 ? options.replicate_count : study - options.first_replicate;
   wanted.block_patients = options.block_patients;
 
-  // Decide on rank 0 (the only one that looks at the files), then agree: refuse before
-  // any work if the output exists or a checkpoint would be lost, so nothing is lost.
-  std::string refusal, notice, checkpoint_text;
+  // Rank 0 takes the output's lock for the whole run, then decides (the only rank that
+  // looks at the files) and every rank agrees: a refusal comes before any work and
+  // touches nothing, so nothing is lost.
+  std::optional<OutputLock> lock;
+  std::string refusal;
+  RunStart begin;
   if (mpi.is_root()) {
     try {
-      const fs::path out(options.output);
-      const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-      const bool have_checkpoint = fs::exists(files.state);
-      if (fs::exists(out) && !options.force) {
-        refusal = "output '" + options.output + "' already exists" +
-                  (options.resume ? " (the run is complete: nothing to resume)" : "; use --force to replace it");
-      } else if (fs::is_directory(out)) {
-        refusal = "output '" + options.output + "' is a directory";
-      } else if (!fs::is_directory(dir)) {
-        refusal = "output folder '" + dir.string() + "' does not exist";
-      } else if (have_checkpoint && !options.resume && !options.force) {
-        refusal = "an interrupted run of '" + options.output + "' can be continued (" + files.state +
-                  "): add --resume to continue it, or --force to start again";
-      } else if (options.resume && have_checkpoint) {
-        checkpoint_text = read_file(files.state);
-        const auto found = Checkpoint::from_text(checkpoint_text, files.state);
-        const std::string why = resume_mismatch(found, wanted);
-        if (!why.empty()) {
-          refusal = "cannot resume from " + files.state + ": " + why +
-                    "; run the original spec, or start again with --force (the checkpoint is then discarded)";
-        } else if (!fs::exists(files.partial)) {
-          refusal = "cannot resume: " + files.partial + " is missing; start again with --force";
-        }
-      } else if (options.resume) {
-        notice = "no checkpoint of '" + options.output + "' found: starting from the beginning";
-      }
+      check_output(options.output, "-o", true);  // a name in a folder that exists, before the lock beside it
+      lock.emplace(options.output);
+      begin = decide_run_start(spec, options, wanted, files);
     } catch (const UserError& e) {
       refusal = e.what();
     }
   }
   refusal = broadcast(mpi.comm(), refusal);
   if (!refusal.empty()) throw UserError(refusal);
-  notice = broadcast(mpi.comm(), notice);
-  if (mpi.is_root() && !notice.empty() && !options.quiet) std::fprintf(stderr, "silico run: %s\n", notice.c_str());
-  checkpoint_text = broadcast(mpi.comm(), checkpoint_text);
+  if (mpi.is_root() && !begin.notice.empty() && !options.quiet) {
+    std::fprintf(stderr, "silico run: %s\n", begin.notice.c_str());
+  }
+  const std::string checkpoint_text = broadcast(mpi.comm(), begin.checkpoint_text);
   const bool resuming = !checkpoint_text.empty();
   Checkpoint state = resuming ? Checkpoint::from_text(checkpoint_text, files.state) : wanted;
-  if (!resuming && mpi.is_root()) {
-    // A fresh start (or --force): an older checkpoint must not describe the new file.
-    std::error_code ignored;
-    fs::remove(files.state, ignored);
-    fs::remove(files.analysis, ignored);
-  }
+  // A fresh start (or --force): an older attempt's files must not describe the new run.
+  if (!resuming && mpi.is_root()) clear_run_files(files);
+  if (resuming && mpi.is_root()) remove_stale_temporaries(files);
 
   const Range replicates{state.first_replicate, state.replicate_count};
   const BlockPlan plan{replicates, spec.trial.patients, state.block_patients};
@@ -369,8 +315,15 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
   };
 
   const StopSignals signals;
+  RoundControl control(options.checkpoint_seconds);
   g_file_failed = false;
   std::unique_ptr<io::ResultWriter> writer;
+  // A failed run keeps a committed checkpoint for --resume; rank 0 says so.
+  const auto leave_files = [&]() {
+    if (!mpi.is_root()) return;
+    const std::string hint = leave_failed_run(files, options, spec);
+    if (!hint.empty()) std::fprintf(stderr, "silico run: %s\n", hint.c_str());
+  };
   try {
     file_collectively(mpi, [&] {
       writer = std::make_unique<io::ResultWriter>(mpi.comm(), files.partial, spec, info,
@@ -381,9 +334,14 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
     // Totals over all ranks live on rank 0 (the checkpoint's, then this run's).
     std::uint64_t candidates = mpi.is_root() ? state.candidates_drawn : 0;
     std::uint64_t failures = mpi.is_root() ? state.model_failures : 0;
+    // Collective. The commit point of the protocol in checkpoint.hpp: the HDF5 file is
+    // flushed and the analysis rows written before it is called.
     const auto checkpoint = [&] {
       state.candidates_drawn = sum(mpi.comm(), candidates);
       state.model_failures = sum(mpi.comm(), failures);
+      // Sums of per-block digests wrap modulo 2^64 alike on every rank count.
+      const std::uint64_t written = sum(mpi.comm(), writer->take_written_digest());
+      if (mpi.is_root()) state.data_digest += written;
       if (mpi.is_root()) {
         candidates = state.candidates_drawn;
         failures = state.model_failures;
@@ -392,12 +350,15 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
         candidates = failures = 0;
       }
       collectively(mpi, [&] {
-        if (mpi.is_root()) replace_file(files.state, state.to_text());
+        if (!mpi.is_root()) return;
+        commit_checkpoint(files.state, state);
+        fault_point("checkpoint_committed");
       });
     };
 
-    // Patients: rounds of one block per rank, one collective write per round, a flush
-    // and a checkpoint after each.
+    // Patients: rounds of one block per rank, one collective write per round; a flush
+    // and a checkpoint when one is due (--checkpoint-interval), on a stop signal and
+    // after the last round.
     {
       const sim::Simulator simulator(spec);
       sim::Block block;
@@ -413,33 +374,31 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
         });
         for (std::uint32_t a : block.screening_attempts) candidates += a;
         for (std::int8_t f : block.model_failed) failures += static_cast<std::uint64_t>(f);
-        file_collectively(mpi, [&] {
-          // The flush is collective: every rank makes it, even one whose write failed.
-          std::exception_ptr failed_write;
-          try {
-            writer->write_block(block);
-          } catch (...) {
-            failed_write = std::current_exception();
-          }
-          writer->flush();
-          if (failed_write) std::rethrow_exception(failed_write);
-        });
+        file_collectively(mpi, [&] { writer->write_block(block); });
         state.blocks_done = std::min(total_blocks, state.blocks_done + ranks);
-        checkpoint();
+        const RoundDecision decision = control.poll(mpi);
+        if (decision.checkpoint_due || state.blocks_done == total_blocks) {
+          file_collectively(mpi, [&] {
+            writer->flush();
+            fault_point("patients_flushed");
+          });
+          checkpoint();
+          control.checkpointed();
+        }
         // Blocks are in patient order, so done blocks map to patients exactly.
         std::uint64_t done_replicate = 0, done_first = 0, done_count = 0;
         if (state.blocks_done < total_blocks) plan.locate(state.blocks_done, done_replicate, done_first, done_count);
         progress.update(state.blocks_done >= total_blocks
                             ? plan.patients * replicates.count
                             : (done_replicate - replicates.first) * plan.patients + done_first);
-        if (const int signal = StopSignals::received(mpi)) {
-          stop(signal, options,
+        if (decision.stop() && state.blocks_done < total_blocks) {
+          stop(decision, options, spec,
                std::to_string(state.blocks_done) + " of " + std::to_string(total_blocks) + " patient blocks written");
         }
       }
     }
 
-    analyze_replicates(mpi, spec, arena, *writer, files, state, checkpoint, options);
+    analyze_replicates(mpi, spec, arena, *writer, files, state, checkpoint, control, options);
     summary.candidates_drawn = sum(mpi.comm(), candidates);
     summary.model_failures = sum(mpi.comm(), failures);
     // Every rank writes the attribute, so every rank needs rank 0's value.
@@ -448,32 +407,48 @@ RunSummary run_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const R
     writer.reset();
     summary.acceptance_rate = static_cast<double>(plan.patients * replicates.count) /
                               static_cast<double>(summary.candidates_drawn);
+    // Publish: never over a file that appeared during the run, unless --force. The
+    // checkpoint stays until the output is in place, so a kill in between resumes.
     collectively(mpi, [&] {
-      if (mpi.is_root()) {
+      if (!mpi.is_root()) return;
+      fault_point("partial_finished");
+      if (options.force) {
         fs::rename(files.partial, options.output);
-        std::error_code ignored;
-        fs::remove(files.state, ignored);
-        fs::remove(files.analysis, ignored);
+      } else {
+        try {
+          rename_no_replace(files.partial, options.output);
+        } catch (const UserError& e) {
+          throw UserError(std::string(e.what()) + "; the finished run stays in " + files.partial +
+                          " with its checkpoint: move '" + options.output + "' away and run " +
+                          resume_command(options, spec) + " to put it in place");
+        }
       }
+      sync_parent_folder(options.output);
+      fault_point("output_published");
+      std::error_code ignored;
+      fs::remove(files.state, ignored);
+      fs::remove(files.analysis, ignored);
     });
   } catch (const RunInterrupted&) {
     writer.reset();  // closes the partial file; it and the checkpoint stay for --resume
     throw;
   } catch (const RunFailure& failure) {
     // After a failed collective call on the file, closing it (collective too) may never
-    // return on some rank: leave it open and let the caller abort every rank.
-    const bool abandon = g_file_failed && mpi.size() > 1;
+    // return on some rank, and on one rank a close that fails (a full disk) leaves HDF5
+    // holding a half-closed file that MPI_Finalize then crashes on: leave it open and let
+    // the caller end every rank with MPI_Abort.
+    const bool abandon = g_file_failed;
     if (abandon) {
       (void)writer.release();  // never closed: the process ends by MPI_Abort
     } else {
       writer.reset();
     }
-    remove_run_files(mpi, files);
+    leave_files();
     if (abandon) throw RunFailure(failure.exit_code(), failure.failed_here(), failure.what(), true);
     throw;
   } catch (...) {
     writer.reset();
-    remove_run_files(mpi, files);
+    leave_files();
     throw;
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

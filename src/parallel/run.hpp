@@ -21,6 +21,9 @@ struct RunOptions {
   /// Patients per block: the unit of work of one rank, of one collective write and of
   /// checkpointing (a resumed run keeps the interrupted run's block size).
   std::uint64_t block_patients = 65536;
+  /// The longest time between two checkpoints, in seconds; 0 = after every round. A stop
+  /// signal, the end of the patients and the end of the analyses also checkpoint.
+  double checkpoint_seconds = 300.0;
   bool quiet = false;
   /// Where the analysis phase spills a replicate's survival rows (sorted runs in unnamed
   /// temporary files, gone when the run ends however it ends); empty = the directory of
@@ -61,8 +64,9 @@ class RunFailure : public std::runtime_error {
   bool abort_all_;
 };
 
-/// Thrown on every rank when a stop signal (SIGTERM, SIGUSR1) ended the run after a
-/// checkpoint; the message says how to resume. Exit code kExitInterrupted.
+/// Thrown on every rank when a stop signal (SIGTERM, SIGUSR1), or the loss of the
+/// launcher, ended the run after a checkpoint; the message says how to resume. Exit code
+/// kExitInterrupted.
 class RunInterrupted : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -11,17 +11,21 @@
 #include <sstream>
 #include <stdexcept>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "core/csv.hpp"
 #include "core/text.hpp"
 #include "spec/criteria.hpp"
+#include "spec/include_path.hpp"
+#include "spec/limits.hpp"
 #include "spec/yaml_reader.hpp"
 
 namespace silico::spec {
 
 using detail::Located;
 using detail::Reader;
+using detail::describe_bytes;
 
 std::vector<std::string> CohortSpec::covariate_names() const {
   std::vector<std::string> names;
@@ -83,17 +87,22 @@ std::string format_number(double x) {
 constexpr std::uint64_t kMaxPatients = std::uint64_t{1} << 40;
 constexpr std::uint64_t kMaxReplicates = 1'000'000;
 constexpr std::size_t kMaxObservationTimes = 100'000;
+constexpr double kSmallestBernoulliP = 1e-15;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError("cannot read spec file '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+/// "the spec is larger than 16 MiB" at the start of the file: nothing of it is parsed.
+void add_too_large(const std::string& file, const std::string& what, DiagnosticList& diagnostics) {
+  diagnostics.add({file, 1, 1}, "",
+                  what + " is larger than " + describe_bytes(detail::kMaxFileBytes) + ", the most silico reads");
 }
 
-/// Parse YAML text; a syntax error becomes a diagnostic and an undefined node.
+/// Parse YAML text; a syntax error becomes a diagnostic and an undefined node, and so does
+/// a file with an oversized key or value or too deep a nesting (after their diagnostics).
 YAML::Node load_yaml(const std::string& text, const std::string& file, DiagnosticList& diagnostics) {
+  if (text.size() > detail::kMaxFileBytes) {
+    add_too_large(file, "the file", diagnostics);
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  if (!detail::check_node_count(text, file, diagnostics)) return YAML::Node(YAML::NodeType::Undefined);
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(text);
     if (documents.size() > 1) {
@@ -102,12 +111,20 @@ YAML::Node load_yaml(const std::string& text, const std::string& file, Diagnosti
                       "expected one YAML document, found " + std::to_string(documents.size()) +
                           " (remove the extra '---')");
     }
-    return documents.empty() ? YAML::Node() : documents.front();
+    if (documents.empty()) return YAML::Node();
+    if (!detail::check_node_sizes(documents.front(), file, diagnostics)) return YAML::Node(YAML::NodeType::Undefined);
+    return documents.front();
   } catch (const YAML::Exception& e) {
     diagnostics.add({file, e.mark.line + 1, e.mark.column + 1}, "",
                     "YAML syntax error: " + e.msg);
     return YAML::Node(YAML::NodeType::Undefined);
   }
+}
+
+std::unordered_map<std::string, std::size_t> index_of_names(const std::vector<std::string>& names) {
+  std::unordered_map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < names.size(); ++i) index.emplace(names[i], i);
+  return index;
 }
 
 /// Reads one spec; holds what later sections need from earlier ones.
@@ -135,6 +152,7 @@ class SpecReader {
     if (!Reader::has(top, "validation")) return;
     const Located list = top.child("validation");
     if (!reader_.expect_sequence(list, "validation targets")) return;
+    if (!within_limit(list, detail::kMaxValidationTargets, "validation targets")) return;
     for (std::size_t i = 0; i < list.node.size(); ++i) {
       const Located at = list.element(i);
       if (!reader_.expect_mapping(at, {"endpoint", "arm", "quantity", "observed", "observed_file", "time_unit",
@@ -232,21 +250,11 @@ class SpecReader {
   bool load_observed(const Located& at, const TrialSpec& spec, ValidationTarget& target) {
     auto& outcomes = *target.observed_outcomes;
     const Located file_at = at.child("observed_file");
-    const auto path = resolve_include(outcomes.file);
-    if (!path) {
-      reader_.error(file_at, "observed file '" + outcomes.file + "' not found next to the spec or in any folder above it");
-      return false;
-    }
+    const auto path = read_included(file_at, outcomes.file, "observed file", outcomes.text);
+    if (!path) return false;
     outcomes.path = *path;
-    std::ifstream in(*path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in) {
-      reader_.error(file_at, "cannot read observed file '" + *path + "'");
-      return false;
-    }
-    outcomes.text = text.str();
-    const auto table = parse_numeric_csv(outcomes.text, *path, file_at.path, diagnostics_);
+    const auto table =
+        parse_numeric_csv(outcomes.text, *path, file_at.path, diagnostics_, detail::kMaxObservedRecords);
     if (!table) return false;
     const auto& endpoint = *std::find_if(spec.endpoints.begin(), spec.endpoints.end(),
                                          [&](const EndpointSpec& e) { return e.name == target.endpoint; });
@@ -267,8 +275,12 @@ class SpecReader {
     for (const auto& name : needed) {
       const auto c = table->find(name);
       if (!c) {
+        // The file's own names, a few and short: it need not be the user's file.
         std::string columns;
-        for (const auto& n : table->columns) columns += (columns.empty() ? "" : ", ") + n;
+        for (std::size_t k = 0; k < table->columns.size() && k < 20; ++k) {
+          columns += (k == 0 ? "" : ", ") + excerpt(table->columns[k], 30);
+        }
+        if (table->columns.size() > 20) columns += ", ... (" + std::to_string(table->columns.size()) + " columns)";
         csv_error(1, 1, "no column '" + name + "' (the file has: " + columns + "); endpoint '" + target.endpoint +
                             "' (" + models::to_string(endpoint.type) + ") needs " +
                             (time_to_event ? "time and event (1 = event, 0 = censored)"
@@ -324,12 +336,12 @@ class SpecReader {
       std::vector<std::string> names;
       for (const auto& endpoint : spec.endpoints) names.push_back(endpoint.name);
       reader_.error(at.child("endpoint"), "unknown endpoint '" + target.endpoint + "' (endpoints: " +
-                                              join_alternatives(names) + ")");
+                                              detail::list_names(names) + ")");
       return false;
     }
     const auto arms = spec.arm_names();
     if (std::find(arms.begin(), arms.end(), target.arm) == arms.end()) {
-      reader_.error(at.child("arm"), "unknown arm '" + target.arm + "' (arms: " + join_alternatives(arms) + ")");
+      reader_.error(at.child("arm"), "unknown arm '" + target.arm + "' (arms: " + detail::list_names(arms) + ")");
       return false;
     }
     return true;
@@ -379,6 +391,7 @@ class SpecReader {
     read_schema_version(top);
     read_trial(top, spec.trial);
     cohort_ok_ = read_cohort_section(top, spec.cohort);
+    covariate_index_ = index_of_names(spec.cohort.covariate_names());
     arms_ok_ = read_arms(top, spec);
     read_model(top, spec);
     read_observations(top, spec);
@@ -418,7 +431,9 @@ class SpecReader {
     }
     if (Reader::has(at, "name")) {
       const Located name = at.child("name");
-      if (auto v = reader_.string(name, "a trial name")) trial.name = *v;
+      if (auto v = reader_.string(name, "a trial name")) {
+        if (short_name(name, *v, "a trial name")) trial.name = *v;
+      }
     } else {
       reader_.missing(at, "name", "a trial name");
     }
@@ -448,7 +463,7 @@ class SpecReader {
         std::vector<std::string> units;
         for (const auto& unit : time_units()) units.push_back(unit.first);
         if (std::find(units.begin(), units.end(), *v) == units.end()) {
-          const std::string suggestion = closest_match(*v, units);
+          const std::string suggestion = reader_.suggest(*v, units);
           reader_.error(u, "unknown time unit '" + *v + "'" +
                                (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?") +
                                " (expected days, weeks, months or years)");
@@ -520,18 +535,8 @@ class SpecReader {
       path = *relative;
       text = stored->second;
     } else {
-      path = resolve_include(*relative);
-      if (!path) {
-        reader_.error(include, "cohort file '" + *relative +
-                                   "' not found next to the spec or in any folder above it");
-        return false;
-      }
-      try {
-        text = read_file(*path);
-      } catch (const UserError& e) {
-        reader_.error(include, e.what());
-        return false;
-      }
+      path = read_included(include, *relative, "cohort file", text);
+      if (!path) return false;
     }
     included_[*relative] = text;
     const std::size_t errors_before = diagnostics_.size();
@@ -553,21 +558,42 @@ class SpecReader {
     return ok;
   }
 
-  std::optional<std::string> resolve_include(const std::string& relative) const {
-    namespace fs = std::filesystem;
-    const fs::path target(relative);
-    if (target.is_absolute()) {
-      return fs::is_regular_file(target) ? std::optional(target.string()) : std::nullopt;
+  /// False, after an error naming the limit, if the list or mapping at `at` has more than
+  /// `limit` entries.
+  bool within_limit(const Located& at, std::size_t limit, const std::string& what) {
+    const std::size_t size = at.node.size();
+    if (size <= limit) return true;
+    reader_.error(at, "expected at most " + std::to_string(limit) + " " + what + ", got " + std::to_string(size));
+    return false;
+  }
+
+  /// False, after an error, if a name the spec defines (`value`, read at `at`) is longer
+  /// than names may be.
+  bool short_name(const Located& at, const std::string& value, const std::string& what) {
+    if (value.size() <= detail::kMaxNameBytes) return true;
+    reader_.error(at, what + " of " + std::to_string(value.size()) + " bytes; names are at most " +
+                          describe_bytes(detail::kMaxNameBytes));
+    return false;
+  }
+
+  /// Finds and reads a file the spec names at `at`; its path for messages, or nullopt
+  /// after a located error (outside the spec's folder, not found, unreadable, too large).
+  std::optional<std::string> read_included(const Located& at, const std::string& written, const std::string& what,
+                                           std::string& text) {
+    const auto found = detail::find_include(written, file_, files_.allow_include_outside, what);
+    if (!found.problem.empty()) {
+      reader_.error(at, found.problem);
+      return std::nullopt;
     }
-    // The spec's folder, then each folder above it: a spec in configs/ finds cohorts/ at
-    // the project root, wherever silico is started from.
-    fs::path dir = fs::absolute(fs::path(file_)).parent_path();
-    while (true) {
-      const fs::path candidate = dir / target;
-      if (fs::is_regular_file(candidate)) return candidate.lexically_normal().string();
-      if (!dir.has_parent_path() || dir.parent_path() == dir) break;
-      dir = dir.parent_path();
+    switch (detail::read_bounded(found.read_from, text)) {
+      case detail::BoundedRead::kOk: return found.path;
+      case detail::BoundedRead::kTooLarge:
+        reader_.error(at, what + " '" + found.path + "' is larger than " + describe_bytes(detail::kMaxFileBytes) +
+                              ", the most silico reads");
+        return std::nullopt;
+      case detail::BoundedRead::kUnreadable: break;
     }
+    reader_.error(at, "cannot read " + what + " '" + found.path + "'");
     return std::nullopt;
   }
 
@@ -592,6 +618,7 @@ class SpecReader {
     }
     const Located covariates = at.child("covariates");
     if (!reader_.expect_mapping(covariates, {})) return false;
+    if (!within_limit(covariates, detail::kMaxCovariates, "covariates")) return false;
     for (const auto& [name, node] : reader_.members(covariates)) {
       if (!is_identifier(name)) {
         reader_.error(node.at_key(), "covariate names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)");
@@ -664,15 +691,24 @@ class SpecReader {
       c.distribution = Distribution::kBernoulli;
       reader_.expect_mapping(at, {"distribution", "unit", "p"});
       if (auto v = reader_.number_in(at, "p", true, 0.0, 1.0, false, "a probability in [0, 1]")) {
-        c.p = *v;
+        // A patient is 1 when a latent normal exceeds its (1 - p) quantile. Below 1e-15,
+        // 1 - p rounds to 1 (from about 5.6e-17, which has no quantile) or the p drawn is
+        // off by more than 0.1%.
+        if (*v != 0.0 && *v < kSmallestBernoulliP) {
+          reader_.error(at.child("p"), "expected p = 0 or p in [1e-15, 1], got " + format_number(*v) +
+                                           ": a smaller probability is not representable in the latent "
+                                           "normal draw (use 0)");
+        } else {
+          c.p = *v;
+        }
       }
     } else if (*name == "categorical") {
       c.distribution = Distribution::kCategorical;
       reader_.expect_mapping(at, {"distribution", "unit", "levels", "probabilities"});
       read_categorical(at, c);
     } else {
-      const std::string suggestion = closest_match(*name, kDistributions);
-      reader_.error(d, "unknown distribution '" + *name + "'" +
+      const std::string suggestion = reader_.suggest(*name, kDistributions);
+      reader_.error(d, "unknown distribution '" + excerpt(*name) + "'" +
                            (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?") +
                            " (expected " + join_alternatives(kDistributions) + ")");
       return false;
@@ -688,11 +724,12 @@ class SpecReader {
       reader_.missing(at, "levels", "a list of at least two level labels");
     } else {
       const Located levels = at.child("levels");
-      if (reader_.expect_sequence(levels, "level labels")) {
+      if (reader_.expect_sequence(levels, "level labels") && within_limit(levels, detail::kMaxLevels, "levels")) {
         std::set<std::string> seen;
         for (std::size_t i = 0; i < levels.node.size(); ++i) {
           const Located level = levels.element(i);
           if (auto v = reader_.string(level, "a level label")) {
+            if (!short_name(level, *v, "a level label")) continue;
             if (!seen.insert(*v).second) reader_.error(level, "duplicate level '" + *v + "'");
             c.levels.push_back(*v);
           }
@@ -706,11 +743,12 @@ class SpecReader {
     }
     const Located probabilities = at.child("probabilities");
     if (!reader_.expect_sequence(probabilities, "probabilities")) return;
+    if (!within_limit(probabilities, detail::kMaxLevels, "probabilities")) return;
     double sum = 0.0;
     for (std::size_t i = 0; i < probabilities.node.size(); ++i) {
       const Located p = probabilities.element(i);
       if (auto v = reader_.number(p, "a probability in [0, 1]")) {
-        if (*v < 0.0 || *v > 1.0) reader_.error(p, "expected a probability in [0, 1], got " + p.node.Scalar());
+        if (*v < 0.0 || *v > 1.0) reader_.error(p, "expected a probability in [0, 1], got " + excerpt(p.node.Scalar()));
         c.probabilities.push_back(*v);
         sum += *v;
       }
@@ -729,8 +767,9 @@ class SpecReader {
 
   void read_correlation(const Located& at, CohortSpec& cohort, bool covariates_ok) {
     const std::size_t p = cohort.covariates.size();
-    cohort.correlation = Eigen::MatrixXd::Identity(p, p);
-    cohort.correlation_cholesky = Eigen::MatrixXd::Identity(p, p);
+    // Without a correlation both stay empty, meaning the identity (spec.hpp).
+    cohort.correlation.resize(0, 0);
+    cohort.correlation_cholesky.resize(0, 0);
     if (!Reader::has(at, "correlation")) return;
     const Located corr = at.child("correlation");
     if (!reader_.expect_mapping(corr, {"variables", "matrix"})) return;
@@ -741,23 +780,27 @@ class SpecReader {
     const Located variables = corr.child("variables");
     std::vector<std::size_t> index;
     if (!reader_.expect_sequence(variables, "covariate names")) return;
+    // A k x k matrix is checked by an eigendecomposition, O(k^3).
+    if (!within_limit(variables, detail::kMaxCorrelationVariables, "correlated covariates")) return;
     const auto names = cohort.covariate_names();
+    const auto positions = index_of_names(names);
+    std::set<std::size_t> listed;
     bool names_ok = true;
     for (std::size_t i = 0; i < variables.node.size(); ++i) {
       const Located v = variables.element(i);
       const auto name = reader_.string(v, "a covariate name");
       if (!name) { names_ok = false; continue; }
-      const auto found = std::find(names.begin(), names.end(), *name);
-      if (found == names.end()) {
+      const auto found = positions.find(*name);
+      if (found == positions.end()) {
         names_ok = false;
         if (!covariates_ok) continue;  // the covariate's own error was already reported
-        const std::string suggestion = closest_match(*name, names);
+        const std::string suggestion = reader_.suggest(*name, names);
         reader_.error(v, "unknown covariate '" + *name + "'" +
                              (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
         continue;
       }
-      const std::size_t k = static_cast<std::size_t>(found - names.begin());
-      if (std::find(index.begin(), index.end(), k) != index.end()) {
+      const std::size_t k = found->second;
+      if (!listed.insert(k).second) {
         reader_.error(v, "covariate '" + *name + "' listed twice");
         names_ok = false;
       }
@@ -789,7 +832,7 @@ class SpecReader {
           reader_.error(cell, "diagonal entries of a correlation matrix must be 1");
           entries_ok = false;
         } else if (*v < -1.0 || *v > 1.0) {
-          reader_.error(cell, "expected a correlation in [-1, 1], got " + cell.node.Scalar());
+          reader_.error(cell, "expected a correlation in [-1, 1], got " + excerpt(cell.node.Scalar()));
           entries_ok = false;
         }
         m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = *v;
@@ -817,6 +860,7 @@ class SpecReader {
       return;
     }
     if (!names_ok) return;
+    cohort.correlation = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
     for (std::size_t i = 0; i < k; ++i) {
       for (std::size_t j = 0; j < k; ++j) {
         cohort.correlation(static_cast<Eigen::Index>(index[i]), static_cast<Eigen::Index>(index[j])) =
@@ -831,12 +875,14 @@ class SpecReader {
     if (!Reader::has(at, "criteria")) return;
     const Located criteria = at.child("criteria");
     if (!reader_.expect_sequence(criteria, "criteria such as \"age >= 18\"")) return;
+    if (!within_limit(criteria, detail::kMaxCriteria, "criteria")) return;
+    const auto positions = index_of_names(cohort.covariate_names());
     for (std::size_t i = 0; i < criteria.node.size(); ++i) {
       const Located item = criteria.element(i);
       const auto text = reader_.string(item, "a criterion such as \"age >= 18\"");
       if (!text) continue;
       std::string problem;
-      if (auto criterion = detail::parse_criterion(*text, cohort.covariates, problem)) {
+      if (auto criterion = detail::parse_criterion(*text, cohort.covariates, positions, problem)) {
         cohort.criteria.push_back(*criterion);
       } else {
         reader_.error(item, problem);
@@ -853,6 +899,7 @@ class SpecReader {
     }
     const Located arms = top.child("arms");
     if (!reader_.expect_sequence(arms, "arms")) return false;
+    if (!within_limit(arms, detail::kMaxArms, "arms")) return false;
     const std::size_t errors_before = diagnostics_.size();
     std::set<std::string> names;
     std::vector<std::size_t> controls;
@@ -863,7 +910,8 @@ class SpecReader {
       if (!Reader::has(at, "name")) {
         reader_.missing(at, "name", "an arm name");
       } else if (auto v = reader_.string(at.child("name"), "an arm name")) {
-        if (!is_identifier(*v)) {
+        if (!short_name(at.child("name"), *v, "an arm name")) {
+        } else if (!is_identifier(*v)) {
           reader_.error(at.child("name"), "arm names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)");
         } else if (!names.insert(*v).second) {
           reader_.error(at.child("name"), "duplicate arm name '" + *v + "'");
@@ -952,7 +1000,8 @@ class SpecReader {
     if (auto v = reader_.number_in(at, "start_h", false, 0.0, kInf, false, "a start time in h, >= 0")) r.start_h = *v;
     if (Reader::has(at, "dose_changes")) {
       const Located changes = at.child("dose_changes");
-      if (reader_.expect_sequence(changes, "dose changes {from_dose, dose_mg}")) {
+      if (reader_.expect_sequence(changes, "dose changes {from_dose, dose_mg}") &&
+          within_limit(changes, detail::kMaxDoseChanges, "dose changes")) {
         for (std::size_t i = 0; i < changes.node.size(); ++i) {
           const Located c = changes.element(i);
           if (!reader_.expect_mapping(c, {"from_dose", "dose_mg"})) continue;
@@ -998,7 +1047,7 @@ class SpecReader {
     const models::ModelFactory* factory = models::find_model(*model_name);
     if (!factory) {
       const auto known = models::model_names();
-      const std::string suggestion = closest_match(*model_name, known);
+      const std::string suggestion = reader_.suggest(*model_name, known);
       reader_.error(name, "unknown model '" + *model_name + "'" +
                               (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?") +
                               " (available: " + join_alternatives(known) + ")");
@@ -1185,7 +1234,7 @@ class SpecReader {
           reader_.error(node.at_key(), model + " records no variables over time");
           continue;
         }
-        const std::string suggestion = closest_match(name, variables);
+        const std::string suggestion = reader_.suggest(name, variables);
         reader_.error(node.at_key(),
                       model + " cannot record '" + name + "'" +
                           (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?") +
@@ -1255,17 +1304,17 @@ class SpecReader {
         const auto t = reader_.number(item, "a time in days, >= 0");
         if (!t) return false;
         if (*t < 0.0) {
-          reader_.error(item, "expected a time in days >= 0, got " + item.node.Scalar());
+          reader_.error(item, "expected a time in days >= 0, got " + excerpt(item.node.Scalar()));
           return false;
         }
         if (!times.empty() && !(*t > times.back())) {
-          reader_.error(item, "expected strictly increasing times, but " + item.node.Scalar() +
-                                  " is not after " + list.element(i - 1).node.Scalar());
+          reader_.error(item, "expected strictly increasing times, but " + excerpt(item.node.Scalar()) +
+                                  " is not after " + excerpt(list.element(i - 1).node.Scalar()));
           return false;
         }
         if (after_follow_up(*t)) {
           reader_.error(
-              item, "expected a time at most " + follow_up.str() + ", got " + item.node.Scalar());
+              item, "expected a time at most " + follow_up.str() + ", got " + excerpt(item.node.Scalar()));
           return false;
         }
         times.push_back(*t);
@@ -1357,6 +1406,19 @@ class SpecReader {
         }
         break;
       case models::ParamKind::kPerArm: {
+        if (at.node.IsScalar()) {
+          // `hazard_ratio: 0.65`: say how to write it, with an arm of this spec.
+          std::string arm = "<arm name>";
+          for (std::size_t a = 0; a < spec.arms.size(); ++a) {
+            if (a != spec.control_arm && arms_ok_) {
+              arm = spec.arms[a].name;
+              break;
+            }
+          }
+          reader_.error(at, "expected a value per treatment arm, e.g. {" + arm + ": " + excerpt(at.node.Scalar()) +
+                                "}, got a single value (" + expected + ")");
+          return;
+        }
         if (!reader_.expect_mapping(at, {})) return;
         std::vector<double> per_arm(spec.arms.size(), p.default_value);
         const auto arm_names = spec.arm_names();
@@ -1364,9 +1426,9 @@ class SpecReader {
           const auto found = std::find(arm_names.begin(), arm_names.end(), arm);
           if (found == arm_names.end()) {
             if (!arms_ok_) continue;
-            const std::string suggestion = closest_match(arm, arm_names);
+            const std::string suggestion = reader_.suggest(arm, arm_names);
             reader_.error(node.at_key(), "unknown arm '" + arm + "'" +
-                                    (suggestion.empty() ? "; arms are " + join_alternatives(arm_names)
+                                    (suggestion.empty() ? "; arms are " + detail::list_names(arm_names)
                                                         : "; did you mean '" + suggestion + "'?"));
             continue;
           }
@@ -1382,17 +1444,17 @@ class SpecReader {
         const auto names = spec.cohort.covariate_names();
         std::vector<models::CovariateEffect> effects;
         for (const auto& [covariate, node] : reader_.members(at)) {
-          const auto found = std::find(names.begin(), names.end(), covariate);
-          if (found == names.end()) {
+          const auto found = covariate_index_.find(covariate);
+          if (found == covariate_index_.end()) {
             if (!cohort_ok_) continue;
-            const std::string suggestion = closest_match(covariate, names);
+            const std::string suggestion = reader_.suggest(covariate, names);
             reader_.error(node.at_key(), "unknown covariate '" + covariate + "'" +
-                                    (suggestion.empty() ? "; covariates are " + join_alternatives(names)
+                                    (suggestion.empty() ? "; covariates are " + detail::list_names(names)
                                                         : "; did you mean '" + suggestion + "'?"));
             continue;
           }
           models::CovariateEffect effect;
-          effect.covariate = static_cast<std::size_t>(found - names.begin());
+          effect.covariate = found->second;
           if (node.node.IsMap()) {
             if (!reader_.expect_mapping(node, {"per_unit", "reference"})) continue;
             if (auto v = reader_.number_in(node, "per_unit", true, -kInf, kInf, false, "a number")) {
@@ -1441,16 +1503,16 @@ class SpecReader {
       if (!reader_.expect_mapping(covariates, {})) return;
       const auto names = spec.cohort.covariate_names();
       for (const auto& [name, node] : reader_.members(covariates)) {
-        const auto found = std::find(names.begin(), names.end(), name);
-        if (found == names.end()) {
+        const auto found = covariate_index_.find(name);
+        if (found == covariate_index_.end()) {
           if (!cohort_ok_) continue;
-          const std::string suggestion = closest_match(name, names);
+          const std::string suggestion = reader_.suggest(name, names);
           reader_.error(node.at_key(), "unknown covariate '" + name + "'" +
                                            (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
           continue;
         }
         models::CovariateFactor factor;
-        factor.covariate = static_cast<std::size_t>(found - names.begin());
+        factor.covariate = found->second;
         const auto& covariate = spec.cohort.covariates[factor.covariate];
         if (!reader_.expect_mapping(node, {"power", "exponential", "categorical", "reference"})) continue;
         const int kinds = Reader::has(node, "power") + Reader::has(node, "exponential") + Reader::has(node, "categorical");
@@ -1605,6 +1667,7 @@ class SpecReader {
     const Located endpoints = top.child("endpoints");
     if (!reader_.expect_sequence(endpoints, "endpoints")) return;
     if (endpoints.node.size() == 0) reader_.error(endpoints, "expected at least one endpoint");
+    if (!within_limit(endpoints, detail::kMaxEndpoints, "endpoints")) return;
     const models::ModelFactory* factory = spec.model.factory;
     std::set<std::string> names;
     for (std::size_t i = 0; i < endpoints.node.size(); ++i) {
@@ -1614,7 +1677,8 @@ class SpecReader {
       if (!Reader::has(at, "name")) {
         reader_.missing(at, "name", "an endpoint name");
       } else if (auto v = reader_.string(at.child("name"), "an endpoint name")) {
-        if (!is_identifier(*v)) {
+        if (!short_name(at.child("name"), *v, "an endpoint name")) {
+        } else if (!is_identifier(*v)) {
           reader_.error(at.child("name"), "endpoint names must be identifiers ([A-Za-z_][A-Za-z0-9_]*)");
         } else if (!names.insert(*v).second) {
           reader_.error(at.child("name"), "duplicate endpoint name '" + *v + "'");
@@ -1681,22 +1745,23 @@ class SpecReader {
   std::vector<std::size_t> covariate_list(const Located& at, const TrialSpec& spec,
                                           bool discrete_only) {
     std::vector<std::size_t> indices;
+    std::set<std::size_t> listed;
     if (!reader_.expect_sequence(at, "covariate names")) return indices;
     const auto names = spec.cohort.covariate_names();
     for (std::size_t i = 0; i < at.node.size(); ++i) {
       const Located item = at.element(i);
       const auto name = reader_.string(item, "a covariate name");
       if (!name) continue;
-      const auto found = std::find(names.begin(), names.end(), *name);
-      if (found == names.end()) {
+      const auto found = covariate_index_.find(*name);
+      if (found == covariate_index_.end()) {
         if (!cohort_ok_) continue;
-        const std::string suggestion = closest_match(*name, names);
+        const std::string suggestion = reader_.suggest(*name, names);
         reader_.error(item, "unknown covariate '" + *name + "'" +
-                                (suggestion.empty() ? "; covariates are " + join_alternatives(names)
+                                (suggestion.empty() ? "; covariates are " + detail::list_names(names)
                                                     : "; did you mean '" + suggestion + "'?"));
         continue;
       }
-      const auto index = static_cast<std::size_t>(found - names.begin());
+      const auto index = found->second;
       const auto distribution = spec.cohort.covariates[index].distribution;
       if (discrete_only && distribution != Distribution::kCategorical &&
           distribution != Distribution::kBernoulli) {
@@ -1704,7 +1769,7 @@ class SpecReader {
                                 "' is continuous");
         continue;
       }
-      if (std::find(indices.begin(), indices.end(), index) != indices.end()) {
+      if (!listed.insert(index).second) {
         reader_.error(item, "covariate '" + *name + "' listed twice");
         continue;
       }
@@ -1748,7 +1813,7 @@ class SpecReader {
             std::vector<std::string> all;
             for (const auto& [n, m] : method_table()) all.push_back(n);
             const bool known = std::find(all.begin(), all.end(), *name) != all.end();
-            const std::string suggestion = closest_match(*name, allowed);
+            const std::string suggestion = reader_.suggest(*name, allowed);
             reader_.error(item, (known ? "method '" + *name + "' does not apply to " +
                                              std::string(models::to_string(endpoint.type)) +
                                              " endpoints"
@@ -1782,12 +1847,17 @@ class SpecReader {
     if (tte_only("rmst_horizon")) read_rmst_horizon(at, spec, analysis.rmst_horizon);
     if (tte_only("landmarks")) {
       const Located landmarks = at.child("landmarks");
-      if (reader_.expect_sequence(landmarks, "landmark times")) {
+      if (reader_.expect_sequence(landmarks, "landmark times") &&
+          within_limit(landmarks, detail::kMaxLandmarks, "landmarks")) {
+        std::set<double> seen;
         for (std::size_t i = 0; i < landmarks.node.size(); ++i) {
           const Located item = landmarks.element(i);
           if (auto v = reader_.number(item, "a landmark time > 0")) {
             if (*v <= 0.0 || (spec.trial.follow_up > 0.0 && *v > spec.trial.follow_up)) {
-              reader_.error(item, "expected a landmark time in (0, follow_up], got " + item.node.Scalar());
+              reader_.error(item, "expected a landmark time in (0, follow_up], got " + excerpt(item.node.Scalar()));
+            } else if (!seen.insert(*v).second) {
+              // Each landmark names its own result (survival_at_<t>): twice would be one name twice.
+              reader_.error(item, "landmark " + format_number(*v) + " listed twice");
             } else {
               analysis.landmarks.push_back(*v);
             }
@@ -1828,22 +1898,19 @@ class SpecReader {
     }
     const Located looks = at.child("looks");
     if (!reader_.expect_sequence(looks, "information fractions")) return;
+    if (!within_limit(looks, 20, "looks")) return;
     for (std::size_t i = 0; i < looks.node.size(); ++i) {
       const Located item = looks.element(i);
       const auto v = reader_.number(item, "an information fraction in (0, 1]");
       if (!v) return;
       if (*v <= 0.0 || *v > 1.0 || (!gs.looks.empty() && *v <= gs.looks.back())) {
-        reader_.error(item, "expected increasing information fractions in (0, 1], got " + item.node.Scalar());
+        reader_.error(item, "expected increasing information fractions in (0, 1], got " + excerpt(item.node.Scalar()));
         return;
       }
       gs.looks.push_back(*v);
     }
     if (gs.looks.empty() || gs.looks.back() != 1.0) {
       reader_.error(looks, "expected the last look at information fraction 1");
-      return;
-    }
-    if (gs.looks.size() > 20) {
-      reader_.error(looks, "expected at most 20 looks");
       return;
     }
     if (Reader::has(at, "spending")) {
@@ -1935,9 +2002,9 @@ class SpecReader {
           if (e == spec.endpoints.size()) {
             std::vector<std::string> names;
             for (const auto& endpoint : spec.endpoints) names.push_back(endpoint.name);
-            const std::string suggestion = closest_match(name, names);
+            const std::string suggestion = reader_.suggest(name, names);
             reader_.error(node.at_key(), "unknown endpoint '" + name + "'" +
-                                             (suggestion.empty() ? "; endpoints are " + join_alternatives(names)
+                                             (suggestion.empty() ? "; endpoints are " + detail::list_names(names)
                                                                  : "; did you mean '" + suggestion + "'?"));
             continue;
           }
@@ -1989,7 +2056,7 @@ class SpecReader {
     } else if (auto v = reader_.string(at.child("treatment"), "an arm name")) {
       const auto found = std::find(arm_names.begin(), arm_names.end(), *v);
       if (found == arm_names.end() || static_cast<std::size_t>(found - arm_names.begin()) == spec.control_arm) {
-        reader_.error(at.child("treatment"), "expected a treatment arm (" + join_alternatives(arm_names) +
+        reader_.error(at.child("treatment"), "expected a treatment arm (" + detail::list_names(arm_names) +
                                                  ", not the control), got '" + *v + "'");
         ok = false;
       } else {
@@ -2021,6 +2088,9 @@ class SpecReader {
     if (ok) spec.analysis.external_control = external;
   }
 
+  /// Name -> position of the trial cohort's covariates: a spec may name thousands of them
+  /// thousands of times (effects, adjustment sets), so each is looked up by hash.
+  std::unordered_map<std::string, std::size_t> covariate_index_;
   DiagnosticList& diagnostics_;
   Reader reader_;
   std::string file_;
@@ -2052,16 +2122,32 @@ TrialSpec parse_spec(const std::string& text, const std::string& file, const Spe
   return spec;
 }
 
-TrialSpec load_spec(const std::string& path) { return parse_spec(read_file(path), path); }
+TrialSpec load_spec(const std::string& path, const SpecFiles& files) {
+  std::string text;
+  switch (detail::read_bounded(path, text)) {
+    case detail::BoundedRead::kUnreadable: throw UserError("cannot read spec file '" + path + "'");
+    case detail::BoundedRead::kTooLarge: {
+      DiagnosticList diagnostics;
+      add_too_large(path, "the spec", diagnostics);
+      throw SpecError(std::move(diagnostics));
+    }
+    case detail::BoundedRead::kOk: break;
+  }
+  return parse_spec(text, path, files);
+}
 
 namespace {
+
+/// A mapping key's text; empty for a key that is itself a list or mapping (as<std::string>
+/// would throw a YAML exception, not a user error).
+std::string key_text(const YAML::Node& key) { return key.IsScalar() ? key.Scalar() : std::string(); }
 
 /// Scalars of `node` as "a.b.c" = value rows; sequences in YAML flow style.
 void flatten(const YAML::Node& node, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& rows) {
   if (!node) return;  // absent (e.g. a model without parameters)
   if (node.IsMap()) {
     for (const auto& item : node) {
-      const std::string key = item.first.as<std::string>();
+      const std::string key = key_text(item.first);
       flatten(item.second, prefix.empty() ? key : prefix + "." + key, rows);
     }
   } else if (node.IsScalar()) {
@@ -2135,7 +2221,7 @@ StoredSpec read_stored_spec(const std::string& text, const std::string& file) {
         YAML::Emitter out;
         out << YAML::Flow << YAML::BeginMap;
         for (const auto& item : arm) {
-          if (item.first.as<std::string>() == "name") continue;
+          if (key_text(item.first) == "name") continue;
           out << YAML::Key << item.first << YAML::Value << item.second;
         }
         out << YAML::EndMap;
@@ -2144,19 +2230,20 @@ StoredSpec read_stored_spec(const std::string& text, const std::string& file) {
         stored.arms.emplace_back(arm["name"].Scalar(), text);
       }
     }
+    // A missing key gives an invalid node, whose Is*() throw: test it (operator bool) first.
     const YAML::Node model = root["model"];
-    if (model.IsMap()) {
-      if (model["name"].IsScalar()) stored.model_name = model["name"].Scalar();
+    if (model && model.IsMap()) {
+      if (model["name"] && model["name"].IsScalar()) stored.model_name = model["name"].Scalar();
       flatten(model["parameters"], "", stored.model_parameters);
-      if (model["parameters"].IsMap()) {
+      if (model["parameters"] && model["parameters"].IsMap()) {
         for (const auto& item : model["parameters"]) {
-          if (auto omega = stored_omega(item.first.as<std::string>(), item.second)) stored.omegas.push_back(*omega);
+          if (auto omega = stored_omega(key_text(item.first), item.second)) stored.omegas.push_back(*omega);
         }
       }
       const YAML::Node sources = model["sources"];
       if (sources && sources.IsMap()) {
         for (const auto& item : sources) {
-          if (item.second.IsScalar()) stored.model_sources[item.first.as<std::string>()] = item.second.Scalar();
+          if (item.second.IsScalar()) stored.model_sources[key_text(item.first)] = item.second.Scalar();
         }
       }
     }

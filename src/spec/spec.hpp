@@ -56,11 +56,14 @@ struct CohortSpec {
   std::string source_file;  ///< file the cohort was defined in (spec or included file)
   std::string source_text;  ///< that file's text when included, else empty
   std::vector<Covariate> covariates;
-  /// Correlation of the Gaussian copula's latent normals, p x p (identity if not given).
-  /// For normal covariates it is their Pearson correlation.
+  /// Correlation of the Gaussian copula's latent normals, p x p; empty when the spec gives
+  /// none, meaning the identity (p^2 numbers that say nothing would be 800 MB for 10,000
+  /// covariates). For normal covariates it is their Pearson correlation.
   Eigen::MatrixXd correlation;
-  /// Lower Cholesky factor of `correlation` (checked positive definite).
+  /// Lower Cholesky factor of `correlation` (checked positive definite); empty with it.
   Eigen::MatrixXd correlation_cholesky;
+
+  bool has_correlation() const { return correlation.size() != 0; }
   std::vector<Criterion> criteria;
   /// Candidates drawn for one patient before the run stops with an error: with acceptance
   /// rate a, a patient exhausts them with probability (1 - a)^max_screening_attempts.
@@ -239,7 +242,7 @@ struct TrialSpec {
 };
 
 /// Where parse_spec finds the files a spec names. By default, on disk: cohort includes and
-/// observed-outcome files next to the spec or in a folder above it.
+/// observed-outcome files in the spec's folder or below it.
 struct SpecFiles {
   /// When set, cohort includes are read from `included_files` (the texts a result file
   /// stores, by the path as the spec writes it), not from disk: a stored spec re-reads the
@@ -249,11 +252,15 @@ struct SpecFiles {
   /// False: validation targets keep only the name of their observed-outcome file (the
   /// report's own simulations do not need the outcomes, and the result file holds them).
   bool read_observed_outcomes = true;
+  /// False: cohort includes and observed files must lie in the spec's folder or below it,
+  /// symbolic links resolved (`--allow-include-outside` sets it). True: any path, and a
+  /// relative one is also looked for in each folder above the spec's.
+  bool allow_include_outside = false;
 };
 
 /// Read and validate a spec file; throws SpecError listing every problem found,
 /// or UserError if the file cannot be read.
-TrialSpec load_spec(const std::string& path);
+TrialSpec load_spec(const std::string& path, const SpecFiles& files = {});
 
 /// Same, from text; `file` names the text in messages and anchors relative includes.
 TrialSpec parse_spec(const std::string& text, const std::string& file, const SpecFiles& files = {});

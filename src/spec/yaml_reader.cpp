@@ -9,6 +9,15 @@
 
 namespace silico::spec::detail {
 
+Located& Located::operator=(const Located& other) {
+  // reset() shares; it refuses an invalid ("zombie") node, which reads as undefined anyway.
+  node.reset(other.node.IsDefined() ? other.node : YAML::Node(YAML::NodeType::Undefined));
+  file = other.file;
+  path = other.path;
+  key_mark = other.key_mark;
+  return *this;
+}
+
 SourceLocation Located::where() const {
   const bool has_own_mark = node.IsDefined() && !node.IsNull() && !node.Mark().is_null();
   if (!has_own_mark && key_mark) return {file, key_mark->line + 1, key_mark->column + 1};
@@ -17,25 +26,21 @@ SourceLocation Located::where() const {
 }
 
 Located Located::at_key() const {
-  Located key = *this;
-  key.node = YAML::Node(YAML::NodeType::Undefined);
-  return key;
+  return {YAML::Node(YAML::NodeType::Undefined), file, path, key_mark};
 }
 
 Located Located::child(const std::string& key) const {
-  Located result{YAML::Node(YAML::NodeType::Undefined), file, path.empty() ? key : path + "." + key,
-                 std::nullopt};
+  std::string child_path = path.empty() ? key : path + "." + key;
   if (node.IsMap()) {
-    // The first occurrence, as duplicates are reported on the later ones.
+    // The first occurrence, as duplicates are reported on the later ones. The member is
+    // copy-constructed into the result: that shares the node (see operator=).
     for (const auto& member : node) {
       if (member.first.IsScalar() && member.first.Scalar() == key) {
-        result.node = member.second;
-        result.key_mark = member.first.Mark();
-        break;
+        return {member.second, file, std::move(child_path), member.first.Mark()};
       }
     }
   }
-  return result;
+  return {YAML::Node(YAML::NodeType::Undefined), file, std::move(child_path), std::nullopt};
 }
 
 Located Located::element(std::size_t index) const {
@@ -48,9 +53,28 @@ std::string describe_node(const YAML::Node& node) {
     case YAML::NodeType::Sequence: return "a list";
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Scalar:
-      return (node.Tag() == "!" ? "the string \"" : "\"") + node.Scalar() + "\"";
+      return (node.Tag() == "!" ? "the string \"" : "\"") + excerpt(node.Scalar()) + "\"";
     default: return "nothing";
   }
+}
+
+std::string list_names(const std::vector<std::string>& names) {
+  constexpr std::size_t kListed = 10;
+  if (names.size() <= kListed) return join_alternatives(names);
+  std::string text;
+  for (std::size_t i = 0; i < kListed; ++i) text += names[i] + ", ";
+  return text + "... (" + std::to_string(names.size()) + " in all)";
+}
+
+std::string Reader::suggest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::size_t cost = 0;
+  for (const auto& c : candidates) cost += (word.size() + 1) * (c.size() + 1);
+  if (cost > suggestion_budget_) {
+    suggestion_budget_ = 0;
+    return "";
+  }
+  suggestion_budget_ -= cost;
+  return closest_match(word, candidates);
 }
 
 void Reader::error(const Located& at, const std::string& message) {
@@ -79,8 +103,8 @@ bool Reader::expect_mapping(const Located& at, const std::vector<std::string>& a
     bool known = false;
     for (const auto& a : allowed) known = known || a == name;
     if (!known) {
-      std::string message = "unknown key '" + name + "'";
-      const std::string suggestion = closest_match(name, allowed);
+      std::string message = "unknown key '" + excerpt(name) + "'";
+      const std::string suggestion = suggest(name, allowed);
       if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
       else message += "; expected one of " + join_alternatives(allowed);
       diagnostics_.add(key.where(), key_path, message);
@@ -196,7 +220,7 @@ std::optional<double> Reader::number_in(const Located& parent, const std::string
   if (!value) return std::nullopt;
   const bool below = min_exclusive ? !(*value > min) : *value < min;
   if (below || *value > max) {
-    error(at, "expected " + expected + ", got " + at.node.Scalar());
+    error(at, "expected " + expected + ", got " + excerpt(at.node.Scalar()));
     return std::nullopt;
   }
   return value;

@@ -24,10 +24,21 @@ struct Located {
   /// (`name:` with nothing after it) and for errors about the key itself.
   std::optional<YAML::Mark> key_mark;
 
+  Located() = default;
+  Located(YAML::Node node, std::string file, std::string path, std::optional<YAML::Mark> key_mark)
+      : node(std::move(node)), file(std::move(file)), path(std::move(path)), key_mark(key_mark) {}
+  Located(const Located&) = default;
+  /// Shares the other's node. yaml-cpp's own Node::operator= would instead rebind the
+  /// node this one shares with its document (changing the document) and merge the two
+  /// documents' memory pools, which costs time in proportion to the whole document.
+  Located& operator=(const Located& other);
+
   SourceLocation where() const;
   /// The same member, located at its key rather than its value.
   Located at_key() const;
-  Located child(const std::string& key) const;  ///< mapping member (may be undefined)
+  /// Mapping member (may be undefined); a scan of this mapping's keys, so a mapping of
+  /// user-named entries (covariates, arms) is walked with Reader::members instead.
+  Located child(const std::string& key) const;
   Located element(std::size_t index) const;     ///< sequence element
 };
 
@@ -55,6 +66,11 @@ class Reader {
   std::optional<std::string> string(const Located& at, const std::string& expected);
   std::optional<bool> boolean(const Located& at, const std::string& expected);
 
+  /// closest_match (core/text.hpp) within a budget of edit-distance work for the whole
+  /// file, so that thousands of unknown names among thousands of candidates stay fast;
+  /// empty once it is spent (the first errors keep their did-you-mean).
+  std::string suggest(const std::string& word, const std::vector<std::string>& candidates);
+
   /// Required/optional members with a range check; min/max inclusive unless stated.
   std::optional<double> number_in(const Located& parent, const std::string& key, bool required,
                                   double min, double max, bool min_exclusive,
@@ -63,8 +79,14 @@ class Reader {
  private:
   bool is_plain_scalar(const Located& at, const std::string& expected);
   DiagnosticList& diagnostics_;
+  /// Character comparisons left for suggestions (about 0.1 s of work).
+  std::size_t suggestion_budget_ = 100'000'000;
 };
 
+/// "a, b or c" for the names a spec defines, the first 10 and a count when there are more.
+std::string list_names(const std::vector<std::string>& names);
+
+/// "a list", "a mapping", or a scalar quoted as a short excerpt (core/text.hpp).
 std::string describe_node(const YAML::Node& node);
 
 }  // namespace silico::spec::detail

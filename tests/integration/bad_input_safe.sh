@@ -20,7 +20,8 @@ grep -q "2 error(s); nothing was written" "$WORK/stderr" || fail "error count mi
 
 # An observed-outcomes file with a bad cell: located in that file, on every rank once.
 printf 'time,event\n3.5,1\n4.2,yes\n' > "$WORK/observed.csv"
-sed -E "s#(include): cohorts/#\1: $SILICO_SOURCE_DIR/cohorts/#; s#observed_file: cohorts/ncctg_lung_outcomes.csv#observed_file: $WORK/observed.csv#" \
+cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/"  # what the example includes, beside the variant
+sed -E "s#observed_file: cohorts/ncctg_lung_outcomes.csv#observed_file: $WORK/observed.csv#" \
   "$SILICO_SOURCE_DIR/configs/example.yaml" > "$WORK/bad_observed.yaml"
 expect_exit 2 mpi_run 2 run "$WORK/bad_observed.yaml" -o "$out" --force
 grep -q "observed.csv:3:5: error: validation\[0\].observed_file: column 'event': expected a finite number, got 'yes'" \

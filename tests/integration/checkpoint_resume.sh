@@ -59,7 +59,7 @@ mpi_run 2 run "$WORK/replicates.yaml" -o "$WORK/replicates-reference.h5" -q
 
 # 1. SIGTERM in the patient phase (one process), resumed on 2 ranks.
 out="$WORK/term.h5"
-"$SILICO" run "$WORK/slow.yaml" -o "$out" -q --threads 1 --block-patients 5000 >"$WORK/log" 2>&1 &
+"$SILICO" run "$WORK/slow.yaml" -o "$out" -q --threads 1 --block-patients 5000 --checkpoint-interval 0 >"$WORK/log" 2>&1 &
 pid=$!
 wait_until "$out" blocks_done 3 "$pid"
 kill -TERM "$pid"
@@ -81,7 +81,7 @@ holds "$spent > 0 && $seconds >= $spent && $seconds <= $spent + $elapsed" ||
 
 # 2. SIGUSR1 to mpirun (which forwards it) in the analysis phase, resumed on 1 rank.
 out="$WORK/usr1.h5"
-"$MPIEXEC" --oversubscribe -np 2 "$SILICO" run "$WORK/replicates.yaml" -o "$out" -q --threads 1 >"$WORK/log" 2>&1 &
+"$MPIEXEC" --oversubscribe -np 2 "$SILICO" run "$WORK/replicates.yaml" -o "$out" -q --threads 1 --checkpoint-interval 0 >"$WORK/log" 2>&1 &
 pid=$!
 wait_until "$out" replicates_analysed 2 "$pid"
 kill -USR1 "$pid"
@@ -95,7 +95,7 @@ same_results "$WORK/replicates-reference.h5" "$out"
 
 # 3. kill -9 in the patient phase, then in the analysis phase; each resumed.
 out="$WORK/kill9.h5"
-"$SILICO" run "$WORK/slow.yaml" -o "$out" -q --threads 1 --block-patients 5000 >"$WORK/log" 2>&1 &
+"$SILICO" run "$WORK/slow.yaml" -o "$out" -q --threads 1 --block-patients 5000 --checkpoint-interval 0 >"$WORK/log" 2>&1 &
 pid=$!
 wait_until "$out" blocks_done 3 "$pid"
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true
@@ -112,14 +112,31 @@ grep -q "cannot resume" "$WORK/stderr" || fail "changed spec message: $(cat "$WO
 same_results "$WORK/slow-reference.h5" "$out"
 
 out="$WORK/kill9-analysis.h5"
-"$SILICO" run "$WORK/replicates.yaml" -o "$out" -q --threads 1 >"$WORK/log" 2>&1 &
+"$SILICO" run "$WORK/replicates.yaml" -o "$out" -q --threads 1 --checkpoint-interval 0 >"$WORK/log" 2>&1 &
 pid=$!
 wait_until "$out" replicates_analysed 5 "$pid"
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true
 mpi_run 3 run "$WORK/replicates.yaml" -o "$out" -q --resume
 same_results "$WORK/replicates-reference.h5" "$out"
 
-# 4. --resume with nothing to resume starts from the beginning; over a finished file it
+# 4. The default cadence: no checkpoint for --checkpoint-interval seconds, but one on a
+#    stop signal, from which the run resumes exactly.
+out="$WORK/cadence.h5"
+"$SILICO" run "$WORK/slow.yaml" -o "$out" -q --threads 1 --block-patients 5000 --checkpoint-interval 3600 >"$WORK/log" 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do [ -e "$out.partial" ] && break; sleep 0.02; done
+sleep 0.5
+kill -0 "$pid" 2>/dev/null || fail "the cadence run ended before it could be stopped; make it slower"
+[ ! -e "$out.checkpoint" ] || fail "a checkpoint within the first --checkpoint-interval"
+kill -TERM "$pid"
+expect_stopped "$pid" "$out"
+[ "$(field "$out.checkpoint" blocks_done)" -gt 0 ] || fail "the stop signal did not checkpoint"
+grep -q "continue with: silico run $WORK/slow.yaml -o $out --resume" "$WORK/log" ||
+  fail "the resume hint does not name the spec: $(cat "$WORK/log")"
+"$SILICO" run "$WORK/slow.yaml" -o "$out" -q --resume
+same_results "$WORK/slow-reference.h5" "$out"
+
+# 5. --resume with nothing to resume starts from the beginning; over a finished file it
 #    is refused.
 out="$WORK/fresh.h5"
 "$SILICO" run "$WORK/replicates.yaml" -o "$out" --resume 2>"$WORK/log" >/dev/null

@@ -12,7 +12,8 @@ full="$WORK/full"
 mkdir -p "$full"
 mount -t tmpfs -o size=3m tmpfs "$full" || { echo "disk_full: skipped (cannot mount a tmpfs)"; exit 77; }
 trap 'umount "$full" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-sed -E "s/^(  patients:) *[0-9]+/\1 200000/; s#(include|observed_file): cohorts/#\1: $SILICO_SOURCE_DIR/cohorts/#" \
+cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/"  # what the example includes, beside the variant
+sed -E "s/^(  patients:) *[0-9]+/\1 200000/" \
   "$SILICO_SOURCE_DIR/configs/example.yaml" > "$WORK/big.yaml"
 for ranks in 1 2 3; do
   code=0

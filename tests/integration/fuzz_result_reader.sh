@@ -11,13 +11,14 @@ source "$(dirname "$0")/lib.sh"
 # Two small valid files. oncology_tgi: binary and time-to-event endpoints, trajectories,
 # a cohort file stored beside the spec; every kind of damage. group_sequential with
 # observed outcomes: its look attributes and /validation; the damage made through the API.
-sed -e "s#patients: 600#patients: 30\n  replicates: 3#" -e "s#include: cohorts/#include: $SILICO_SOURCE_DIR/cohorts/#" \
+cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/"  # what the specs include, beside them
+sed -e "s#patients: 600#patients: 30\n  replicates: 3#" \
   "$SILICO_SOURCE_DIR/configs/oncology_tgi.yaml" > "$WORK/tgi.yaml"
 sed -e 's/patients: 400, replicates: 2000/patients: 40, replicates: 3/' -e 's/data_cut_events: 247/data_cut_events: 20/' \
   "$SILICO_SOURCE_DIR/tests/data/group_sequential.yaml" > "$WORK/gs.yaml"
 cat >> "$WORK/gs.yaml" <<EOF
 validation:
-  - {endpoint: os, arm: control, observed_file: "$SILICO_SOURCE_DIR/cohorts/ncctg_lung_outcomes.csv",
+  - {endpoint: os, arm: control, observed_file: cohorts/ncctg_lung_outcomes.csv,
      time_unit: days, tolerance: 0.2}
 EOF
 "$SILICO" run "$WORK/tgi.yaml" -o "$WORK/tgi.h5" -q

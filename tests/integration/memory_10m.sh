@@ -5,8 +5,9 @@
 # replicate walks it block by block and spills its survival rows to sorted runs on disk.
 # The report of the 10^7 run reads a bounded sample of the patients.
 source "$(dirname "$0")/lib.sh"
+cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/"  # what the example includes, beside the variants
 peak_rss() {  # patients -> the larger of the two ranks' peak RSS, in KiB
-  sed -E "s/^(  patients:) *[0-9]+/\1 $1/; s#(include|observed_file): cohorts/#\1: $SILICO_SOURCE_DIR/cohorts/#" \
+  sed -E "s/^(  patients:) *[0-9]+/\1 $1/" \
     "$SILICO_SOURCE_DIR/configs/example.yaml" > "$WORK/n$1.yaml"
   rm -f "$WORK/rss$1"
   "$MPIEXEC" --oversubscribe -np 2 /usr/bin/time -f "%M" -a -o "$WORK/rss$1" \

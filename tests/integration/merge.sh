@@ -14,9 +14,10 @@ wall() { h5dump -m %.17g -a /wall_seconds "$1" | sed -n 's/^ *(0): //p'; }
 # --- A time-to-event study of 6 replicates: whole, and as parts 0:2, 2:1, 3:3.
 sed 's/replicates: 2000/replicates: 6/' "$SILICO_SOURCE_DIR/tests/data/null_tte.yaml" > "$WORK/tte.yaml"
 # With observed outcomes to validate against: stored once per file, not per replicate.
+cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/"
 cat >> "$WORK/tte.yaml" <<EOF
 validation:
-  - {endpoint: os, arm: control, observed_file: "$SILICO_SOURCE_DIR/cohorts/ncctg_lung_outcomes.csv",
+  - {endpoint: os, arm: control, observed_file: cohorts/ncctg_lung_outcomes.csv,
      time_unit: days, tolerance: 0.2}
 EOF
 mpi_run 2 run "$WORK/tte.yaml" -o "$WORK/whole.h5" -q
@@ -133,7 +134,7 @@ cmp -s "$WORK/a.h5" "$WORK/out.h5" || fail "a refused merge changed the existing
 "$SILICO" merge "$WORK/a.h5" "$WORK/b.h5" "$WORK/c.h5" -o "$WORK/out.h5" -q --force
 same_results "$WORK/whole.h5" "$WORK/out.h5"
 expect_exit 2 "$SILICO" merge "$WORK/a.h5" "$WORK/b.h5" "$WORK/c.h5" -o "$WORK/c.h5" --force
-grep -q "would overwrite the part" "$WORK/stderr" || fail "output over a part"
+grep -q "never writes over its inputs" "$WORK/stderr" || fail "output over a part"
 expect_exit 2 "$SILICO" merge -o "$WORK/none.h5"
 grep -q "no parts given" "$WORK/stderr" || fail "no parts message"
 echo "merge: ok"

@@ -236,7 +236,7 @@ h5dump -a /mpi_ranks "$WORK/trial-srun.h5" | grep -q "(0): 2$" || fail "LAUNCHER
 sed 's/patients: 400000/patients: 800000/' "$REPO/tests/data/slow_screening.yaml" > "$WORK/slow.yaml"
 mpi_run 2 run "$WORK/slow.yaml" -o "$WORK/slow-direct.h5" -q
 job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --output="$WORK/walltime-%j.log" \
-  "$TEMPLATES/run_trial.sbatch" "$WORK/slow.yaml" "$WORK/walltime.h5" --block-patients 5000)
+  "$TEMPLATES/run_trial.sbatch" "$WORK/slow.yaml" "$WORK/walltime.h5" --block-patients 5000 --checkpoint-interval 0)
 for _ in $(seq 1 600); do
   done_blocks=$(sed -n 's/^blocks_done: //p' "$WORK/walltime.h5.checkpoint" 2>/dev/null || true)
   [ -n "$done_blocks" ] && [ "$done_blocks" -ge 4 ] && break

@@ -1454,13 +1454,31 @@ TEST_F(SpecInclude, IncludedCohortIsRead) {
   EXPECT_EQ(effects[0].covariate, 1u);
 }
 
-TEST_F(SpecInclude, FoundInAFolderAboveTheSpec) {
-  // As configs/example.yaml finds cohorts/ at the project root.
+TEST_F(SpecInclude, FoundInTheProjectsCohortFolderAboveTheSpec) {
+  // configs/ beside cohorts/, as in this repository: the project's cohorts/ is found.
   write("cohorts/x.yaml", kCohort);
   const fs::path spec_path = write("configs/deeper/spec.yaml", kIncludingSpec);
   const TrialSpec spec = load_spec(spec_path.string());
   EXPECT_EQ(spec.cohort.source_file, included("cohorts/x.yaml"));
   EXPECT_EQ(spec.cohort.covariates.size(), 2u);
+}
+
+TEST_F(SpecInclude, FoundInAnotherFolderAboveTheSpecOnlyWhenAllowed) {
+  // A folder above the spec that is not the project's cohorts/ is read only with
+  // --allow-include-outside (how silico looked before includes were confined).
+  write("shared/x.yaml", kCohort);
+  std::string text = kIncludingSpec;
+  text.replace(text.find("cohorts/x.yaml"), 14, "shared/x.yaml");
+  const fs::path spec_path = write("configs/deeper/spec.yaml", text);
+  const auto errors = errors_of_file(spec_path);
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "cohort.include", 4, 12,
+                             {"cohort file 'shared/x.yaml' not found in the spec's folder",
+                              (dir_ / "configs" / "deeper").string()}));
+  SpecFiles allow;
+  allow.allow_include_outside = true;
+  const TrialSpec spec = load_spec(spec_path.string(), allow);
+  EXPECT_EQ(spec.cohort.source_file, included("shared/x.yaml"));
 }
 
 TEST_F(SpecInclude, ErrorInIncludedFileReportsThatFile) {
@@ -1799,7 +1817,9 @@ endpoints:
   EXPECT_EQ(spec.analysis.rmst_horizon, 24.0);  // = follow_up
   EXPECT_EQ(spec.arms[1].ratio, 1u);
   EXPECT_EQ(spec.cohort.max_screening_attempts, 10000u);
-  EXPECT_EQ(spec.cohort.correlation, Eigen::MatrixXd::Identity(1, 1));
+  // No correlation given: none stored (the identity), not a p x p identity matrix.
+  EXPECT_FALSE(spec.cohort.has_correlation());
+  EXPECT_EQ(spec.cohort.correlation_cholesky.size(), 0);
   EXPECT_TRUE(spec.cohort.criteria.empty());
   const auto& p = spec.model.parameters;
   EXPECT_EQ(p.arm_values("hazard_ratio"), (std::vector<double>{1.0, 1.0}));

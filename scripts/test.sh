@@ -3,16 +3,17 @@
 # multi-rank integration tests. Usage: scripts/test.sh [extra ctest arguments]
 #
 # Then the sanitize pass, when time allows: silico, the unit tests and the reader fuzz
-# test built with AddressSanitizer and UBSan (-DSILICO_SANITIZE=ON) in build-sanitize/,
-# and the tests labelled `sanitize` run there. It runs when build-sanitize/ exists from an
-# earlier run (about 5 minutes to rebuild after a change and test) or when
-# SILICO_TEST_SANITIZE=1 asks for it; SILICO_TEST_SANITIZE=0 skips it. A first build of
-# build-sanitize/ takes about 29 minutes on a 2-core machine, more than CI's 30 minutes
-# allow next to the default run, so a fresh clone skips it (see README, Testing).
+# test built with AddressSanitizer and UBSan (-DSILICO_SANITIZE=ON, compiled at -O1 -g1)
+# in build-sanitize/, and the tests labelled `sanitize` run there. It runs when
+# build-sanitize/ exists from an earlier run or when SILICO_TEST_SANITIZE=1 asks for it;
+# SILICO_TEST_SANITIZE=0 skips it. Its first build compiles every unit test as well, too
+# long for CI's 30 minutes next to the default run, so a fresh clone skips it.
 #
-# Otherwise, when the default run took less than 18 minutes, a small sanitize pass fits in
-# CI's 30: the spec reader's fuzz and limits tests alone, built with the sanitizers in
-# build-sanitize-fuzz/ (about 4.5 minutes from cold on 2 cores).
+# Otherwise, when the default run took less than 17 minutes, the small sanitize pass fits
+# in CI's 30: both readers' fuzz tests under the sanitizers, built in build-sanitize-fuzz/
+# (silico, corrupt_result and the spec reader's fuzz and limits tests: 4 min 53 s from
+# cold on 2 cores, 6 min 38 s of CPU), then run (the result-reader corpus, 384 damaged
+# files x 3 readers: 2 min 15 s).
 set -euo pipefail
 started=$(date +%s)
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,16 +29,17 @@ sanitize="${SILICO_SANITIZE_BUILD_DIR:-$root/build-sanitize}"
 want="${SILICO_TEST_SANITIZE:-}"
 if [ -z "$want" ]; then
   if [ -f "$sanitize/CMakeCache.txt" ]; then want=1; else want=0; fi
-  [ "$want" = 1 ] || echo "test.sh: full sanitize pass skipped (no $sanitize yet; SILICO_TEST_SANITIZE=1 builds it, about 29 minutes the first time)"
-  if [ "$want" = 0 ] && [ $(( $(date +%s) - started )) -lt $((18 * 60)) ]; then
+  [ "$want" = 1 ] || echo "test.sh: full sanitize pass skipped (no $sanitize yet; SILICO_TEST_SANITIZE=1 builds it)"
+  if [ "$want" = 0 ] && [ $(( $(date +%s) - started )) -lt $((17 * 60)) ]; then
     small="$root/build-sanitize-fuzz"
     if [ ! -f "$small/CMakeCache.txt" ]; then
       cmake -S "$root" -B "$small" -DCMAKE_BUILD_TYPE=Release -DSILICO_SANITIZE=ON -DSILICO_ENABLE_BENCHMARKS=OFF >/dev/null
     fi
-    cmake --build "$small" -j "$(nproc)" --target test_spec_fuzz test_spec_limits
-    echo "test.sh: the spec reader's fuzz and limits tests under AddressSanitizer and UBSan"
+    cmake --build "$small" -j "$(nproc)" --target silico corrupt_result test_spec_fuzz test_spec_limits
+    echo "test.sh: both readers' fuzz tests under AddressSanitizer and UBSan"
     "$small/tests/test_spec_fuzz" --gtest_brief=1
     "$small/tests/test_spec_limits" --gtest_brief=1
+    (cd "$small" && ctest --output-on-failure -R '^fuzz_result_reader$')
   fi
 fi
 if [ "$want" = 1 ]; then

@@ -22,7 +22,8 @@
 //                 The spec has no list kind, hence numbered keys. H0 is piecewise linear.
 //                 A rate of 0 is allowed (no events in that piece; in the last, none after).
 // Each baseline takes only its own parameters (all optional in the schema; the
-// constructor checks them, and spec.cpp reports its UserError at model.parameters).
+// constructor checks them, and spec/section_model.cpp reports its UserError at
+// model.parameters).
 //
 // Inversion with one standard-exponential draw E shared by all arms: y = E exp(-eta),
 // T0 = H0^-1(y) is the time under HR 1; T_arm = T0 if T0 <= d or HR_arm = 1, otherwise

@@ -1,0 +1,402 @@
+// The spec's `analysis` section: alpha, the methods per endpoint and their options
+// (covariates, strata, RMST horizon, landmarks, data cut, group-sequential looks), and
+// the second populations some methods need (procova's historical cohort, the external
+// control of psm and iptw).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/text.hpp"
+#include "spec/limits.hpp"
+#include "spec/sections.hpp"
+
+namespace silico::spec::detail {
+
+namespace {
+
+const std::vector<std::pair<std::string, Method>>& method_table() {
+  static const std::vector<std::pair<std::string, Method>> table = {
+      {"welch", Method::kWelch},       {"ancova", Method::kAncova},
+      {"procova", Method::kProcova},   {"psm", Method::kPsm},
+      {"iptw", Method::kIptw},         {"logrank", Method::kLogrank},
+      {"cox", Method::kCox},           {"rmst", Method::kRmst},
+      {"km_median", Method::kKmMedian}, {"risk_difference", Method::kRiskDifference},
+      {"risk_ratio", Method::kRiskRatio}, {"odds_ratio", Method::kOddsRatio}};
+  return table;
+}
+
+std::vector<std::string> methods_for(models::OutputType type) {
+  switch (type) {
+    case models::OutputType::kContinuous: return {"welch", "ancova", "procova", "psm", "iptw"};
+    case models::OutputType::kTimeToEvent: return {"logrank", "cox", "rmst", "km_median"};
+    case models::OutputType::kBinary: return {"risk_difference", "risk_ratio", "odds_ratio"};
+  }
+  return {};
+}
+
+std::vector<Method> default_methods(models::OutputType type) {
+  switch (type) {
+    case models::OutputType::kContinuous: return {Method::kWelch};
+    case models::OutputType::kTimeToEvent: return {Method::kLogrank, Method::kRmst};
+    case models::OutputType::kBinary: return {Method::kRiskDifference};
+  }
+  return {};
+}
+
+/// A list of covariate names -> indices; `discrete_only` (strata) admits only
+/// categorical and bernoulli covariates.
+std::vector<std::size_t> covariate_list(ReadContext& ctx, const Located& at, const TrialSpec& spec,
+                                        bool discrete_only) {
+  std::vector<std::size_t> indices;
+  std::set<std::size_t> listed;
+  if (!ctx.reader.expect_sequence(at, "covariate names")) return indices;
+  const auto names = spec.cohort.covariate_names();
+  for (std::size_t i = 0; i < at.node.size(); ++i) {
+    const Located item = at.element(i);
+    const auto name = ctx.reader.string(item, "a covariate name");
+    if (!name) continue;
+    const auto found = ctx.earlier.covariate_index.find(*name);
+    if (found == ctx.earlier.covariate_index.end()) {
+      if (!ctx.earlier.cohort_ok) continue;
+      const std::string suggestion = ctx.reader.suggest(*name, names);
+      ctx.reader.error(item, "unknown covariate '" + *name + "'" +
+                                 (suggestion.empty() ? "; covariates are " + detail::list_names(names)
+                                                     : "; did you mean '" + suggestion + "'?"));
+      continue;
+    }
+    const auto index = found->second;
+    const auto distribution = spec.cohort.covariates[index].distribution;
+    if (discrete_only && distribution != Distribution::kCategorical &&
+        distribution != Distribution::kBernoulli) {
+      ctx.reader.error(item, "strata must be categorical or bernoulli covariates; '" + *name +
+                                 "' is continuous");
+      continue;
+    }
+    if (!listed.insert(index).second) {
+      ctx.reader.error(item, "covariate '" + *name + "' listed twice");
+      continue;
+    }
+    indices.push_back(index);
+  }
+  return indices;
+}
+
+/// `rmst_horizon` of `at` into `out`: > 0 and at most the end of follow-up.
+void read_rmst_horizon(ReadContext& ctx, const Located& at, const TrialSpec& spec, double& out) {
+  const auto v = ctx.reader.number_in(at, "rmst_horizon", true, 0.0, kInf, true,
+                                      "an RMST horizon > 0, at most trial.follow_up");
+  if (!v) return;
+  if (spec.trial.follow_up > 0.0 && *v > spec.trial.follow_up) {
+    std::ostringstream message;
+    message << "expected an RMST horizon at most trial.follow_up (" << spec.trial.follow_up << "), got " << *v;
+    ctx.reader.error(at.child("rmst_horizon"), message.str());
+    return;
+  }
+  out = *v;
+}
+
+void read_group_sequential(ReadContext& ctx, const Located& at, EndpointAnalysis& analysis) {
+  if (!ctx.reader.expect_mapping(at, {"looks", "spending"})) return;
+  if (analysis.methods.empty()) return;  // the methods' own error is already reported
+  const Method primary = analysis.methods.front();
+  const std::vector<Method> supported = {Method::kWelch, Method::kAncova, Method::kLogrank,
+                                         Method::kCox, Method::kRiskDifference};
+  if (std::find(supported.begin(), supported.end(), primary) == supported.end()) {
+    ctx.reader.error(at.at_key(), std::string("group-sequential looks apply to a primary method of "
+                                              "welch, ancova, logrank, cox or risk_difference; the primary "
+                                              "method here is ") + method_name(primary));
+    return;
+  }
+  GroupSequential gs;
+  if (!Reader::has(at, "looks")) {
+    ctx.reader.missing(at, "looks", "increasing information fractions ending with 1, e.g. [0.5, 1]");
+    return;
+  }
+  const Located looks = at.child("looks");
+  if (!ctx.reader.expect_sequence(looks, "information fractions")) return;
+  if (!ctx.within_limit(looks, 20, "looks")) return;
+  for (std::size_t i = 0; i < looks.node.size(); ++i) {
+    const Located item = looks.element(i);
+    const auto v = ctx.reader.number(item, "an information fraction in (0, 1]");
+    if (!v) return;
+    if (*v <= 0.0 || *v > 1.0 || (!gs.looks.empty() && *v <= gs.looks.back())) {
+      ctx.reader.error(item, "expected increasing information fractions in (0, 1], got " + excerpt(item.node.Scalar()));
+      return;
+    }
+    gs.looks.push_back(*v);
+  }
+  if (gs.looks.empty() || gs.looks.back() != 1.0) {
+    ctx.reader.error(looks, "expected the last look at information fraction 1");
+    return;
+  }
+  if (Reader::has(at, "spending")) {
+    const Located s = at.child("spending");
+    if (auto v = ctx.reader.string(s, "obrien_fleming or pocock")) {
+      if (*v == "pocock") {
+        gs.obrien_fleming = false;
+      } else if (*v != "obrien_fleming") {
+        ctx.reader.error(s, "unknown spending function '" + *v + "' (expected obrien_fleming or pocock)");
+        return;
+      }
+    }
+  }
+  analysis.group_sequential = gs;
+}
+
+void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec& spec,
+                            const EndpointSpec& endpoint, EndpointAnalysis& analysis) {
+  if (!ctx.reader.expect_mapping(at, {"methods", "covariates", "strata", "rmst_horizon",
+                                      "landmarks", "data_cut_events", "group_sequential"})) {
+    return;
+  }
+  const bool tte = endpoint.type == models::OutputType::kTimeToEvent;
+  if (Reader::has(at, "methods")) {
+    const Located methods = at.child("methods");
+    const auto allowed = methods_for(endpoint.type);
+    if (ctx.reader.expect_sequence(methods, "analysis methods")) {
+      if (methods.node.size() == 0) ctx.reader.error(methods, "expected at least one method");
+      analysis.methods.clear();
+      for (std::size_t i = 0; i < methods.node.size(); ++i) {
+        const Located item = methods.element(i);
+        const auto name = ctx.reader.string(item, "a method name");
+        if (!name) continue;
+        if (std::find(allowed.begin(), allowed.end(), *name) == allowed.end()) {
+          std::vector<std::string> all;
+          for (const auto& [n, m] : method_table()) all.push_back(n);
+          const bool known = std::find(all.begin(), all.end(), *name) != all.end();
+          const std::string suggestion = ctx.reader.suggest(*name, allowed);
+          ctx.reader.error(item, (known ? "method '" + *name + "' does not apply to " +
+                                              std::string(models::to_string(endpoint.type)) +
+                                              " endpoints"
+                                        : "unknown method '" + *name + "'" +
+                                              (suggestion.empty() ? ""
+                                                                  : "; did you mean '" + suggestion + "'?")) +
+                                     " (methods for this endpoint: " + join_alternatives(allowed) + ")");
+          continue;
+        }
+        for (const auto& [n, m] : method_table()) {
+          if (n != *name) continue;
+          if (std::find(analysis.methods.begin(), analysis.methods.end(), m) != analysis.methods.end()) {
+            ctx.reader.error(item, "method '" + *name + "' listed twice");
+          } else {
+            analysis.methods.push_back(m);
+          }
+        }
+      }
+    }
+  }
+  if (Reader::has(at, "covariates")) analysis.covariates = covariate_list(ctx, at.child("covariates"), spec, false);
+  if (Reader::has(at, "strata")) analysis.strata = covariate_list(ctx, at.child("strata"), spec, true);
+  const auto tte_only = [&](const char* key) {
+    if (Reader::has(at, key) && !tte) {
+      ctx.reader.error(at.child(key).at_key(),
+                       std::string("'") + key + "' applies to time-to-event endpoints only");
+      return false;
+    }
+    return Reader::has(at, key);
+  };
+  if (tte_only("rmst_horizon")) read_rmst_horizon(ctx, at, spec, analysis.rmst_horizon);
+  if (tte_only("landmarks")) {
+    const Located landmarks = at.child("landmarks");
+    if (ctx.reader.expect_sequence(landmarks, "landmark times") &&
+        ctx.within_limit(landmarks, detail::kMaxLandmarks, "landmarks")) {
+      std::set<double> seen;
+      for (std::size_t i = 0; i < landmarks.node.size(); ++i) {
+        const Located item = landmarks.element(i);
+        if (auto v = ctx.reader.number(item, "a landmark time > 0")) {
+          if (*v <= 0.0 || (spec.trial.follow_up > 0.0 && *v > spec.trial.follow_up)) {
+            ctx.reader.error(item, "expected a landmark time in (0, follow_up], got " + excerpt(item.node.Scalar()));
+          } else if (!seen.insert(*v).second) {
+            // Each landmark names its own result (survival_at_<t>): twice would be one name twice.
+            ctx.reader.error(item, "landmark " + format_number(*v) + " listed twice");
+          } else {
+            analysis.landmarks.push_back(*v);
+          }
+        }
+      }
+    }
+  }
+  if (Reader::has(at, "group_sequential")) read_group_sequential(ctx, at.child("group_sequential"), analysis);
+  if (tte_only("data_cut_events")) {
+    const Located cut = at.child("data_cut_events");
+    if (auto v = ctx.reader.unsigned_integer(cut, "a number of events >= 1")) {
+      if (*v < 1 || (spec.trial.patients > 0 && *v > spec.trial.patients)) {
+        ctx.reader.error(cut, "expected a number of events between 1 and trial.patients, got " +
+                                  std::to_string(*v));
+      } else {
+        analysis.data_cut_events = *v;
+      }
+    }
+  }
+}
+
+/// `{patients, seed, cohort}` of a second population; the cohort defaults to the trial's.
+bool read_population(ReadContext& ctx, const Located& at, const TrialSpec& spec, CohortSpec& cohort,
+                     std::uint64_t& patients, std::uint64_t& seed,
+                     const std::vector<std::string>& extra_keys) {
+  std::vector<std::string> allowed = {"patients", "seed", "cohort"};
+  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
+  if (!ctx.reader.expect_mapping(at, allowed)) return false;
+  bool ok = true;
+  if (auto v = ctx.required_unsigned(at, "patients", "a number of patients >= 10")) {
+    if (*v < 10 || *v > kMaxPatients) {
+      ctx.reader.error(at.child("patients"), "expected a number of patients between 10 and 2^40, got " +
+                                                 std::to_string(*v));
+      ok = false;
+    } else {
+      patients = *v;
+    }
+  } else {
+    ok = false;
+  }
+  if (auto v = ctx.required_unsigned(at, "seed", "an unsigned 64-bit seed, different from trial.seed")) {
+    seed = *v;
+    if (seed == spec.trial.seed) {
+      ctx.reader.error(at.child("seed"), "must differ from trial.seed, so the cohort is independent of the trial");
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  if (!Reader::has(at, "cohort")) {
+    cohort = spec.cohort;
+    return ok && ctx.earlier.cohort_ok;
+  }
+  const std::size_t errors_before = ctx.diagnostics.size();
+  if (!read_cohort_section(ctx, at, cohort)) return false;
+  // The model's covariate effects refer to covariates by position: same names, same order.
+  const auto expected = spec.cohort.covariate_names();
+  if (ctx.earlier.cohort_ok && cohort.covariate_names() != expected) {
+    std::string names;
+    for (const auto& n : expected) names += (names.empty() ? "" : ", ") + n;
+    ctx.reader.error(at.child("cohort"), "expected the same covariates as the trial cohort, in the same order (" +
+                                             names + ")");
+  }
+  return ok && ctx.diagnostics.size() == errors_before;
+}
+
+void read_external_control(ReadContext& ctx, const Located& at, TrialSpec& spec) {
+  ExternalControl external;
+  if (!read_population(ctx, at, spec, external.cohort, external.patients, external.seed,
+                            {"treatment", "covariates", "match_k", "caliper_sd"})) {
+    return;
+  }
+  bool ok = true;
+  const auto arm_names = spec.arm_names();
+  if (!Reader::has(at, "treatment")) {
+    ctx.reader.missing(at, "treatment", "the arm whose patients form the single-arm trial");
+    ok = false;
+  } else if (auto v = ctx.reader.string(at.child("treatment"), "an arm name")) {
+    const auto found = std::find(arm_names.begin(), arm_names.end(), *v);
+    if (found == arm_names.end() || static_cast<std::size_t>(found - arm_names.begin()) == spec.control_arm) {
+      ctx.reader.error(at.child("treatment"), "expected a treatment arm (" + detail::list_names(arm_names) +
+                                                  ", not the control), got '" + *v + "'");
+      ok = false;
+    } else {
+      external.treatment_arm = static_cast<std::size_t>(found - arm_names.begin());
+    }
+  } else {
+    ok = false;
+  }
+  if (Reader::has(at, "covariates")) {
+    external.covariates = covariate_list(ctx, at.child("covariates"), spec, false);
+  } else {
+    for (std::size_t j = 0; j < spec.cohort.covariates.size(); ++j) external.covariates.push_back(j);
+  }
+  if (Reader::has(at, "match_k")) {
+    if (auto v = ctx.reader.unsigned_integer(at.child("match_k"), "controls per treated patient, 1 to 10")) {
+      if (*v < 1 || *v > 10) {
+        ctx.reader.error(at.child("match_k"), "expected 1 to 10 controls per treated patient, got " +
+                                                  std::to_string(*v));
+        ok = false;
+      } else {
+        external.match_k = static_cast<int>(*v);
+      }
+    }
+  }
+  if (auto v = ctx.reader.number_in(at, "caliper_sd", false, 0.0, kInf, true,
+                                    "a caliper > 0 in SDs of the logit propensity score")) {
+    external.caliper_sd = *v;
+  }
+  if (ok) spec.analysis.external_control = external;
+}
+
+}  // namespace
+
+void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec) {
+  auto& analysis = spec.analysis;
+  analysis.rmst_horizon = spec.trial.follow_up;
+  const Located at = top.child("analysis");
+  const bool present = Reader::has(top, "analysis");
+  if (present && !ctx.reader.expect_mapping(at, {"alpha", "rmst_horizon", "endpoints", "procova",
+                                                 "external_control"})) {
+    return;
+  }
+  if (present) {
+    if (auto v = ctx.reader.number_in(at, "alpha", false, 0.0, 0.5, true,
+                                      "a two-sided significance level in (0, 0.5]")) {
+      analysis.alpha = *v;
+    }
+    if (Reader::has(at, "rmst_horizon")) read_rmst_horizon(ctx, at, spec, analysis.rmst_horizon);
+  }
+  analysis.endpoints.resize(spec.endpoints.size());
+  for (std::size_t e = 0; e < spec.endpoints.size(); ++e) {
+    analysis.endpoints[e].methods = default_methods(spec.endpoints[e].type);
+    analysis.endpoints[e].rmst_horizon = analysis.rmst_horizon;
+  }
+  if (present && Reader::has(at, "endpoints")) {
+    const Located endpoints = at.child("endpoints");
+    if (ctx.reader.expect_mapping(endpoints, {})) {
+      for (const auto& [name, node] : ctx.reader.members(endpoints)) {
+        std::size_t e = 0;
+        while (e < spec.endpoints.size() && spec.endpoints[e].name != name) ++e;
+        if (e == spec.endpoints.size()) {
+          std::vector<std::string> names;
+          for (const auto& endpoint : spec.endpoints) names.push_back(endpoint.name);
+          const std::string suggestion = ctx.reader.suggest(name, names);
+          ctx.reader.error(node.at_key(), "unknown endpoint '" + name + "'" +
+                                              (suggestion.empty() ? "; endpoints are " + detail::list_names(names)
+                                                                  : "; did you mean '" + suggestion + "'?"));
+          continue;
+        }
+        read_endpoint_analysis(ctx, node, spec, spec.endpoints[e], analysis.endpoints[e]);
+      }
+    }
+  }
+  const auto uses = [&](Method m) {
+    for (const auto& a : analysis.endpoints) {
+      if (std::find(a.methods.begin(), a.methods.end(), m) != a.methods.end()) return true;
+    }
+    return false;
+  };
+  if (present && Reader::has(at, "procova")) {
+    const Located procova = at.child("procova");
+    if (ctx.reader.expect_mapping(procova, {"historical"})) {
+      if (!Reader::has(procova, "historical")) {
+        ctx.reader.missing(procova, "historical", "{patients, seed, cohort} of the historical cohort");
+      } else {
+        HistoricalCohort historical;
+        if (read_population(ctx, procova.child("historical"), spec, historical.cohort, historical.patients,
+                                 historical.seed, {})) {
+          analysis.procova = historical;
+        }
+      }
+    }
+  } else if (uses(Method::kProcova)) {
+    ctx.reader.error(present ? at : top, "method 'procova' needs analysis.procova.historical: the "
+                                         "cohort its prognostic model is fitted on");
+  }
+  if (present && Reader::has(at, "external_control")) {
+    read_external_control(ctx, at.child("external_control"), spec);
+  } else if (uses(Method::kPsm) || uses(Method::kIptw)) {
+    ctx.reader.error(present ? at : top, "methods 'psm' and 'iptw' need analysis.external_control");
+  }
+}
+
+}  // namespace silico::spec::detail

@@ -1,0 +1,48 @@
+#pragma once
+// Internal to spec/: one reader per top-level section of a spec, each in its own
+// section_<name>.cpp over the shared ReadContext. spec.cpp calls them in a fixed order:
+// later sections check names against earlier ones, and that order is the order of the
+// diagnostics a user sees. Adding a section is adding a file and one call there.
+
+#include <string>
+
+#include "spec/read_context.hpp"
+#include "spec/spec.hpp"
+#include "spec/yaml_reader.hpp"
+
+namespace silico::spec::detail {
+
+// section_trial.cpp
+void read_schema_version(ReadContext& ctx, const Located& top);
+void read_trial(ReadContext& ctx, const Located& top, TrialSettings& trial);
+void read_output(ReadContext& ctx, const Located& top, OutputSpec& output);
+void read_report(ReadContext& ctx, const Located& top, ReportSpec& report);
+
+// section_cohort.cpp: the trial's cohort (`top` the spec), or a second population's
+// (`top` the mapping holding its `cohort`). True if it read without error.
+bool read_cohort_section(ReadContext& ctx, const Located& top, CohortSpec& cohort);
+
+// section_arms.cpp: true if the arms read without error.
+bool read_arms(ReadContext& ctx, const Located& top, TrialSpec& spec);
+
+// section_model.cpp: read_model checks the parameters; create_model builds the model
+// once the observation schedules are read.
+void read_model(ReadContext& ctx, const Located& top, TrialSpec& spec);
+void create_model(ReadContext& ctx, TrialSpec& spec);
+
+// section_observations.cpp
+void read_observations(ReadContext& ctx, const Located& top, TrialSpec& spec);
+Located observation_location(const ReadContext& ctx, const TrialSpec& spec, const std::string& variable,
+                             std::size_t index);
+
+// section_endpoints.cpp
+void read_endpoints(ReadContext& ctx, const Located& top, TrialSpec& spec);
+
+// section_analysis.cpp
+void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec);
+
+// section_validation.cpp
+void read_validation(ReadContext& ctx, const Located& top, TrialSpec& spec, bool check_names);
+void read_report_only(ReadContext& ctx, const YAML::Node& root, StoredSpec& stored);
+
+}  // namespace silico::spec::detail

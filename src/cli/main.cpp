@@ -294,36 +294,42 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
   text << "  required total patients (randomized, all arms):\n";
   for (const auto& p : result.required) {
     char line[256];
-    if (p.patients > 0) {
+    if (p.reached) {
       std::snprintf(line, sizeof(line), "    %-16s %-12s %8llu   power %.3f (MCSE %.3f)\n", p.method.c_str(),
                     p.treatment.c_str(), static_cast<unsigned long long>(p.patients), p.power, p.mcse);
     } else {
-      std::snprintf(line, sizeof(line), "    %-16s %-12s  not reached within --max-patients\n",
-                    p.method.c_str(), p.treatment.c_str());
+      std::snprintf(line, sizeof(line),
+                    "    %-16s %-12s  not reached within --max-patients (largest power %.3f at %llu patients)\n",
+                    p.method.c_str(), p.treatment.c_str(), p.power, static_cast<unsigned long long>(p.patients));
     }
     text << line;
   }
   text << "  power curve:\n";
   for (const auto& p : result.curve) {
     char line[256];
-    std::snprintf(line, sizeof(line), "    %8llu  %-16s %-12s %.3f\n", static_cast<unsigned long long>(p.patients),
+    std::snprintf(line, sizeof(line), "    %8llu  %-16s %-12s %.3f", static_cast<unsigned long long>(p.patients),
                   p.method.c_str(), p.treatment.c_str(), p.power);
     text << line;
+    if (p.data_cut_events > 0) text << "  (cut at " << p.data_cut_events << " events)";
+    text << "\n";
   }
   std::cout << text.str();
   if (vm.count("json")) {
-    const auto entry = [](const silico::parallel::PowerPoint& p) {
+    const auto entry = [](const silico::parallel::PowerPoint& p, bool required) {
       std::ostringstream o;
       o.precision(17);
       o << "{\"patients\": " << p.patients << ", \"method\": \"" << p.method << "\", \"treatment\": \""
-        << p.treatment << "\", \"power\": " << p.power << ", \"mcse\": " << p.mcse << "}";
+        << p.treatment << "\", \"power\": " << p.power << ", \"mcse\": " << p.mcse;
+      if (p.data_cut_events > 0) o << ", \"data_cut_events\": " << p.data_cut_events;
+      if (required) o << ", \"reached\": " << (p.reached ? "true" : "false");
+      o << "}";
       return o.str();
     };
     json << "{\n  \"endpoint\": \"" << result.endpoint << "\",\n  \"target_power\": " << result.target_power
          << ",\n  \"replicates\": " << result.replicates << ",\n  \"required\": [";
-    for (std::size_t i = 0; i < result.required.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.required[i]);
+    for (std::size_t i = 0; i < result.required.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.required[i], true);
     json << "\n  ],\n  \"curve\": [";
-    for (std::size_t i = 0; i < result.curve.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.curve[i]);
+    for (std::size_t i = 0; i < result.curve.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.curve[i], false);
     json << "\n  ]\n}\n";
     silico::write_file_atomically(vm["json"].as<std::string>(), json.str(), force);
   }

@@ -2,6 +2,7 @@
 
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -13,6 +14,13 @@
 
 namespace silico::parallel {
 
+std::uint64_t scaled_cut_events(std::uint64_t spec_events, std::uint64_t spec_patients, std::uint64_t patients) {
+  if (spec_events == 0 || spec_patients == 0) return spec_events;
+  const double scaled = std::round(static_cast<double>(spec_events) * static_cast<double>(patients) /
+                                   static_cast<double>(spec_patients));
+  return std::min(patients, std::max<std::uint64_t>(1, static_cast<std::uint64_t>(scaled)));
+}
+
 namespace {
 
 /// Rejection counts of the primary endpoint's methods at one size, summed over ranks.
@@ -23,6 +31,9 @@ std::vector<std::uint64_t> count_rejections(const MpiContext& mpi, const spec::T
                                             const std::vector<std::string>& p_paths) {
   spec::TrialSpec spec = base;
   spec.trial.patients = patients;
+  for (auto& analysis : spec.analysis.endpoints) {
+    analysis.data_cut_events = scaled_cut_events(analysis.data_cut_events, base.trial.patients, patients);
+  }
   const sim::Simulator simulator(spec, false);
   std::unique_ptr<sim::TrialAnalysis> analysis_holder;
   collectively(mpi, [&] { analysis_holder = std::make_unique<sim::TrialAnalysis>(spec); });
@@ -101,7 +112,13 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
     high = std::min(cap, round_up(2 * high));
   }
   for (std::size_t k = 0; k < p_paths.size(); ++k) {
-    PowerPoint point{0, methods[k], treatments[k], 0.0, 0.0};
+    const auto mcse = [&](double power) {
+      return std::sqrt(power * (1 - power) / static_cast<double>(result.replicates));
+    };
+    const auto events = [&](std::uint64_t patients) {
+      return scaled_cut_events(analysis.data_cut_events, spec.trial.patients, patients);
+    };
+    PowerPoint point{0, methods[k], treatments[k], 0.0, 0.0, 0, true};
     // This method's own bracket among the sizes evaluated so far: the smallest size
     // reaching the target, and the largest size below it that does not.
     std::uint64_t lo = 0, hi = 0;
@@ -120,14 +137,34 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
       }
       point.patients = hi;
       point.power = evaluate(hi)[k];
-      point.mcse = std::sqrt(point.power * (1 - point.power) / static_cast<double>(result.replicates));
+    } else {
+      // Out of reach: the best size seen (the smallest, on ties), never a size of 0.
+      point.reached = false;
+      point.power = -1.0;
+      for (const auto& [patients, values] : power) {
+        if (values[k] > point.power) {
+          point.power = values[k];
+          point.patients = patients;
+        }
+      }
+      if (mpi.is_root()) {
+        std::fprintf(stderr,
+                     "design: warning: %s (%s vs control) does not reach power %.3g within --max-patients "
+                     "%llu; the largest power seen is %.3f at %llu patients\n",
+                     methods[k].c_str(), treatments[k].c_str(), options.target_power,
+                     static_cast<unsigned long long>(cap), point.power,
+                     static_cast<unsigned long long>(point.patients));
+      }
     }
+    point.mcse = mcse(point.power);
+    point.data_cut_events = events(point.patients);
     result.required.push_back(point);
   }
   for (const auto& [patients, values] : power) {
     for (std::size_t k = 0; k < values.size(); ++k) {
       result.curve.push_back({patients, methods[k], treatments[k], values[k],
-                              std::sqrt(values[k] * (1 - values[k]) / static_cast<double>(result.replicates))});
+                              std::sqrt(values[k] * (1 - values[k]) / static_cast<double>(result.replicates)),
+                              scaled_cut_events(analysis.data_cut_events, spec.trial.patients, patients), true});
     }
   }
   return result;

@@ -27,6 +27,11 @@ struct PowerPoint {
   std::string treatment;
   double power = 0.0;
   double mcse = 0.0;
+  /// The primary endpoint's event-driven cut at this size (0 without one).
+  std::uint64_t data_cut_events = 0;
+  /// In `required`: false when no size within --max-patients reached the target; the
+  /// point is then the size with the largest power seen.
+  bool reached = true;
 };
 
 struct DesignResult {
@@ -34,9 +39,15 @@ struct DesignResult {
   std::uint64_t replicates = 0;
   double target_power = 0.8;
   std::vector<PowerPoint> curve;  ///< every size evaluated, ascending
-  /// Smallest size reaching the target per (method, treatment); 0 when not reached.
+  /// Smallest size reaching the target per (method, treatment); where none does, the
+  /// size with the largest power seen, with reached = false.
   std::vector<PowerPoint> required;
 };
+
+/// An event-driven cut at `patients` in a search that starts from the spec's size: the
+/// spec's events scaled in proportion (the same fraction of patients with an event), at
+/// least 1, never more than the patients. A fixed count would make power fall with size.
+std::uint64_t scaled_cut_events(std::uint64_t spec_events, std::uint64_t spec_patients, std::uint64_t patients);
 
 /// Collective. Sizes are total randomized patients, multiples of the randomization block.
 DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const DesignOptions& options);

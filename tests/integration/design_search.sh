@@ -24,11 +24,42 @@ PY
 # --max-patients bounds every size tried; a target out of reach is reported as not reached.
 mpi_run 2 design "$SILICO_SOURCE_DIR/tests/data/procova_variance.yaml" --replicates 200 \
   --max-patients 102 --json "$WORK/capped.json" -q > "$WORK/capped.txt"
-grep -q "not reached within --max-patients" "$WORK/capped.txt" || fail "unreachable target not reported"
+grep -q "not reached within --max-patients (largest power" "$WORK/capped.txt" || fail "unreachable target not reported"
 python3 - "$WORK/capped.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert max(c["patients"] for c in d["curve"]) <= 102, d["curve"]
-assert all(r["patients"] == 0 for r in d["required"]), d["required"]
+for r in d["required"]:
+    # Never patients 0: the size with the largest power seen, flagged as not reached.
+    assert r["reached"] is False and r["patients"] > 0, r
+    best = max((c for c in d["curve"] if c["method"] == r["method"]), key=lambda c: c["power"])
+    assert r["power"] == best["power"] and r["power"] < 0.8, (r, best)
+PY
+# The same search warns on standard error even with -q.
+mpi_run 1 design "$SILICO_SOURCE_DIR/tests/data/procova_variance.yaml" --replicates 200 \
+  --max-patients 102 -q > /dev/null 2> "$WORK/capped.err"
+grep -q "design: warning: welch (treatment vs control) does not reach power 0.8 within --max-patients 100" \
+  "$WORK/capped.err" || fail "no warning for an unreachable target: $(cat "$WORK/capped.err")"
+
+# An event-driven cut scales with the size. tests/data/schoenfeld.yaml cuts 400 patients
+# at 247 events (Schoenfeld 1983: HR 0.7, 1:1, two-sided alpha 0.05, power 0.8 need 247
+# events), so at the spec's event fraction 247/400 the required size is 400. The power
+# curve's slope there is phi(0.8416) |log 0.7| / (4 sqrt(247)) = 0.00159 per event, 0.00098
+# per patient; 3 MCSE of power at 1,000 replicates (0.038) is 39 patients, plus a block (2).
+mpi_run 2 design "$SILICO_SOURCE_DIR/tests/data/schoenfeld.yaml" --replicates 1000 \
+  --json "$WORK/events.json" -q > "$WORK/events.txt"
+python3 - "$WORK/events.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+(r,) = d["required"]
+print("log-rank, event-driven cut:", r)
+assert r["reached"] and abs(r["patients"] - 400) <= 39 + 2, r
+assert r["data_cut_events"] == int(247 * r["patients"] / 400 + 0.5), r  # std::round: halves up
+for c in d["curve"]:
+    assert c["data_cut_events"] == max(1, min(c["patients"], int(247 * c["patients"] / 400 + 0.5))), c
+# Power grows with the size (a fixed 247 events made it fall): monotone within 3 MCSE.
+curve = sorted(d["curve"], key=lambda c: c["patients"])
+for a, b in zip(curve, curve[1:]):
+    assert b["power"] >= a["power"] - 3 * max(a["mcse"], b["mcse"]), (a, b)
 PY
 echo "design_search: ok"

@@ -368,6 +368,7 @@ class Document {
                    << "</td><td class=\"n\">" << num(t.observed) << "</td><td>" << esc(t.source)
                    << "</td><td class=\"n\">" << num(d.mean)
                    << (d.n > 1 ? " &plusmn; " + num(d.sd / std::sqrt(static_cast<double>(d.n)), 2) : "")
+                   << "</td><td class=\"n\">" << replicate_count(d.n)
                    << "</td><td class=\"n\">" << num(difference, 3) << "</td><td class=\"n\">" << num(t.tolerance, 3)
                    << "</td><td>" << verdict(pass) << "</td></tr>\n";
     }
@@ -377,10 +378,10 @@ class Document {
          << ".</p>\n";
     if (summaries > 0) {
       out_ << "<h3>Summary values</h3>\n<p>Agreement metric: the difference between the simulated value (the mean "
-              "over the replicates, &plusmn; its Monte Carlo standard error) and the observed one. Rule: a target "
+              "over the replicates where it is defined, &plusmn; its Monte Carlo standard error; the replicates column says how many) and the observed one. Rule: a target "
               "passes when |simulated &minus; observed| &le; its tolerance.</p>\n<table><tr><th>endpoint</th>"
-              "<th>arm</th><th>quantity</th><th>observed</th><th>source</th><th>simulated</th><th>difference</th>"
-              "<th>tolerance</th><th></th></tr>\n"
+              "<th>arm</th><th>quantity</th><th>observed</th><th>source</th><th>simulated</th><th>replicates</th>"
+              "<th>difference</th><th>tolerance</th><th></th></tr>\n"
            << summary_rows.str() << "</table>\n";
     }
     if (files > 0) {
@@ -533,6 +534,12 @@ class Document {
             << "the largest vertical gap.</figcaption></figure>\n";
   }
 
+  /// "n", or "n of R" when undefined values left replicates out of a mean.
+  std::string replicate_count(std::size_t n) const {
+    const std::string counted = std::to_string(n);
+    return n == in_.replicates ? counted : counted + " of " + std::to_string(in_.replicates);
+  }
+
   void section_uncertainty() {
     out_ << "<h2>7. Uncertainty quantification</h2>\n";
     const auto keys = estimates(in_);
@@ -544,9 +551,11 @@ class Document {
       out_ << "<p>Over " << in_.replicates
            << " replicate trials: mean estimate, its Monte Carlo standard error (SD/&radic;R), the bias against "
               "each replicate's true effect, and the coverage of the confidence intervals (the share of replicates "
-              "whose interval holds the true effect), with its Monte Carlo standard error.</p>\n"
-           << "<table><tr><th>estimate</th><th>measure</th><th>mean</th><th>SD</th><th>MC SE</th><th>mean true "
-              "effect</th><th>bias</th><th>CI coverage</th></tr>\n";
+              "whose interval holds the true effect), with its Monte Carlo standard error. "
+           << "A replicate whose estimate is undefined (e.g. a median or landmark its data cut did not "
+              "reach) is left out of that row, and the row says on how many replicates it rests.</p>\n"
+           << "<table><tr><th>estimate</th><th>measure</th><th>replicates</th><th>mean</th><th>SD</th><th>MC "
+              "SE</th><th>mean true effect</th><th>bias</th><th>CI coverage</th></tr>\n";
       for (const auto& k : keys) {
         const auto& effect = series_at(in_, k.prefix() + "/effect");
         const auto& truth = series_at(in_, k.prefix() + "/true_effect");
@@ -569,7 +578,7 @@ class Document {
         const auto e = est.result();
         const double coverage = judged ? static_cast<double>(covered) / static_cast<double>(judged) : kNaNValue;
         out_ << "<tr><td>" << esc(k.prefix()) << "</td><td>" << esc(measure(k)) << "</td><td class=\"n\">"
-             << num(e.mean) << "</td><td class=\"n\">" << num(e.sd) << "</td><td class=\"n\">"
+             << replicate_count(e.n) << "</td><td class=\"n\">" << num(e.mean) << "</td><td class=\"n\">" << num(e.sd) << "</td><td class=\"n\">"
              << num(e.sd / std::sqrt(static_cast<double>(e.n)), 3) << "</td><td class=\"n\">" << num(tru.result().mean)
              << "</td><td class=\"n\">" << num(bias.result().mean, 3) << "</td><td class=\"n\">"
              << (judged ? num(100 * coverage, 3) + " % &plusmn; " +

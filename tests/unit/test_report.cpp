@@ -243,6 +243,18 @@ TEST(Report, ValidationTargetsAgainstTheReplicateMean) {
   EXPECT_EQ(html.find("No validation data was given"), std::string::npos);
 }
 
+TEST(Report, ASummaryOverFewerReplicatesSaysHowMany) {
+  // A landmark that the data cut of replicates 2 and 4 did not reach: its mean is over the
+  // other two, (0.6 + 0.7) / 2 = 0.65, and the row says "2 of 4"; the estimate row with a
+  // value in every replicate says "4".
+  ReportInputs in = inputs();
+  in.series["os/arms/control/survival_at_24"] = {0.6, std::nan(""), 0.7, std::nan("")};
+  in.spec.validation = {{"os", "control", "survival_at_24", 0.62, 0.1, "trial A", {}}};
+  const std::string html = render_report(in);
+  EXPECT_NE(html.find(">0.65 &plusmn; 0.05</td><td class=\"n\">2 of 4<"), std::string::npos);
+  EXPECT_NE(html.find("<td>hazard_ratio</td><td class=\"n\">4<"), std::string::npos);
+}
+
 TEST(Report, TrajectoriesBecomeASpaghettiChartPerVariable) {
   ReportInputs in = inputs();
   TrajectoryColumn t{"concentration", "mg/L", {0, 1, 2}, {}};

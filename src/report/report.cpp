@@ -4,6 +4,7 @@
 #include "report/report.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -771,22 +772,38 @@ class Document {
     chart.x_title = "time (" + in_.time_unit + ")";
     chart.y_title = "survival probability";
     chart.height = 420;
+    // An event-driven analysis sees the data as cut: the curves are drawn so, to the cut,
+    // which is marked (the estimates of section 8 are at that time too).
+    const auto cut_series = in_.series.find(e.name + "/data_cut_time");
+    const bool has_cut = cut_series != in_.series.end() && !cut_series->second.empty();
+    const double cut = has_cut ? cut_series->second.front() : std::numeric_limits<double>::infinity();
     for (std::size_t a = 0; a < in_.arms.size(); ++a) {
       stats::SurvivalData data;
       KmArm arm;
       arm.name = in_.arms[a];
       for (std::size_t i = 0; i < e.value.size() && i < in_.arm_of_patient.size(); ++i) {
         if (static_cast<std::size_t>(in_.arm_of_patient[i]) != a || !std::isfinite(e.value[i])) continue;
-        data.time.push_back(e.value[i]);
-        data.event.push_back(e.event[i]);
-        if (!e.event[i]) arm.censor_times.push_back(e.value[i]);
+        const bool cut_reached = std::isfinite(cut);
+        const double time = cut_reached ? std::min(e.value[i], cut) : e.value[i];
+        const bool event = e.event[i] && (!cut_reached || e.value[i] <= cut);
+        data.time.push_back(time);
+        data.event.push_back(event);
+        if (!event) arm.censor_times.push_back(time);
       }
       if (data.time.empty()) continue;
       add_km_steps(stats::kaplan_meier(data), arm);
       chart.arms.push_back(std::move(arm));
     }
-    out_ << "<figure>" << km_chart(chart) << "<figcaption>Shaded: pointwise 95 % confidence bands (log-log). "
-         << "Below the plot: patients at risk.</figcaption></figure>\n";
+    std::string cut_note;
+    if (has_cut && std::isfinite(cut)) {
+      chart.x_lines.push_back({cut, "data cut"});
+      cut_note = "Data as analysed at the event-driven data cut (" + num(cut) + " " + esc(in_.time_unit) +
+                 "): later events censored there. ";
+    } else if (has_cut) {
+      cut_note = "The event-driven data cut was not reached in this replicate: all follow-up shown. ";
+    }
+    out_ << "<figure>" << km_chart(chart) << "<figcaption>" << cut_note
+         << "Shaded: pointwise 95 % confidence bands (log-log). Below the plot: patients at risk.</figcaption></figure>\n";
   }
 
   /// Every estimate of the reported replicate with its CI and the true effect.

@@ -255,6 +255,18 @@ TEST(Report, ASummaryOverFewerReplicatesSaysHowMany) {
   EXPECT_NE(html.find("<td>hazard_ratio</td><td class=\"n\">4<"), std::string::npos);
 }
 
+TEST(Report, KaplanMeierChartShowsTheDataAsCut) {
+  // Times 1..6, events at 1, 2, 4, 5; a cut at 3.5 leaves the events at 1 and 2 and
+  // censors the rest there: the chart is drawn to the cut and marks it.
+  ReportInputs in = inputs();
+  in.series["os/data_cut_time"] = {3.5, 4.0, 3.0, 5.0};
+  const std::string html = render_report(in);
+  EXPECT_NE(html.find("Data as analysed at the event-driven data cut (3.5 months)"), std::string::npos);
+  EXPECT_NE(html.find(">data cut<"), std::string::npos);
+  in.series["os/data_cut_time"] = {std::nan(""), 4.0, 3.0, 5.0};
+  EXPECT_NE(render_report(in).find("data cut was not reached in this replicate"), std::string::npos);
+}
+
 TEST(Report, TrajectoriesBecomeASpaghettiChartPerVariable) {
   ReportInputs in = inputs();
   TrajectoryColumn t{"concentration", "mg/L", {0, 1, 2}, {}};

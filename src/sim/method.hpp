@@ -34,10 +34,12 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 inline constexpr stats::Estimate kNoEstimate{kNaN, kNaN, kNaN, kNaN, kNaN};
 
 /// Appends the five fields of an estimate and its true effect under `prefix`.
-void push_estimate(std::vector<Series>& out, const std::string& prefix, const stats::Estimate& e, double truth);
+void push_estimate(std::vector<Series>& out, const std::string& prefix, const stats::Estimate& e,
+                   double truth);
 
 /// Cox fit (Efron) of the rows censored at `cut`, and its hazard ratio of the first column.
-std::pair<stats::Estimate, stats::CoxFit> cox_estimate(const stats::SurvivalSource& rows, double alpha, double cut);
+std::pair<stats::Estimate, stats::CoxFit> cox_estimate(const stats::SurvivalSource& rows,
+                                                       double alpha, double cut);
 
 /// What one arm of an endpoint accumulates over walk 1 (valid patients only).
 struct ArmSummary {
@@ -73,8 +75,10 @@ class Comparison {
   virtual double true_mean_difference() const = 0;
 
   // Time to event.
-  virtual const stats::SurvivalSource& observed_rows() const = 0;   ///< x = [treated, adjustment set]
-  virtual const stats::SurvivalSource& potential_rows() const = 0;  ///< both potential outcomes; x = [treated]
+  /// Observed rows of the comparison; x = [treated, adjustment set].
+  virtual const stats::SurvivalSource& observed_rows() const = 0;
+  /// Both potential outcomes of every valid patient; x = [treated].
+  virtual const stats::SurvivalSource& potential_rows() const = 0;
   virtual double cut_time() const = 0;
   virtual const stats::KmSummary& km(std::size_t arm) = 0;
   /// Marginal hazard ratio of the sample (Cox on the stacked potential outcomes).
@@ -125,7 +129,9 @@ struct MethodEntry {
 /// The registered method of that name. @throws std::logic_error when there is none (a
 /// method file left out of the build: an internal error, never a spec error).
 const MethodEntry& method_entry(const std::string& name);
-inline const MethodEntry& method_entry(spec::Method method) { return method_entry(spec::method_name(method)); }
+inline const MethodEntry& method_entry(spec::Method method) {
+  return method_entry(spec::method_name(method));
+}
 
 namespace detail {
 bool register_method(MethodEntry entry);
@@ -142,8 +148,8 @@ std::unique_ptr<AnalysisMethod> make_method(Comparison& comparison) {
 // One file may register several methods of a family: the flag's name carries the line.
 #define SILICO_METHOD_FLAG_(line) silico_method_registered_##line
 #define SILICO_METHOD_FLAG(line) SILICO_METHOD_FLAG_(line)
-#define SILICO_REGISTER_METHOD(...)                                               \
-  namespace {                                                                     \
-  [[maybe_unused]] const bool SILICO_METHOD_FLAG(__LINE__) =                      \
-      ::silico::sim::detail::register_method(__VA_ARGS__);                        \
+#define SILICO_REGISTER_METHOD(...)                          \
+  namespace {                                                \
+  [[maybe_unused]] const bool SILICO_METHOD_FLAG(__LINE__) = \
+      ::silico::sim::detail::register_method(__VA_ARGS__);   \
   }

@@ -37,8 +37,11 @@ class Binary final : public AnalysisMethod {
 
 }  // namespace
 
-SILICO_REGISTER_METHOD(MethodEntry{"risk_difference", "risk_difference", &make_method<Binary<Measure::kRiskDifference>>})
-SILICO_REGISTER_METHOD(MethodEntry{"risk_ratio", "risk_ratio", &make_method<Binary<Measure::kRiskRatio>>})
-SILICO_REGISTER_METHOD(MethodEntry{"odds_ratio", "odds_ratio", &make_method<Binary<Measure::kOddsRatio>>})
+SILICO_REGISTER_METHOD(MethodEntry{"risk_difference", "risk_difference",
+                                   &make_method<Binary<Measure::kRiskDifference>>})
+SILICO_REGISTER_METHOD(MethodEntry{"risk_ratio", "risk_ratio",
+                                   &make_method<Binary<Measure::kRiskRatio>>})
+SILICO_REGISTER_METHOD(MethodEntry{"odds_ratio", "odds_ratio",
+                                   &make_method<Binary<Measure::kOddsRatio>>})
 
 }  // namespace silico::sim

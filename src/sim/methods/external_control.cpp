@@ -47,13 +47,15 @@ void External<kMatching>::emit(const std::string& prefix, std::vector<Series>& o
     // build sets -ffp-contract=off).
     double s = 0.0;
     s += 1.0 * fit.beta(0);
-    for (std::size_t j = 0; j < p; ++j) s += covariates[j] * fit.beta(static_cast<Eigen::Index>(j + 1));
+    for (std::size_t j = 0; j < p; ++j)
+      s += covariates[j] * fit.beta(static_cast<Eigen::Index>(j + 1));
     return s;
   };
   const std::size_t n_ext = cohort.outcome.size();
   std::vector<double> control_logit(n_ext), row(p);
   for (std::size_t k = 0; k < n_ext; ++k) {
-    for (std::size_t j = 0; j < p; ++j) row[j] = cohort.x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j + 1));
+    for (std::size_t j = 0; j < p; ++j)
+      row[j] = cohort.x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j + 1));
     control_logit[k] = logit(row);
   }
 
@@ -141,7 +143,8 @@ void External<kMatching>::emit(const std::string& prefix, std::vector<Series>& o
     return m.summary();
   };
   const auto e = stats::weighted_mean_difference(
-      outcome_t.summary(), summary([&](std::size_t k) { return cohort.outcome[k]; }, &control_w), alpha);
+      outcome_t.summary(), summary([&](std::size_t k) { return cohort.outcome[k]; }, &control_w),
+      alpha);
   truth = truth_count == 0 ? kNaN : truth / static_cast<double>(truth_count);
   push_estimate(out, prefix, e, truth);
   out.push_back({prefix + "/treated", static_cast<double>(truth_count)});
@@ -150,10 +153,12 @@ void External<kMatching>::emit(const std::string& prefix, std::vector<Series>& o
       return cohort.x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j + 1));
     };
     const std::string& name = spec.cohort.covariates[ext.covariates[j]].name;
-    out.push_back({prefix + "/smd_before_" + name,
-                   stats::standardized_mean_difference(before_t[j].summary(), summary(column, nullptr))});
-    out.push_back({prefix + "/smd_after_" + name,
-                   stats::standardized_mean_difference(after_t[j].summary(), summary(column, &control_w))});
+    out.push_back(
+        {prefix + "/smd_before_" + name,
+         stats::standardized_mean_difference(before_t[j].summary(), summary(column, nullptr))});
+    out.push_back(
+        {prefix + "/smd_after_" + name,
+         stats::standardized_mean_difference(after_t[j].summary(), summary(column, &control_w))});
   }
 }
 

@@ -10,7 +10,8 @@ namespace {
 
 /// Sample median of a group's times censored at `cut`, NaN unless more than half of them
 /// are events by then (the median of potential outcomes, censored only at the cut).
-double potential_median(const stats::SurvivalSource& rows, std::int8_t group, std::uint64_t n, double cut) {
+double potential_median(const stats::SurvivalSource& rows, std::int8_t group, std::uint64_t n,
+                        double cut) {
   if (n == 0) return kNaN;
   const std::uint64_t low = (n - 1) / 2, high = n / 2;
   std::uint64_t seen = 0, events = 0;
@@ -42,7 +43,8 @@ class KmMedian final : public AnalysisMethod {
     const std::uint64_t valid = c_.valid_count();
     const double cut = c_.cut_time();
     push_estimate(out, prefix, e,
-                  potential_median(c_.potential_rows(), 1, valid, cut) - potential_median(c_.potential_rows(), 0, valid, cut));
+                  potential_median(c_.potential_rows(), 1, valid, cut) -
+                      potential_median(c_.potential_rows(), 0, valid, cut));
   }
 
  private:

@@ -36,7 +36,8 @@ class Procova final : public AnalysisMethod {
   void collect(const MethodRow& r) override {
     const auto& prognostic = c_.prognostic();
     double score = prognostic[0];
-    for (std::size_t j = 0; j < r.block.covariates.size(); ++j) score += prognostic[j + 1] * r.block.covariates[j][r.i];
+    for (std::size_t j = 0; j < r.block.covariates.size(); ++j)
+      score += prognostic[j + 1] * r.block.covariates[j][r.i];
     const double row[3] = {1.0, r.treated ? 1.0 : 0.0, score};
     adjusted_.add(row, r.y);
     unadjusted_.add(std::span<const double>(row, 2), r.y);
@@ -51,11 +52,13 @@ class Procova final : public AnalysisMethod {
     const double se_unadjusted = unadjusted.se_model(1);
     const double rho = control_score_outcome_.correlation();
     out.push_back({prefix + "/se_unadjusted", se_unadjusted});
-    out.push_back({prefix + "/variance_reduction", 1.0 - (e.se * e.se) / (se_unadjusted * se_unadjusted)});
+    out.push_back(
+        {prefix + "/variance_reduction", 1.0 - (e.se * e.se) / (se_unadjusted * se_unadjusted)});
     out.push_back({prefix + "/correlation", rho});
     // Schuler et al. (2021): the unadjusted trial needs n / (1 - rho^2) patients for the
     // power of the adjusted one.
-    out.push_back({prefix + "/equivalent_unadjusted_n", static_cast<double>(c_.patients()) / (1.0 - rho * rho)});
+    out.push_back({prefix + "/equivalent_unadjusted_n",
+                   static_cast<double>(c_.patients()) / (1.0 - rho * rho)});
   }
 
  private:

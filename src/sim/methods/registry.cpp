@@ -14,7 +14,8 @@ std::vector<MethodEntry>& registry() {
 
 bool detail::register_method(MethodEntry entry) {
   for (const auto& e : registry()) {
-    if (e.name == entry.name) throw std::logic_error("analysis method registered twice: " + entry.name);
+    if (e.name == entry.name)
+      throw std::logic_error("analysis method registered twice: " + entry.name);
   }
   registry().push_back(std::move(entry));
   return true;
@@ -28,7 +29,8 @@ const MethodEntry& method_entry(const std::string& name) {
                          "' is not registered (is its file in sim/methods/ linked whole?)");
 }
 
-void push_estimate(std::vector<Series>& out, const std::string& prefix, const stats::Estimate& e, double truth) {
+void push_estimate(std::vector<Series>& out, const std::string& prefix, const stats::Estimate& e,
+                   double truth) {
   out.push_back({prefix + "/effect", e.effect});
   out.push_back({prefix + "/se", e.se});
   out.push_back({prefix + "/ci_low", e.ci_low});

@@ -29,7 +29,8 @@ class Rmst final : public AnalysisMethod {
     const double cut = c_.cut_time();
     const double tau = std::min(c_.analysis().rmst_horizon, cut);
     const auto e = stats::rmst_difference_sweep(c_.observed_rows(), tau, c_.alpha(), cut);
-    const double truth = restricted_mean(c_.potential_rows(), 1, tau) - restricted_mean(c_.potential_rows(), 0, tau);
+    const double truth =
+        restricted_mean(c_.potential_rows(), 1, tau) - restricted_mean(c_.potential_rows(), 0, tau);
     push_estimate(out, prefix, e, truth);
     out.push_back({prefix + "/horizon", tau});
   }

@@ -6,7 +6,8 @@
 
 namespace silico::sim {
 
-std::pair<stats::Estimate, stats::CoxFit> cox_estimate(const stats::SurvivalSource& rows, double alpha, double cut) {
+std::pair<stats::Estimate, stats::CoxFit> cox_estimate(const stats::SurvivalSource& rows,
+                                                       double alpha, double cut) {
   auto fit = stats::cox_fit(rows, stats::Ties::kEfron, 30, 1e-9, cut);
   const auto e = fit.converged ? stats::cox_hazard_ratio(fit, 0, alpha) : kNoEstimate;
   return {e, std::move(fit)};
@@ -18,7 +19,8 @@ class Logrank final : public AnalysisMethod {
  public:
   explicit Logrank(Comparison& c) : c_(c) {}
   void emit(const std::string& prefix, std::vector<Series>& out) override {
-    push_estimate(out, prefix, stats::logrank_sweep(c_.observed_rows(), c_.alpha(), c_.cut_time()), c_.true_hazard_ratio());
+    push_estimate(out, prefix, stats::logrank_sweep(c_.observed_rows(), c_.alpha(), c_.cut_time()),
+                  c_.true_hazard_ratio());
   }
 
  private:

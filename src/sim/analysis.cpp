@@ -11,6 +11,8 @@
 #include <optional>
 
 #include "cohort/cohort.hpp"
+#include "sim/method.hpp"
+#include "sim/methods/chunked_ols.hpp"
 #include "stats/design.hpp"
 #include "stats/regression.hpp"
 #include "stats/survival.hpp"
@@ -22,24 +24,12 @@ namespace {
 
 using spec::Method;
 using models::OutputType;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// Shortest decimal text of x, for series names such as `survival_at_12`.
 std::string number_name(double x) {
   char text[32];
   const auto result = std::to_chars(text, text + sizeof(text), x);
   return std::string(text, result.ptr);
-}
-
-/// Appends the five fields of an estimate and its true effect under `prefix`.
-void push_estimate(std::vector<Series>& out, const std::string& prefix, const stats::Estimate& e,
-                   double truth) {
-  out.push_back({prefix + "/effect", e.effect});
-  out.push_back({prefix + "/se", e.se});
-  out.push_back({prefix + "/ci_low", e.ci_low});
-  out.push_back({prefix + "/ci_high", e.ci_high});
-  out.push_back({prefix + "/p", e.p});
-  out.push_back({prefix + "/true_effect", truth});
 }
 
 /// Number of levels of a discrete covariate (bernoulli: 2).
@@ -49,26 +39,11 @@ std::int32_t level_count(const spec::Covariate& c) {
 
 }  // namespace
 
-const char* method_measure(Method method) {
-  switch (method) {
-    case Method::kWelch:
-    case Method::kAncova:
-    case Method::kProcova:
-    case Method::kPsm:
-    case Method::kIptw: return "mean_difference";
-    case Method::kLogrank:
-    case Method::kCox: return "hazard_ratio";
-    case Method::kRmst: return "rmst_difference";
-    case Method::kKmMedian: return "median_difference";
-    case Method::kRiskDifference: return "risk_difference";
-    case Method::kRiskRatio: return "risk_ratio";
-    case Method::kOddsRatio: return "odds_ratio";
-  }
-  return "";
-}
+const char* method_measure(Method method) { return method_entry(method).measure.c_str(); }
 
 TrialAnalysis::TrialAnalysis(const spec::TrialSpec& spec) : spec_(spec) {
   for (const auto& a : spec.analysis.endpoints) {
+    for (Method m : a.methods) method_entry(m);  // a method left out of the build fails here
     boundaries_.emplace_back();
     if (!a.group_sequential) continue;
     const auto spending = a.group_sequential->obrien_fleming ? stats::Spending::kOBrienFleming
@@ -140,106 +115,9 @@ std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
 
 namespace {
 
-constexpr stats::Estimate kNoEstimate{kNaN, kNaN, kNaN, kNaN, kNaN};
-
-/// OLS rows collected in fixed chunks, so that the fit does not depend on how the walk
-/// cut the replicate into blocks (the R factor's rounding depends on the chunking).
-class ChunkedOls {
- public:
-  explicit ChunkedOls(Eigen::Index p) : accumulator_(p), x_(kChunk, p), y_(kChunk) {}
-
-  /// Pass 1 (hc3 == false) or pass 2 (hc3 == true, after fit()).
-  void add(std::span<const double> row, double y) {
-    for (std::size_t j = 0; j < row.size(); ++j) x_(used_, static_cast<Eigen::Index>(j)) = row[j];
-    y_(used_) = y;
-    if (++used_ == kChunk) flush();
-  }
-  void flush() {
-    if (used_ == 0) return;
-    if (fit_) {
-      accumulator_.add_hc3(*fit_, x_.topRows(used_), y_.head(used_));
-    } else {
-      accumulator_.add(x_.topRows(used_), y_.head(used_));
-    }
-    used_ = 0;
-  }
-  /// Ends pass 1: the fit without HC3; later add() calls are pass 2.
-  const stats::OlsFit& fit() {
-    flush();
-    if (!fit_) fit_ = accumulator_.fit();
-    return *fit_;
-  }
-  /// Ends pass 2.
-  const stats::OlsFit& fit_with_hc3() {
-    flush();
-    accumulator_.finish_hc3(*fit_);
-    return *fit_;
-  }
-
- private:
-  static constexpr Eigen::Index kChunk = 4096;
-  stats::OlsAccumulator accumulator_;
-  Eigen::MatrixXd x_;
-  Eigen::VectorXd y_;
-  Eigen::Index used_ = 0;
-  std::optional<stats::OlsFit> fit_;
-};
-
-/// Running means and centred co-moments of (x, y) pairs (Welford), for a correlation.
-class RunningCorrelation {
- public:
-  void add(double x, double y) {
-    ++n_;
-    const double dx = x - mx_, dy = y - my_;
-    mx_ += dx / static_cast<double>(n_);
-    my_ += dy / static_cast<double>(n_);
-    cxy_ += dx * (y - my_);
-    cxx_ += dx * (x - mx_);
-    cyy_ += dy * (y - my_);
-  }
-  double correlation() const { return n_ == 0 ? kNaN : cxy_ / std::sqrt(cxx_ * cyy_); }
-
- private:
-  std::size_t n_ = 0;
-  double mx_ = 0.0, my_ = 0.0, cxy_ = 0.0, cxx_ = 0.0, cyy_ = 0.0;
-};
-
-/// Sample median of a group's times censored at `cut`, NaN unless more than half of them
-/// are events by then (the median of potential outcomes, censored only at the cut).
-double potential_median(const stats::SurvivalSource& rows, std::int8_t group, std::uint64_t n, double cut) {
-  if (n == 0) return kNaN;
-  const std::uint64_t low = (n - 1) / 2, high = n / 2;
-  std::uint64_t seen = 0, events = 0;
-  double low_value = kNaN, high_value = kNaN;
-  rows.forward([&](std::span<const stats::SurvivalRow> batch) {
-    for (const auto& r : batch) {
-      if (r.group != group) continue;
-      const double t = std::min(r.time, cut);
-      if (seen == low) low_value = t;
-      if (seen == high) high_value = t;
-      ++seen;
-      events += r.event && r.time <= cut;
-    }
-  });
-  if (2 * events <= n) return kNaN;
-  return 0.5 * (low_value + high_value);
-}
-
-/// Mean of min(time, tau) over a group's rows.
-double restricted_mean(const stats::SurvivalSource& rows, std::int8_t group, double tau) {
-  double total = 0.0;
-  std::uint64_t n = 0;
-  rows.forward([&](std::span<const stats::SurvivalRow> batch) {
-    for (const auto& r : batch) {
-      if (r.group != group) continue;
-      total += std::min(r.time, tau);
-      ++n;
-    }
-  });
-  return n == 0 ? kNaN : total / static_cast<double>(n);
-}
-
-/// Everything one endpoint's analysis of one replicate accumulates over its walks.
+/// Everything one endpoint's analysis of one replicate accumulates over its walks that
+/// more than one method reads (each method's own accumulation is in sim/methods/), the
+/// walks themselves, and the interim looks of the primary method.
 class EndpointAnalyzer {
  public:
   EndpointAnalyzer(const spec::TrialSpec& spec, const std::vector<double>& prognostic,
@@ -252,19 +130,26 @@ class EndpointAnalyzer {
       if (a == spec.control_arm) continue;
       Pair& pair = pairs_.emplace_back();
       pair.arm = a;
+      pair.owner = this;
       if (tte_) {
         pair.observed = buffers(1 + analysis_.covariates.size());
         pair.potential = buffers(1);
       }
-      if (uses(Method::kAncova)) pair.ancova.emplace(static_cast<Eigen::Index>(2 + analysis_.covariates.size()));
-      if (uses(Method::kProcova)) {
-        pair.procova.emplace(3);
-        pair.procova_unadjusted.emplace(2);
+    }
+    // After every pair is in place: each method keeps its comparison's address.
+    bool external = false;
+    for (Pair& pair : pairs_) {
+      for (Method m : analysis_.methods) {
+        const MethodEntry& entry = method_entry(m);
+        external = external || entry.external_control;
+        // The external-control comparison is about the single-arm trial's arm only.
+        if (entry.external_control && pair.arm != spec_.analysis.external_control->treatment_arm) continue;
+        pair.methods.push_back({entry.name, entry.create(pair)});
       }
     }
     if (tte_ && analysis_.data_cut_events > 0 && pairs_.size() > 1) all_events_ = buffers(0);
     covariate_row_.resize(1 + analysis_.covariates.size());
-    if (spec.analysis.external_control && (uses(Method::kPsm) || uses(Method::kIptw))) {
+    if (spec.analysis.external_control && external) {
       const std::size_t p = spec.analysis.external_control->covariates.size();
       external_.emplace();
       external_->arm = spec.analysis.external_control->treatment_arm;
@@ -274,7 +159,12 @@ class EndpointAnalyzer {
   }
 
   bool needs_second_walk() const {
-    return uses(Method::kAncova) || (analysis_.group_sequential && !tte_);
+    for (const Pair& pair : pairs_) {
+      for (const auto& [name, method] : pair.methods) {
+        if (method->needs_second_walk()) return true;
+      }
+    }
+    return analysis_.group_sequential && !tte_;
   }
 
   /// Walk 1: every block of the replicate, in order.
@@ -309,8 +199,7 @@ class EndpointAnalyzer {
           pair.observed->push({y, row, stratum_of(block, i), columns.observed_event[i],
                                static_cast<std::int8_t>(treated ? 1 : 0), covariate_row_});
         }
-        if (pair.ancova) pair.ancova->add(ancova_row(block, i, treated), y);
-        if (pair.procova) procova_row(pair, block, i, treated, y);
+        for (auto& [name, method] : pair.methods) method->collect({block, i, treated, y});
       }
       if (tte_) {
         // Potential outcomes of every patient with a model solution, under both arms of
@@ -332,7 +221,6 @@ class EndpointAnalyzer {
     for (Pair& pair : pairs_) {
       if (pair.observed) pair.observed->finish();
       if (pair.potential) pair.potential->finish();
-      if (pair.ancova) pair.ancova->fit();
     }
     if (all_events_) all_events_->finish();
     if (external_) external_->rows->finish();
@@ -348,6 +236,9 @@ class EndpointAnalyzer {
     if (analysis_.group_sequential && !tte_) {
       for (Pair& pair : pairs_) pair.interim.emplace(*this, pair.n);
     }
+    for (Pair& pair : pairs_) {
+      for (auto& [name, method] : pair.methods) method->end_collect();
+    }
   }
 
   /// Walk 2 (when needs_second_walk()): the same blocks again.
@@ -360,7 +251,9 @@ class EndpointAnalyzer {
         const bool treated = arm == pair.arm;
         if (!treated && arm != spec_.control_arm) continue;
         const double y = columns.observed_value[i];
-        if (pair.ancova) pair.ancova->add(ancova_row(block, i, treated), y);
+        for (auto& [name, method] : pair.methods) {
+          if (method->needs_second_walk()) method->revisit({block, i, treated, y});
+        }
         if (pair.interim) pair.interim->add(block, i, treated, y);
       }
     }
@@ -374,23 +267,13 @@ class EndpointAnalyzer {
     }
     for (std::size_t a = 0; a < spec_.arms.size(); ++a) describe_arm(a);
     for (Pair& pair : pairs_) {
-      for (Method m : analysis_.methods) {
-        // The external-control comparison is about the single-arm trial's arm only.
-        const bool external = m == Method::kPsm || m == Method::kIptw;
-        if (external && pair.arm != spec_.analysis.external_control->treatment_arm) continue;
-        compare(m, pair);
-      }
+      for (auto& [name, method] : pair.methods) method->emit(base() + "/" + name + "/" + spec_.arms[pair.arm].name, out);
       if (analysis_.group_sequential) group_sequential(pair);
     }
   }
 
  private:
-  struct Arm {
-    std::uint64_t n = 0;
-    stats::RunningMoments moments;
-    std::uint64_t responders = 0;
-    double potential_sum = 0.0;
-  };
+  using Arm = ArmSummary;
 
   /// Interim looks of a non-survival endpoint: the primary estimate on the first patients
   /// of the comparison in enrolment order, taken when their number reaches each look.
@@ -416,17 +299,36 @@ class EndpointAnalyzer {
     std::vector<double> row_;
   };
 
-  struct Pair {
+  /// One comparison: what it accumulates, its methods (in the spec's order), and the
+  /// methods' view of the endpoint.
+  struct Pair final : Comparison {
+    EndpointAnalyzer* owner = nullptr;
     std::size_t arm = 0;
     std::uint64_t n = 0;          ///< valid patients of the arm and the control arm
     double truth_sum = 0.0;       ///< sum over every valid patient of y(arm) - y(control)
     std::unique_ptr<stats::SurvivalBuffer> observed;   ///< x = [treated, adjustment set]
     std::unique_ptr<stats::SurvivalBuffer> potential;  ///< both potential outcomes; x = [treated]
-    std::optional<ChunkedOls> ancova;
-    std::optional<ChunkedOls> procova, procova_unadjusted;
-    RunningCorrelation control_score_outcome;
+    std::vector<std::pair<std::string, std::unique_ptr<AnalysisMethod>>> methods;
     std::optional<Interim> interim;
-    std::optional<double> true_hazard_ratio;
+    std::optional<double> hazard_ratio;  ///< true_hazard_ratio(), once computed
+
+    const spec::TrialSpec& spec() const override { return owner->spec_; }
+    const spec::EndpointAnalysis& analysis() const override { return owner->analysis_; }
+    std::size_t treated_arm() const override { return arm; }
+    const std::vector<double>& prognostic() const override { return owner->prognostic_; }
+    const ArmSummary& arm_summary(std::size_t a) const override { return owner->arms_[a]; }
+    std::uint64_t patients() const override { return n; }
+    std::uint64_t valid_count() const override { return owner->valid_count(); }
+    double true_mean_difference() const override { return owner->mean_difference(*this); }
+    const stats::SurvivalSource& observed_rows() const override { return *observed; }
+    const stats::SurvivalSource& potential_rows() const override { return *potential; }
+    double cut_time() const override { return owner->cut_time_; }
+    const stats::KmSummary& km(std::size_t a) override { return owner->km_of(a); }
+    double true_hazard_ratio() override { return owner->true_hazard_ratio(*this); }
+    const ExternalCohort& external_cohort() override { return owner->external_outcomes(); }
+    const stats::LogisticFit& propensity() override { return owner->propensity(); }
+    const stats::SurvivalSource& external_treated() const override { return *owner->external_->rows; }
+    std::uint64_t external_treated_count() const override { return owner->external_->n; }
   };
 
   /// The trial's treated patients of the external-control comparison, streamed: one row
@@ -438,9 +340,6 @@ class EndpointAnalyzer {
     std::uint64_t n = 0;
   };
 
-  bool uses(Method m) const {
-    return std::find(analysis_.methods.begin(), analysis_.methods.end(), m) != analysis_.methods.end();
-  }
   std::string base() const { return endpoint_.name; }
   const Pair& pair_of(std::size_t arm) const {
     return *std::find_if(pairs_.begin(), pairs_.end(), [&](const Pair& p) { return p.arm == arm; });
@@ -452,25 +351,6 @@ class EndpointAnalyzer {
       id = id * level_count(spec_.cohort.covariates[s]) + static_cast<std::int32_t>(block.covariates[s][i]);
     }
     return id;
-  }
-
-  std::span<const double> ancova_row(const Block& block, std::size_t i, bool treated) {
-    ancova_row_.resize(2 + analysis_.covariates.size());
-    ancova_row_[0] = 1.0;
-    ancova_row_[1] = treated ? 1.0 : 0.0;
-    for (std::size_t j = 0; j < analysis_.covariates.size(); ++j) {
-      ancova_row_[2 + j] = block.covariates[analysis_.covariates[j]][i];
-    }
-    return ancova_row_;
-  }
-
-  void procova_row(Pair& pair, const Block& block, std::size_t i, bool treated, double y) {
-    double score = prognostic_[0];
-    for (std::size_t j = 0; j < block.covariates.size(); ++j) score += prognostic_[j + 1] * block.covariates[j][i];
-    const double row[3] = {1.0, treated ? 1.0 : 0.0, score};
-    pair.procova->add(row, y);
-    pair.procova_unadjusted->add(std::span<const double>(row, 2), y);
-    if (!treated) pair.control_score_outcome.add(score, y);
   }
 
   void collect_external(const Block& block, std::size_t i) {
@@ -540,115 +420,14 @@ class EndpointAnalyzer {
     return n;
   }
 
-  void compare(Method method, Pair& pair) {
-    const std::string prefix = base() + "/" + spec::method_name(method) + "/" + spec_.arms[pair.arm].name;
-    const std::size_t control = spec_.control_arm;
-    switch (method) {
-      case Method::kWelch:
-        push_estimate(*out_, prefix, stats::welch(arms_[pair.arm].moments.result(), arms_[control].moments.result(), alpha_),
-                      mean_difference(pair));
-        break;
-      case Method::kAncova: {
-        const auto& fit = pair.ancova->fit_with_hc3();
-        push_estimate(*out_, prefix, stats::ols_coefficient(fit, 1, alpha_, false), mean_difference(pair));
-        const auto robust = stats::ols_coefficient(fit, 1, alpha_, true);
-        out_->push_back({prefix + "/se_hc3", robust.se});
-        out_->push_back({prefix + "/p_hc3", robust.p});
-        break;
-      }
-      case Method::kProcova: procova(prefix, pair); break;
-      case Method::kPsm:
-      case Method::kIptw: external(prefix, method == Method::kPsm); break;
-      case Method::kLogrank:
-        push_estimate(*out_, prefix, stats::logrank_sweep(*pair.observed, alpha_, cut_time_), true_hazard_ratio(pair));
-        break;
-      case Method::kCox: {
-        const auto [e, fit] = cox(pair, cut_time_);
-        push_estimate(*out_, prefix, e, true_hazard_ratio(pair));
-        out_->push_back({prefix + "/lr_p", fit.converged ? fit.lr_p : kNaN});
-        out_->push_back({prefix + "/score_p", fit.score_p});
-        break;
-      }
-      case Method::kRmst: {
-        const double tau = std::min(analysis_.rmst_horizon, cut_time_);
-        const auto e = stats::rmst_difference_sweep(*pair.observed, tau, alpha_, cut_time_);
-        const double truth = restricted_mean(*pair.potential, 1, tau) - restricted_mean(*pair.potential, 0, tau);
-        push_estimate(*out_, prefix, e, truth);
-        out_->push_back({prefix + "/horizon", tau});
-        break;
-      }
-      case Method::kKmMedian: {
-        const auto treated = km_of(pair.arm).median.median;
-        const auto controls = km_of(control).median.median;
-        stats::Estimate e = kNoEstimate;
-        if (treated && controls) e.effect = *treated - *controls;
-        // Potential outcomes are censored only at the cut: the median is defined when
-        // more than half of the patients have the event.
-        const std::uint64_t valid = valid_count();
-        push_estimate(*out_, prefix, e,
-                      potential_median(*pair.potential, 1, valid, cut_time_) -
-                          potential_median(*pair.potential, 0, valid, cut_time_));
-        break;
-      }
-      case Method::kRiskDifference:
-      case Method::kRiskRatio:
-      case Method::kOddsRatio: binary(prefix, pair, method); break;
-    }
-  }
-
-  std::pair<stats::Estimate, stats::CoxFit> cox(const Pair& pair, double cut) const {
-    auto fit = stats::cox_fit(*pair.observed, stats::Ties::kEfron, 30, 1e-9, cut);
-    const auto e = fit.converged ? stats::cox_hazard_ratio(fit, 0, alpha_) : kNoEstimate;
-    return {e, std::move(fit)};
-  }
-
   /// Marginal hazard ratio of the sample: Cox fit (Efron) of arm on the stacked potential
   /// outcomes of every patient under both arms.
   double true_hazard_ratio(Pair& pair) const {
-    if (!pair.true_hazard_ratio) {
+    if (!pair.hazard_ratio) {
       const auto fit = stats::cox_fit(*pair.potential, stats::Ties::kEfron, 30, 1e-9, cut_time_);
-      pair.true_hazard_ratio = fit.converged ? std::exp(fit.beta(0)) : kNaN;
+      pair.hazard_ratio = fit.converged ? std::exp(fit.beta(0)) : kNaN;
     }
-    return *pair.true_hazard_ratio;
-  }
-
-  void procova(const std::string& prefix, Pair& pair) {
-    const auto& adjusted = pair.procova->fit();
-    const auto& unadjusted = pair.procova_unadjusted->fit();
-    const auto e = stats::ols_coefficient(adjusted, 1, alpha_, false);
-    push_estimate(*out_, prefix, e, mean_difference(pair));
-    const double se_unadjusted = unadjusted.se_model(1);
-    const double rho = pair.control_score_outcome.correlation();
-    out_->push_back({prefix + "/se_unadjusted", se_unadjusted});
-    out_->push_back({prefix + "/variance_reduction", 1.0 - (e.se * e.se) / (se_unadjusted * se_unadjusted)});
-    out_->push_back({prefix + "/correlation", rho});
-    // Schuler et al. (2021): the unadjusted trial needs n / (1 - rho^2) patients for the
-    // power of the adjusted one.
-    out_->push_back({prefix + "/equivalent_unadjusted_n", static_cast<double>(pair.n) / (1.0 - rho * rho)});
-  }
-
-  stats::TwoByTwo table(const Pair& pair) const {
-    const Arm& t = arms_[pair.arm];
-    const Arm& c = arms_[spec_.control_arm];
-    return {t.responders, t.n, c.responders, c.n};
-  }
-
-  void binary(const std::string& prefix, const Pair& pair, Method method) {
-    const auto t = table(pair);
-    const auto valid = static_cast<double>(valid_count());
-    const double pt = valid == 0 ? kNaN : arms_[pair.arm].potential_sum / valid;
-    const double pc = valid == 0 ? kNaN : arms_[spec_.control_arm].potential_sum / valid;
-    switch (method) {
-      case Method::kRiskDifference:
-        push_estimate(*out_, prefix, stats::risk_difference(t, alpha_), pt - pc);
-        out_->push_back({prefix + "/chi_square_p", stats::chi_square_p(t)});
-        out_->push_back({prefix + "/fisher_p", stats::fisher_exact_p(t)});
-        break;
-      case Method::kRiskRatio: push_estimate(*out_, prefix, stats::risk_ratio(t, alpha_), pt / pc); break;
-      default:
-        push_estimate(*out_, prefix, stats::odds_ratio(t, alpha_), (pt / (1 - pt)) / (pc / (1 - pc)));
-        break;
-    }
+    return *pair.hazard_ratio;
   }
 
   /// Interim looks of the primary method: information is events (time to event) or
@@ -670,7 +449,7 @@ class EndpointAnalyzer {
           // Data cut at the time of the k-th event; patients are all enrolled at 0.
           const double at = stats::kth_event_time(*pair.observed, k);
           if (method == Method::kLogrank) e = stats::logrank_sweep(*pair.observed, alpha_, at);
-          if (method == Method::kCox) e = cox(pair, at).first;
+          if (method == Method::kCox) e = cox_estimate(*pair.observed, alpha_, at).first;
         }
         estimates.push_back(e);
       }
@@ -695,141 +474,6 @@ class EndpointAnalyzer {
     out_->push_back({prefix + "/gs_reject", reject});
     out_->push_back({prefix + "/gs_stop_look", stop_look});
     out_->push_back({prefix + "/gs_information", information});
-  }
-
-  /// Single-arm trial (patients of `arm`) against the external cohort, simulated here
-  /// under the control arm with the external cohort's own seed. The cohort is held; the
-  /// trial's treated patients are walked (counts in analysis.hpp). Every sum runs in the
-  /// order of the former [treated; external] arrays, so the results are bitwise theirs.
-  void external(const std::string& prefix, bool matching) {
-    const auto& ext = *spec_.analysis.external_control;
-    const ExternalCohort& cohort = external_outcomes();
-    const std::size_t p = ext.covariates.size();
-    const stats::LogisticFit& fit = propensity();
-    if (!fit.converged) {
-      // Separation or a singular design: no propensity score to match or weight on.
-      push_estimate(*out_, prefix, kNoEstimate, kNaN);
-      out_->push_back({prefix + "/treated", kNaN});
-      for (std::size_t c : ext.covariates) {
-        const std::string& name = spec_.cohort.covariates[c].name;
-        out_->push_back({prefix + "/smd_before_" + name, kNaN});
-        out_->push_back({prefix + "/smd_after_" + name, kNaN});
-      }
-      return;
-    }
-    const auto logit = [&](std::span<const double> covariates) {
-      // Summed in column order, as the former matrix-vector product did (no FMA: the
-      // build sets -ffp-contract=off).
-      double s = 0.0;
-      s += 1.0 * fit.beta(0);
-      for (std::size_t j = 0; j < p; ++j) s += covariates[j] * fit.beta(static_cast<Eigen::Index>(j + 1));
-      return s;
-    };
-    const std::size_t n_ext = cohort.outcome.size();
-    std::vector<double> control_logit(n_ext), row(p);
-    for (std::size_t k = 0; k < n_ext; ++k) {
-      for (std::size_t j = 0; j < p; ++j) row[j] = cohort.x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j + 1));
-      control_logit[k] = logit(row);
-    }
-
-    // Treated side, over walks of the buffer: outcome (weights 0/1 for matching, 1 for
-    // weighting), each covariate unweighted and weighted; two passes (means, then squared
-    // deviations) as the span functions take them.
-    stats::GroupMoments outcome_t;
-    std::vector<stats::GroupMoments> before_t(p), after_t(p);
-    std::vector<double> control_w;
-    double truth = 0.0;
-    std::uint64_t truth_count = 0;  // trial patients the estimate is about
-    const auto treated_walk = [&](const std::function<void(std::span<const double>)>& visit) {
-      external_->rows->forward([&](std::span<const stats::SurvivalRow> batch) {
-        for (const auto& r : batch) visit(r.x);
-      });
-    };
-    const auto first = [&](std::span<const double> x, double w) {
-      outcome_t.add(x[p], w);
-      for (std::size_t j = 0; j < p; ++j) {
-        before_t[j].add(x[j]);
-        after_t[j].add(x[j], w);
-      }
-      if (w > 0.0) {
-        truth += x[p + 1];
-        ++truth_count;
-      }
-    };
-    const auto second = [&](std::span<const double> x, double w) {
-      outcome_t.add_second(x[p], w);
-      for (std::size_t j = 0; j < p; ++j) {
-        before_t[j].add_second(x[j]);
-        after_t[j].add_second(x[j], w);
-      }
-    };
-    const auto end_first = [&] {
-      outcome_t.end_first_pass();
-      for (std::size_t j = 0; j < p; ++j) {
-        before_t[j].end_first_pass();
-        after_t[j].end_first_pass();
-      }
-    };
-
-    if (matching) {
-      double caliper = std::numeric_limits<double>::infinity();
-      if (!std::isinf(ext.caliper_sd)) {
-        // Pooled SD of the logits: treated over two walks, controls in memory.
-        stats::GroupMoments t, c;
-        treated_walk([&](std::span<const double> x) { t.add(logit(x)); });
-        t.end_first_pass();
-        treated_walk([&](std::span<const double> x) { t.add_second(logit(x)); });
-        for (double v : control_logit) c.add(v);
-        c.end_first_pass();
-        for (double v : control_logit) c.add_second(v);
-        caliper = stats::matching_caliper(ext.caliper_sd, t.summary().variance, c.summary().variance);
-      }
-      // The matching is replayed for the second pass rather than stored per patient: a
-      // treated patient's weight is 1 when matched, else 0.
-      control_w.assign(n_ext, 0.0);
-      for (int pass = 0; pass < 2; ++pass) {
-        stats::NearestMatcher matcher(control_logit, ext.match_k, caliper);
-        treated_walk([&](std::span<const double> x) {
-          const auto& matched = matcher.match(logit(x));
-          const double w = matched.empty() ? 0.0 : 1.0;
-          if (pass == 1) return second(x, w);
-          first(x, w);
-          for (std::size_t c : matched) control_w[c] += 1.0 / static_cast<double>(matched.size());
-        });
-        if (pass == 0) end_first();
-      }
-    } else {
-      std::vector<double> ps(n_ext);
-      for (std::size_t k = 0; k < n_ext; ++k) ps[k] = 1.0 / (1.0 + std::exp(-control_logit[k]));
-      control_w = stats::att_control_weights(ps, external_->n);
-      treated_walk([&](std::span<const double> x) { first(x, 1.0); });
-      end_first();
-      treated_walk([&](std::span<const double> x) { second(x, 1.0); });
-    }
-
-    // Control side, in memory.
-    const auto summary = [&](const auto& value, const std::vector<double>* w) {
-      stats::GroupMoments m;
-      for (std::size_t k = 0; k < n_ext; ++k) m.add(value(k), w ? (*w)[k] : 1.0);
-      m.end_first_pass();
-      for (std::size_t k = 0; k < n_ext; ++k) m.add_second(value(k), w ? (*w)[k] : 1.0);
-      return m.summary();
-    };
-    const auto e = stats::weighted_mean_difference(
-        outcome_t.summary(), summary([&](std::size_t k) { return cohort.outcome[k]; }, &control_w), alpha_);
-    truth = truth_count == 0 ? kNaN : truth / static_cast<double>(truth_count);
-    push_estimate(*out_, prefix, e, truth);
-    out_->push_back({prefix + "/treated", static_cast<double>(truth_count)});
-    for (std::size_t j = 0; j < p; ++j) {
-      const auto column = [&](std::size_t k) {
-        return cohort.x(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(j + 1));
-      };
-      const std::string& name = spec_.cohort.covariates[ext.covariates[j]].name;
-      out_->push_back({prefix + "/smd_before_" + name,
-                       stats::standardized_mean_difference(before_t[j].summary(), summary(column, nullptr))});
-      out_->push_back({prefix + "/smd_after_" + name,
-                       stats::standardized_mean_difference(after_t[j].summary(), summary(column, &control_w))});
-    }
   }
 
   /// The propensity model, fitted once for both methods: logistic regression of being in
@@ -860,11 +504,6 @@ class EndpointAnalyzer {
         q);
     return *propensity_;
   }
-
-  struct ExternalCohort {
-    Eigen::MatrixXd x;  ///< [1, propensity covariates] per patient
-    std::vector<double> outcome;
-  };
 
   const ExternalCohort& external_outcomes() {
     if (external_cohort_) return *external_cohort_;
@@ -910,7 +549,7 @@ class EndpointAnalyzer {
   double cut_time_ = std::numeric_limits<double>::infinity();
   bool cut_reached_ = false;
   std::map<std::size_t, stats::KmSummary> km_cache_;
-  std::vector<double> covariate_row_, ancova_row_;
+  std::vector<double> covariate_row_;
   std::vector<Series>* out_ = nullptr;
 };
 

@@ -2,7 +2,9 @@
 /// @file
 /// @brief The trial's analyses of one replicate: per-arm descriptive statistics and every
 /// method of the spec's `analysis` section, each next to the true effect of the same
-/// patients computed from their potential outcomes.
+/// patients computed from their potential outcomes. Each method is a file of sim/methods/,
+/// registered by name (sim/method.hpp); this file walks the replicate and holds what the
+/// methods share.
 ///
 /// A replicate is read as a walk over blocks of patients, never whole: per-arm moments, 2x2
 /// tables and regressions are accumulated row by row (OlsAccumulator); survival rows go to

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 
 #include "sim/analysis.hpp"
+#include "sim/method.hpp"
 #include "spec/spec.hpp"
 
 namespace {
@@ -173,3 +175,24 @@ TEST(Analysis, EveryExampleGivesTheSameSeriesWhateverTheBlockSize) {
 }
 
 }  // namespace
+
+// Each method registers itself from its file in sim/methods/; a file the linker dropped
+// would leave a spec method without an implementation. The measures are those the result
+// files have always carried.
+TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
+  using silico::spec::Method;
+  const std::map<Method, std::string> measures = {
+      {Method::kWelch, "mean_difference"},      {Method::kAncova, "mean_difference"},
+      {Method::kProcova, "mean_difference"},    {Method::kPsm, "mean_difference"},
+      {Method::kIptw, "mean_difference"},       {Method::kLogrank, "hazard_ratio"},
+      {Method::kCox, "hazard_ratio"},           {Method::kRmst, "rmst_difference"},
+      {Method::kKmMedian, "median_difference"}, {Method::kRiskDifference, "risk_difference"},
+      {Method::kRiskRatio, "risk_ratio"},       {Method::kOddsRatio, "odds_ratio"}};
+  for (const auto& [method, measure] : measures) {
+    const auto& entry = silico::sim::method_entry(method);
+    EXPECT_EQ(entry.name, silico::spec::method_name(method));
+    EXPECT_EQ(silico::sim::method_measure(method), measure) << entry.name;
+    EXPECT_EQ(entry.external_control, method == Method::kPsm || method == Method::kIptw) << entry.name;
+  }
+  EXPECT_THROW(silico::sim::method_entry("no_such_method"), std::logic_error);
+}

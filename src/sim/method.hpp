@@ -1,0 +1,155 @@
+#pragma once
+/// @file
+/// @brief Analysis methods, registered by name: one file per method family under
+/// sim/methods/, each with its per-row accumulation and the series it emits.
+///
+/// The endpoint's analysis (analysis.cpp) walks a replicate's blocks and owns what several
+/// methods share: per-arm statistics, the survival buffers, the data cut, the Kaplan-Meier
+/// and true-hazard-ratio caches, the external cohort and its propensity fit. A method sees
+/// them through Comparison only. Adding a method is adding a file with one
+/// SILICO_REGISTER_METHOD line (and, for now, its spec::Method enumerator).
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "sim/analysis.hpp"
+#include "sim/simulate.hpp"
+#include "spec/spec.hpp"
+#include "stats/estimates.hpp"
+#include "stats/regression.hpp"
+#include "stats/survival.hpp"
+#include "stats/survival_source.hpp"
+#include "stats/survival_sweep.hpp"
+
+namespace silico::sim {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+inline constexpr stats::Estimate kNoEstimate{kNaN, kNaN, kNaN, kNaN, kNaN};
+
+/// Appends the five fields of an estimate and its true effect under `prefix`.
+void push_estimate(std::vector<Series>& out, const std::string& prefix, const stats::Estimate& e,
+                   double truth);
+
+/// Cox fit (Efron) of the rows censored at `cut`, and its hazard ratio of the first column.
+std::pair<stats::Estimate, stats::CoxFit> cox_estimate(const stats::SurvivalSource& rows,
+                                                       double alpha, double cut);
+
+/// What one arm of an endpoint accumulates over walk 1 (valid patients only).
+struct ArmSummary {
+  std::uint64_t n = 0;
+  stats::RunningMoments moments;  ///< observed values (not time to event)
+  std::uint64_t responders = 0;   ///< observed value != 0 (not time to event)
+  double potential_sum = 0.0;     ///< this arm's potential outcome, over every valid patient
+};
+
+/// The external-control cohort, simulated under the control arm.
+struct ExternalCohort {
+  Eigen::MatrixXd x;  ///< [1, propensity covariates] per patient
+  std::vector<double> outcome;
+};
+
+/// One comparison (a treated arm against the control arm) of one endpoint of one
+/// replicate, as the methods see it. Values of walk 1 are complete from end_collect() on;
+/// the caching ones compute on first use and are shared by every method of the comparison.
+class Comparison {
+ public:
+  virtual ~Comparison() = default;
+  virtual const spec::TrialSpec& spec() const = 0;
+  virtual const spec::EndpointAnalysis& analysis() const = 0;
+  double alpha() const { return spec().analysis.alpha; }
+  virtual std::size_t treated_arm() const = 0;
+  /// PROCOVA's prognostic coefficients (intercept first), empty unless procova is used.
+  virtual const std::vector<double>& prognostic() const = 0;
+
+  virtual const ArmSummary& arm_summary(std::size_t arm) const = 0;
+  virtual std::uint64_t patients() const = 0;     ///< valid patients of the arm and the control arm
+  virtual std::uint64_t valid_count() const = 0;  ///< valid patients of every arm
+  /// Mean over every valid patient of y(arm) - y(control), NaN without one.
+  virtual double true_mean_difference() const = 0;
+
+  // Time to event.
+  /// Observed rows of the comparison; x = [treated, adjustment set].
+  virtual const stats::SurvivalSource& observed_rows() const = 0;
+  /// Both potential outcomes of every valid patient; x = [treated].
+  virtual const stats::SurvivalSource& potential_rows() const = 0;
+  virtual double cut_time() const = 0;
+  virtual const stats::KmSummary& km(std::size_t arm) = 0;
+  /// Marginal hazard ratio of the sample (Cox on the stacked potential outcomes).
+  virtual double true_hazard_ratio() = 0;
+
+  // External control (methods whose entry sets external_control).
+  virtual const ExternalCohort& external_cohort() = 0;
+  /// The propensity fit, shared by psm and iptw.
+  virtual const stats::LogisticFit& propensity() = 0;
+  /// The trial's treated patients, one row each in patient order, with
+  /// x = [propensity covariates..., observed outcome, y(arm) - y(control)].
+  virtual const stats::SurvivalSource& external_treated() const = 0;
+  virtual std::uint64_t external_treated_count() const = 0;
+};
+
+/// A patient of the comparison (of the treated or the control arm) with a model solution.
+struct MethodRow {
+  const Block& block;
+  std::size_t i;  ///< index in the block
+  bool treated;
+  double y;  ///< observed value, or time for time to event
+};
+
+/// One method of one comparison of one replicate.
+class AnalysisMethod {
+ public:
+  virtual ~AnalysisMethod() = default;
+  /// Walk 1: every row of the comparison, in patient order.
+  virtual void collect(const MethodRow&) {}
+  /// Between the walks.
+  virtual void end_collect() {}
+  virtual bool needs_second_walk() const { return false; }
+  /// Walk 2 (when needs_second_walk()): the same rows again.
+  virtual void revisit(const MethodRow&) {}
+  /// Appends the method's series under `prefix` (endpoint/method/arm).
+  virtual void emit(const std::string& prefix, std::vector<Series>& out) = 0;
+};
+
+struct MethodEntry {
+  std::string name;     ///< as spec::method_name()
+  std::string measure;  ///< what the estimate is on: mean_difference, hazard_ratio, ...
+  std::unique_ptr<AnalysisMethod> (*create)(Comparison&) = nullptr;
+  /// Compares the external-control arm with the external cohort: only that arm's
+  /// comparison has the method, and the endpoint collects the external rows for it.
+  bool external_control = false;
+};
+
+/// The registered method of that name. @throws std::logic_error when there is none (a
+/// method file left out of the build: an internal error, never a spec error).
+const MethodEntry& method_entry(const std::string& name);
+inline const MethodEntry& method_entry(spec::Method method) {
+  return method_entry(spec::method_name(method));
+}
+
+namespace detail {
+bool register_method(MethodEntry entry);
+}
+
+/// A MethodEntry::create for a method class constructed from its Comparison.
+template <class M>
+std::unique_ptr<AnalysisMethod> make_method(Comparison& comparison) {
+  return std::make_unique<M>(comparison);
+}
+
+}  // namespace silico::sim
+
+// One file may register several methods of a family: the flag's name carries the line.
+#define SILICO_METHOD_FLAG_(line) silico_method_registered_##line
+#define SILICO_METHOD_FLAG(line) SILICO_METHOD_FLAG_(line)
+#define SILICO_REGISTER_METHOD(...)                          \
+  namespace {                                                \
+  [[maybe_unused]] const bool SILICO_METHOD_FLAG(__LINE__) = \
+      ::silico::sim::detail::register_method(__VA_ARGS__);   \
+  }

@@ -1,0 +1,47 @@
+/// risk_difference, risk_ratio and odds_ratio: the 2x2 table of responders of the treated
+/// and control arms, against the same measure of the arms' mean potential outcomes.
+
+#include "sim/method.hpp"
+
+namespace silico::sim {
+namespace {
+
+enum class Measure { kRiskDifference, kRiskRatio, kOddsRatio };
+
+template <Measure kMeasure>
+class Binary final : public AnalysisMethod {
+ public:
+  explicit Binary(Comparison& c) : c_(c) {}
+  void emit(const std::string& prefix, std::vector<Series>& out) override {
+    const ArmSummary& treated = c_.arm_summary(c_.treated_arm());
+    const ArmSummary& control = c_.arm_summary(c_.spec().control_arm);
+    const stats::TwoByTwo t{treated.responders, treated.n, control.responders, control.n};
+    const auto valid = static_cast<double>(c_.valid_count());
+    const double pt = valid == 0 ? kNaN : treated.potential_sum / valid;
+    const double pc = valid == 0 ? kNaN : control.potential_sum / valid;
+    const double alpha = c_.alpha();
+    if constexpr (kMeasure == Measure::kRiskDifference) {
+      push_estimate(out, prefix, stats::risk_difference(t, alpha), pt - pc);
+      out.push_back({prefix + "/chi_square_p", stats::chi_square_p(t)});
+      out.push_back({prefix + "/fisher_p", stats::fisher_exact_p(t)});
+    } else if constexpr (kMeasure == Measure::kRiskRatio) {
+      push_estimate(out, prefix, stats::risk_ratio(t, alpha), pt / pc);
+    } else {
+      push_estimate(out, prefix, stats::odds_ratio(t, alpha), (pt / (1 - pt)) / (pc / (1 - pc)));
+    }
+  }
+
+ private:
+  Comparison& c_;
+};
+
+}  // namespace
+
+SILICO_REGISTER_METHOD(MethodEntry{"risk_difference", "risk_difference",
+                                   &make_method<Binary<Measure::kRiskDifference>>})
+SILICO_REGISTER_METHOD(MethodEntry{"risk_ratio", "risk_ratio",
+                                   &make_method<Binary<Measure::kRiskRatio>>})
+SILICO_REGISTER_METHOD(MethodEntry{"odds_ratio", "odds_ratio",
+                                   &make_method<Binary<Measure::kOddsRatio>>})
+
+}  // namespace silico::sim

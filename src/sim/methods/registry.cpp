@@ -1,0 +1,42 @@
+#include <stdexcept>
+
+#include "sim/method.hpp"
+
+namespace silico::sim {
+
+namespace {
+// Function-local static: safe to use from other translation units' static initialisers.
+std::vector<MethodEntry>& registry() {
+  static std::vector<MethodEntry> entries;
+  return entries;
+}
+}  // namespace
+
+bool detail::register_method(MethodEntry entry) {
+  for (const auto& e : registry()) {
+    if (e.name == entry.name)
+      throw std::logic_error("analysis method registered twice: " + entry.name);
+  }
+  registry().push_back(std::move(entry));
+  return true;
+}
+
+const MethodEntry& method_entry(const std::string& name) {
+  for (const auto& e : registry()) {
+    if (e.name == name) return e;
+  }
+  throw std::logic_error("internal error: analysis method '" + name +
+                         "' is not registered (is its file in sim/methods/ linked whole?)");
+}
+
+void push_estimate(std::vector<Series>& out, const std::string& prefix, const stats::Estimate& e,
+                   double truth) {
+  out.push_back({prefix + "/effect", e.effect});
+  out.push_back({prefix + "/se", e.se});
+  out.push_back({prefix + "/ci_low", e.ci_low});
+  out.push_back({prefix + "/ci_high", e.ci_high});
+  out.push_back({prefix + "/p", e.p});
+  out.push_back({prefix + "/true_effect", truth});
+}
+
+}  // namespace silico::sim

@@ -1,13 +1,11 @@
 #include "sim/analysis.hpp"
 
 #include <Eigen/Core>
-#include <Eigen/QR>
 #include <algorithm>
 #include <span>
 #include <charconv>
 #include <cmath>
 #include <map>
-#include <numeric>
 #include <optional>
 
 #include "cohort/cohort.hpp"

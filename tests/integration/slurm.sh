@@ -207,6 +207,19 @@ submit() {
   [ -n "$array_job" ] && [ -n "$merge_job" ] || fail "submit_replicates.sh printed no job ids: $(cat "$S/submit.out")"
 }
 
+# wait_checkpointed CHECKPOINT JOB: until the running job's checkpoint records 4 blocks,
+# so that a signal sent next finds a run with something to resume.
+wait_checkpointed() {
+  local done_blocks=
+  for _ in $(seq 1 600); do
+    done_blocks=$(sed -n 's/^blocks_done: //p' "$1" 2>/dev/null || true)
+    [ -n "$done_blocks" ] && [ "$done_blocks" -ge 4 ] && return 0
+    [ -n "$(squeue -h -j "$2")" ] || fail "job $2 ended before it could be signalled"
+    sleep 0.1
+  done
+  fail "job $2 did not checkpoint 4 blocks within 60 s"
+}
+
 # The OpenMPI settings of lib.sh go with each job (sbatch exports the environment).
 sed 's/replicates: 2000/replicates: 6/' "$REPO/tests/data/null_tte.yaml" > "$WORK/tte.yaml"
 mpi_run 2 run "$WORK/tte.yaml" -o "$WORK/direct.h5" -q
@@ -237,13 +250,7 @@ sed 's/patients: 400000/patients: 800000/' "$REPO/tests/data/slow_screening.yaml
 mpi_run 2 run "$WORK/slow.yaml" -o "$WORK/slow-direct.h5" -q
 job=$(sbatch --parsable --ntasks=2 --cpus-per-task=1 --output="$WORK/walltime-%j.log" \
   "$TEMPLATES/run_trial.sbatch" "$WORK/slow.yaml" "$WORK/walltime.h5" --block-patients 5000 --checkpoint-interval 0)
-for _ in $(seq 1 600); do
-  done_blocks=$(sed -n 's/^blocks_done: //p' "$WORK/walltime.h5.checkpoint" 2>/dev/null || true)
-  [ -n "$done_blocks" ] && [ "$done_blocks" -ge 4 ] && break
-  [ -n "$(squeue -h -j "$job")" ] || fail "the walltime job ended before it could be signalled"
-  sleep 0.1
-done
-[ -n "$done_blocks" ] || fail "the walltime job never checkpointed"
+wait_checkpointed "$WORK/walltime.h5.checkpoint" "$job"
 scancel --signal=USR1 --batch "$job"
 # The requeued job starts again once its old credential has expired (cred_expire above).
 wait_job "$job" 240
@@ -260,14 +267,7 @@ same_results "$WORK/slow-direct.h5" "$WORK/walltime.h5"
 # cannot forward SIGTERM, see docs/cli.md.)
 job=$(LAUNCHER=srun REQUEUE=0 sbatch --parsable --ntasks=2 --cpus-per-task=1 --output="$WORK/term-%j.log" \
   "$TEMPLATES/run_trial.sbatch" "$WORK/slow.yaml" "$WORK/term.h5" --block-patients 5000 --checkpoint-interval 0)
-done_blocks=
-for _ in $(seq 1 600); do
-  done_blocks=$(sed -n 's/^blocks_done: //p' "$WORK/term.h5.checkpoint" 2>/dev/null || true)
-  [ -n "$done_blocks" ] && [ "$done_blocks" -ge 4 ] && break
-  [ -n "$(squeue -h -j "$job")" ] || fail "the SIGTERM job ended before it could be signalled"
-  sleep 0.1
-done
-[ -n "$done_blocks" ] || fail "the SIGTERM job never checkpointed"
+wait_checkpointed "$WORK/term.h5.checkpoint" "$job"
 scancel --signal=TERM "$job"  # the job's steps, not its batch shell: srun's tasks
 wait_gone "$job" 120
 log="$WORK/term-$job.log"

@@ -231,6 +231,7 @@ class Document {
     row("follow-up", num(in_.follow_up) + " " + esc(in_.time_unit));
     row("screening acceptance rate", num(100.0 * in_.acceptance_rate, 3) + " % of candidates met the criteria");
     row("two-sided level", num(in_.alpha));
+    data_cut_rows(row);
     out_ << "</table>\n";
     if (!in_.spec.arms.empty()) {
       out_ << "<table><tr><th>arm</th><th>as the spec defines it (allocation ratio, regimen)</th></tr>\n";
@@ -243,6 +244,29 @@ class Document {
     out_ << "<p>The analysis plan is that of the spec, reproduced in full in the appendix. The cohort definition, "
             "with its inclusion and exclusion criteria:</p>\n"
          << "<pre>" << esc(in_.cohort_yaml.empty() ? "(defined inline in the spec)" : in_.cohort_yaml) << "</pre>\n";
+  }
+
+  /// Each event-driven cut as realised: in how many replicates it was reached, and when.
+  template <class Row>
+  void data_cut_rows(const Row& row) {
+    const std::string suffix = "/data_cut_time";
+    for (const auto& [path, values] : in_.series) {
+      if (path.size() <= suffix.size() || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+      std::vector<double> reached;
+      for (double v : values) {
+        if (std::isfinite(v)) reached.push_back(v);
+      }
+      std::string text = "event-driven; reached in " + std::to_string(reached.size()) + " of " +
+                         std::to_string(values.size()) + " replicates";
+      if (!reached.empty()) {
+        std::sort(reached.begin(), reached.end());
+        const std::size_t n = reached.size();
+        const double median = n % 2 ? reached[n / 2] : 0.5 * (reached[n / 2 - 1] + reached[n / 2]);
+        text += ", at " + num(median, 4) + " " + esc(in_.time_unit) + " (median; range " + num(reached.front(), 4) +
+                " to " + num(reached.back(), 4) + ")";
+      }
+      row("data cut, " + path.substr(0, path.size() - suffix.size()), text);
+    }
   }
 
   void section_model() {

@@ -263,8 +263,13 @@ TEST(Report, KaplanMeierChartShowsTheDataAsCut) {
   const std::string html = render_report(in);
   EXPECT_NE(html.find("Data as analysed at the event-driven data cut (3.5 months)"), std::string::npos);
   EXPECT_NE(html.find(">data cut<"), std::string::npos);
+  // The trial-design section: 4 of 4 replicates reached the cut, median (3.5 + 4) / 2.
+  EXPECT_NE(html.find("event-driven; reached in 4 of 4 replicates, at 3.75 months (median; range 3 to 5)"),
+            std::string::npos);
   in.series["os/data_cut_time"] = {std::nan(""), 4.0, 3.0, 5.0};
-  EXPECT_NE(render_report(in).find("data cut was not reached in this replicate"), std::string::npos);
+  const std::string missed = render_report(in);
+  EXPECT_NE(missed.find("data cut was not reached in this replicate"), std::string::npos);
+  EXPECT_NE(missed.find("reached in 3 of 4 replicates, at 4 months (median; range 3 to 5)"), std::string::npos);
 }
 
 TEST(Report, TrajectoriesBecomeASpaghettiChartPerVariable) {

@@ -111,13 +111,13 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
     if (all || high >= cap) break;
     high = std::min(cap, round_up(2 * high));
   }
+  const auto mcse = [&](double power) {
+    return std::sqrt(power * (1 - power) / static_cast<double>(result.replicates));
+  };
+  const auto events = [&](std::uint64_t patients) {
+    return scaled_cut_events(analysis.data_cut_events, spec.trial.patients, patients);
+  };
   for (std::size_t k = 0; k < p_paths.size(); ++k) {
-    const auto mcse = [&](double power) {
-      return std::sqrt(power * (1 - power) / static_cast<double>(result.replicates));
-    };
-    const auto events = [&](std::uint64_t patients) {
-      return scaled_cut_events(analysis.data_cut_events, spec.trial.patients, patients);
-    };
     PowerPoint point{0, methods[k], treatments[k], 0.0, 0.0, 0, true};
     // This method's own bracket among the sizes evaluated so far: the smallest size
     // reaching the target, and the largest size below it that does not.
@@ -162,9 +162,7 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
   }
   for (const auto& [patients, values] : power) {
     for (std::size_t k = 0; k < values.size(); ++k) {
-      result.curve.push_back({patients, methods[k], treatments[k], values[k],
-                              std::sqrt(values[k] * (1 - values[k]) / static_cast<double>(result.replicates)),
-                              scaled_cut_events(analysis.data_cut_events, spec.trial.patients, patients), true});
+      result.curve.push_back({patients, methods[k], treatments[k], values[k], mcse(values[k]), events(patients), true});
     }
   }
   return result;

@@ -21,6 +21,13 @@ std::uint64_t scaled_cut_events(std::uint64_t spec_events, std::uint64_t spec_pa
   return std::min(patients, std::max<std::uint64_t>(1, static_cast<std::uint64_t>(scaled)));
 }
 
+spec::DataCut scaled_cut(const spec::DataCut& cut, std::uint64_t spec_patients, std::uint64_t patients) {
+  spec::DataCut scaled = cut;
+  if (cut.kind == spec::DataCut::Kind::kEvents) scaled.events = scaled_cut_events(cut.events, spec_patients, patients);
+  for (auto& c : scaled.either) c = scaled_cut(c, spec_patients, patients);
+  return scaled;
+}
+
 namespace {
 
 /// Rejection counts of the primary endpoint's methods at one size, summed over ranks.
@@ -32,7 +39,7 @@ std::vector<std::uint64_t> count_rejections(const MpiContext& mpi, const spec::T
   spec::TrialSpec spec = base;
   spec.trial.patients = patients;
   for (auto& analysis : spec.analysis.endpoints) {
-    analysis.data_cut_events = scaled_cut_events(analysis.data_cut_events, base.trial.patients, patients);
+    analysis.data_cut = scaled_cut(analysis.data_cut, base.trial.patients, patients);
   }
   const sim::Simulator simulator(spec, false);
   std::unique_ptr<sim::TrialAnalysis> analysis_holder;
@@ -115,7 +122,8 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
     return std::sqrt(power * (1 - power) / static_cast<double>(result.replicates));
   };
   const auto events = [&](std::uint64_t patients) {
-    return scaled_cut_events(analysis.data_cut_events, spec.trial.patients, patients);
+    const auto& cut = analysis.data_cut;
+    return cut.kind == spec::DataCut::Kind::kEvents ? scaled_cut_events(cut.events, spec.trial.patients, patients) : 0;
   };
   for (std::size_t k = 0; k < p_paths.size(); ++k) {
     PowerPoint point{0, methods[k], treatments[k], 0.0, 0.0, 0, true};

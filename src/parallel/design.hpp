@@ -27,7 +27,8 @@ struct PowerPoint {
   std::string treatment;
   double power = 0.0;
   double mcse = 0.0;
-  /// The primary endpoint's event-driven cut at this size (0 without one).
+  /// The events of the primary endpoint's cut at this size, when it is a cut at a number
+  /// of events (0 otherwise).
   std::uint64_t data_cut_events = 0;
   /// In `required`: false when no size within --max-patients reached the target; the
   /// point is then the size with the largest power seen.
@@ -48,6 +49,9 @@ struct DesignResult {
 /// spec's events scaled in proportion (the same fraction of patients with an event), at
 /// least 1, never more than the patients. A fixed count would make power fall with size.
 std::uint64_t scaled_cut_events(std::uint64_t spec_events, std::uint64_t spec_patients, std::uint64_t patients);
+
+/// `cut` at `patients`: every event count in it scaled by scaled_cut_events.
+spec::DataCut scaled_cut(const spec::DataCut& cut, std::uint64_t spec_patients, std::uint64_t patients);
 
 /// Collective. Sizes are total randomized patients, multiples of the randomization block.
 DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, const DesignOptions& options);

@@ -145,7 +145,7 @@ class EndpointAnalyzer {
         pair.methods.push_back({entry.name, entry.create(pair)});
       }
     }
-    if (tte_ && analysis_.data_cut_events > 0 && pairs_.size() > 1) all_events_ = buffers(0);
+    if (tte_ && analysis_.data_cut.present() && pairs_.size() > 1) all_events_ = buffers(0);
     covariate_row_.resize(1 + analysis_.covariates.size());
     if (spec.analysis.external_control && external) {
       const std::size_t p = spec.analysis.external_control->covariates.size();
@@ -224,9 +224,9 @@ class EndpointAnalyzer {
     if (external_) external_->rows->finish();
     if (tte_) {
       cut_time_ = spec_.trial.follow_up;
-      if (analysis_.data_cut_events > 0) {
+      if (analysis_.data_cut.present()) {
         const stats::SurvivalSource& events = all_events_ ? *all_events_ : *pairs_.front().observed;
-        const double at = stats::kth_event_time(events, analysis_.data_cut_events);
+        const double at = stats::kth_event_time(events, analysis_.data_cut.events);
         cut_reached_ = !std::isnan(at);
         if (cut_reached_) cut_time_ = at;
       }
@@ -260,7 +260,7 @@ class EndpointAnalyzer {
   /// The series, in the order the spec fixes.
   void emit(std::vector<Series>& out) {
     out_ = &out;
-    if (tte_ && analysis_.data_cut_events > 0) {
+    if (tte_ && analysis_.data_cut.present()) {
       out.push_back({base() + "/data_cut_time", cut_reached_ ? cut_time_ : kNaN});
     }
     for (std::size_t a = 0; a < spec_.arms.size(); ++a) describe_arm(a);

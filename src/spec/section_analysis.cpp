@@ -230,7 +230,8 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
         ctx.reader.error(cut, "expected a number of events between 1 and trial.patients, got " +
                                   std::to_string(*v));
       } else {
-        analysis.data_cut_events = *v;
+        analysis.data_cut.kind = DataCut::Kind::kEvents;
+        analysis.data_cut.events = *v;
       }
     }
   }

@@ -84,6 +84,29 @@ struct Arm {
 /// with it. @throws std::invalid_argument for any other unit.
 double days_per_time_unit(const std::string& unit);
 
+/// One piece of a piecewise-constant rate (per time unit), as gsDesign2 and simtrial write
+/// enrolment and dropout rates: `rate` for `duration` time units. The last piece of a list
+/// lasts for ever (its duration is infinite).
+struct RatePiece {
+  double rate = 0.0;
+  double duration = std::numeric_limits<double>::infinity();
+};
+
+/// `trial.accrual`: when each patient enters the trial, in calendar time (time_unit) from
+/// the opening of the trial. Patient i (from 0) is the (i+1)-th to enter.
+struct Accrual {
+  enum class Kind {
+    kRates,     ///< arrivals of a Poisson process with piecewise-constant `rates`
+    kDuration,  ///< all N within [0, duration]: order statistics of the intensity below
+  };
+  Kind kind = Kind::kRates;
+  std::vector<RatePiece> rates;  ///< kRates; the last rate is > 0
+  double duration = 0.0;         ///< kDuration: > 0
+  /// kDuration: the intensity rises linearly from 0 over [0, ramp_up] and is constant
+  /// after; 0 (the default) is uniform accrual. 0 <= ramp_up <= duration.
+  double ramp_up = 0.0;
+};
+
 struct TrialSettings {
   std::string name;
   std::uint64_t seed = 0;
@@ -92,6 +115,13 @@ struct TrialSettings {
   std::string time_unit = "months";
   double follow_up = 0.0;  ///< end of follow-up (administrative censoring), time_unit
   std::uint32_t randomization_block = 0;  ///< permuted-block size; multiple of sum of ratios
+  /// Entry times; none: every patient enters at time 0 (the analyses are then the same as
+  /// without calendar time).
+  std::optional<Accrual> accrual;
+  /// `trial.dropout`: piecewise-constant dropout hazard per arm ([arm][piece], time from
+  /// entry); empty, or an arm's list empty: no trial-level dropout in that arm. It
+  /// censors the observed time-to-event outcomes, never the potential ones.
+  std::vector<std::vector<RatePiece>> dropout;
 };
 
 /// A binary endpoint derived from a continuous output: response = value below (or
@@ -134,6 +164,28 @@ struct GroupSequential {
   bool obrien_fleming = true;  ///< else Pocock-type spending
 };
 
+/// When a time-to-event endpoint is analysed, in calendar time (`data_cut`). The analysis
+/// at a cut at calendar time C sees the patients who entered before C, each followed up
+/// to min(own time, C - entry): what was known at C.
+struct DataCut {
+  enum class Kind {
+    kNone,              ///< at the end of everyone's follow-up
+    kEvents,            ///< at the `events`-th observed event (calendar time entry + time)
+    kTime,              ///< at calendar time `time`
+    kAfterLastPatient,  ///< `time` after the last patient's entry (minimum follow-up)
+    kFirst,             ///< whichever of the two cuts in `either` comes first
+    kLast,              ///< whichever comes last
+  };
+  Kind kind = Kind::kNone;
+  std::uint64_t events = 0;  ///< kEvents
+  /// kEvents: count only the events of this arm (e.g. the control arm); none: every arm.
+  std::optional<std::size_t> events_arm;
+  double time = 0.0;  ///< kTime: calendar time; kAfterLastPatient: minimum follow-up
+  std::vector<DataCut> either;  ///< kFirst, kLast: exactly two cuts
+
+  bool present() const { return kind != Kind::kNone; }
+};
+
 /// How one endpoint is analysed. The first method is the primary analysis.
 struct EndpointAnalysis {
   std::vector<Method> methods;
@@ -141,7 +193,7 @@ struct EndpointAnalysis {
   std::vector<std::size_t> strata;      ///< stratification for logrank and cox (indices)
   double rmst_horizon = 0.0;            ///< tau for rmst; defaults to analysis.rmst_horizon
   std::vector<double> landmarks;        ///< times for Kaplan-Meier survival estimates
-  std::uint64_t data_cut_events = 0;    ///< event-driven analysis: cut at the d-th event
+  DataCut data_cut;                     ///< time-to-event only; `data_cut_events: d` is {events: d}
   std::optional<GroupSequential> group_sequential;
 };
 

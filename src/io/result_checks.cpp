@@ -104,6 +104,9 @@ void check_cohort(hid_t file, const std::string& path, const ResultMetadata& m) 
   const std::vector<std::uint64_t> matrix = {m.replicates, m.patients};
   const std::string what = "[replicates, patients]";
   expect_dataset(file, path, "/cohort/arm", Kind::kInteger, matrix, what);
+  if (h5::exists(file, "/cohort/entry_time")) {
+    expect_dataset(file, path, "/cohort/entry_time", Kind::kFloat, matrix, what);
+  }
   if (!h5::exists(file, "/cohort/covariates")) return;
   const auto names = reading(path, "/cohort/covariates",
                              [&] { return h5::member_names(h5::open_group(file, "/cohort/covariates")); });

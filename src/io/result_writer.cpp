@@ -33,6 +33,7 @@ const char* distribution_name(spec::Distribution d) {
 struct ResultWriter::Impl {
   h5::Handle file;
   h5::Handle patient_id, arm, attempts, failed;
+  h5::Handle entry;  ///< with trial.accrual only
   std::vector<h5::Handle> covariates;
   std::vector<bool> covariate_is_categorical;
   struct Endpoint {
@@ -129,6 +130,13 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   attribute(impl_->failed, "description",
                       std::string("1 where the model failed numerically for the patient: its outcomes are "
                                   "NaN (binary: 0) and the analyses leave it out"));
+  if (spec.trial.accrual) {
+    impl_->entry = matrix("/cohort/entry_time", H5T_IEEE_F64LE);
+    attribute(impl_->entry, "time_unit", spec.trial.time_unit);
+    attribute(impl_->entry, "description",
+              std::string("calendar time of the patient's entry, from the opening of the trial (trial.accrual); "
+                          "time to event is measured from it"));
+  }
   for (const auto& c : spec.cohort.covariates) {
     const bool categorical = c.is_categorical();
     auto dataset = matrix("/cohort/covariates/" + c.name, categorical ? H5T_STD_I32LE : H5T_IEEE_F64LE);
@@ -267,6 +275,7 @@ void ResultWriter::write_block(const sim::Block& b) {
   write(impl_->arm, H5T_NATIVE_INT32, b.arm.data());
   write(impl_->attempts, H5T_NATIVE_UINT32, b.screening_attempts.data());
   write(impl_->failed, H5T_NATIVE_INT8, b.model_failed.data());
+  if (impl_->entry.get() != H5I_INVALID_HID) write(impl_->entry, H5T_NATIVE_DOUBLE, b.entry_time.data());
   for (std::size_t j = 0; j < impl_->covariates.size(); ++j) {
     if (impl_->covariate_is_categorical[j]) {
       auto& codes = impl_->scratch_codes;

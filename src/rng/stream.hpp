@@ -22,6 +22,10 @@ enum class Purpose : std::uint16_t {
   kDropout = 5,        ///< substream: as for kEventTime
   kRandomEffects = 6,  ///< inter-individual variability (eta) of population parameters
   kResidual = 7,       ///< residual error of observations, drawn in observation order
+  /// Entry times (trial.accrual): substream 0 is the patient's own arrival gap; substream 1,
+  /// with the patient field a chunk index, the chunk's total (sim/calendar.hpp).
+  kAccrual = 8,
+  kTrialDropout = 9,   ///< the patient's dropout time (trial.dropout), substream 0
   kTest = 0xFFFF,      ///< reserved for tests
 };
 

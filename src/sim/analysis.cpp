@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "cohort/cohort.hpp"
+#include "sim/data_cut.hpp"
 #include "sim/method.hpp"
 #include "sim/methods/chunked_ols.hpp"
 #include "stats/design.hpp"
@@ -22,6 +23,7 @@ namespace {
 
 using spec::Method;
 using models::OutputType;
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 /// Shortest decimal text of x, for series names such as `survival_at_12`.
 std::string number_name(double x) {
@@ -145,7 +147,20 @@ class EndpointAnalyzer {
         pair.methods.push_back({entry.name, entry.create(pair)});
       }
     }
-    if (tte_ && analysis_.data_cut.present() && pairs_.size() > 1) all_events_ = buffers(0);
+    if (tte_ && analysis_.data_cut.present()) {
+      clock_.emplace(analysis_.data_cut, buffers);
+      // With entry times, each patient's row depends on the cut: it is pushed on the
+      // second walk, once the first has found when the cut falls.
+      calendar_ = spec.trial.accrual.has_value();
+      if (calendar_ && analysis_.group_sequential) {
+        for (Pair& pair : pairs_) {
+          pair.calendar_events = buffers(0);
+          for (std::size_t k = 0; k < analysis_.group_sequential->looks.size(); ++k) {
+            pair.looks.push_back({buffers(1 + analysis_.covariates.size())});
+          }
+        }
+      }
+    }
     covariate_row_.resize(1 + analysis_.covariates.size());
     if (spec.analysis.external_control && external) {
       const std::size_t p = spec.analysis.external_control->covariates.size();
@@ -162,7 +177,7 @@ class EndpointAnalyzer {
         if (method->needs_second_walk()) return true;
       }
     }
-    return analysis_.group_sequential && !tte_;
+    return (analysis_.group_sequential && !tte_) || calendar_;
   }
 
   /// Walk 1: every block of the replicate, in order.
@@ -180,22 +195,17 @@ class EndpointAnalyzer {
         own.responders += y != 0.0;
       }
       for (std::size_t a = 0; a < arms_.size(); ++a) arms_[a].potential_sum += columns.potential_value[a][i];
-      if (all_events_ && columns.observed_event[i]) {
-        all_events_->push({y, row, 0, 1, 0, {}});
-      }
+      const double entry = block.entry_time.empty() ? 0.0 : block.entry_time[i];
+      if (clock_) clock_->add(row, arm, entry, y, columns.observed_event[i]);
       if (external_ && arm == external_->arm) collect_external(block, i);
       for (Pair& pair : pairs_) {
         pair.truth_sum += columns.potential_value[pair.arm][i] - columns.potential_value[spec_.control_arm][i];
         const bool treated = arm == pair.arm;
         if (!treated && arm != spec_.control_arm) continue;
         ++pair.n;
-        if (tte_) {
-          covariate_row_[0] = treated ? 1.0 : 0.0;
-          for (std::size_t j = 0; j < analysis_.covariates.size(); ++j) {
-            covariate_row_[1 + j] = block.covariates[analysis_.covariates[j]][i];
-          }
-          pair.observed->push({y, row, stratum_of(block, i), columns.observed_event[i],
-                               static_cast<std::int8_t>(treated ? 1 : 0), covariate_row_});
+        if (tte_ && !calendar_) push_observed(*pair.observed, block, i, treated, y, columns.observed_event[i]);
+        if (pair.calendar_events && columns.observed_event[i]) {
+          pair.calendar_events->push({entry + y, row, 0, 1, 0, {}});
         }
         for (auto& [name, method] : pair.methods) method->collect({block, i, treated, y});
       }
@@ -217,18 +227,24 @@ class EndpointAnalyzer {
   /// Between the walks: the buffers are complete, the data cut is known.
   void end_collect() {
     for (Pair& pair : pairs_) {
-      if (pair.observed) pair.observed->finish();
+      if (pair.observed && !calendar_) pair.observed->finish();
       if (pair.potential) pair.potential->finish();
     }
-    if (all_events_) all_events_->finish();
     if (external_) external_->rows->finish();
     if (tte_) {
       cut_time_ = spec_.trial.follow_up;
-      if (analysis_.data_cut.present()) {
-        const stats::SurvivalSource& events = all_events_ ? *all_events_ : *pairs_.front().observed;
-        const double at = stats::kth_event_time(events, analysis_.data_cut.events);
+      if (clock_) {
+        clock_->finish();
+        const double at = clock_->cut_time();
         cut_reached_ = !std::isnan(at);
-        if (cut_reached_) cut_time_ = at;
+        if (cut_reached_) {
+          calendar_cut_ = at;
+          // The longest follow-up anyone has at the cut: the analyses' horizon.
+          cut_time_ = std::clamp(at - clock_->first_entry(), 0.0, spec_.trial.follow_up);
+        }
+      }
+      for (Pair& pair : pairs_) {
+        if (pair.calendar_events) start_calendar_looks(pair);
       }
     }
     if (analysis_.group_sequential && !tte_) {
@@ -249,6 +265,7 @@ class EndpointAnalyzer {
         const bool treated = arm == pair.arm;
         if (!treated && arm != spec_.control_arm) continue;
         const double y = columns.observed_value[i];
+        if (calendar_) push_at_cuts(pair, block, i, treated, y, columns.observed_event[i]);
         for (auto& [name, method] : pair.methods) {
           if (method->needs_second_walk()) method->revisit({block, i, treated, y});
         }
@@ -260,8 +277,23 @@ class EndpointAnalyzer {
   /// The series, in the order the spec fixes.
   void emit(std::vector<Series>& out) {
     out_ = &out;
-    if (tte_ && analysis_.data_cut.present()) {
-      out.push_back({base() + "/data_cut_time", cut_reached_ ? cut_time_ : kNaN});
+    if (calendar_) {
+      for (Pair& pair : pairs_) {
+        pair.observed->finish();
+        for (Look& look : pair.looks) {
+          if (look.rows) look.rows->finish();
+        }
+      }
+    }
+    if (clock_) {
+      std::uint64_t events = 0, patients = 0;
+      for (std::size_t a = 0; a < spec_.arms.size(); ++a) {
+        events += km_of(a).events;
+        patients += km_of(a).n;
+      }
+      out.push_back({base() + "/data_cut_time", cut_reached_ ? calendar_cut_ : kNaN});
+      out.push_back({base() + "/data_cut_events", static_cast<double>(events)});
+      out.push_back({base() + "/data_cut_patients", static_cast<double>(patients)});
     }
     for (std::size_t a = 0; a < spec_.arms.size(); ++a) describe_arm(a);
     for (Pair& pair : pairs_) {
@@ -297,6 +329,15 @@ class EndpointAnalyzer {
     std::vector<double> row_;
   };
 
+  /// An interim look of a time-to-event endpoint in calendar time: at the calendar time of
+  /// the `needed`-th event of the comparison.
+  struct Look {
+    std::unique_ptr<stats::SurvivalBuffer> rows;
+    std::uint64_t needed = 0;
+    double cut = kNaN;
+    std::uint64_t patients = 0;  ///< entered by the cut
+  };
+
   /// One comparison: what it accumulates, its methods (in the spec's order), and the
   /// methods' view of the endpoint.
   struct Pair final : Comparison {
@@ -309,6 +350,10 @@ class EndpointAnalyzer {
     std::vector<std::pair<std::string, std::unique_ptr<AnalysisMethod>>> methods;
     std::optional<Interim> interim;
     std::optional<double> hazard_ratio;  ///< true_hazard_ratio(), once computed
+    /// With entry times and interim looks: the calendar times of the comparison's observed
+    /// events, and the rows as known at each look (the last look is the final cut).
+    std::unique_ptr<stats::SurvivalBuffer> calendar_events;
+    std::vector<Look> looks;
 
     const spec::TrialSpec& spec() const override { return owner->spec_; }
     const spec::EndpointAnalysis& analysis() const override { return owner->analysis_; }
@@ -339,6 +384,52 @@ class EndpointAnalyzer {
   };
 
   std::string base() const { return endpoint_.name; }
+
+  /// Patient i's observed row of `pair`: x = [treated, adjustment set].
+  void push_observed(stats::SurvivalBuffer& rows, const Block& block, std::size_t i, bool treated, double time,
+                     std::int8_t event) {
+    covariate_row_[0] = treated ? 1.0 : 0.0;
+    for (std::size_t j = 0; j < analysis_.covariates.size(); ++j) {
+      covariate_row_[1 + j] = block.covariates[analysis_.covariates[j]][i];
+    }
+    rows.push({time, block.first + i, stratum_of(block, i), event, static_cast<std::int8_t>(treated ? 1 : 0),
+               covariate_row_});
+  }
+
+  /// Second walk with entry times: patient i's rows as known at the final cut and at each look.
+  void push_at_cuts(Pair& pair, const Block& block, std::size_t i, bool treated, double time, std::int8_t event) {
+    const double entry = block.entry_time[i];
+    const double final_cut = cut_reached_ ? calendar_cut_ : kInf;
+    if (const auto known = outcome_at_cut(entry, time, event, final_cut)) {
+      push_observed(*pair.observed, block, i, treated, known->time, known->event);
+    }
+    for (Look& look : pair.looks) {
+      if (!look.rows) continue;
+      if (const auto known = outcome_at_cut(entry, time, event, look.cut)) {
+        push_observed(*look.rows, block, i, treated, known->time, known->event);
+        ++look.patients;
+      }
+    }
+  }
+
+  /// Between the walks, with entry times: each look's cut, at the calendar time of its
+  /// share of the events of the comparison by the final cut. A look needing every one of
+  /// them is the final analysis itself, so its buffer is dropped.
+  void start_calendar_looks(Pair& pair) {
+    pair.calendar_events->finish();
+    const std::uint64_t total = events_by(*pair.calendar_events, cut_reached_ ? calendar_cut_ : kInf);
+    const auto& fractions = analysis_.group_sequential->looks;
+    for (std::size_t k = 0; k < fractions.size(); ++k) {
+      Look& look = pair.looks[k];
+      look.needed = static_cast<std::uint64_t>(std::ceil(fractions[k] * static_cast<double>(total) - 1e-9));
+      if (look.needed == 0 || look.needed >= total) {
+        look.rows.reset();
+        if (look.needed > 0) look.cut = cut_reached_ ? calendar_cut_ : kNaN;
+        continue;
+      }
+      look.cut = stats::kth_event_time(*pair.calendar_events, look.needed);
+    }
+  }
   const Pair& pair_of(std::size_t arm) const {
     return *std::find_if(pairs_.begin(), pairs_.end(), [&](const Pair& p) { return p.arm == arm; });
   }
@@ -380,9 +471,10 @@ class EndpointAnalyzer {
 
   void describe_arm(std::size_t arm) {
     const std::string prefix = base() + "/arms/" + spec_.arms[arm].name + "/";
-    out_->push_back({prefix + "n", static_cast<double>(arms_[arm].n)});
     if (tte_) {
       const auto& km = km_of(arm);
+      // With entry times, the patients who had entered by the cut.
+      out_->push_back({prefix + "n", static_cast<double>(calendar_ ? km.n : arms_[arm].n)});
       out_->push_back({prefix + "events", static_cast<double>(km.events)});
       out_->push_back({prefix + "median", km.median.median.value_or(kNaN)});
       out_->push_back({prefix + "median_ci_low", km.median.ci_low.value_or(kNaN)});
@@ -398,6 +490,7 @@ class EndpointAnalyzer {
       }
       return;
     }
+    out_->push_back({prefix + "n", static_cast<double>(arms_[arm].n)});
     const auto d = arms_[arm].moments.result();
     if (endpoint_.type == OutputType::kBinary) {
       out_->push_back({prefix + "responders", d.mean * static_cast<double>(d.n)});
@@ -437,19 +530,40 @@ class EndpointAnalyzer {
     std::vector<std::uint64_t> needed;
     std::vector<stats::Estimate> estimates;
     double total = 0.0;
+    std::vector<double> cuts;
+    std::vector<std::uint64_t> patients;
     if (tte_) {
       total = static_cast<double>(km_of(pair.arm).events + km_of(spec_.control_arm).events);
-      for (double look : looks) {
-        const auto k = static_cast<std::uint64_t>(std::ceil(look * total - 1e-9));
+      for (std::size_t j = 0; j < looks.size(); ++j) {
+        const auto k = static_cast<std::uint64_t>(std::ceil(looks[j] * total - 1e-9));
         needed.push_back(k);
         stats::Estimate e = kNoEstimate;
-        if (k > 0) {
-          // Data cut at the time of the k-th event; patients are all enrolled at 0.
-          const double at = stats::kth_event_time(*pair.observed, k);
-          if (method == Method::kLogrank) e = stats::logrank_sweep(*pair.observed, alpha_, at);
-          if (method == Method::kCox) e = cox_estimate(*pair.observed, alpha_, at).first;
+        double cut = kNaN;
+        std::uint64_t entered = pair.n;
+        const auto estimate = [&](const stats::SurvivalSource& rows, double at) {
+          if (method == Method::kLogrank) return stats::logrank_sweep(rows, alpha_, at);
+          if (method == Method::kCox) return cox_estimate(rows, alpha_, at).first;
+          return kNoEstimate;
+        };
+        if (calendar_) {
+          // Each look's rows were cut at its own calendar time on the second walk.
+          const Look& look = pair.looks[j];
+          cut = look.cut;
+          if (look.rows) {
+            e = estimate(*look.rows, kInf);
+            entered = look.patients;
+          } else if (k > 0) {
+            e = estimate(*pair.observed, cut_time_);
+            entered = km_of(pair.arm).n + km_of(spec_.control_arm).n;
+          }
+        } else if (k > 0) {
+          // Every patient entered at 0: the cut at the k-th event is a cut in analysis time.
+          cut = stats::kth_event_time(*pair.observed, k);
+          e = estimate(*pair.observed, cut);
         }
         estimates.push_back(e);
+        cuts.push_back(cut);
+        patients.push_back(k > 0 ? entered : 0);
       }
     } else {
       total = static_cast<double>(pair.n);
@@ -472,6 +586,14 @@ class EndpointAnalyzer {
     out_->push_back({prefix + "/gs_reject", reject});
     out_->push_back({prefix + "/gs_stop_look", stop_look});
     out_->push_back({prefix + "/gs_information", information});
+    // Each look of a time-to-event endpoint is a data cut: when it fell, on how many events
+    // (the events of the comparison counted to set it) and patients.
+    for (std::size_t j = 0; j < cuts.size(); ++j) {
+      const std::string look = prefix + "/gs_look_" + std::to_string(j + 1);
+      out_->push_back({look + "_time", cuts[j]});
+      out_->push_back({look + "_events", needed[j] > 0 ? static_cast<double>(needed[j]) : kNaN});
+      out_->push_back({look + "_patients", needed[j] > 0 ? static_cast<double>(patients[j]) : kNaN});
+    }
   }
 
   /// The propensity model, fitted once for both methods: logistic regression of being in
@@ -539,13 +661,15 @@ class EndpointAnalyzer {
   bool tte_;
   std::vector<Arm> arms_;
   std::vector<Pair> pairs_;
-  std::unique_ptr<stats::SurvivalBuffer> all_events_;  ///< data cut with more than 2 arms
   std::optional<ExternalTreated> external_;
   std::optional<ExternalCohort> external_cohort_;
   std::optional<stats::LogisticFit> propensity_;
   std::vector<double> external_row_;
-  double cut_time_ = std::numeric_limits<double>::infinity();
+  double cut_time_ = std::numeric_limits<double>::infinity();  ///< the analyses' horizon (time from entry)
   bool cut_reached_ = false;
+  double calendar_cut_ = kNaN;  ///< calendar time of the cut, when reached
+  std::optional<CutClock> clock_;  ///< time-to-event endpoints with a data cut
+  bool calendar_ = false;          ///< rows pushed on the second walk, cut by entry time
   std::map<std::size_t, stats::KmSummary> km_cache_;
   std::vector<double> covariate_row_;
   std::vector<Series>* out_ = nullptr;

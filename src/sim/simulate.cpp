@@ -21,7 +21,12 @@ void resize_columns(std::vector<std::vector<T>>& columns, std::size_t n, std::si
 
 Simulator::Simulator(const spec::TrialSpec& spec, bool record_trajectories, bool record_bookkeeping)
     : spec_(spec), cohort_(spec.cohort), record_trajectories_(record_trajectories),
-      record_bookkeeping_(record_bookkeeping) {}
+      record_bookkeeping_(record_bookkeeping) {
+  if (spec.trial.accrual) accrual_.emplace(*spec.trial.accrual, spec.trial.patients, spec.trial.seed);
+  for (const auto& output : spec.model.factory->outputs) {
+    time_to_event_.push_back(output.type == models::OutputType::kTimeToEvent);
+  }
+}
 
 void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint64_t count,
                          Block& block) const {
@@ -45,6 +50,8 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
     resize_columns(e.potential_event, n_arms, n);
   }
 
+  block.entry_time.resize(accrual_ ? n : 0);
+  if (accrual_) accrual_->entry_times(replicate, first, block.entry_time);
   assign_arms(spec_.arms, spec_.trial.randomization_block, spec_.trial.seed, replicate, first,
               block.arm);
   std::size_t points = 0;
@@ -88,6 +95,13 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
         for (auto& o : observed) o = {nan, 0};
         if (points > 0) {
           std::fill_n(block.trajectory.begin() + static_cast<std::ptrdiff_t>(i * points), points, nan);
+        }
+      }
+      if (!spec_.trial.dropout.empty() && !spec_.trial.dropout[assigned].empty() && block.model_failed[i] == 0) {
+        // Trial-level dropout censors what is observed under the assigned arm, from entry.
+        const double dropout = dropout_time(spec_.trial.dropout[assigned], spec_.trial.seed, replicate, patient);
+        for (std::size_t o = 0; o < n_outputs; ++o) {
+          if (time_to_event_[o] && observed[o].value > dropout) observed[o] = {dropout, 0};
         }
       }
       for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {

@@ -7,7 +7,10 @@
 #include <cstdint>
 #include <vector>
 
+#include <optional>
+
 #include "cohort/cohort.hpp"
+#include "sim/calendar.hpp"
 #include "spec/spec.hpp"
 
 namespace silico::sim {
@@ -31,6 +34,9 @@ struct Block {
   /// 1 where the model failed numerically for the patient (its outcomes are NaN and the
   /// analyses leave it out), else 0.
   std::vector<std::int8_t> model_failed;
+  /// Calendar time of each patient's entry (trial.accrual); empty without accrual, when
+  /// every patient enters at 0.
+  std::vector<double> entry_time;
   std::vector<std::vector<double>> covariates;     ///< [covariate][patient]
   std::vector<EndpointColumns> endpoints;          ///< in spec order
   /// Observed trajectories under the assigned arm, [patient][time] row-major, all of the
@@ -57,6 +63,8 @@ class Simulator {
  private:
   const spec::TrialSpec& spec_;
   cohort::CohortGenerator cohort_;
+  std::optional<AccrualSchedule> accrual_;
+  std::vector<bool> time_to_event_;  ///< per model output
   bool record_trajectories_;
   bool record_bookkeeping_;
 };

@@ -34,6 +34,12 @@ inline constexpr std::size_t kMaxEndpoints = 100;
 inline constexpr std::size_t kMaxLandmarks = 1'000;
 inline constexpr std::size_t kMaxValidationTargets = 1'000;
 inline constexpr std::size_t kMaxDoseChanges = 10'000;
+/// Pieces of a piecewise-constant rate: trial.accrual.rates, each list of trial.dropout.
+inline constexpr std::size_t kMaxRatePieces = 100;
+/// first/last data cuts inside one another (a cut of first/last of first/last of ...).
+inline constexpr std::size_t kMaxDataCutDepth = 3;
+/// Longest accrual, in years (converted with the trial's time unit).
+inline constexpr double kMaxAccrualYears = 100.0;
 /// Rows of an observed-outcomes CSV (patients of a real cohort).
 inline constexpr std::size_t kMaxObservedRecords = 1'000'000;
 

@@ -50,6 +50,18 @@ struct Earlier {
   Located model_parameters;           ///< where create_model's own errors point
   bool model_ready = false;           ///< read_model found no error: create_model may run
   std::vector<Located> observation_locations;  ///< per TrialSpec::observations
+  /// trial.dropout as read_trial checked it, before the arms are known: the pieces for
+  /// every arm, or per arm name (each with its key's location). resolve_dropout indexes
+  /// it like the arms once they and the model are read.
+  struct PendingDropout {
+    Located at;  ///< trial.dropout
+    bool ok = true;  ///< no error in its numbers
+    bool per_arm = false;
+    std::vector<RatePiece> all;  ///< !per_arm
+    std::vector<std::pair<std::string, Located>> names;  ///< per_arm: arm name, its key
+    std::vector<std::vector<RatePiece>> pieces;         ///< per_arm: same order as names
+  };
+  std::optional<PendingDropout> dropout;
 };
 
 /// The diagnostics, the located-node Reader, the spec's file and how its includes are

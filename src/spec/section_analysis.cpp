@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -149,10 +150,132 @@ void read_group_sequential(ReadContext& ctx, const Located& at, EndpointAnalysis
   analysis.group_sequential = gs;
 }
 
+const char* const kDataCutForms =
+    "{events: d}, {events: d, arm: <arm>}, {time: T}, {after_last_patient: m}, {first: [cut, cut]} "
+    "or {last: [cut, cut]}";
+
+/// `events: d` of a data cut (or `data_cut_events: d`): 1 <= d <= trial.patients.
+std::optional<std::uint64_t> read_cut_events(ReadContext& ctx, const Located& at, const TrialSpec& spec) {
+  const auto v = ctx.reader.unsigned_integer(at, "a number of events >= 1");
+  if (!v) return std::nullopt;
+  if (*v < 1 || (spec.trial.patients > 0 && *v > spec.trial.patients)) {
+    ctx.reader.error(at, "expected a number of events between 1 and trial.patients, got " + std::to_string(*v));
+    return std::nullopt;
+  }
+  return v;
+}
+
+/// One data cut (`data_cut` of an endpoint, or one of the two of first/last at `depth`
+/// first/last cuts deep); nullopt after located errors.
+std::optional<DataCut> read_data_cut(ReadContext& ctx, const Located& at, const TrialSpec& spec,
+                                     std::size_t depth) {
+  if (!at.node.IsMap()) {
+    ctx.reader.error(at, std::string("expected a data cut, one of ") + kDataCutForms + ", got " +
+                             describe_node(at.node));
+    return std::nullopt;
+  }
+  if (!ctx.reader.expect_mapping(at, {"events", "arm", "time", "after_last_patient", "first", "last"})) {
+    return std::nullopt;
+  }
+  const std::size_t errors_before = ctx.diagnostics.size();
+  std::vector<std::string> given;
+  for (const char* key : {"events", "time", "after_last_patient", "first", "last"}) {
+    if (Reader::has(at, key)) given.emplace_back(key);
+  }
+  if (given.size() != 1) {
+    std::string keys;
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      keys += (i == 0 ? "" : i + 1 == given.size() ? " and " : ", ") + given[i];
+    }
+    ctx.reader.error(at, (given.empty() ? std::string("expected one data cut: ")
+                                        : "expected one data cut, got " + keys + " (combine two with first or last): ") +
+                             kDataCutForms);
+    return std::nullopt;
+  }
+  const std::string& form = given.front();
+  if (Reader::has(at, "arm") && form != "events") {
+    ctx.reader.error(at.child("arm").at_key(), "'arm' applies to an events cut only, {events: d, arm: <arm>}");
+  }
+  DataCut cut;
+  if (form == "events") {
+    cut.kind = DataCut::Kind::kEvents;
+    if (auto v = read_cut_events(ctx, at.child("events"), spec)) cut.events = *v;
+    if (Reader::has(at, "arm")) {
+      const Located arm = at.child("arm");
+      if (auto name = ctx.reader.string(arm, "an arm name")) {
+        const auto arm_names = spec.arm_names();
+        const auto found = std::find(arm_names.begin(), arm_names.end(), *name);
+        if (found == arm_names.end()) {
+          // Not reported when the arms section failed: the name may be of an arm it dropped.
+          if (ctx.earlier.arms_ok) {
+            const std::string suggestion = ctx.reader.suggest(*name, arm_names);
+            ctx.reader.error(arm, "unknown arm '" + *name + "'" +
+                                      (suggestion.empty() ? "; arms are " + detail::list_names(arm_names)
+                                                          : "; did you mean '" + suggestion + "'?"));
+          }
+        } else {
+          const auto a = static_cast<std::size_t>(found - arm_names.begin());
+          cut.events_arm = a;
+          std::uint64_t ratio_sum = 0;
+          for (const auto& x : spec.arms) ratio_sum += x.ratio;
+          const std::uint64_t n = spec.trial.patients, ratio = spec.arms[a].ratio;
+          // round(n * ratio / ratio_sum), halves up; n <= 2^40 and ratio <= 1000 keep it exact.
+          const std::uint64_t share = (2 * n * ratio + ratio_sum) / (2 * ratio_sum);
+          if (n > 0 && cut.events > share) {
+            ctx.reader.error(at.child("events"),
+                             "expected at most " + std::to_string(share) + " events of arm '" + *name +
+                                 "', its expected number of patients round(trial.patients * ratio / sum of "
+                                 "ratios); " + std::to_string(cut.events) +
+                                 " would be a cut that can never happen (or only when randomization gives the "
+                                 "arm more than its share)");
+          }
+        }
+      }
+    }
+  } else if (form == "time") {
+    cut.kind = DataCut::Kind::kTime;
+    if (auto v = ctx.reader.number_in(at, "time", true, 0.0, kInf, true,
+                                      "a calendar time > 0 in time_unit, from the trial's opening")) {
+      cut.time = *v;
+    }
+  } else if (form == "after_last_patient") {
+    cut.kind = DataCut::Kind::kAfterLastPatient;
+    if (auto v = ctx.reader.number_in(at, "after_last_patient", true, 0.0, kInf, true,
+                                      "a minimum follow-up > 0 in time_unit after the last patient's entry")) {
+      if (spec.trial.follow_up > 0.0 && *v > spec.trial.follow_up) {
+        ctx.reader.error(at.child("after_last_patient"),
+                         "expected at most trial.follow_up, got " + format_number(*v) +
+                             ": a minimum follow-up longer than the follow-up (trial.follow_up = " +
+                             format_number(spec.trial.follow_up) + ") is never reached");
+      } else {
+        cut.time = *v;
+      }
+    }
+  } else {
+    cut.kind = form == "first" ? DataCut::Kind::kFirst : DataCut::Kind::kLast;
+    const Located two = at.child(form);
+    if (depth >= kMaxDataCutDepth) {
+      ctx.reader.error(two.at_key(), "first and last cuts nest at most " + std::to_string(kMaxDataCutDepth) +
+                                         " deep");
+      return std::nullopt;
+    }
+    if (!ctx.reader.expect_sequence(two, "two data cuts")) return std::nullopt;
+    if (two.node.size() != 2) {
+      ctx.reader.error(two, "expected exactly two data cuts, got " + std::to_string(two.node.size()));
+      return std::nullopt;
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (auto inner = read_data_cut(ctx, two.element(i), spec, depth + 1)) cut.either.push_back(std::move(*inner));
+    }
+  }
+  if (ctx.diagnostics.size() > errors_before) return std::nullopt;
+  return cut;
+}
+
 void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec& spec,
                             const EndpointSpec& endpoint, EndpointAnalysis& analysis) {
   if (!ctx.reader.expect_mapping(at, {"methods", "covariates", "strata", "rmst_horizon",
-                                      "landmarks", "data_cut_events", "group_sequential"})) {
+                                      "landmarks", "data_cut", "data_cut_events", "group_sequential"})) {
     return;
   }
   const bool tte = endpoint.type == models::OutputType::kTimeToEvent;
@@ -223,16 +346,18 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
     }
   }
   if (Reader::has(at, "group_sequential")) read_group_sequential(ctx, at.child("group_sequential"), analysis);
-  if (tte_only("data_cut_events")) {
-    const Located cut = at.child("data_cut_events");
-    if (auto v = ctx.reader.unsigned_integer(cut, "a number of events >= 1")) {
-      if (*v < 1 || (spec.trial.patients > 0 && *v > spec.trial.patients)) {
-        ctx.reader.error(cut, "expected a number of events between 1 and trial.patients, got " +
-                                  std::to_string(*v));
-      } else {
-        analysis.data_cut.kind = DataCut::Kind::kEvents;
-        analysis.data_cut.events = *v;
-      }
+  if (tte_only("data_cut")) {
+    if (Reader::has(at, "data_cut_events")) {
+      ctx.reader.error(at.child("data_cut").at_key(),
+                       "give data_cut or data_cut_events (its shorthand for data_cut: {events: d}), not both");
+    } else if (auto cut = read_data_cut(ctx, at.child("data_cut"), spec, 0)) {
+      analysis.data_cut = std::move(*cut);
+    }
+  }
+  if (tte_only("data_cut_events") && !Reader::has(at, "data_cut")) {
+    if (auto v = read_cut_events(ctx, at.child("data_cut_events"), spec)) {
+      analysis.data_cut.kind = DataCut::Kind::kEvents;
+      analysis.data_cut.events = *v;
     }
   }
 }

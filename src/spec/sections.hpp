@@ -15,6 +15,8 @@ namespace silico::spec::detail {
 // section_trial.cpp
 void read_schema_version(ReadContext& ctx, const Located& top);
 void read_trial(ReadContext& ctx, const Located& top, TrialSettings& trial);
+/// trial.dropout against the arms and the model's dropout_rate: after read_model.
+void resolve_dropout(ReadContext& ctx, TrialSpec& spec);
 void read_output(ReadContext& ctx, const Located& top, OutputSpec& output);
 void read_report(ReadContext& ctx, const Located& top, ReportSpec& report);
 

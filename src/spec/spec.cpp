@@ -119,6 +119,7 @@ TrialSpec read_sections(ReadContext& ctx, const YAML::Node& root, const std::str
   ctx.earlier.covariate_index = index_of_names(spec.cohort.covariate_names());
   ctx.earlier.arms_ok = read_arms(ctx, top, spec);
   read_model(ctx, top, spec);
+  resolve_dropout(ctx, spec);
   read_observations(ctx, top, spec);
   create_model(ctx, spec);
   read_endpoints(ctx, top, spec);

@@ -135,6 +135,7 @@ class EndpointAnalyzer {
         pair.observed = buffers(1 + analysis_.covariates.size());
         pair.potential = buffers(1);
       }
+      if (tte_ && spec.trial.accrual && analysis_.data_cut.present()) pair.potential_at_cut = buffers(1);
     }
     // After every pair is in place: each method keeps its comparison's address.
     bool external = false;
@@ -209,17 +210,10 @@ class EndpointAnalyzer {
         }
         for (auto& [name, method] : pair.methods) method->collect({block, i, treated, y});
       }
-      if (tte_) {
+      if (tte_ && !calendar_) {
         // Potential outcomes of every patient with a model solution, under both arms of
         // each comparison: the marginal truths are about all of them.
-        for (Pair& pair : pairs_) {
-          for (const std::size_t a : {pair.arm, spec_.control_arm}) {
-            const std::int8_t treated = a == pair.arm ? 1 : 0;
-            const double indicator = treated;
-            pair.potential->push({columns.potential_value[a][i], 2 * row + static_cast<std::uint64_t>(1 - treated), 0,
-                                  columns.potential_event[a][i], treated, std::span<const double>(&indicator, 1)});
-          }
-        }
+        for (Pair& pair : pairs_) push_potential(pair, columns, row, i, 0.0, kInf);
       }
     }
   }
@@ -228,7 +222,7 @@ class EndpointAnalyzer {
   void end_collect() {
     for (Pair& pair : pairs_) {
       if (pair.observed && !calendar_) pair.observed->finish();
-      if (pair.potential) pair.potential->finish();
+      if (pair.potential && !calendar_) pair.potential->finish();
     }
     if (external_) external_->rows->finish();
     if (tte_) {
@@ -280,6 +274,8 @@ class EndpointAnalyzer {
     if (calendar_) {
       for (Pair& pair : pairs_) {
         pair.observed->finish();
+        pair.potential->finish();
+        pair.potential_at_cut->finish();
         for (Look& look : pair.looks) {
           if (look.rows) look.rows->finish();
         }
@@ -347,6 +343,11 @@ class EndpointAnalyzer {
     double truth_sum = 0.0;       ///< sum over every valid patient of y(arm) - y(control)
     std::unique_ptr<stats::SurvivalBuffer> observed;   ///< x = [treated, adjustment set]
     std::unique_ptr<stats::SurvivalBuffer> potential;  ///< both potential outcomes; x = [treated]
+    /// With entry times: the same, each cut at the data cut as an observed outcome is; the
+    /// true hazard ratio of the cut is the one of these (under non-proportional hazards
+    /// it depends on the follow-up the cut leaves).
+    std::unique_ptr<stats::SurvivalBuffer> potential_at_cut;
+    std::uint64_t potential_patients = 0;  ///< patients in `potential`
     std::vector<std::pair<std::string, std::unique_ptr<AnalysisMethod>>> methods;
     std::optional<Interim> interim;
     std::optional<double> hazard_ratio;  ///< true_hazard_ratio(), once computed
@@ -362,6 +363,7 @@ class EndpointAnalyzer {
     const ArmSummary& arm_summary(std::size_t a) const override { return owner->arms_[a]; }
     std::uint64_t patients() const override { return n; }
     std::uint64_t valid_count() const override { return owner->valid_count(); }
+    std::uint64_t potential_count() const override { return potential_patients; }
     double true_mean_difference() const override { return owner->mean_difference(*this); }
     const stats::SurvivalSource& observed_rows() const override { return *observed; }
     const stats::SurvivalSource& potential_rows() const override { return *potential; }
@@ -385,6 +387,26 @@ class EndpointAnalyzer {
 
   std::string base() const { return endpoint_.name; }
 
+  /// Patient i's potential outcomes under both arms of `pair`, as known at calendar time
+  /// `cut` for a patient who entered at `entry`, into `pair.potential` (uncut) and, with
+  /// entry times, `pair.potential_at_cut`.
+  void push_potential(Pair& pair, const EndpointColumns& columns, std::uint64_t row, std::size_t i, double entry,
+                      double cut) {
+    if (!(entry <= cut)) return;  // not yet entered: not among the patients analysed
+    ++pair.potential_patients;
+    for (const std::size_t a : {pair.arm, spec_.control_arm}) {
+      const std::int8_t treated = a == pair.arm ? 1 : 0;
+      const double indicator = treated;
+      const std::uint64_t id = 2 * row + static_cast<std::uint64_t>(1 - treated);
+      const double time = columns.potential_value[a][i];
+      const std::int8_t event = columns.potential_event[a][i];
+      pair.potential->push({time, id, 0, event, treated, std::span<const double>(&indicator, 1)});
+      if (!pair.potential_at_cut) continue;
+      const auto known = outcome_at_cut(entry, time, event, cut);
+      pair.potential_at_cut->push({known->time, id, 0, known->event, treated, std::span<const double>(&indicator, 1)});
+    }
+  }
+
   /// Patient i's observed row of `pair`: x = [treated, adjustment set].
   void push_observed(stats::SurvivalBuffer& rows, const Block& block, std::size_t i, bool treated, double time,
                      std::int8_t event) {
@@ -403,6 +425,7 @@ class EndpointAnalyzer {
     if (const auto known = outcome_at_cut(entry, time, event, final_cut)) {
       push_observed(*pair.observed, block, i, treated, known->time, known->event);
     }
+    push_potential(pair, block.endpoints[e_], block.first + i, i, entry, final_cut);
     for (Look& look : pair.looks) {
       if (!look.rows) continue;
       if (const auto known = outcome_at_cut(entry, time, event, look.cut)) {
@@ -512,10 +535,13 @@ class EndpointAnalyzer {
   }
 
   /// Marginal hazard ratio of the sample: Cox fit (Efron) of arm on the stacked potential
-  /// outcomes of every patient under both arms.
+  /// outcomes of every patient under both arms, censored at the data cut as the observed
+  /// outcomes are (without entry times, at the cut itself; with them, each patient at the
+  /// cut minus the patient's entry).
   double true_hazard_ratio(Pair& pair) const {
     if (!pair.hazard_ratio) {
-      const auto fit = stats::cox_fit(*pair.potential, stats::Ties::kEfron, 30, 1e-9, cut_time_);
+      const stats::SurvivalSource& rows = pair.potential_at_cut ? *pair.potential_at_cut : *pair.potential;
+      const auto fit = stats::cox_fit(rows, stats::Ties::kEfron, 30, 1e-9, cut_time_);
       pair.hazard_ratio = fit.converged ? std::exp(fit.beta(0)) : kNaN;
     }
     return *pair.hazard_ratio;

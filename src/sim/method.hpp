@@ -77,8 +77,13 @@ class Comparison {
   // Time to event.
   /// Observed rows of the comparison; x = [treated, adjustment set].
   virtual const stats::SurvivalSource& observed_rows() const = 0;
-  /// Both potential outcomes of every valid patient; x = [treated].
+  /// Both potential outcomes of every valid patient (who had entered by the data cut);
+  /// x = [treated]. Censored only at the end of follow-up.
   virtual const stats::SurvivalSource& potential_rows() const = 0;
+  /// Patients in potential_rows().
+  virtual std::uint64_t potential_count() const = 0;
+  /// The analyses' horizon in time from entry: the longest follow-up anyone has at the data
+  /// cut (the cut itself when every patient enters at 0), at most trial.follow_up.
   virtual double cut_time() const = 0;
   virtual const stats::KmSummary& km(std::size_t arm) = 0;
   /// Marginal hazard ratio of the sample (Cox on the stacked potential outcomes).

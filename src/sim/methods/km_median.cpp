@@ -40,7 +40,7 @@ class KmMedian final : public AnalysisMethod {
     if (treated && controls) e.effect = *treated - *controls;
     // Potential outcomes are censored only at the cut: the median is defined when
     // more than half of the patients have the event.
-    const std::uint64_t valid = c_.valid_count();
+    const std::uint64_t valid = c_.potential_count();
     const double cut = c_.cut_time();
     push_estimate(out, prefix, e,
                   potential_median(c_.potential_rows(), 1, valid, cut) -

@@ -2,11 +2,13 @@
 # The same spec and seed give bitwise-identical datasets on 1, 2 and 3 ranks, with 1 or
 # 2 threads per rank, and with any block size.
 source "$(dirname "$0")/lib.sh"
-# Replicate analyses too: 40 replicates of a trial with Cox, log-rank and RMST, and of one
-# with PROCOVA and binary endpoints, spread over different numbers of ranks.
+# configs/oncology_calendar.yaml has entry times, dropout, an interim look and a final
+# cut in calendar time. Replicate analyses too: 40 replicates of a trial with Cox,
+# log-rank and RMST, and of one with PROCOVA and binary endpoints, spread over different
+# numbers of ranks.
 sed 's/replicates: 2000/replicates: 40/' "$SILICO_SOURCE_DIR/tests/data/null_tte.yaml" > "$WORK/tte.yaml"
 sed 's/replicates: 2000/replicates: 40/' "$SILICO_SOURCE_DIR/tests/data/null_continuous.yaml" > "$WORK/cont.yaml"
-for config in example continuous pk_dose_finding tte cont; do
+for config in example continuous pk_dose_finding oncology_calendar tte cont; do
   spec="$SILICO_SOURCE_DIR/configs/$config.yaml"
   [ -f "$spec" ] || spec="$WORK/$config.yaml"
   "$SILICO" run "$spec" -o "$WORK/$config-direct.h5" -q --threads 1

@@ -587,6 +587,7 @@ int command_report(int argc, char** argv) {
   check_count(max_patients, "--max-patients", 1, 1'000'000'000);
   const std::uint64_t shown = std::min(m.patients, max_patients);
   in.arm_of_patient = results.arms(0, shown);
+  in.entry_time = results.entry_times(0, shown);
   for (const auto& name : results.covariate_names()) {
     const std::string object = "/cohort/covariates/" + name;
     report::CovariateColumn c;

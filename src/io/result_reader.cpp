@@ -73,6 +73,22 @@ std::vector<std::int32_t> ResultReader::arms(std::uint64_t replicate, std::uint6
   return values;
 }
 
+std::vector<double> ResultReader::entry_times(std::uint64_t replicate, std::uint64_t count) const {
+  if (!h5::exists(impl_->file, "/cohort/entry_time")) return {};
+  std::vector<double> values(std::min(count, metadata_.patients));
+  impl_->guard("/cohort/entry_time", [&] {
+    h5::Handle d = h5::open_dataset(impl_->file, "/cohort/entry_time");
+    h5::read_row_segment(d, H5T_NATIVE_DOUBLE, replicate, 0, values.size(), values.data());
+  });
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!(std::isfinite(values[i]) && values[i] >= 0.0)) {
+      damaged(impl_->path, "/cohort/entry_time is " + std::to_string(values[i]) + " for patient " + std::to_string(i) +
+                               " of row " + std::to_string(replicate) + ", not a time >= 0");
+    }
+  }
+  return values;
+}
+
 std::map<std::string, std::vector<double>> ResultReader::series() const {
   std::map<std::string, std::vector<double>> out;
   if (!h5::exists(impl_->file, "/replicates")) return out;

@@ -65,6 +65,10 @@ class ResultReader {
   static constexpr std::uint64_t kAllPatients = ~std::uint64_t{0};
   std::vector<std::int32_t> arms(std::uint64_t replicate, std::uint64_t count = kAllPatients) const;
 
+  /// Entry times (trial.accrual) of the first `count` patients of `replicate`, each checked
+  /// finite and >= 0; empty when the file has none (every patient entered at 0).
+  std::vector<double> entry_times(std::uint64_t replicate, std::uint64_t count = kAllPatients) const;
+
   /// Every analysis series under /replicates: path relative to it -> one value per replicate
   /// (exactly `replicates` values each, or a UserError).
   std::map<std::string, std::vector<double>> series() const;

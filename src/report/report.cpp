@@ -14,6 +14,7 @@
 #include "core/sha256.hpp"
 #include "models/model.hpp"
 #include "report/svg.hpp"
+#include "sim/data_cut.hpp"
 #include "stats/agreement.hpp"
 #include "stats/estimates.hpp"
 #include "stats/survival.hpp"
@@ -228,7 +229,20 @@ class Document {
                                                                         std::to_string(in_.first_replicate) + ")"
                                                                   : ""));
     row("seed", std::to_string(in_.seed));
-    row("follow-up", num(in_.follow_up) + " " + esc(in_.time_unit));
+    row("follow-up", num(in_.follow_up) + " " + esc(in_.time_unit) +
+                         (in_.spec.accrual.empty() ? "" : " at most, from each patient's entry"));
+    if (!in_.spec.accrual.empty()) {
+      std::string text = "<code>" + esc(in_.spec.accrual) + "</code>";
+      const auto last = in_.series.find("accrual_end");
+      if (last != in_.series.end()) text += "; the last patient entered at " + realised(last->second);
+      row("accrual", text);
+    } else {
+      row("accrual", "none: every patient enters at time 0");
+    }
+    if (!in_.spec.dropout.empty()) {
+      row("dropout (hazard per " + in_.time_unit.substr(0, in_.time_unit.size() - 1) + ", from entry)",
+          "<code>" + esc(in_.spec.dropout) + "</code>; censors the observed outcomes, not the potential ones");
+    }
     row("screening acceptance rate", num(100.0 * in_.acceptance_rate, 3) + " % of candidates met the criteria");
     row("two-sided level", num(in_.alpha));
     data_cut_rows(row);
@@ -246,26 +260,58 @@ class Document {
          << "<pre>" << esc(in_.cohort_yaml.empty() ? "(defined inline in the spec)" : in_.cohort_yaml) << "</pre>\n";
   }
 
-  /// Each event-driven cut as realised: in how many replicates it was reached, and when.
+  /// "M unit (median; range a to b)" of the finite values, or "never" when none is.
+  std::string realised(const std::vector<double>& values, bool with_unit = true) const {
+    std::vector<double> finite;
+    for (double v : values) {
+      if (std::isfinite(v)) finite.push_back(v);
+    }
+    if (finite.empty()) return "never";
+    std::sort(finite.begin(), finite.end());
+    const std::size_t n = finite.size();
+    const double median = n % 2 ? finite[n / 2] : 0.5 * (finite[n / 2 - 1] + finite[n / 2]);
+    const std::string unit = with_unit ? " " + esc(in_.time_unit) : "";
+    return num(median, 4) + unit + " (median; range " + num(finite.front(), 4) + " to " + num(finite.back(), 4) + ")";
+  }
+
+  /// Each data cut as realised: its rule, in how many replicates it was reached, when, on
+  /// how many events and patients; and each interim look of a time-to-event endpoint.
   template <class Row>
   void data_cut_rows(const Row& row) {
+    const auto ends_with = [](const std::string& path, const std::string& suffix) {
+      return path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    const auto series = [&](const std::string& path) {
+      const auto found = in_.series.find(path);
+      return found == in_.series.end() ? std::vector<double>{} : found->second;
+    };
     const std::string suffix = "/data_cut_time";
     for (const auto& [path, values] : in_.series) {
-      if (path.size() <= suffix.size() || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
-      std::vector<double> reached;
-      for (double v : values) {
-        if (std::isfinite(v)) reached.push_back(v);
+      if (!ends_with(path, suffix)) continue;
+      const std::string endpoint = path.substr(0, path.size() - suffix.size());
+      const auto rule = in_.spec.data_cuts.find(endpoint);
+      std::size_t reached = 0;
+      for (double v : values) reached += std::isfinite(v);
+      std::string text = rule == in_.spec.data_cuts.end() ? "" : "<code>" + esc(rule->second) + "</code>; ";
+      text += "reached in " + std::to_string(reached) + " of " + std::to_string(values.size()) + " replicates";
+      if (reached > 0) {
+        text += ", at " + realised(values) + (in_.spec.accrual.empty() ? "" : " after the trial opened");
+        const auto events = series(endpoint + "/data_cut_events"), patients = series(endpoint + "/data_cut_patients");
+        if (!events.empty()) text += "; events " + realised(events, false);
+        if (!patients.empty()) text += "; patients entered " + realised(patients, false);
       }
-      std::string text = "event-driven; reached in " + std::to_string(reached.size()) + " of " +
-                         std::to_string(values.size()) + " replicates";
-      if (!reached.empty()) {
-        std::sort(reached.begin(), reached.end());
-        const std::size_t n = reached.size();
-        const double median = n % 2 ? reached[n / 2] : 0.5 * (reached[n / 2 - 1] + reached[n / 2]);
-        text += ", at " + num(median, 4) + " " + esc(in_.time_unit) + " (median; range " + num(reached.front(), 4) +
-                " to " + num(reached.back(), 4) + ")";
-      }
-      row("data cut, " + path.substr(0, path.size() - suffix.size()), text);
+      row("data cut, " + endpoint, text);
+    }
+    // Interim looks: <endpoint>/<method>/<arm>/gs_look_<k>_time.
+    const std::string look_marker = "/gs_look_";
+    for (const auto& [path, values] : in_.series) {
+      const auto at = path.rfind(look_marker);
+      if (at == std::string::npos || !ends_with(path, "_time")) continue;
+      const std::string base = path.substr(0, path.size() - 5);
+      const std::string k = base.substr(at + look_marker.size());
+      std::string text = "at " + realised(values) + "; events " + realised(series(base + "_events"), false) +
+                         "; patients entered " + realised(series(base + "_patients"), false);
+      row("look " + k + ", " + path.substr(0, at), text);
     }
   }
 
@@ -796,35 +842,45 @@ class Document {
     chart.x_title = "time (" + in_.time_unit + ")";
     chart.y_title = "survival probability";
     chart.height = 420;
-    // An event-driven analysis sees the data as cut: the curves are drawn so, to the cut,
-    // which is marked (the estimates of section 8 are at that time too).
+    // An analysis at a data cut sees the data as cut: the curves are drawn so (the
+    // estimates of section 8 are at that cut too), and the cut is marked. With entry
+    // times the axis is time from entry, so the mark is the longest follow-up at the cut.
     const auto cut_series = in_.series.find(e.name + "/data_cut_time");
     const bool has_cut = cut_series != in_.series.end() && !cut_series->second.empty();
     const double cut = has_cut ? cut_series->second.front() : std::numeric_limits<double>::infinity();
+    const bool entries = !in_.entry_time.empty();
+    double first_entry = std::numeric_limits<double>::infinity();
+    for (double t : in_.entry_time) first_entry = std::min(first_entry, t);
     for (std::size_t a = 0; a < in_.arms.size(); ++a) {
       stats::SurvivalData data;
       KmArm arm;
       arm.name = in_.arms[a];
       for (std::size_t i = 0; i < e.value.size() && i < in_.arm_of_patient.size(); ++i) {
         if (static_cast<std::size_t>(in_.arm_of_patient[i]) != a || !std::isfinite(e.value[i])) continue;
-        const bool cut_reached = std::isfinite(cut);
-        const double time = cut_reached ? std::min(e.value[i], cut) : e.value[i];
-        const bool event = e.event[i] && (!cut_reached || e.value[i] <= cut);
-        data.time.push_back(time);
-        data.event.push_back(event);
-        if (!event) arm.censor_times.push_back(time);
+        const double entry = entries && i < in_.entry_time.size() ? in_.entry_time[i] : 0.0;
+        const auto known = sim::outcome_at_cut(entry, e.value[i], e.event[i], cut);
+        if (!known) continue;  // entered after the cut
+        data.time.push_back(known->time);
+        data.event.push_back(known->event);
+        if (!known->event) arm.censor_times.push_back(known->time);
       }
       if (data.time.empty()) continue;
       add_km_steps(stats::kaplan_meier(data), arm);
       chart.arms.push_back(std::move(arm));
     }
     std::string cut_note;
-    if (has_cut && std::isfinite(cut)) {
+    if (has_cut && std::isfinite(cut) && entries) {
+      chart.x_lines.push_back({cut - first_entry, "data cut"});
+      cut_note = "Data as analysed at the data cut, " + num(cut) + " " + esc(in_.time_unit) +
+                 " after the trial opened: patients who entered later are left out, and each patient's later "
+                 "events are censored at the cut (time from entry = cut &minus; entry). The mark is the longest "
+                 "follow-up anyone had at the cut. ";
+    } else if (has_cut && std::isfinite(cut)) {
       chart.x_lines.push_back({cut, "data cut"});
-      cut_note = "Data as analysed at the event-driven data cut (" + num(cut) + " " + esc(in_.time_unit) +
+      cut_note = "Data as analysed at the data cut (" + num(cut) + " " + esc(in_.time_unit) +
                  "): later events censored there. ";
     } else if (has_cut) {
-      cut_note = "The event-driven data cut was not reached in this replicate: all follow-up shown. ";
+      cut_note = "The data cut was not reached in this replicate: all follow-up shown. ";
     }
     out_ << "<figure>" << km_chart(chart) << "<figcaption>" << cut_note
          << "Shaded: pointwise 95 % confidence bands (log-log). Below the plot: patients at risk.</figcaption></figure>\n";

@@ -91,6 +91,8 @@ struct ReportInputs {
 
   // The replicate shown in the results section (the file's first).
   std::vector<std::int32_t> arm_of_patient;
+  /// Entry times of the same patients (trial.accrual); empty when all entered at 0.
+  std::vector<double> entry_time;
   std::vector<CovariateColumn> covariates;
   std::vector<EndpointColumn> endpoints;
   std::vector<TrajectoryColumn> trajectories;  ///< patients 0 .. courses.size()-1

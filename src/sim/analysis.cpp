@@ -766,8 +766,10 @@ std::vector<Series> TrialAnalysis::analyze(const BlockWalk& walk, std::uint64_t 
     endpoints.push_back(std::make_unique<EndpointAnalyzer>(spec_, prognostic_[e], boundaries_[e], e, replicate, buffers));
   }
   std::uint64_t failures = 0;
+  double last_entry = 0.0;
   walk([&](const Block& block) {
     failures += static_cast<std::uint64_t>(std::count(block.model_failed.begin(), block.model_failed.end(), 1));
+    if (!block.entry_time.empty()) last_entry = std::max(last_entry, block.entry_time.back());
     for (auto& endpoint : endpoints) endpoint->collect(block);
   });
   bool second = false;
@@ -784,6 +786,8 @@ std::vector<Series> TrialAnalysis::analyze(const BlockWalk& walk, std::uint64_t 
   }
   std::vector<Series> out;
   out.push_back({"model_failures", static_cast<double>(failures)});
+  // With accrual: when the last patient entered (entry times increase with the patient).
+  if (spec_.trial.accrual) out.push_back({"accrual_end", last_entry});
   for (auto& endpoint : endpoints) endpoint->emit(out);
   return out;
 }

@@ -259,6 +259,31 @@ StoredSpec read_stored_spec(const std::string& text, const std::string& file) {
         stored.arms.emplace_back(arm["name"].Scalar(), text);
       }
     }
+    // The calendar-time rules, as written, for the report's trial-design section.
+    const auto flow = [](const YAML::Node& node) {
+      YAML::Node copy = YAML::Clone(node);  // a node keeps the style it was written in
+      copy.SetStyle(YAML::EmitterStyle::Flow);
+      YAML::Emitter out;
+      out << copy;
+      return std::string(out.c_str());
+    };
+    const YAML::Node trial = root["trial"];
+    if (trial && trial.IsMap()) {
+      if (trial["accrual"]) stored.accrual = flow(trial["accrual"]);
+      if (trial["dropout"]) stored.dropout = flow(trial["dropout"]);
+    }
+    const YAML::Node analysis = root["analysis"];
+    const YAML::Node endpoints = analysis && analysis.IsMap() ? analysis["endpoints"] : YAML::Node();
+    if (endpoints && endpoints.IsMap()) {
+      for (const auto& item : endpoints) {
+        if (!item.second.IsMap()) continue;
+        if (item.second["data_cut"]) {
+          stored.data_cuts[key_text(item.first)] = flow(item.second["data_cut"]);
+        } else if (item.second["data_cut_events"]) {
+          stored.data_cuts[key_text(item.first)] = "{events: " + flow(item.second["data_cut_events"]) + "}";
+        }
+      }
+    }
     // A missing key gives an invalid node, whose Is*() throw: test it (operator bool) first.
     const YAML::Node model = root["model"];
     if (model && model.IsMap()) {

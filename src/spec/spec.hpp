@@ -339,6 +339,10 @@ struct StoredSpec {
   /// Each arm's name and its spec entry without the name, in YAML flow style
   /// ("control: true, ratio: 1, regimen: {dose_mg: 50, ...}").
   std::vector<std::pair<std::string, std::string>> arms;
+  /// trial.accrual and trial.dropout in YAML flow style, empty when the spec has none.
+  std::string accrual, dropout;
+  /// Each endpoint's data cut in flow style ("{events: 380}"; data_cut_events as such).
+  std::map<std::string, std::string> data_cuts;
 };
 /// @throws SpecError if the text is not YAML or its report section is invalid.
 StoredSpec read_stored_spec(const std::string& text, const std::string& file);

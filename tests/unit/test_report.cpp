@@ -260,16 +260,46 @@ TEST(Report, KaplanMeierChartShowsTheDataAsCut) {
   // censors the rest there: the chart is drawn to the cut and marks it.
   ReportInputs in = inputs();
   in.series["os/data_cut_time"] = {3.5, 4.0, 3.0, 5.0};
+  in.series["os/data_cut_events"] = {2, 2, 2, 2};
+  in.spec.data_cuts["os"] = "{events: 2}";
   const std::string html = render_report(in);
-  EXPECT_NE(html.find("Data as analysed at the event-driven data cut (3.5 months)"), std::string::npos);
+  EXPECT_NE(html.find("Data as analysed at the data cut (3.5 months)"), std::string::npos);
   EXPECT_NE(html.find(">data cut<"), std::string::npos);
-  // The trial-design section: 4 of 4 replicates reached the cut, median (3.5 + 4) / 2.
-  EXPECT_NE(html.find("event-driven; reached in 4 of 4 replicates, at 3.75 months (median; range 3 to 5)"),
+  // The trial-design section: the rule, 4 of 4 replicates reached the cut, median (3.5 + 4) / 2.
+  EXPECT_NE(html.find("<code>{events: 2}</code>; reached in 4 of 4 replicates, at 3.75 months (median; range 3 "
+                      "to 5); events 2 (median; range 2 to 2)"),
             std::string::npos);
   in.series["os/data_cut_time"] = {std::nan(""), 4.0, 3.0, 5.0};
   const std::string missed = render_report(in);
   EXPECT_NE(missed.find("data cut was not reached in this replicate"), std::string::npos);
   EXPECT_NE(missed.find("reached in 3 of 4 replicates, at 4 months (median; range 3 to 5)"), std::string::npos);
+}
+
+/// The numbers at risk under the Kaplan-Meier chart.
+std::string at_risk_table(const std::string& html) {
+  const auto from = html.find("Number at risk");
+  return from == std::string::npos ? "" : html.substr(from, html.find("</svg>", from) - from);
+}
+
+TEST(Report, KaplanMeierChartWithEntryTimesLeavesOutWhoEnteredAfterTheCut) {
+  // Patients 4 and 5 (one per arm) enter at 4, after the cut at 3.5: each arm has 2 patients
+  // at risk at time 0, not 3. The others entered at 0, so the mark is at 3.5 - 0.
+  ReportInputs in = inputs();
+  in.series["os/data_cut_time"] = {3.5, 4.0, 3.0, 5.0};
+  const std::string all = at_risk_table(render_report(in));
+  EXPECT_NE(all.find(">3<"), std::string::npos);
+  in.entry_time = {0, 0, 0, 0, 4, 4};
+  in.spec.accrual = "{duration: 4}";
+  in.series["accrual_end"] = {4, 4, 3.9, 3.8};
+  const std::string html = render_report(in);
+  EXPECT_NE(html.find("Data as analysed at the data cut, 3.5 months after the trial opened: patients who entered "
+                      "later are left out"),
+            std::string::npos);
+  const std::string cut = at_risk_table(html);
+  EXPECT_NE(cut.find(">2<"), std::string::npos);
+  EXPECT_EQ(cut.find(">3<"), std::string::npos);
+  EXPECT_NE(html.find("<code>{duration: 4}</code>; the last patient entered at 3.95 months (median; range 3.8 to 4)"),
+            std::string::npos);
 }
 
 TEST(Report, TrajectoriesBecomeASpaghettiChartPerVariable) {

@@ -598,3 +598,23 @@ TEST(SpecCalendarAll, ErrorsOfEveryKeyAreReportedTogether) {
 
 }  // namespace
 }  // namespace silico::spec
+
+namespace {
+
+TEST(SpecCalendarStored, TheReportReadsTheRulesAsWritten) {
+  // The report shows the accrual, dropout and cut rules in flow style, whatever style the
+  // spec wrote them in; data_cut_events reads as the events cut it stands for.
+  const std::string text =
+      "trial:\n  accrual:\n    duration: 24\n    ramp_up: 6\n  dropout: {control: 0.01}\n"
+      "analysis:\n  endpoints:\n    os: {data_cut: {last: [{events: 300}, {time: 36}]}}\n"
+      "    pfs: {data_cut_events: 200}\n    orr: {methods: [risk_difference]}\n";
+  const auto stored = silico::spec::read_stored_spec(text, "spec.yaml");
+  EXPECT_EQ(stored.accrual, "{duration: 24, ramp_up: 6}");
+  EXPECT_EQ(stored.dropout, "{control: 0.01}");
+  EXPECT_EQ(stored.data_cuts.at("os"), "{last: [{events: 300}, {time: 36}]}");
+  EXPECT_EQ(stored.data_cuts.at("pfs"), "{events: 200}");
+  EXPECT_EQ(stored.data_cuts.count("orr"), 0u);
+  EXPECT_TRUE(silico::spec::read_stored_spec("trial: {name: x}\n", "spec.yaml").accrual.empty());
+}
+
+}  // namespace

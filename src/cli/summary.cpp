@@ -87,6 +87,7 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
   };
   const auto at = [&](const std::string& path) { return whole(path)[at_row]; };
   if (series.count("model_failures")) summary.model_failures = at("model_failures");
+  if (series.count("accrual_end")) summary.accrual_end = at("accrual_end");
 
   for (const auto& name : m.endpoint_names) {
     EndpointSummary e;
@@ -300,6 +301,7 @@ std::string format_text(const Summary& s) {
   }
   out << ", seed " << m.seed << ", screening acceptance "
       << number(100.0 * m.acceptance_rate, 3) << "%\n";
+  if (s.accrual_end) out << "last patient entered at " << number(*s.accrual_end) << " " << m.time_unit << "\n";
   if (s.model_failures > 0) {
     out << "warning: the model failed for " << number(s.model_failures)
         << " patient(s) of this replicate; they are left out of every estimate and true effect\n";
@@ -377,7 +379,9 @@ std::string format_json(const Summary& s) {
       << ",\n  \"replicate\": " << s.replicate << ",\n  \"alpha\": " << json_number(m.alpha)
       << ",\n  \"control_arm\": " << json_string(m.control_arm)
       << ",\n  \"acceptance_rate\": " << json_number(m.acceptance_rate)
-      << ",\n  \"model_failures\": " << json_number(s.model_failures) << ",\n  \"endpoints\": {";
+      << ",\n  \"model_failures\": " << json_number(s.model_failures);
+  if (s.accrual_end) out << ",\n  \"accrual_end\": " << json_number(*s.accrual_end);
+  out << ",\n  \"endpoints\": {";
   for (std::size_t k = 0; k < s.endpoints.size(); ++k) {
     const auto& e = s.endpoints[k];
     out << (k ? "," : "") << "\n    " << json_string(e.name) << ": {\n      \"type\": " << json_string(e.type);

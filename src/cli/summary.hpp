@@ -5,6 +5,7 @@
 /// each method's operating characteristics.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,8 @@ struct Summary {
   io::ResultMetadata metadata;
   std::uint64_t replicate = 0;
   double model_failures = 0.0;  ///< patients of this replicate whose model failed
+  /// With trial.accrual: calendar time of the last patient's entry in this replicate.
+  std::optional<double> accrual_end;
   std::vector<EndpointSummary> endpoints;
 };
 

@@ -256,6 +256,9 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
       ("target-power", po::value<double>(&design.target_power)->default_value(0.8, "0.8"), "power to reach, in (0, 1)")
       ("replicates", po::value<std::uint64_t>(&design.replicates)->default_value(0),
        "replicate trials per evaluated size; 0 = trial.replicates, at least 200")
+      ("over", po::value<std::string>()->default_value("patients"),
+       "what to vary: patients (an events cut scales with them; with trial.accrual rates, so does the "
+       "accrual duration) or events (of the primary endpoint's events cut, at the spec's patients)")
       ("max-patients", po::value<std::uint64_t>(&design.max_patients)->default_value(100000),
        "largest trial size tried")
       ("threads,t", po::value<int>(&design.threads)->default_value(0), "threads per MPI rank; 0 = the cores this rank may use")
@@ -267,10 +270,13 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
   positional.add("spec", 1);
   po::variables_map vm;
   if (!parse(argc, argv,
-             "usage: [mpirun -np K] silico design SPEC [--target-power 0.8] [--json FILE]\n\n"
+             "usage: [mpirun -np K] silico design SPEC [--target-power 0.8] [--over patients|events]\n"
+             "                     [--json FILE]\n\n"
              "For each method of the primary endpoint (the first in the spec), the smallest\n"
-             "total number of randomized patients whose simulated power reaches the target.\n"
-             "Each size is simulated with the same seed, so the curve is smooth in the size.",
+             "total number of randomized patients (or, with --over events, events at the data\n"
+             "cut) whose simulated power reaches the target, with the expected calendar time,\n"
+             "events and patients of the cut at each size. Each size is simulated with the\n"
+             "same seed, so the curve is smooth in the size.",
              options, positional, vm)) {
     return silico::kExitOk;
   }
@@ -278,6 +284,12 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
     throw silico::UserError("--target-power must be in (0, 1)");
   }
   design.quiet = vm.count("quiet") > 0;
+  const std::string over = vm["over"].as<std::string>();
+  if (over == "events") {
+    design.over = silico::parallel::DesignOver::kEvents;
+  } else if (over != "patients") {
+    throw silico::UserError("--over must be patients or events, got '" + over + "'");
+  }
   check_threads(design.threads);
   // Bounded so that a negative number, which program_options wraps to 2^64 - 1, is refused.
   check_count(design.replicates, "--replicates", 0, 10'000'000);
@@ -289,28 +301,53 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
   const auto result = silico::parallel::design_trial(mpi, spec, design);
   if (!mpi.is_root()) return silico::kExitOk;
   std::ostringstream text, json;
+  const bool by_events = result.over == silico::parallel::DesignOver::kEvents;
+  const auto size_of = [&](const silico::parallel::PowerPoint& p) {
+    return static_cast<unsigned long long>(by_events ? p.data_cut_events : p.patients);
+  };
+  // What the replicates realised at the cut (and of accrual) at a point, or "".
+  const auto realised = [&](const silico::parallel::PowerPoint& p) {
+    std::ostringstream o;
+    o.precision(4);
+    if (std::isfinite(p.cut_reached)) {
+      o << "cut";
+      if (p.data_cut_events > 0) o << " at " << p.data_cut_events << " events";
+      if (std::isfinite(p.cut_time)) o << " at " << p.cut_time << " " << spec.trial.time_unit << " on average";
+      if (p.cut_reached < 1.0) o << " (reached in " << 100.0 * p.cut_reached << " % of replicates)";
+      if (p.data_cut_events == 0) o << ", " << p.cut_events << " events";
+      o << ", " << p.cut_patients << " patients entered";
+    }
+    if (std::isfinite(p.accrual_end)) {
+      o << (o.tellp() > 0 ? "; " : "") << "accrual " << p.accrual_end << " " << spec.trial.time_unit;
+    }
+    return o.str();
+  };
   text << "design for endpoint " << result.endpoint << ": target power " << result.target_power << ", "
        << result.replicates << " replicate trials per size, alpha " << spec.analysis.alpha << "\n";
-  text << "  required total patients (randomized, all arms):\n";
+  text << (by_events ? "  required events at the data cut (" + std::to_string(spec.trial.patients) + " patients):\n"
+                     : std::string("  required total patients (randomized, all arms):\n"));
   for (const auto& p : result.required) {
     char line[256];
     if (p.reached) {
-      std::snprintf(line, sizeof(line), "    %-16s %-12s %8llu   power %.3f (MCSE %.3f)\n", p.method.c_str(),
-                    p.treatment.c_str(), static_cast<unsigned long long>(p.patients), p.power, p.mcse);
+      std::snprintf(line, sizeof(line), "    %-16s %-12s %8llu   power %.3f (MCSE %.3f)", p.method.c_str(),
+                    p.treatment.c_str(), size_of(p), p.power, p.mcse);
     } else {
-      std::snprintf(line, sizeof(line),
-                    "    %-16s %-12s  not reached within --max-patients (largest power %.3f at %llu patients)\n",
-                    p.method.c_str(), p.treatment.c_str(), p.power, static_cast<unsigned long long>(p.patients));
+      std::snprintf(line, sizeof(line), "    %-16s %-12s  not reached (largest power %.3f at %llu %s)",
+                    p.method.c_str(), p.treatment.c_str(), p.power, size_of(p), by_events ? "events" : "patients");
     }
     text << line;
+    const std::string cut = realised(p);
+    if (!cut.empty()) text << "  [" << cut << "]";
+    text << "\n";
   }
   text << "  power curve:\n";
   for (const auto& p : result.curve) {
     char line[256];
-    std::snprintf(line, sizeof(line), "    %8llu  %-16s %-12s %.3f", static_cast<unsigned long long>(p.patients),
-                  p.method.c_str(), p.treatment.c_str(), p.power);
+    std::snprintf(line, sizeof(line), "    %8llu  %-16s %-12s %.3f", size_of(p), p.method.c_str(), p.treatment.c_str(),
+                  p.power);
     text << line;
-    if (p.data_cut_events > 0) text << "  (cut at " << p.data_cut_events << " events)";
+    const std::string cut = realised(p);
+    if (!cut.empty()) text << "  (" << cut << ")";
     text << "\n";
   }
   std::cout << text.str();
@@ -321,11 +358,18 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
       o << "{\"patients\": " << p.patients << ", \"method\": \"" << p.method << "\", \"treatment\": \""
         << p.treatment << "\", \"power\": " << p.power << ", \"mcse\": " << p.mcse;
       if (p.data_cut_events > 0) o << ", \"data_cut_events\": " << p.data_cut_events;
+      if (std::isfinite(p.cut_reached)) {
+        o << ", \"cut_reached\": " << p.cut_reached << ", \"cut_time\": ";
+        if (std::isfinite(p.cut_time)) o << p.cut_time; else o << "null";
+        o << ", \"cut_events\": " << p.cut_events << ", \"cut_patients\": " << p.cut_patients;
+      }
+      if (std::isfinite(p.accrual_end)) o << ", \"accrual_end\": " << p.accrual_end;
       if (required) o << ", \"reached\": " << (p.reached ? "true" : "false");
       o << "}";
       return o.str();
     };
-    json << "{\n  \"endpoint\": \"" << result.endpoint << "\",\n  \"target_power\": " << result.target_power
+    json << "{\n  \"endpoint\": \"" << result.endpoint << "\",\n  \"over\": \"" << (by_events ? "events" : "patients")
+         << "\",\n  \"target_power\": " << result.target_power
          << ",\n  \"replicates\": " << result.replicates << ",\n  \"required\": [";
     for (std::size_t i = 0; i < result.required.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.required[i], true);
     json << "\n  ],\n  \"curve\": [";

@@ -4,6 +4,7 @@
 /// endpoint reaches a target power, found by simulating replicate trials at each size.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,14 @@
 
 namespace silico::parallel {
 
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// What `silico design` varies: the trial's patients (with trial.accrual rates, also the
+/// accrual duration), or the events of the primary endpoint's data cut at fixed patients.
+enum class DesignOver { kPatients, kEvents };
+
 struct DesignOptions {
+  DesignOver over = DesignOver::kPatients;
   double target_power = 0.8;
   std::uint64_t replicates = 0;  ///< per evaluated size; 0 = trial.replicates, at least 200
   std::uint64_t max_patients = 100'000;
@@ -33,10 +41,19 @@ struct PowerPoint {
   /// In `required`: false when no size within --max-patients reached the target; the
   /// point is then the size with the largest power seen.
   bool reached = true;
+  /// With a data cut on the primary endpoint: the share of replicates that reached it, its
+  /// mean calendar time over those (NaN if none), and the mean events and patients at it.
+  double cut_reached = kNaN;
+  double cut_time = kNaN;
+  double cut_events = kNaN;
+  double cut_patients = kNaN;
+  /// With trial.accrual: mean calendar time of the last entry (the accrual duration).
+  double accrual_end = kNaN;
 };
 
 struct DesignResult {
   std::string endpoint;
+  DesignOver over = DesignOver::kPatients;
   std::uint64_t replicates = 0;
   double target_power = 0.8;
   std::vector<PowerPoint> curve;  ///< every size evaluated, ascending

@@ -746,7 +746,8 @@ class Document {
     LineChart chart;
     chart.title = "Power by trial size, endpoint " + pc.endpoint + " (" + std::to_string(pc.replicates) +
                   " replicate trials per size)";
-    chart.x_title = "patients";
+    const bool by_events = pc.over == "events";
+    chart.x_title = by_events ? "events at the data cut" : "patients";
     chart.y_title = "power";
     chart.y_include = {0.0, 1.0};
     chart.y_lines.push_back({pc.target_power, "target " + num(pc.target_power, 3)});
@@ -761,13 +762,27 @@ class Document {
         chart.series.push_back(std::move(s));
       }
       Series& s = chart.series[index[name]];
-      s.x.push_back(static_cast<double>(p.patients));
+      s.x.push_back(static_cast<double>(by_events ? p.data_cut_events : p.patients));
       s.y.push_back(p.power);
       s.lower.push_back(std::max(0.0, p.power - 2 * p.mcse));
       s.upper.push_back(std::min(1.0, p.power + 2 * p.mcse));
     }
     out_ << "<figure>" << line_chart(chart) << "<figcaption>Power of each method by simulation (silico design); "
          << "band: &plusmn;2 Monte Carlo standard errors.</figcaption></figure>\n";
+    // When the primary endpoint is analysed at a data cut: when it fell at each size.
+    std::map<std::uint64_t, const PowerCurve::Point*> sizes;
+    for (const auto& p : pc.points) {
+      if (std::isfinite(p.cut_time)) sizes.emplace(by_events ? p.data_cut_events : p.patients, &p);
+    }
+    if (sizes.empty()) return;
+    out_ << "<table><tr><th>patients</th><th>events at the cut</th><th>cut, mean calendar time (" << esc(in_.time_unit)
+         << ")</th><th>patients entered by the cut (mean)</th></tr>\n";
+    for (const auto& [size, p] : sizes) {
+      out_ << "<tr><td class=\"n\">" << p->patients << "</td><td class=\"n\">"
+           << (p->data_cut_events ? std::to_string(p->data_cut_events) : "&mdash;") << "</td><td class=\"n\">"
+           << num(p->cut_time, 4) << "</td><td class=\"n\">" << num(p->cut_patients, 4) << "</td></tr>\n";
+    }
+    out_ << "</table>\n";
   }
 
   /// Courses of a recorded variable by arm: 50 patients drawn, median and 10-90 % band of all.

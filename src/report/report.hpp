@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -49,8 +50,14 @@ struct PowerCurve {
     std::uint64_t patients = 0;
     std::string method, treatment;
     double power = 0.0, mcse = 0.0;
+    /// With a data cut: its events (0 unless an events cut), and the replicates' mean
+    /// calendar time and patients entered at it (NaN when the JSON has none).
+    std::uint64_t data_cut_events = 0;
+    double cut_time = std::numeric_limits<double>::quiet_NaN();
+    double cut_patients = std::numeric_limits<double>::quiet_NaN();
   };
   std::string endpoint;
+  std::string over = "patients";  ///< what the search varied: patients or events
   double target_power = 0.8;
   std::uint64_t replicates = 0;
   std::vector<Point> points;  ///< the `curve` entries

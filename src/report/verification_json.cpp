@@ -1,6 +1,7 @@
 /// @file
 /// @brief Reading back the JSON of `silico verify -o` and of `silico design --json`.
 
+#include <cmath>
 #include <charconv>
 #include <limits>
 #include <cstdint>
@@ -84,11 +85,28 @@ PowerCurve parse_design_json(const std::string& text, const std::string& file) {
     const std::string where = "curve[" + std::to_string(i) + "].";
     const auto& p = points.items[i];
     if (p.kind != json::Value::Kind::kObject) throw bad(where + ": expected an object");
-    curve.points.push_back({static_cast<std::uint64_t>(member(p, "patients", json::Value::Kind::kNumber, where).number),
+    PowerCurve::Point point{static_cast<std::uint64_t>(member(p, "patients", json::Value::Kind::kNumber, where).number),
                             member(p, "method", json::Value::Kind::kString, where).text,
                             member(p, "treatment", json::Value::Kind::kString, where).text,
                             member(p, "power", json::Value::Kind::kNumber, where).number,
-                            member(p, "mcse", json::Value::Kind::kNumber, where).number});
+                            member(p, "mcse", json::Value::Kind::kNumber, where).number};
+    // Optional: what the replicates realised at the data cut (null when never reached).
+    const auto number = [&](const char* name) {
+      const auto found = p.members.find(name);
+      return found != p.members.end() && found->second.kind == json::Value::Kind::kNumber
+                 ? found->second.number
+                 : std::numeric_limits<double>::quiet_NaN();
+    };
+    const double events = number("data_cut_events");
+    if (std::isfinite(events) && events >= 0) point.data_cut_events = static_cast<std::uint64_t>(events);
+    point.cut_time = number("cut_time");
+    point.cut_patients = number("cut_patients");
+    curve.points.push_back(point);
+  }
+  if (const auto over = doc.members.find("over");
+      over != doc.members.end() && over->second.kind == json::Value::Kind::kString) {
+    if (over->second.text != "patients" && over->second.text != "events") throw bad("over: expected patients or events");
+    curve.over = over->second.text;
   }
   return curve;
 }

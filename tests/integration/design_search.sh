@@ -24,7 +24,7 @@ PY
 # --max-patients bounds every size tried; a target out of reach is reported as not reached.
 mpi_run 2 design "$SILICO_SOURCE_DIR/tests/data/procova_variance.yaml" --replicates 200 \
   --max-patients 102 --json "$WORK/capped.json" -q > "$WORK/capped.txt"
-grep -q "not reached within --max-patients (largest power" "$WORK/capped.txt" || fail "unreachable target not reported"
+grep -q "not reached (largest power .* at 100 patients)" "$WORK/capped.txt" || fail "unreachable target not reported"
 python3 - "$WORK/capped.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -38,7 +38,7 @@ PY
 # The same search warns on standard error even with -q.
 mpi_run 1 design "$SILICO_SOURCE_DIR/tests/data/procova_variance.yaml" --replicates 200 \
   --max-patients 102 -q > /dev/null 2> "$WORK/capped.err"
-grep -q "design: warning: welch (treatment vs control) does not reach power 0.8 within --max-patients 100" \
+grep -q "design: warning: welch (treatment vs control) does not reach power 0.8 within 100 patients (--max-patients)" \
   "$WORK/capped.err" || fail "no warning for an unreachable target: $(cat "$WORK/capped.err")"
 
 # An event-driven cut scales with the size. tests/data/schoenfeld.yaml cuts 400 patients
@@ -62,4 +62,26 @@ curve = sorted(d["curve"], key=lambda c: c["patients"])
 for a, b in zip(curve, curve[1:]):
     assert b["power"] >= a["power"] - 3 * max(a["mcse"], b["mcse"]), (a, b)
 PY
+
+# Searching over events at the spec's 400 patients: Schoenfeld's 247 events, within 3 MCSE
+# of power at 1,000 replicates over the slope 0.00159 per event (24 events), plus 1. Each
+# point says when its cut fell: every patient enters at 0, so the cut time is the mean time
+# of the d-th event, increasing with d, and all 400 patients are in.
+mpi_run 2 design "$SILICO_SOURCE_DIR/tests/data/schoenfeld.yaml" --replicates 1000 --over events \
+  --json "$WORK/over-events.json" -q > "$WORK/over-events.txt"
+grep -q "required events at the data cut (400 patients)" "$WORK/over-events.txt" || fail "no events table"
+python3 - "$WORK/over-events.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["over"] == "events", d["over"]
+(r,) = d["required"]
+print("log-rank, events needed at 400 patients:", r)
+assert r["reached"] and abs(r["data_cut_events"] - 247) <= 24 + 1, r
+curve = sorted(d["curve"], key=lambda c: c["data_cut_events"])
+assert all(c["patients"] == 400 and c["cut_patients"] == 400 and c["cut_reached"] == 1 for c in curve), curve
+assert all(c["cut_events"] == c["data_cut_events"] for c in curve), curve  # no ties in continuous times
+assert all(a["cut_time"] < b["cut_time"] for a, b in zip(curve, curve[1:])), curve
+PY
+expect_exit 2 "$SILICO" design "$SILICO_SOURCE_DIR/tests/data/procova_variance.yaml" --over events -q
+expect_exit 2 "$SILICO" design "$SILICO_SOURCE_DIR/tests/data/schoenfeld.yaml" --over visits -q
 echo "design_search: ok"

@@ -286,6 +286,7 @@ class Document {
       return found == in_.series.end() ? std::vector<double>{} : found->second;
     };
     const std::string suffix = "/data_cut_time";
+    bool any_cut = false;
     for (const auto& [path, values] : in_.series) {
       if (!ends_with(path, suffix)) continue;
       const std::string endpoint = path.substr(0, path.size() - suffix.size());
@@ -301,6 +302,15 @@ class Document {
         if (!patients.empty()) text += "; patients entered " + realised(patients, false);
       }
       row("data cut, " + endpoint, text);
+      any_cut = true;
+    }
+    if (any_cut) {
+      row("what an estimate at a data cut targets",
+          "the effect among the patients who had entered by the cut, with the follow-up the cut leaves each of "
+          "them. Its true effect is of the same patients: for a hazard ratio, the Cox hazard ratio of their "
+          "potential outcomes under both arms, censored at the cut as the observed outcomes are (under "
+          "non-proportional hazards it depends on that follow-up); for RMST and median differences, their "
+          "potential outcomes up to the analyses' horizon, the longest follow-up at the cut.");
     }
     // Interim looks: <endpoint>/<method>/<arm>/gs_look_<k>_time.
     const std::string look_marker = "/gs_look_";

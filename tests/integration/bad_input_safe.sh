@@ -29,6 +29,23 @@ grep -q "observed.csv:3:5: error: validation\[0\].observed_file: column 'event':
 [ "$(grep -c "got 'yes'" "$WORK/stderr")" -eq 1 ] || fail "observed-file error printed by more than one rank"
 [ "$(sha256sum "$out")" = "$before" ] || fail "existing output changed by a failed run"
 
+# Calendar time that cannot work: accrual that never reaches the patients, a minimum
+# follow-up after the last entry longer than anyone's follow-up, an events cut beyond the
+# patients. Each is located, all three are reported together, and nothing is written.
+sed -e 's/^    duration: 24 .*/    rates: [{rate: 20, duration: 12}, {rate: 0}]/' -e '/^    ramp_up: 6/d' \
+  -e 's/data_cut: {events: 380}.*/data_cut: {last: [{events: 601}, {after_last_patient: 61}]}/' \
+  "$SILICO_SOURCE_DIR/configs/oncology_calendar.yaml" > "$WORK/calendar.yaml"
+expect_exit 2 mpi_run 2 run "$WORK/calendar.yaml" -o "$out" --force
+grep -q "calendar.yaml:[0-9]*:[0-9]*: error: trial.accrual.rates\[1\].rate: accrual never reaches 600 patients" \
+  "$WORK/stderr" || fail "unreachable accrual not located: $(cat "$WORK/stderr")"
+grep -q "calendar.yaml:[0-9]*:[0-9]*: error: analysis.endpoints.os.data_cut.last\[0\].events: .*between 1 and" \
+  "$WORK/stderr" || fail "impossible events cut not located: $(cat "$WORK/stderr")"
+grep -q "calendar.yaml:[0-9]*:[0-9]*: error: analysis.endpoints.os.data_cut.last\[1\].after_last_patient: .*minimum follow-up longer than the follow-up" \
+  "$WORK/stderr" || fail "minimum follow-up error not located: $(cat "$WORK/stderr")"
+grep -q "3 error(s); nothing was written" "$WORK/stderr" || fail "calendar errors not counted: $(cat "$WORK/stderr")"
+[ "$(sha256sum "$out")" = "$before" ] || fail "existing output changed by a failed run"
+[ ! -e "$out.partial" ] || fail "partial file left behind"
+
 # YAML that does not parse.
 printf 'trial: [unclosed\n' > "$WORK/syntax.yaml"
 expect_exit 2 "$SILICO" run "$WORK/syntax.yaml" -o "$out"

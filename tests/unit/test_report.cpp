@@ -269,6 +269,9 @@ TEST(Report, KaplanMeierChartShowsTheDataAsCut) {
   EXPECT_NE(html.find("<code>{events: 2}</code>; reached in 4 of 4 replicates, at 3.75 months (median; range 3 "
                       "to 5); events 2 (median; range 2 to 2)"),
             std::string::npos);
+  EXPECT_NE(html.find("<th>what an estimate at a data cut targets</th><td>the effect among the patients who had "
+                      "entered by the cut"),
+            std::string::npos);
   in.series["os/data_cut_time"] = {std::nan(""), 4.0, 3.0, 5.0};
   const std::string missed = render_report(in);
   EXPECT_NE(missed.find("data cut was not reached in this replicate"), std::string::npos);

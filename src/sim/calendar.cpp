@@ -64,6 +64,33 @@ double AccrualSchedule::map(double s) const {
   return std::min(t, accrual_.duration);
 }
 
+std::shared_ptr<const AccrualSchedule::ChunkTotals> AccrualSchedule::totals(std::uint64_t replicate) const {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [r, t] : cache_) {
+      if (r == replicate) return t;
+    }
+  }
+  auto t = std::make_shared<ChunkTotals>();
+  const std::uint64_t chunks = (patients_ + kAccrualChunk - 1) / kAccrualChunk;
+  t->before.assign(chunks + 1, 0.0);
+  t->total.resize(chunks);
+  for (std::uint64_t c = 0; c < chunks; ++c) {
+    const std::uint64_t size = std::min(kAccrualChunk, patients_ - c * kAccrualChunk);
+    t->total[c] = gamma_variate(static_cast<double>(size), seed_, replicate, c);
+    t->before[c + 1] = t->before[c] + t->total[c];
+  }
+  if (accrual_.kind == spec::Accrual::Kind::kDuration) {
+    // The (N+1)-th arrival closes the interval: entries are S_k / S_(N+1).
+    rng::Stream stream({seed_, replicate, patients_, rng::Purpose::kAccrual, 0});
+    t->scale = 1.0 / (t->before[chunks] - std::log(stream.uniform()));
+  }
+  const std::lock_guard<std::mutex> lock(mutex_);
+  cache_.emplace_back(replicate, t);
+  if (cache_.size() > 4) cache_.pop_front();
+  return t;
+}
+
 void AccrualSchedule::entry_times(std::uint64_t replicate, std::uint64_t first, std::span<double> out) const {
   if (out.empty()) return;
   const auto chunk_size = [&](std::uint64_t c) { return std::min(kAccrualChunk, patients_ - c * kAccrualChunk); };
@@ -71,19 +98,8 @@ void AccrualSchedule::entry_times(std::uint64_t replicate, std::uint64_t first, 
     rng::Stream stream({seed_, replicate, patient, rng::Purpose::kAccrual, 0});
     return -std::log(stream.uniform());
   };
-  const bool fractions = accrual_.kind == spec::Accrual::Kind::kDuration;
-  const std::uint64_t chunks = (patients_ + kAccrualChunk - 1) / kAccrualChunk;
+  const auto chunks = totals(replicate);
   const std::uint64_t last = first + out.size() - 1;
-  // Chunk totals up to the last chunk the block touches (all of them, plus the (N+1)-th
-  // gap, when entries are fractions of S_(N+1)).
-  const std::uint64_t needed = fractions ? chunks : last / kAccrualChunk + 1;
-  std::vector<double> before(needed + 1, 0.0);  // before[c]: sum of the totals of chunks < c
-  std::vector<double> total(needed);
-  for (std::uint64_t c = 0; c < needed; ++c) {
-    total[c] = gamma_variate(static_cast<double>(chunk_size(c)), seed_, replicate, c);
-    before[c + 1] = before[c] + total[c];
-  }
-  const double scale = fractions ? 1.0 / (before[needed] + gap(patients_)) : 1.0;
   std::vector<double> gaps(kAccrualChunk);
   std::uint64_t patient = first;
   while (patient <= last) {
@@ -97,7 +113,7 @@ void AccrualSchedule::entry_times(std::uint64_t replicate, std::uint64_t first, 
       if (j < first) continue;
       // The chunk's last patient lands exactly on the chunk's total.
       const double share = j + 1 == end ? 1.0 : partial / chunk_sum;
-      out[j - first] = map((before[c] + total[c] * share) * scale);
+      out[j - first] = map((chunks->before[c] + chunks->total[c] * share) * chunks->scale);
       patient = j + 1;
     }
   }

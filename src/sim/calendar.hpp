@@ -19,7 +19,11 @@
 /// normalized cumulative intensity.
 
 #include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "spec/spec.hpp"
@@ -44,15 +48,29 @@ class AccrualSchedule {
   AccrualSchedule(const spec::Accrual& accrual, std::uint64_t patients, std::uint64_t seed);
 
   /// Entry times of patients [first, first + out.size()) of `replicate`, increasing.
+  /// Thread-safe.
   void entry_times(std::uint64_t replicate, std::uint64_t first, std::span<double> out) const;
 
  private:
+  /// A replicate's chunk totals and their running sums, and the scale of the arrival
+  /// epochs (1, or 1 / S_(N+1) with a duration).
+  struct ChunkTotals {
+    std::vector<double> before;  ///< before[c]: sum of the totals of the chunks < c
+    std::vector<double> total;
+    double scale = 1.0;
+  };
+  /// Every chunk's total of `replicate`, drawn once and kept for the next blocks of the
+  /// same replicate (a few replicates are kept): O(N / chunk) Gamma draws per replicate,
+  /// not per block.
+  std::shared_ptr<const ChunkTotals> totals(std::uint64_t replicate) const;
   /// Calendar time of the arrival epoch s (rates), or of the fraction s of all (duration).
   double map(double s) const;
 
   spec::Accrual accrual_;
   std::uint64_t patients_;
   std::uint64_t seed_;
+  mutable std::mutex mutex_;
+  mutable std::deque<std::pair<std::uint64_t, std::shared_ptr<const ChunkTotals>>> cache_;
 };
 
 /// Dropout time of a patient with these pieces (time from entry; +infinity when the

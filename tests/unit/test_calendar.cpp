@@ -249,3 +249,41 @@ TEST(Calendar, AnalysisAtACalendarCutEqualsTheRowsKnownAtIt) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Calendar, TrialDropoutCensorsTheObservedOutcomeOfItsArmOnly) {
+  // Events are rare (Weibull scale 10^6 months), so an observed time before the end of
+  // follow-up (10) is a dropout. In the control arm, dropout at 0.05 a month censors a
+  // share 1 - exp(-0.5) = 0.3935 of patients before 10; the treatment arm has no dropout.
+  // 4 binomial SEs with 1,000 patients per arm: 0.062. Potential outcomes never see it.
+  const std::string text = R"(schema_version: 1
+trial: {name: d, seed: 5, patients: 2000, follow_up: 10, dropout: {control: 0.05}}
+cohort:
+  covariates:
+    x: {distribution: normal, mean: 0, sd: 1}
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: weibull_ph
+  parameters: {shape: 1, scale: 1000000, hazard_ratio: {treatment: 1.0}}
+endpoints: [{name: os}]
+)";
+  const auto spec = silico::spec::parse_spec(text, "d.yaml");
+  silico::sim::Block block;
+  silico::sim::Simulator(spec).simulate(0, 0, spec.trial.patients, block);
+  const auto& os = block.endpoints[0];
+  double dropped[2] = {0, 0}, n[2] = {0, 0};
+  for (std::size_t i = 0; i < block.count; ++i) {
+    const auto arm = static_cast<std::size_t>(block.arm[i]);
+    n[arm] += 1;
+    dropped[arm] += os.observed_event[i] == 0 && os.observed_value[i] < 10;
+    for (std::size_t a = 0; a < 2; ++a) {
+      // No event by 10 under either arm: censored at the end of follow-up, never earlier.
+      EXPECT_TRUE(os.potential_event[a][i] == 1 || os.potential_value[a][i] == 10.0) << i;
+    }
+  }
+  EXPECT_NEAR(dropped[0] / n[0], 1 - std::exp(-0.5), 4 * std::sqrt(0.3935 * 0.6065 / n[0]));
+  EXPECT_EQ(dropped[1], 0.0);
+}
+
+}  // namespace

@@ -278,6 +278,32 @@ std::optional<DataCut> read_data_cut(ReadContext& ctx, const Located& at, const 
   return cut;
 }
 
+/// Each endpoint key that some method reads (its schema's options) is an error on an
+/// endpoint none of whose methods reads it: it would be silently ignored.
+void check_options_used(ReadContext& ctx, const Located& at, const EndpointAnalysis& analysis) {
+  std::vector<std::string> options;  // every method's, in the order first declared
+  for (const MethodSchema* m : method_schemas()) {
+    for (const auto& o : m->options) {
+      if (std::find(options.begin(), options.end(), o) == options.end()) options.push_back(o);
+    }
+  }
+  for (const auto& option : options) {
+    if (!Reader::has(at, option)) continue;
+    bool used = false;
+    for (const auto& name : analysis.methods) {
+      const MethodSchema* m = find_method_schema(name);
+      used = used || (m != nullptr && m->reads(option));
+    }
+    if (used) continue;
+    std::vector<std::string> readers;
+    for (const MethodSchema* m : method_schemas()) {
+      if (m->reads(option)) readers.push_back(m->name);
+    }
+    ctx.reader.error(at.child(option).at_key(), "'" + option + "' is used by " + join_all(readers) +
+                                                    "; no method of this endpoint uses it");
+  }
+}
+
 void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec& spec,
                             const EndpointSpec& endpoint, EndpointAnalysis& analysis) {
   if (!ctx.reader.expect_mapping(at, {"methods", "covariates", "strata", "rmst_horizon",
@@ -285,6 +311,7 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
     return;
   }
   const bool tte = endpoint.type == models::OutputType::kTimeToEvent;
+  const std::size_t errors_before_methods = ctx.diagnostics.size();
   if (Reader::has(at, "methods")) {
     const Located methods = at.child("methods");
     const auto allowed = methods_for(endpoint.type);
@@ -315,6 +342,7 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
       }
     }
   }
+  const bool methods_ok = ctx.diagnostics.size() == errors_before_methods;
   if (Reader::has(at, "covariates")) analysis.covariates = covariate_list(ctx, at.child("covariates"), spec, false);
   if (Reader::has(at, "strata")) analysis.strata = covariate_list(ctx, at.child("strata"), spec, true);
   const auto tte_only = [&](const char* key) {
@@ -346,6 +374,8 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
       }
     }
   }
+  // Not after an error in the methods: the method that uses the key may be the one in error.
+  if (methods_ok) check_options_used(ctx, at, analysis);
   if (Reader::has(at, "group_sequential")) read_group_sequential(ctx, at.child("group_sequential"), analysis);
   if (tte_only("data_cut")) {
     if (Reader::has(at, "data_cut_events")) {

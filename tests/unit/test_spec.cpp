@@ -561,6 +561,23 @@ TEST(SpecAnalysis, MethodsCheckedAgainstTheirSchemas) {
             (std::vector<std::string>{"logrank", "rmst"}));
 }
 
+// An endpoint key that only some methods read is an error where none of the endpoint's does.
+TEST(SpecAnalysis, OptionNoMethodOfTheEndpointUses) {
+  const auto errors = errors_of(std::string(kValid) +
+                                "analysis: {endpoints: {os: {methods: [rmst, km_median], strata: [ecog], "
+                                "rmst_horizon: 6}}}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.strata", 13, 57,
+                             {"'strata' is used by cox and logrank; no method of this endpoint uses it"}));
+  const auto horizon = errors_of(std::string(kValid) + "analysis: {endpoints: {os: {methods: [logrank], rmst_horizon: 6}}}\n");
+  ASSERT_EQ(horizon.size(), 1u) << dump(horizon);
+  EXPECT_TRUE(has_diagnostic(horizon, "analysis.endpoints.os.rmst_horizon", 13, 49,
+                             {"'rmst_horizon' is used by rmst; no method of this endpoint uses it"}));
+  // Landmarks are the arms' Kaplan-Meier summaries, not a method's option.
+  EXPECT_NO_THROW(parse_spec(std::string(kValid) + "analysis: {endpoints: {os: {methods: [logrank], landmarks: [6]}}}\n",
+                             "spec.yaml"));
+}
+
 TEST(SpecRange, RandomizationBlockNotMultipleOfRatioSum) {
   // Ratios 2:1 sum to 3; `randomization_block: ` value at column 78 of line 2.
   const std::string yaml = R"(schema_version: 1

@@ -40,14 +40,20 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   return best;
 }
 
-std::string join_alternatives(const std::vector<std::string>& items) {
+namespace {
+std::string join_list(const std::vector<std::string>& items, const char* last) {
   std::string text;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) text += (i + 1 == items.size()) ? " or " : ", ";
+    if (i > 0) text += (i + 1 == items.size()) ? last : ", ";
     text += items[i];
   }
   return text;
 }
+}  // namespace
+
+std::string join_alternatives(const std::vector<std::string>& items) { return join_list(items, " or "); }
+
+std::string join_all(const std::vector<std::string>& items) { return join_list(items, " and "); }
 
 bool is_identifier(std::string_view name) {
   if (name.empty()) return false;

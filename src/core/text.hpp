@@ -17,6 +17,8 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 
 /// "a, b or c" for messages.
 std::string join_alternatives(const std::vector<std::string>& items);
+/// "a, b and c" for messages.
+std::string join_all(const std::vector<std::string>& items);
 
 /// True if `name` is a valid identifier: [A-Za-z_][A-Za-z0-9_]*. Names become HDF5
 /// paths and JSON keys, so they are kept to this safe set.

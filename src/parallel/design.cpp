@@ -11,6 +11,7 @@
 #include "parallel/partition.hpp"
 #include "parallel/run.hpp"
 #include "sim/analysis.hpp"
+#include "spec/method_schema.hpp"
 
 namespace silico::parallel {
 
@@ -112,11 +113,11 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
 
   // The p-value series of every (method, treatment) of the primary endpoint.
   std::vector<std::string> p_paths, methods, treatments;
-  for (auto m : analysis.methods) {
-    if (m == spec::Method::kKmMedian) continue;  // no test
+  for (const auto& m : analysis.methods) {
+    if (!spec::find_method_schema(m)->has_test) continue;  // no p-value (km_median)
     for (std::size_t a = 0; a < spec.arms.size(); ++a) {
       if (a == spec.control_arm) continue;
-      methods.push_back(spec::method_name(m));
+      methods.push_back(m);
       treatments.push_back(spec.arms[a].name);
       p_paths.push_back(endpoint.name + "/" + methods.back() + "/" + treatments.back() + "/p");
     }

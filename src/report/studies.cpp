@@ -109,7 +109,7 @@ SensitivityStudy sensitivity(const std::string& spec_text, const std::string& sp
   study.patients = std::min<std::uint64_t>(patients, spec.trial.patients);
   // The primary estimate: the first `effect` series of the first endpoint's first method.
   const std::string prefix =
-      spec.endpoints.front().name + "/" + spec::method_name(spec.analysis.endpoints.front().methods.front()) + "/";
+      spec.endpoints.front().name + "/" + spec.analysis.endpoints.front().methods.front() + "/";
   spec::TrialSpec small = spec;
   small.trial.patients = study.patients;
   const sim::Block block = simulate(small, 0, study.patients);

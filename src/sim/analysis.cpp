@@ -7,11 +7,11 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "cohort/cohort.hpp"
 #include "sim/data_cut.hpp"
 #include "sim/method.hpp"
-#include "sim/methods/chunked_ols.hpp"
 #include "stats/design.hpp"
 #include "stats/regression.hpp"
 #include "stats/survival.hpp"
@@ -21,7 +21,6 @@ namespace silico::sim {
 
 namespace {
 
-using spec::Method;
 using models::OutputType;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -39,11 +38,11 @@ std::int32_t level_count(const spec::Covariate& c) {
 
 }  // namespace
 
-const char* method_measure(Method method) { return method_entry(method).measure.c_str(); }
+const char* method_measure(const std::string& method) { return method_entry(method).measure.c_str(); }
 
 TrialAnalysis::TrialAnalysis(const spec::TrialSpec& spec) : spec_(spec) {
   for (const auto& a : spec.analysis.endpoints) {
-    for (Method m : a.methods) method_entry(m);  // a method left out of the build fails here
+    for (const auto& m : a.methods) method_entry(m);  // a method left out of the build fails here
     boundaries_.emplace_back();
     if (!a.group_sequential) continue;
     const auto spending = a.group_sequential->obrien_fleming ? stats::Spending::kOBrienFleming
@@ -53,9 +52,11 @@ TrialAnalysis::TrialAnalysis(const spec::TrialSpec& spec) : spec_(spec) {
   prognostic_.resize(spec.endpoints.size());
   if (!spec.analysis.procova) return;
   for (std::size_t e = 0; e < spec.endpoints.size(); ++e) {
-    const auto& methods = spec.analysis.endpoints[e].methods;
-    if (std::find(methods.begin(), methods.end(), Method::kProcova) != methods.end()) {
-      prognostic_[e] = fit_prognostic_model(spec, spec.endpoints[e].output);
+    for (const auto& m : spec.analysis.endpoints[e].methods) {
+      if (method_entry(m).schema.needs == spec::MethodSchema::Needs::kHistoricalCohort) {
+        prognostic_[e] = fit_prognostic_model(spec, spec.endpoints[e].output);
+        break;
+      }
     }
   }
 }
@@ -91,15 +92,15 @@ std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
     const auto& endpoint = spec_.endpoints[e];
     const auto& analysis = spec_.analysis.endpoints[e];
     out.push_back({endpoint.name, "type", models::to_string(endpoint.type)});
-    out.push_back({endpoint.name, "primary_method", spec::method_name(analysis.methods.front())});
+    out.push_back({endpoint.name, "primary_method", analysis.methods.front()});
     std::string methods;
-    for (Method m : analysis.methods) methods += (methods.empty() ? "" : ",") + std::string(spec::method_name(m));
+    for (const auto& m : analysis.methods) methods += (methods.empty() ? "" : ",") + m;
     out.push_back({endpoint.name, "methods", methods});
-    for (Method m : analysis.methods) {
-      out.push_back({endpoint.name + "/" + spec::method_name(m), "measure", method_measure(m)});
+    for (const auto& m : analysis.methods) {
+      out.push_back({endpoint.name + "/" + m, "measure", method_measure(m)});
     }
     if (analysis.group_sequential) {
-      const std::string group = endpoint.name + "/" + spec::method_name(analysis.methods.front());
+      const std::string group = endpoint.name + "/" + analysis.methods.front();
       std::string looks, bounds;
       for (std::size_t k = 0; k < analysis.group_sequential->looks.size(); ++k) {
         looks += (k ? "," : "") + number_name(analysis.group_sequential->looks[k]);
@@ -140,12 +141,12 @@ class EndpointAnalyzer {
     // After every pair is in place: each method keeps its comparison's address.
     bool external = false;
     for (Pair& pair : pairs_) {
-      for (Method m : analysis_.methods) {
+      for (const auto& m : analysis_.methods) {
         const MethodEntry& entry = method_entry(m);
-        external = external || entry.external_control;
+        external = external || entry.external_control();
         // The external-control comparison is about the single-arm trial's arm only.
-        if (entry.external_control && pair.arm != spec_.analysis.external_control->treatment_arm) continue;
-        pair.methods.push_back({entry.name, entry.create(pair)});
+        if (entry.external_control() && pair.arm != spec_.analysis.external_control->treatment_arm) continue;
+        pair.methods.push_back({entry.name(), entry.create(pair)});
       }
     }
     if (tte_ && analysis_.data_cut.present()) {
@@ -242,7 +243,7 @@ class EndpointAnalyzer {
       }
     }
     if (analysis_.group_sequential && !tte_) {
-      for (Pair& pair : pairs_) pair.interim.emplace(*this, pair.n);
+      for (Pair& pair : pairs_) pair.interim.emplace(*this, pair);
     }
     for (Pair& pair : pairs_) {
       for (auto& [name, method] : pair.methods) method->end_collect();
@@ -263,7 +264,7 @@ class EndpointAnalyzer {
         for (auto& [name, method] : pair.methods) {
           if (method->needs_second_walk()) method->revisit({block, i, treated, y});
         }
-        if (pair.interim) pair.interim->add(block, i, treated, y);
+        if (pair.interim) pair.interim->add({block, i, treated, y});
       }
     }
   }
@@ -303,26 +304,23 @@ class EndpointAnalyzer {
 
   /// Interim looks of a non-survival endpoint: the primary estimate on the first patients
   /// of the comparison in enrolment order, taken when their number reaches each look.
+  struct Pair;
+
   class Interim {
    public:
-    Interim(const EndpointAnalyzer& owner, std::uint64_t patients);
-    void add(const Block& block, std::size_t i, bool treated, double y);
+    Interim(const EndpointAnalyzer& owner, const Pair& pair);
+    void add(const MethodRow& row);
     /// Estimate at each look (NaN where the look needs no patient).
     const std::vector<stats::Estimate>& estimates() const { return estimates_; }
     const std::vector<std::uint64_t>& needed() const { return needed_; }
 
    private:
-    void take();
     const EndpointAnalyzer& owner_;
-    Method method_;
+    std::unique_ptr<InterimAccumulator> accumulator_;  ///< the primary method's
     std::vector<std::uint64_t> needed_;
     std::vector<stats::Estimate> estimates_;
     std::size_t next_look_ = 0;
     std::uint64_t seen_ = 0;
-    stats::RunningMoments treated_, control_;
-    stats::TwoByTwo table_;
-    std::optional<ChunkedOls> ancova_;
-    std::vector<double> row_;
   };
 
   /// An interim look of a time-to-event endpoint in calendar time: at the calendar time of
@@ -550,8 +548,8 @@ class EndpointAnalyzer {
   /// Interim looks of the primary method: information is events (time to event) or
   /// patients in enrolment order; stop at the first |Z| >= boundary.
   void group_sequential(const Pair& pair) {
-    const Method method = analysis_.methods.front();
-    const std::string prefix = base() + "/" + spec::method_name(method) + "/" + spec_.arms[pair.arm].name;
+    const MethodEntry& method = method_entry(analysis_.methods.front());
+    const std::string prefix = base() + "/" + method.name() + "/" + spec_.arms[pair.arm].name;
     const auto& looks = analysis_.group_sequential->looks;
     std::vector<std::uint64_t> needed;
     std::vector<stats::Estimate> estimates;
@@ -567,9 +565,7 @@ class EndpointAnalyzer {
         double cut = kNaN;
         std::uint64_t entered = pair.n;
         const auto estimate = [&](const stats::SurvivalSource& rows, double at) {
-          if (method == Method::kLogrank) return stats::logrank_sweep(rows, alpha_, at);
-          if (method == Method::kCox) return cox_estimate(rows, alpha_, at).first;
-          return kNoEstimate;
+          return method.estimate_at_cut ? method.estimate_at_cut(rows, alpha_, at) : kNoEstimate;
         };
         if (calendar_) {
           // Each look's rows were cut at its own calendar time on the second walk.
@@ -600,8 +596,7 @@ class EndpointAnalyzer {
     for (std::size_t k = 0; k < looks.size(); ++k) {
       if (needed[k] == 0) continue;
       const auto& e = estimates[k];
-      const bool ratio = method == Method::kLogrank || method == Method::kCox;
-      const double z = ratio ? std::log(e.effect) / e.se : e.effect / e.se;
+      const double z = method.log_scale() ? std::log(e.effect) / e.se : e.effect / e.se;
       if (std::isfinite(z) && std::fabs(z) >= boundaries_[k]) {
         reject = 1.0;
         stop_look = static_cast<double>(k + 1);
@@ -701,59 +696,26 @@ class EndpointAnalyzer {
   std::vector<Series>* out_ = nullptr;
 };
 
-EndpointAnalyzer::Interim::Interim(const EndpointAnalyzer& owner, std::uint64_t patients)
-    : owner_(owner), method_(owner.analysis_.methods.front()) {
-  const auto total = static_cast<double>(patients);
+EndpointAnalyzer::Interim::Interim(const EndpointAnalyzer& owner, const Pair& pair) : owner_(owner) {
+  const MethodEntry& method = method_entry(owner.analysis_.methods.front());
+  if (method.interim_accumulator == nullptr) {
+    throw std::logic_error("internal error: method '" + method.name() + "' has no interim looks");
+  }
+  accumulator_ = method.interim_accumulator(pair);
+  const auto total = static_cast<double>(pair.n);
   for (double look : owner.analysis_.group_sequential->looks) {
     needed_.push_back(static_cast<std::uint64_t>(std::ceil(look * total - 1e-9)));
   }
   estimates_.assign(needed_.size(), kNoEstimate);
-  if (method_ == Method::kAncova) ancova_.emplace(static_cast<Eigen::Index>(2 + owner.analysis_.covariates.size()));
   while (next_look_ < needed_.size() && needed_[next_look_] == 0) ++next_look_;
 }
 
-void EndpointAnalyzer::Interim::add(const Block& block, std::size_t i, bool treated, double y) {
+void EndpointAnalyzer::Interim::add(const MethodRow& row) {
   if (next_look_ >= needed_.size()) return;
   ++seen_;
-  switch (method_) {
-    case Method::kWelch: (treated ? treated_ : control_).add(y); break;
-    case Method::kAncova: {
-      row_.resize(2 + owner_.analysis_.covariates.size());
-      row_[0] = 1.0;
-      row_[1] = treated ? 1.0 : 0.0;
-      for (std::size_t j = 0; j < owner_.analysis_.covariates.size(); ++j) {
-        row_[2 + j] = block.covariates[owner_.analysis_.covariates[j]][i];
-      }
-      ancova_->add(row_, y);
-      break;
-    }
-    case Method::kRiskDifference:
-      if (treated) {
-        ++table_.treated_n;
-        table_.treated_events += y != 0.0;
-      } else {
-        ++table_.control_n;
-        table_.control_events += y != 0.0;
-      }
-      break;
-    default: break;
-  }
-  while (next_look_ < needed_.size() && needed_[next_look_] == seen_) take();
-}
-
-void EndpointAnalyzer::Interim::take() {
-  const double alpha = owner_.alpha_;
-  stats::Estimate& e = estimates_[next_look_++];
-  switch (method_) {
-    case Method::kWelch: e = stats::welch(treated_.result(), control_.result(), alpha); break;
-    case Method::kAncova: {
-      // A fresh accumulator of the same rows: fit() ends its first pass.
-      ChunkedOls copy = *ancova_;
-      e = stats::ols_coefficient(copy.fit(), 1, alpha, false);
-      break;
-    }
-    case Method::kRiskDifference: e = stats::risk_difference(table_, alpha); break;
-    default: break;
+  accumulator_->add(row);
+  while (next_look_ < needed_.size() && needed_[next_look_] == seen_) {
+    estimates_[next_look_++] = accumulator_->estimate(owner_.alpha_);
   }
 }
 

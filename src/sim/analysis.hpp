@@ -86,6 +86,6 @@ class TrialAnalysis {
 std::vector<double> fit_prognostic_model(const spec::TrialSpec& spec, std::size_t output);
 
 /// The measure an estimate of `method` is on: mean_difference, hazard_ratio, ...
-const char* method_measure(spec::Method method);
+const char* method_measure(const std::string& method);
 
 }  // namespace silico::sim

@@ -7,7 +7,9 @@
 /// methods share: per-arm statistics, the survival buffers, the data cut, the Kaplan-Meier
 /// and true-hazard-ratio caches, the external cohort and its propensity fit. A method sees
 /// them through Comparison only. Adding a method is adding a file with one
-/// SILICO_REGISTER_METHOD line (and, for now, its spec::Method enumerator).
+/// SILICO_REGISTER_METHOD line: its entry carries the method's spec::MethodSchema (the
+/// endpoint types, options and needs the spec checks), its measure, how it is created, and
+/// the hooks of its interim looks when it may be a group-sequential primary method.
 
 #include <cstdint>
 #include <limits>
@@ -21,6 +23,7 @@
 
 #include "sim/analysis.hpp"
 #include "sim/simulate.hpp"
+#include "spec/method_schema.hpp"
 #include "spec/spec.hpp"
 #include "stats/estimates.hpp"
 #include "stats/regression.hpp"
@@ -122,23 +125,41 @@ class AnalysisMethod {
   virtual void emit(const std::string& prefix, std::vector<Series>& out) = 0;
 };
 
+/// The primary estimate of a group-sequential method on the first patients of a
+/// comparison (not time to event): fed every row in enrolment order, asked at each look.
+class InterimAccumulator {
+ public:
+  virtual ~InterimAccumulator() = default;
+  virtual void add(const MethodRow&) = 0;
+  /// The estimate on the rows added so far.
+  virtual stats::Estimate estimate(double alpha) const = 0;
+};
+
 struct MethodEntry {
-  std::string name;     ///< as spec::method_name()
-  std::string measure;  ///< what the estimate is on: mean_difference, hazard_ratio, ...
+  spec::MethodSchema schema;  ///< its name is the method's name
+  std::string measure;        ///< what the estimate is on: mean_difference, hazard_ratio, ...
   std::unique_ptr<AnalysisMethod> (*create)(Comparison&) = nullptr;
+  /// Interim looks (schema.interim), not time to event: a fresh accumulator per comparison.
+  std::unique_ptr<InterimAccumulator> (*interim_accumulator)(const Comparison&) = nullptr;
+  /// Interim looks (schema.interim), time to event: the estimate on `rows` censored at `cut`.
+  stats::Estimate (*estimate_at_cut)(const stats::SurvivalSource& rows, double alpha, double cut) = nullptr;
+
+  const std::string& name() const { return schema.name; }
   /// Compares the external-control arm with the external cohort: only that arm's
   /// comparison has the method, and the endpoint collects the external rows for it.
-  bool external_control = false;
+  bool external_control() const { return schema.needs == spec::MethodSchema::Needs::kExternalControl; }
+  /// Whether the estimate is a ratio, tested (and its Z taken) on the log scale.
+  bool log_scale() const {
+    return measure == "hazard_ratio" || measure == "risk_ratio" || measure == "odds_ratio";
+  }
 };
 
 /// The registered method of that name. @throws std::logic_error when there is none (a
 /// method file left out of the build: an internal error, never a spec error).
 const MethodEntry& method_entry(const std::string& name);
-inline const MethodEntry& method_entry(spec::Method method) {
-  return method_entry(spec::method_name(method));
-}
 
 namespace detail {
+/// Registers the entry and its schema (spec::register_method_schema).
 bool register_method(MethodEntry entry);
 }
 
@@ -146,6 +167,12 @@ bool register_method(MethodEntry entry);
 template <class M>
 std::unique_ptr<AnalysisMethod> make_method(Comparison& comparison) {
   return std::make_unique<M>(comparison);
+}
+
+/// A MethodEntry::interim_accumulator for an accumulator constructed from its Comparison.
+template <class A>
+std::unique_ptr<InterimAccumulator> make_interim(const Comparison& comparison) {
+  return std::make_unique<A>(comparison);
 }
 
 }  // namespace silico::sim

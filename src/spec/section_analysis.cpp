@@ -15,39 +15,38 @@
 
 #include "core/text.hpp"
 #include "spec/limits.hpp"
+#include "spec/method_schema.hpp"
 #include "spec/sections.hpp"
 
 namespace silico::spec::detail {
 
 namespace {
 
-const std::vector<std::pair<std::string, Method>>& method_table() {
-  static const std::vector<std::pair<std::string, Method>> table = {
-      {"welch", Method::kWelch},       {"ancova", Method::kAncova},
-      {"procova", Method::kProcova},   {"psm", Method::kPsm},
-      {"iptw", Method::kIptw},         {"logrank", Method::kLogrank},
-      {"cox", Method::kCox},           {"rmst", Method::kRmst},
-      {"km_median", Method::kKmMedian}, {"risk_difference", Method::kRiskDifference},
-      {"risk_ratio", Method::kRiskRatio}, {"odds_ratio", Method::kOddsRatio}};
-  return table;
+/// The methods of an endpoint type: its default methods first (in their order), then the
+/// others by name.
+std::vector<const MethodSchema*> schemas_for(models::OutputType type) {
+  std::vector<const MethodSchema*> defaults, others;
+  for (const MethodSchema* m : method_schemas()) {
+    if (m->applies_to(type)) (m->default_order >= 0 ? defaults : others).push_back(m);
+  }
+  std::stable_sort(defaults.begin(), defaults.end(),
+                   [](const MethodSchema* a, const MethodSchema* b) { return a->default_order < b->default_order; });
+  defaults.insert(defaults.end(), others.begin(), others.end());
+  return defaults;
 }
 
 std::vector<std::string> methods_for(models::OutputType type) {
-  switch (type) {
-    case models::OutputType::kContinuous: return {"welch", "ancova", "procova", "psm", "iptw"};
-    case models::OutputType::kTimeToEvent: return {"logrank", "cox", "rmst", "km_median"};
-    case models::OutputType::kBinary: return {"risk_difference", "risk_ratio", "odds_ratio"};
-  }
-  return {};
+  std::vector<std::string> names;
+  for (const MethodSchema* m : schemas_for(type)) names.push_back(m->name);
+  return names;
 }
 
-std::vector<Method> default_methods(models::OutputType type) {
-  switch (type) {
-    case models::OutputType::kContinuous: return {Method::kWelch};
-    case models::OutputType::kTimeToEvent: return {Method::kLogrank, Method::kRmst};
-    case models::OutputType::kBinary: return {Method::kRiskDifference};
+std::vector<std::string> default_methods(models::OutputType type) {
+  std::vector<std::string> names;
+  for (const MethodSchema* m : schemas_for(type)) {
+    if (m->default_order >= 0) names.push_back(m->name);
   }
-  return {};
+  return names;
 }
 
 /// A list of covariate names -> indices; `discrete_only` (strata) admits only
@@ -105,13 +104,20 @@ void read_rmst_horizon(ReadContext& ctx, const Located& at, const TrialSpec& spe
 void read_group_sequential(ReadContext& ctx, const Located& at, EndpointAnalysis& analysis) {
   if (!ctx.reader.expect_mapping(at, {"looks", "spending"})) return;
   if (analysis.methods.empty()) return;  // the methods' own error is already reported
-  const Method primary = analysis.methods.front();
-  const std::vector<Method> supported = {Method::kWelch, Method::kAncova, Method::kLogrank,
-                                         Method::kCox, Method::kRiskDifference};
-  if (std::find(supported.begin(), supported.end(), primary) == supported.end()) {
-    ctx.reader.error(at.at_key(), std::string("group-sequential looks apply to a primary method of "
-                                              "welch, ancova, logrank, cox or risk_difference; the primary "
-                                              "method here is ") + method_name(primary));
+  const std::string& primary = analysis.methods.front();
+  const MethodSchema* schema = find_method_schema(primary);
+  if (schema == nullptr || !schema->interim) {
+    std::vector<std::string> supported;
+    for (const auto type : {models::OutputType::kContinuous, models::OutputType::kTimeToEvent,
+                            models::OutputType::kBinary}) {
+      for (const MethodSchema* m : schemas_for(type)) {
+        if (m->interim && std::find(supported.begin(), supported.end(), m->name) == supported.end()) {
+          supported.push_back(m->name);
+        }
+      }
+    }
+    ctx.reader.error(at.at_key(), "group-sequential looks apply to a primary method of " +
+                                      join_alternatives(supported) + "; the primary method here is " + primary);
     return;
   }
   GroupSequential gs;
@@ -272,6 +278,32 @@ std::optional<DataCut> read_data_cut(ReadContext& ctx, const Located& at, const 
   return cut;
 }
 
+/// Each endpoint key that some method reads (its schema's options) is an error on an
+/// endpoint none of whose methods reads it: it would be silently ignored.
+void check_options_used(ReadContext& ctx, const Located& at, const EndpointAnalysis& analysis) {
+  std::vector<std::string> options;  // every method's, in the order first declared
+  for (const MethodSchema* m : method_schemas()) {
+    for (const auto& o : m->options) {
+      if (std::find(options.begin(), options.end(), o) == options.end()) options.push_back(o);
+    }
+  }
+  for (const auto& option : options) {
+    if (!Reader::has(at, option)) continue;
+    bool used = false;
+    for (const auto& name : analysis.methods) {
+      const MethodSchema* m = find_method_schema(name);
+      used = used || (m != nullptr && m->reads(option));
+    }
+    if (used) continue;
+    std::vector<std::string> readers;
+    for (const MethodSchema* m : method_schemas()) {
+      if (m->reads(option)) readers.push_back(m->name);
+    }
+    ctx.reader.error(at.child(option).at_key(), "'" + option + "' is used by " + join_all(readers) +
+                                                    "; no method of this endpoint uses it");
+  }
+}
+
 void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec& spec,
                             const EndpointSpec& endpoint, EndpointAnalysis& analysis) {
   if (!ctx.reader.expect_mapping(at, {"methods", "covariates", "strata", "rmst_horizon",
@@ -279,6 +311,7 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
     return;
   }
   const bool tte = endpoint.type == models::OutputType::kTimeToEvent;
+  const std::size_t errors_before_methods = ctx.diagnostics.size();
   if (Reader::has(at, "methods")) {
     const Located methods = at.child("methods");
     const auto allowed = methods_for(endpoint.type);
@@ -290,9 +323,7 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
         const auto name = ctx.reader.string(item, "a method name");
         if (!name) continue;
         if (std::find(allowed.begin(), allowed.end(), *name) == allowed.end()) {
-          std::vector<std::string> all;
-          for (const auto& [n, m] : method_table()) all.push_back(n);
-          const bool known = std::find(all.begin(), all.end(), *name) != all.end();
+          const bool known = find_method_schema(*name) != nullptr;
           const std::string suggestion = ctx.reader.suggest(*name, allowed);
           ctx.reader.error(item, (known ? "method '" + *name + "' does not apply to " +
                                               std::string(models::to_string(endpoint.type)) +
@@ -303,17 +334,15 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
                                      " (methods for this endpoint: " + join_alternatives(allowed) + ")");
           continue;
         }
-        for (const auto& [n, m] : method_table()) {
-          if (n != *name) continue;
-          if (std::find(analysis.methods.begin(), analysis.methods.end(), m) != analysis.methods.end()) {
-            ctx.reader.error(item, "method '" + *name + "' listed twice");
-          } else {
-            analysis.methods.push_back(m);
-          }
+        if (std::find(analysis.methods.begin(), analysis.methods.end(), *name) != analysis.methods.end()) {
+          ctx.reader.error(item, "method '" + *name + "' listed twice");
+        } else {
+          analysis.methods.push_back(*name);
         }
       }
     }
   }
+  const bool methods_ok = ctx.diagnostics.size() == errors_before_methods;
   if (Reader::has(at, "covariates")) analysis.covariates = covariate_list(ctx, at.child("covariates"), spec, false);
   if (Reader::has(at, "strata")) analysis.strata = covariate_list(ctx, at.child("strata"), spec, true);
   const auto tte_only = [&](const char* key) {
@@ -345,6 +374,8 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
       }
     }
   }
+  // Not after an error in the methods: the method that uses the key may be the one in error.
+  if (methods_ok) check_options_used(ctx, at, analysis);
   if (Reader::has(at, "group_sequential")) read_group_sequential(ctx, at.child("group_sequential"), analysis);
   if (tte_only("data_cut")) {
     if (Reader::has(at, "data_cut_events")) {
@@ -495,11 +526,24 @@ void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec) {
       }
     }
   }
-  const auto uses = [&](Method m) {
-    for (const auto& a : analysis.endpoints) {
-      if (std::find(a.methods.begin(), a.methods.end(), m) != a.methods.end()) return true;
+  // The methods in use that need a second population, by what they need.
+  const auto users = [&](MethodSchema::Needs needs) {
+    std::vector<std::string> names;
+    for (const MethodSchema* m : method_schemas()) {
+      if (m->needs != needs) continue;
+      for (const auto& a : analysis.endpoints) {
+        if (std::find(a.methods.begin(), a.methods.end(), m->name) != a.methods.end()) {
+          names.push_back(m->name);
+          break;
+        }
+      }
     }
-    return false;
+    return names;
+  };
+  const auto quoted = [](const std::vector<std::string>& names) {
+    std::vector<std::string> q;
+    for (const auto& n : names) q.push_back("'" + n + "'");
+    return (names.size() == 1 ? "method " : "methods ") + join_all(q);
   };
   if (present && Reader::has(at, "procova")) {
     const Located procova = at.child("procova");
@@ -514,14 +558,16 @@ void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec) {
         }
       }
     }
-  } else if (uses(Method::kProcova)) {
-    ctx.reader.error(present ? at : top, "method 'procova' needs analysis.procova.historical: the "
-                                         "cohort its prognostic model is fitted on");
+  } else if (const auto names = users(MethodSchema::Needs::kHistoricalCohort); !names.empty()) {
+    ctx.reader.error(present ? at : top, quoted(names) + (names.size() == 1 ? " needs" : " need") +
+                                             " analysis.procova.historical: the cohort its prognostic model is "
+                                             "fitted on");
   }
   if (present && Reader::has(at, "external_control")) {
     read_external_control(ctx, at.child("external_control"), spec);
-  } else if (uses(Method::kPsm) || uses(Method::kIptw)) {
-    ctx.reader.error(present ? at : top, "methods 'psm' and 'iptw' need analysis.external_control");
+  } else if (const auto names = users(MethodSchema::Needs::kExternalControl); !names.empty()) {
+    ctx.reader.error(present ? at : top, quoted(names) + (names.size() == 1 ? " needs" : " need") +
+                                             " analysis.external_control");
   }
 }
 

@@ -22,24 +22,6 @@ std::vector<std::string> CohortSpec::covariate_names() const {
   return names;
 }
 
-const char* method_name(Method method) {
-  switch (method) {
-    case Method::kWelch: return "welch";
-    case Method::kAncova: return "ancova";
-    case Method::kProcova: return "procova";
-    case Method::kPsm: return "psm";
-    case Method::kIptw: return "iptw";
-    case Method::kLogrank: return "logrank";
-    case Method::kCox: return "cox";
-    case Method::kRmst: return "rmst";
-    case Method::kKmMedian: return "km_median";
-    case Method::kRiskDifference: return "risk_difference";
-    case Method::kRiskRatio: return "risk_ratio";
-    case Method::kOddsRatio: return "odds_ratio";
-  }
-  return "";
-}
-
 namespace detail {
 /// The trial time units and their length in days. A month is a twelfth of a 365.25-day
 /// (Julian) year, so 12 months are exactly one year.

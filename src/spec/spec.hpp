@@ -149,14 +149,6 @@ struct ModelSpec {
   const models::ModelFactory* factory = nullptr;
 };
 
-/// Analysis methods; names as in the spec and the result files.
-enum class Method {
-  kWelch, kAncova, kProcova, kPsm, kIptw,                  // continuous
-  kLogrank, kCox, kRmst, kKmMedian,                        // time to event
-  kRiskDifference, kRiskRatio, kOddsRatio,                 // binary
-};
-const char* method_name(Method method);
-
 /// Interim analyses of the primary method at increasing information fractions, stopping
 /// for efficacy when |Z| crosses a Lan-DeMets alpha-spending boundary.
 struct GroupSequential {
@@ -188,7 +180,8 @@ struct DataCut {
 
 /// How one endpoint is analysed. The first method is the primary analysis.
 struct EndpointAnalysis {
-  std::vector<Method> methods;
+  /// Method names, each of a registered spec::MethodSchema (spec/method_schema.hpp).
+  std::vector<std::string> methods;
   std::vector<std::size_t> covariates;  ///< adjustment set for ancova and cox (indices)
   std::vector<std::size_t> strata;      ///< stratification for logrank and cox (indices)
   double rmst_horizon = 0.0;            ///< tau for rmst; defaults to analysis.rmst_horizon

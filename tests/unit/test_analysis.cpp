@@ -9,6 +9,7 @@
 
 #include "sim/analysis.hpp"
 #include "sim/method.hpp"
+#include "spec/method_schema.hpp"
 #include "spec/spec.hpp"
 
 namespace {
@@ -180,19 +181,24 @@ TEST(Analysis, EveryExampleGivesTheSameSeriesWhateverTheBlockSize) {
 // would leave a spec method without an implementation. The measures are those the result
 // files have always carried.
 TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
-  using silico::spec::Method;
-  const std::map<Method, std::string> measures = {
-      {Method::kWelch, "mean_difference"},      {Method::kAncova, "mean_difference"},
-      {Method::kProcova, "mean_difference"},    {Method::kPsm, "mean_difference"},
-      {Method::kIptw, "mean_difference"},       {Method::kLogrank, "hazard_ratio"},
-      {Method::kCox, "hazard_ratio"},           {Method::kRmst, "rmst_difference"},
-      {Method::kKmMedian, "median_difference"}, {Method::kRiskDifference, "risk_difference"},
-      {Method::kRiskRatio, "risk_ratio"},       {Method::kOddsRatio, "odds_ratio"}};
+  const std::map<std::string, std::string> measures = {
+      {"welch", "mean_difference"},      {"ancova", "mean_difference"},
+      {"procova", "mean_difference"},    {"psm", "mean_difference"},
+      {"iptw", "mean_difference"},       {"logrank", "hazard_ratio"},
+      {"cox", "hazard_ratio"},           {"rmst", "rmst_difference"},
+      {"km_median", "median_difference"}, {"risk_difference", "risk_difference"},
+      {"risk_ratio", "risk_ratio"},       {"odds_ratio", "odds_ratio"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
-    EXPECT_EQ(entry.name, silico::spec::method_name(method));
-    EXPECT_EQ(silico::sim::method_measure(method), measure) << entry.name;
-    EXPECT_EQ(entry.external_control, method == Method::kPsm || method == Method::kIptw) << entry.name;
+    EXPECT_EQ(entry.name(), method);
+    EXPECT_EQ(silico::sim::method_measure(method), measure) << method;
+    EXPECT_EQ(entry.external_control(), method == "psm" || method == "iptw") << method;
+    // The spec knows each method by the schema its entry registered.
+    ASSERT_NE(silico::spec::find_method_schema(method), nullptr) << method;
+    EXPECT_EQ(silico::spec::find_method_schema(method)->interim,
+              entry.interim_accumulator != nullptr || entry.estimate_at_cut != nullptr)
+        << method;
   }
+  EXPECT_EQ(silico::spec::method_schemas().size(), measures.size());
   EXPECT_THROW(silico::sim::method_entry("no_such_method"), std::logic_error);
 }

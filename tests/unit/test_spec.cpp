@@ -542,6 +542,42 @@ TEST(SpecRange, RmstHorizonBeyondFollowUp) {
   EXPECT_EQ(equal.analysis.rmst_horizon, 12.0);
 }
 
+// The methods are checked against the schemas their files register (spec/method_schema.hpp).
+TEST(SpecAnalysis, MethodsCheckedAgainstTheirSchemas) {
+  auto errors = errors_of(std::string(kValid) + "analysis: {endpoints: {os: {methods: [welch, logrnk]}}}\n");
+  ASSERT_EQ(errors.size(), 2u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.methods[0]", 13, 39,
+                             {"method 'welch' does not apply to time_to_event endpoints",
+                              "(methods for this endpoint: logrank, rmst, cox or km_median)"}));
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.methods[1]", 13, 46,
+                             {"unknown method 'logrnk'; did you mean 'logrank'?"}));
+  errors = errors_of(std::string(kValid) + "analysis: {endpoints: {os: {methods: [rmst], group_sequential: {looks: [1]}}}}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.group_sequential", 13, 46,
+                             {"group-sequential looks apply to a primary method of welch, ancova, logrank, cox or "
+                              "risk_difference; the primary method here is rmst"}));
+  // Defaults: the schemas' default methods of the type, in their order.
+  EXPECT_EQ(parse_spec(kValid, "spec.yaml").analysis.endpoints[0].methods,
+            (std::vector<std::string>{"logrank", "rmst"}));
+}
+
+// An endpoint key that only some methods read is an error where none of the endpoint's does.
+TEST(SpecAnalysis, OptionNoMethodOfTheEndpointUses) {
+  const auto errors = errors_of(std::string(kValid) +
+                                "analysis: {endpoints: {os: {methods: [rmst, km_median], strata: [ecog], "
+                                "rmst_horizon: 6}}}\n");
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.strata", 13, 57,
+                             {"'strata' is used by cox and logrank; no method of this endpoint uses it"}));
+  const auto horizon = errors_of(std::string(kValid) + "analysis: {endpoints: {os: {methods: [logrank], rmst_horizon: 6}}}\n");
+  ASSERT_EQ(horizon.size(), 1u) << dump(horizon);
+  EXPECT_TRUE(has_diagnostic(horizon, "analysis.endpoints.os.rmst_horizon", 13, 49,
+                             {"'rmst_horizon' is used by rmst; no method of this endpoint uses it"}));
+  // Landmarks are the arms' Kaplan-Meier summaries, not a method's option.
+  EXPECT_NO_THROW(parse_spec(std::string(kValid) + "analysis: {endpoints: {os: {methods: [logrank], landmarks: [6]}}}\n",
+                             "spec.yaml"));
+}
+
 TEST(SpecRange, RandomizationBlockNotMultipleOfRatioSum) {
   // Ratios 2:1 sum to 3; `randomization_block: ` value at column 78 of line 2.
   const std::string yaml = R"(schema_version: 1
@@ -1788,7 +1824,7 @@ TEST(SpecValid, ContinuousValues) {
   // analysis: the first method listed is the primary analysis.
   ASSERT_EQ(spec.analysis.endpoints.size(), 2u);
   EXPECT_EQ(spec.analysis.endpoints[0].methods,
-            (std::vector<Method>{Method::kProcova, Method::kAncova, Method::kWelch}));
+            (std::vector<std::string>{"procova", "ancova", "welch"}));
   EXPECT_EQ(spec.analysis.endpoints[0].covariates, (std::vector<std::size_t>{0, 1, 2}));
   ASSERT_TRUE(spec.analysis.procova.has_value());
   EXPECT_EQ(spec.analysis.procova->patients, 3000u);

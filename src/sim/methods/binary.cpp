@@ -35,13 +35,38 @@ class Binary final : public AnalysisMethod {
   Comparison& c_;
 };
 
+/// The risk difference on the first patients: their 2x2 table.
+class RiskDifferenceInterim final : public InterimAccumulator {
+ public:
+  explicit RiskDifferenceInterim(const Comparison&) {}
+  void add(const MethodRow& r) override {
+    if (r.treated) {
+      ++table_.treated_n;
+      table_.treated_events += r.y != 0.0;
+    } else {
+      ++table_.control_n;
+      table_.control_events += r.y != 0.0;
+    }
+  }
+  stats::Estimate estimate(double alpha) const override { return stats::risk_difference(table_, alpha); }
+
+ private:
+  stats::TwoByTwo table_;
+};
+
 }  // namespace
 
-SILICO_REGISTER_METHOD(MethodEntry{"risk_difference", "risk_difference",
-                                   &make_method<Binary<Measure::kRiskDifference>>})
-SILICO_REGISTER_METHOD(MethodEntry{"risk_ratio", "risk_ratio",
-                                   &make_method<Binary<Measure::kRiskRatio>>})
-SILICO_REGISTER_METHOD(MethodEntry{"odds_ratio", "odds_ratio",
-                                   &make_method<Binary<Measure::kOddsRatio>>})
-
+using models::OutputType;
+SILICO_REGISTER_METHOD(MethodEntry{
+    .schema = {.name = "risk_difference", .endpoint_types = {OutputType::kBinary}, .default_order = 0,
+               .interim = true},
+    .measure = "risk_difference",
+    .create = &make_method<Binary<Measure::kRiskDifference>>,
+    .interim_accumulator = &make_interim<RiskDifferenceInterim>})
+SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "risk_ratio", .endpoint_types = {OutputType::kBinary}},
+                                   .measure = "risk_ratio",
+                                   .create = &make_method<Binary<Measure::kRiskRatio>>})
+SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "odds_ratio", .endpoint_types = {OutputType::kBinary}},
+                                   .measure = "odds_ratio",
+                                   .create = &make_method<Binary<Measure::kOddsRatio>>})
 }  // namespace silico::sim

@@ -1,7 +1,7 @@
 #pragma once
 /// @file
-/// @brief OLS rows collected in fixed chunks, shared by ancova, procova and the interim
-/// looks of analysis.cpp.
+/// @brief OLS rows collected in fixed chunks, shared by ancova (and its interim looks) and
+/// procova.
 
 #include <Eigen/Core>
 #include <optional>

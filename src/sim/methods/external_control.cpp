@@ -164,7 +164,14 @@ void External<kMatching>::emit(const std::string& prefix, std::vector<Series>& o
 
 }  // namespace
 
-SILICO_REGISTER_METHOD(MethodEntry{"psm", "mean_difference", &make_method<External<true>>, true})
-SILICO_REGISTER_METHOD(MethodEntry{"iptw", "mean_difference", &make_method<External<false>>, true})
-
+using models::OutputType;
+using Needs = spec::MethodSchema::Needs;
+SILICO_REGISTER_METHOD(MethodEntry{
+    .schema = {.name = "psm", .endpoint_types = {OutputType::kContinuous}, .needs = Needs::kExternalControl},
+    .measure = "mean_difference",
+    .create = &make_method<External<true>>})
+SILICO_REGISTER_METHOD(MethodEntry{
+    .schema = {.name = "iptw", .endpoint_types = {OutputType::kContinuous}, .needs = Needs::kExternalControl},
+    .measure = "mean_difference",
+    .create = &make_method<External<false>>})
 }  // namespace silico::sim

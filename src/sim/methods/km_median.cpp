@@ -53,6 +53,9 @@ class KmMedian final : public AnalysisMethod {
 
 }  // namespace
 
-SILICO_REGISTER_METHOD(MethodEntry{"km_median", "median_difference", &make_method<KmMedian>})
+SILICO_REGISTER_METHOD(MethodEntry{
+    .schema = {.name = "km_median", .endpoint_types = {models::OutputType::kTimeToEvent}, .has_test = false},
+    .measure = "median_difference",
+    .create = &make_method<KmMedian>})
 
 }  // namespace silico::sim

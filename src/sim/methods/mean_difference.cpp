@@ -25,6 +25,28 @@ class Welch final : public AnalysisMethod {
   Comparison& c_;
 };
 
+/// Welch's t on the first patients: the arms' running moments.
+class WelchInterim final : public InterimAccumulator {
+ public:
+  explicit WelchInterim(const Comparison&) {}
+  void add(const MethodRow& r) override { (r.treated ? treated_ : control_).add(r.y); }
+  stats::Estimate estimate(double alpha) const override {
+    return stats::welch(treated_.result(), control_.result(), alpha);
+  }
+
+ private:
+  stats::RunningMoments treated_, control_;
+};
+
+/// [1, treated, covariates] of a row, as ANCOVA regresses on.
+std::span<const double> ancova_row(const Comparison& c, const MethodRow& r, std::vector<double>& row) {
+  const auto& covariates = c.analysis().covariates;
+  row[0] = 1.0;
+  row[1] = r.treated ? 1.0 : 0.0;
+  for (std::size_t j = 0; j < covariates.size(); ++j) row[2 + j] = r.block.covariates[covariates[j]][r.i];
+  return row;
+}
+
 class Ancova final : public AnalysisMethod {
  public:
   explicit Ancova(Comparison& c)
@@ -45,22 +67,43 @@ class Ancova final : public AnalysisMethod {
   }
 
  private:
-  std::span<const double> row(const MethodRow& r) {
-    const auto& covariates = c_.analysis().covariates;
-    row_[0] = 1.0;
-    row_[1] = r.treated ? 1.0 : 0.0;
-    for (std::size_t j = 0; j < covariates.size(); ++j)
-      row_[2 + j] = r.block.covariates[covariates[j]][r.i];
-    return row_;
-  }
+  std::span<const double> row(const MethodRow& r) { return ancova_row(c_, r, row_); }
   Comparison& c_;
+  ChunkedOls ols_;
+  std::vector<double> row_;
+};
+
+/// ANCOVA on the first patients: the same OLS, a fresh copy fitted at each look (fit()
+/// ends its first pass).
+class AncovaInterim final : public InterimAccumulator {
+ public:
+  explicit AncovaInterim(const Comparison& c)
+      : c_(c), ols_(static_cast<Eigen::Index>(2 + c.analysis().covariates.size())),
+        row_(2 + c.analysis().covariates.size()) {}
+  void add(const MethodRow& r) override { ols_.add(ancova_row(c_, r, row_), r.y); }
+  stats::Estimate estimate(double alpha) const override {
+    ChunkedOls copy = ols_;
+    return stats::ols_coefficient(copy.fit(), 1, alpha, false);
+  }
+
+ private:
+  const Comparison& c_;
   ChunkedOls ols_;
   std::vector<double> row_;
 };
 
 }  // namespace
 
-SILICO_REGISTER_METHOD(MethodEntry{"welch", "mean_difference", &make_method<Welch>})
-SILICO_REGISTER_METHOD(MethodEntry{"ancova", "mean_difference", &make_method<Ancova>})
-
+using models::OutputType;
+SILICO_REGISTER_METHOD(MethodEntry{
+    .schema = {.name = "welch", .endpoint_types = {OutputType::kContinuous}, .default_order = 0, .interim = true},
+    .measure = "mean_difference",
+    .create = &make_method<Welch>,
+    .interim_accumulator = &make_interim<WelchInterim>})
+SILICO_REGISTER_METHOD(MethodEntry{
+    .schema = {.name = "ancova", .endpoint_types = {OutputType::kContinuous}, .options = {"covariates"},
+               .interim = true},
+    .measure = "mean_difference",
+    .create = &make_method<Ancova>,
+    .interim_accumulator = &make_interim<AncovaInterim>})
 }  // namespace silico::sim

@@ -69,6 +69,10 @@ class Procova final : public AnalysisMethod {
 
 }  // namespace
 
-SILICO_REGISTER_METHOD(MethodEntry{"procova", "mean_difference", &make_method<Procova>})
+SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "procova",
+                                              .endpoint_types = {models::OutputType::kContinuous},
+                                              .needs = spec::MethodSchema::Needs::kHistoricalCohort},
+                                   .measure = "mean_difference",
+                                   .create = &make_method<Procova>})
 
 }  // namespace silico::sim

@@ -14,16 +14,21 @@ std::vector<MethodEntry>& registry() {
 
 bool detail::register_method(MethodEntry entry) {
   for (const auto& e : registry()) {
-    if (e.name == entry.name)
-      throw std::logic_error("analysis method registered twice: " + entry.name);
+    if (e.name() == entry.name())
+      throw std::logic_error("analysis method registered twice: " + entry.name());
   }
+  if (entry.schema.interim && entry.interim_accumulator == nullptr && entry.estimate_at_cut == nullptr) {
+    throw std::logic_error("analysis method " + entry.name() + " may be a group-sequential primary method "
+                           "but has no interim hook");
+  }
+  spec::register_method_schema(entry.schema);
   registry().push_back(std::move(entry));
   return true;
 }
 
 const MethodEntry& method_entry(const std::string& name) {
   for (const auto& e : registry()) {
-    if (e.name == name) return e;
+    if (e.name() == name) return e;
   }
   throw std::logic_error("internal error: analysis method '" + name +
                          "' is not registered (is its file in sim/methods/ linked whole?)");

@@ -41,6 +41,11 @@ class Rmst final : public AnalysisMethod {
 
 }  // namespace
 
-SILICO_REGISTER_METHOD(MethodEntry{"rmst", "rmst_difference", &make_method<Rmst>})
+SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "rmst",
+                                              .endpoint_types = {models::OutputType::kTimeToEvent},
+                                              .default_order = 1,
+                                              .options = {"rmst_horizon"}},
+                                   .measure = "rmst_difference",
+                                   .create = &make_method<Rmst>})
 
 }  // namespace silico::sim

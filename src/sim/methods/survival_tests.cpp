@@ -41,9 +41,31 @@ class Cox final : public AnalysisMethod {
   Comparison& c_;
 };
 
+/// The interim looks' estimates on rows censored at a look's cut.
+stats::Estimate logrank_at_cut(const stats::SurvivalSource& rows, double alpha, double cut) {
+  return stats::logrank_sweep(rows, alpha, cut);
+}
+stats::Estimate cox_at_cut(const stats::SurvivalSource& rows, double alpha, double cut) {
+  return cox_estimate(rows, alpha, cut).first;
+}
+
 }  // namespace
 
-SILICO_REGISTER_METHOD(MethodEntry{"logrank", "hazard_ratio", &make_method<Logrank>})
-SILICO_REGISTER_METHOD(MethodEntry{"cox", "hazard_ratio", &make_method<Cox>})
+using models::OutputType;
+SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "logrank",
+                                              .endpoint_types = {OutputType::kTimeToEvent},
+                                              .default_order = 0,
+                                              .options = {"strata"},
+                                              .interim = true},
+                                   .measure = "hazard_ratio",
+                                   .create = &make_method<Logrank>,
+                                   .estimate_at_cut = &logrank_at_cut})
+SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "cox",
+                                              .endpoint_types = {OutputType::kTimeToEvent},
+                                              .options = {"covariates", "strata"},
+                                              .interim = true},
+                                   .measure = "hazard_ratio",
+                                   .create = &make_method<Cox>,
+                                   .estimate_at_cut = &cox_at_cut})
 
 }  // namespace silico::sim

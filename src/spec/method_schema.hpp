@@ -1,0 +1,44 @@
+#pragma once
+/// @file
+/// @brief What the spec knows of an analysis method: its name, the endpoint types it
+/// applies to, the endpoint keys it reads, and what else it needs. Each method states its
+/// own schema in its file of sim/methods/ (SILICO_REGISTER_METHOD registers it with the
+/// method), so the spec has no list of methods.
+///
+/// The schemas are registered at static initialisation by the method files: a program
+/// that parses a spec must link silico_methods whole (silico_sim does), or it knows no
+/// method at all.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/model.hpp"
+
+namespace silico::spec {
+
+struct MethodSchema {
+  std::string name;  ///< as in the spec and the result files
+  std::vector<models::OutputType> endpoint_types{};
+  /// >= 0: among the default methods of its endpoint types, in this order.
+  int default_order = -1;
+  /// Endpoint keys it reads: covariates, strata, rmst_horizon (landmarks belong to the
+  /// endpoint's Kaplan-Meier summaries, not to a method).
+  std::vector<std::string> options{};
+  bool has_test = true;  ///< gives a p-value (km_median does not)
+  bool interim = false;  ///< may be the primary method of group_sequential looks
+  enum class Needs { kNothing, kHistoricalCohort, kExternalControl };
+  Needs needs = Needs::kNothing;
+
+  bool applies_to(models::OutputType type) const;
+  bool reads(std::string_view option) const;
+};
+
+/// @throws std::logic_error when a schema of that name is registered already.
+void register_method_schema(MethodSchema schema);
+/// The schema of that name, nullptr when there is none.
+const MethodSchema* find_method_schema(std::string_view name);
+/// Every registered schema, sorted by name.
+std::vector<const MethodSchema*> method_schemas();
+
+}  // namespace silico::spec

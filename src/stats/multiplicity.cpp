@@ -129,8 +129,7 @@ MultipleTestResult bonferroni(std::span<const double> p, double alpha,
   return result;
 }
 
-MultipleTestResult holm(std::span<const double> p, double alpha,
-                        std::span<const double> weights) {
+MultipleTestResult holm(std::span<const double> p, double alpha, std::span<const double> weights) {
   check_p("holm", p);
   check_alpha("holm", alpha);
   const std::size_t m = p.size();
@@ -246,8 +245,7 @@ void validate_graph(const MultiplicityGraph& graph) {
     if (graph.transitions[i][i] != 0.0) {
       throw GraphError(Kind::kDiagonalNonzero, i, i,
                        prefix + "transition (" + std::to_string(i) + ", " + std::to_string(i) +
-                           ") on the diagonal is " + number(graph.transitions[i][i]) +
-                           ", not 0");
+                           ") on the diagonal is " + number(graph.transitions[i][i]) + ", not 0");
     }
   }
   for (std::size_t i = 0; i < m; ++i) {
@@ -354,7 +352,8 @@ MultiplicityOperating multiplicity_operating(const std::vector<std::vector<bool>
   for (std::size_t i = 0; i < m; ++i) out.rejection.push_back(rate(count[i]));
   out.any = rate(any);
   out.all = rate(all);
-  const bool some_true_null = std::find(true_null.begin(), true_null.end(), true) != true_null.end();
+  const bool some_true_null =
+      std::find(true_null.begin(), true_null.end(), true) != true_null.end();
   out.fwer = some_true_null || replicates == 0 ? rate(familywise) : RateWithMcse{0.0, 0.0};
   return out;
 }

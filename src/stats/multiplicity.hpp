@@ -123,8 +123,10 @@ void validate_graph(const MultiplicityGraph& graph);
 /// repeat m times:
 /// take the remaining j with the smallest p_j / w_j (+infinity when w_j = 0; ties to the
 /// lowest index), set adjusted p_j = max(min(1, p_j / w_j), pmax), pmax = adjusted p_j,
-/// remove j and update the graph as above. These equal R gMCP's gMCP(graph, p)@adjPValues
-/// and graphicalMCP's graph_test_shortcut(graph, p)$outputs$adjusted_p.
+/// remove j and update the graph as above. These are the adjusted p-values of R gMCP's
+/// gMCP(graph, p)@adjPValues and graphicalMCP's graph_test_shortcut(graph, p), and of the
+/// closed test with weighted Bonferroni tests of every intersection (tests/unit/
+/// test_multiplicity.cpp checks a value graphicalMCP prints and a brute-force closure).
 /// The graph is validated as validate_graph(); p has m entries. Why: gatekeeping,
 /// fixed-sequence, fallback and Holm procedures, and trial-specific ones (several doses
 /// and endpoints), are all graphs, each controlling the FWER strongly at alpha.
@@ -141,9 +143,9 @@ struct RateWithMcse {
 struct MultiplicityOperating {
   std::size_t replicates = 0;
   std::vector<RateWithMcse> rejection;  ///< per hypothesis: share of replicates rejecting it
-  RateWithMcse any;     ///< at least one hypothesis rejected (disjunctive power)
-  RateWithMcse all;     ///< every hypothesis rejected (conjunctive power)
-  RateWithMcse fwer;    ///< at least one true null hypothesis rejected
+  RateWithMcse any;                     ///< at least one hypothesis rejected (disjunctive power)
+  RateWithMcse all;                     ///< every hypothesis rejected (conjunctive power)
+  RateWithMcse fwer;                    ///< at least one true null hypothesis rejected
 };
 
 /// decisions[r][i]: whether replicate r rejected H_i (R rows of m entries each, m =

@@ -103,6 +103,17 @@ struct TwoByTwo {
 Estimate risk_difference(const TwoByTwo& t, double alpha);  ///< Wald CI (unpooled); p from its z
 Estimate risk_ratio(const TwoByTwo& t, double alpha);       ///< CI on the log scale (Katz)
 Estimate odds_ratio(const TwoByTwo& t, double alpha);       ///< CI on the log scale (Woolf)
+/// Miettinen-Nurminen (1985) score method for p1 - p0 (see binary.cpp): effect p1 - p0; p
+/// from the score statistic at 0 (pooled, times MN's N/(N-1) variance factor); CI by
+/// inverting the score test, within [-1, 1], finite and defined also when the Wald SE is 0
+/// (e.g. 10/10 vs 0/10, or 0/10 vs 0/10 where p = 1). se is the CI-implied
+/// (ci_high - ci_low) / (2 z_alpha/2), not a standard error of the estimate. NaN for an
+/// empty group.
+Estimate risk_difference_score(const TwoByTwo& t, double alpha);
+/// The MN score statistic for H0: p1 - p0 = delta, delta in [-1, 1] (else throws):
+/// (p1 - p0 - delta) / sqrt(V~), V~ the variance at the restricted MLEs times N/(N-1);
+/// 0 when p1 - p0 == delta, +-inf when V~ = 0 otherwise, NaN for an empty group.
+double risk_difference_score_z(const TwoByTwo& t, double delta);
 double chi_square_p(const TwoByTwo& t);    ///< Pearson, 1 df, no continuity correction
 double fisher_exact_p(const TwoByTwo& t);  ///< two-sided: sum of P(table) <= P(observed)
                                            ///< (1 + 1e-7 relative tolerance, as R)

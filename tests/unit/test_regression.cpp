@@ -1,6 +1,7 @@
 /// @file
 /// @brief Unit tests for src/stats/regression.hpp: OLS (model and HC3 SEs), logistic
-/// regression, 2x2 comparisons, Fisher's exact test, SMD, matching and ATT weighting.
+/// regression, 2x2 comparisons (the risk difference by Wald and by the Miettinen-Nurminen
+/// score method), Fisher's exact test, SMD, matching and ATT weighting.
 ///
 /// Sources of the reference values:
 ///  - "exact" values were computed with rational arithmetic (Python fractions.Fraction, and
@@ -379,6 +380,203 @@ TEST(Binary, FisherLargeTableMatchesExactFractions) {
 }
 
 // ---------------------------------------------------------------- propensity
+
+// Miettinen-Nurminen score interval of p1 - p0: Newcombe (1998) Stat Med 17:873-890, Table II,
+// method 6 ("score method incorporating a variance correction factor", MN 1985), eight
+// examples printed to 4 decimals, (a)-(h). The digits are quoted as transcribed, each
+// labelled as from that table, in three independent public test suites: cicalc
+// (GSK-Biostatistics, tests/testthat/test-prop_ci_mn.R, "values in the paper": (a), (b), (g)),
+// ratesci (tests, "Newcombe RD example (d)") and mergeron_extra (tests, "Examples from
+// Newcombe (1998), Table II", M-N column, all eight). Tolerance: half a unit in the 4th
+// decimal.
+struct NewcombeRow {
+  TwoByTwo t;
+  double low, high;
+};
+constexpr NewcombeRow kNewcombeTable2Mn[] = {
+    {{56, 70, 48, 80}, 0.0528, 0.3382},   // (a)
+    {{9, 10, 3, 10}, 0.1700, 0.8406},     // (b)
+    {{6, 7, 2, 7}, 0.0342, 0.8534},       // (c)
+    {{5, 56, 0, 29}, -0.0326, 0.1933},    // (d)
+    {{0, 10, 0, 20}, -0.1658, 0.2844},    // (e)
+    {{0, 10, 0, 10}, -0.2879, 0.2879},    // (f)
+    {{10, 10, 0, 20}, 0.7156, 1.0},       // (g)
+    {{10, 10, 0, 10}, 0.6636, 1.0},       // (h)
+};
+
+TEST(BinaryScore, NewcombeTableTwoMiettinenNurminen) {
+  for (const NewcombeRow& row : kNewcombeTable2Mn) {
+    const TwoByTwo& t = row.t;
+    SCOPED_TRACE(std::to_string(t.treated_events) + "/" + std::to_string(t.treated_n) + " vs " +
+                 std::to_string(t.control_events) + "/" + std::to_string(t.control_n));
+    const Estimate e = risk_difference_score(t, 0.05);
+    const double rd = static_cast<double>(t.treated_events) / static_cast<double>(t.treated_n) -
+                      static_cast<double>(t.control_events) / static_cast<double>(t.control_n);
+    EXPECT_NEAR(e.effect, rd, kRoundoff);
+    EXPECT_NEAR(e.ci_low, row.low, 0.5e-4);
+    EXPECT_NEAR(e.ci_high, row.high, 0.5e-4);
+    EXPECT_NEAR(e.se, (e.ci_high - e.ci_low) / (2.0 * 1.959963984540054), kRoundoff);
+    EXPECT_GT(e.se, 0.0);
+  }
+}
+
+// At delta = 0 the restricted MLEs are the pooled proportion, so z(0)^2 is the Pearson X^2
+// times (N-1)/N. Expected p = erfc(sqrt(X^2 (N-1)/N / 2)) with X^2 = N (ad-bc)^2 /
+// (n1 n0 m1 m0) as an exact fraction (Python fractions, math.erfc).
+TEST(BinaryScore, PValueIsThePooledScoreTestWithTheMnFactor) {
+  struct Row {
+    TwoByTwo t;
+    double p;
+  };
+  const Row rows[] = {
+      {{56, 70, 48, 80}, 0.008258287929380779},   // X^2 = 2100/299, x 149/150
+      {{9, 10, 3, 10}, 0.00760164147522017},      // 15/2 x 19/20 = 57/8
+      {{5, 56, 0, 29}, 0.09917565457055078},      // 2465/896 x 84/85 = 87/32
+      {{10, 10, 0, 20}, 7.237829871739998e-08},   // 30 x 29/30 = 29
+      {{10, 10, 0, 10}, 1.3071845366763017e-05},  // 20 x 19/20 = 19
+      {{12, 40, 6, 45}, 0.06201771245570465},     // hand table: 2125/603 x 84/85 = 700/201
+  };
+  for (const Row& r : rows) {
+    const Estimate e = risk_difference_score(r.t, 0.05);
+    EXPECT_NEAR(e.p, r.p, 1e-10 * r.p);
+    const double z0 = risk_difference_score_z(r.t, 0.0);
+    EXPECT_NEAR(e.p, std::erfc(std::fabs(z0) / std::sqrt(2.0)), 1e-12 * r.p);
+  }
+}
+
+TEST(BinaryScore, CertainOutcomesHaveAFiniteIntervalAndADefinedP) {
+  // All responders vs none: the Wald SE is 0 and its p NaN; the score method decides.
+  const TwoByTwo all_none{10, 10, 0, 10};
+  EXPECT_TRUE(std::isnan(risk_difference(all_none, 0.05).p));
+  const Estimate e = risk_difference_score(all_none, 0.05);
+  EXPECT_EQ(e.effect, 1.0);
+  EXPECT_EQ(e.ci_high, 1.0);
+  EXPECT_NEAR(e.ci_low, 0.6636, 0.5e-4);  // Newcombe Table II (h)
+  EXPECT_NEAR(e.p, 1.3071845366763017e-05, 1e-15);
+  EXPECT_LT(e.p, 0.05);
+  // Mirror image: none vs all.
+  const Estimate m = risk_difference_score(TwoByTwo{0, 10, 10, 10}, 0.05);
+  EXPECT_EQ(m.effect, -1.0);
+  EXPECT_EQ(m.ci_low, -1.0);
+  EXPECT_NEAR(m.ci_high, -e.ci_low, 1e-15);
+  EXPECT_EQ(m.p, e.p);
+  // No responders in either arm, or all responders in both: p = 1 and a finite, symmetric CI
+  // (Newcombe Table II (f) for 0/10 vs 0/10).
+  for (const TwoByTwo& t : {TwoByTwo{0, 10, 0, 10}, TwoByTwo{10, 10, 10, 10}}) {
+    const Estimate n = risk_difference_score(t, 0.05);
+    EXPECT_EQ(n.effect, 0.0);
+    EXPECT_EQ(n.p, 1.0);
+    EXPECT_NEAR(n.ci_low, -0.2879, 0.5e-4);
+    EXPECT_NEAR(n.ci_high, 0.2879, 0.5e-4);
+    EXPECT_NEAR(n.ci_low, -n.ci_high, 1e-15);
+    EXPECT_GT(n.se, 0.0);
+  }
+}
+
+// The restricted MLE of the closed-form cubic against a direct maximization of the
+// constrained log-likelihood (golden-section search on q0, independent of the cubic),
+// through the statistic it feeds.
+double brute_force_score_z(const TwoByTwo& t, double delta) {
+  const double x1 = static_cast<double>(t.treated_events), n1 = static_cast<double>(t.treated_n);
+  const double x0 = static_cast<double>(t.control_events), n0 = static_cast<double>(t.control_n);
+  auto term = [](double k, double n, double q) {
+    double s = 0.0;
+    if (k > 0) s += k * std::log(q);
+    if (n - k > 0) s += (n - k) * std::log1p(-q);
+    return s;
+  };
+  auto loglik = [&](double q0) { return term(x1, n1, q0 + delta) + term(x0, n0, q0); };
+  double lo = std::max(0.0, -delta), hi = std::min(1.0, 1.0 - delta);
+  const double g = (std::sqrt(5.0) - 1.0) / 2.0;
+  for (int i = 0; i < 200; ++i) {
+    const double a = hi - g * (hi - lo), b = lo + g * (hi - lo);
+    if (loglik(a) < loglik(b)) {
+      lo = a;
+    } else {
+      hi = b;
+    }
+  }
+  const double q0 = 0.5 * (lo + hi), q1 = q0 + delta;
+  const double n = n1 + n0;
+  const double var = (q1 * (1 - q1) / n1 + q0 * (1 - q0) / n0) * n / (n - 1);
+  return (x1 / n1 - x0 / n0 - delta) / std::sqrt(var);
+}
+
+TEST(BinaryScore, RestrictedMleMatchesDirectMaximization) {
+  const TwoByTwo tables[] = {{56, 70, 48, 80}, {9, 10, 3, 10},  {5, 56, 0, 29},
+                             {0, 10, 0, 20},   {1, 3, 7, 9},    {12, 40, 6, 45},
+                             {3, 200, 1, 7},   {520, 5000, 450, 5000}};
+  for (const TwoByTwo& t : tables) {
+    for (double delta : {-0.9, -0.5, -0.2, -0.05, 0.0, 0.03, 0.1, 0.3, 0.6, 0.95}) {
+      const double z = risk_difference_score_z(t, delta);
+      const double ref = brute_force_score_z(t, delta);
+      EXPECT_NEAR(z, ref, 1e-7 * std::max(1.0, std::fabs(ref))) << delta;
+    }
+  }
+}
+
+// Test inversion over every table with group sizes 1..12: the limits are where |z| = z_alpha/2,
+// 0 is outside the CI exactly when p < alpha, and the interval flips sign when the groups
+// (or events and non-events) are swapped. The closed-form cubic loses a few digits to
+// cancellation (up to about 1e-12 in a limit, e.g. 9/9 vs 1/4), hence 1e-10 on the mirrors.
+TEST(BinaryScore, IntervalInvertsTheTestOnAllSmallTables) {
+  const double alpha = 0.05;
+  const double zc = normal_two_sided_z(alpha);
+  for (std::uint64_t n1 = 1; n1 <= 12; ++n1) {
+    for (std::uint64_t n0 = 1; n0 <= 12; ++n0) {
+      for (std::uint64_t a = 0; a <= n1; ++a) {
+        for (std::uint64_t c = 0; c <= n0; ++c) {
+          const TwoByTwo t{a, n1, c, n0};
+          const Estimate e = risk_difference_score(t, alpha);
+          SCOPED_TRACE(std::to_string(a) + "/" + std::to_string(n1) + " vs " + std::to_string(c) +
+                       "/" + std::to_string(n0));
+          ASSERT_TRUE(std::isfinite(e.ci_low) && std::isfinite(e.ci_high) && std::isfinite(e.p));
+          EXPECT_LE(-1.0, e.ci_low);
+          EXPECT_LE(e.ci_low, e.effect);
+          EXPECT_LE(e.effect, e.ci_high);
+          EXPECT_LE(e.ci_high, 1.0);
+          if (e.ci_low > -1.0) {
+            EXPECT_NEAR(risk_difference_score_z(t, e.ci_low), zc, 1e-6);
+          }
+          if (e.ci_high < 1.0) {
+            EXPECT_NEAR(risk_difference_score_z(t, e.ci_high), -zc, 1e-6);
+          }
+          const bool excludes_zero = e.ci_low > 0.0 || e.ci_high < 0.0;
+          if (std::fabs(e.p - alpha) > 1e-9) {
+            EXPECT_EQ(excludes_zero, e.p < alpha);
+          }
+          const Estimate swapped = risk_difference_score(TwoByTwo{c, n0, a, n1}, alpha);
+          EXPECT_NEAR(swapped.ci_low, -e.ci_high, 1e-10);
+          EXPECT_NEAR(swapped.ci_high, -e.ci_low, 1e-10);
+          EXPECT_NEAR(swapped.p, e.p, 1e-12);
+          const Estimate flipped = risk_difference_score(TwoByTwo{n1 - a, n1, n0 - c, n0}, alpha);
+          EXPECT_NEAR(flipped.ci_low, -e.ci_high, 1e-10);
+          EXPECT_NEAR(flipped.ci_high, -e.ci_low, 1e-10);
+        }
+      }
+    }
+  }
+}
+
+TEST(BinaryScore, DegenerateAndInvalidInputs) {
+  const Estimate empty = risk_difference_score(TwoByTwo{0, 0, 3, 10}, 0.05);
+  EXPECT_TRUE(std::isnan(empty.effect) && std::isnan(empty.ci_low) && std::isnan(empty.p));
+  EXPECT_TRUE(std::isnan(risk_difference_score_z(TwoByTwo{3, 10, 0, 0}, 0.0)));
+  EXPECT_THROW(risk_difference_score(TwoByTwo{11, 10, 0, 12}, 0.05), std::invalid_argument);
+  EXPECT_THROW(risk_difference_score(kHand, 1.0), std::invalid_argument);
+  EXPECT_THROW(risk_difference_score_z(kHand, 1.5), std::invalid_argument);
+  EXPECT_THROW(risk_difference_score_z(kHand, std::nan("")), std::invalid_argument);
+  // At the ends of [-1, 1] the restricted variance is 0: the statistic is infinite.
+  EXPECT_EQ(risk_difference_score_z(kHand, -1.0), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(risk_difference_score_z(kHand, 1.0), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(risk_difference_score_z(TwoByTwo{10, 10, 0, 10}, 1.0), 0.0);
+  // Large groups: the score interval approaches the Wald one.
+  const TwoByTwo big{52000, 500000, 45000, 500000};
+  const Estimate s = risk_difference_score(big, 0.05);
+  const Estimate w = risk_difference(big, 0.05);
+  EXPECT_NEAR(s.ci_low, w.ci_low, 1e-5);
+  EXPECT_NEAR(s.ci_high, w.ci_high, 1e-5);
+}
 
 TEST(Propensity, SmdUnweightedClosedForm) {
   // Treated 1 2 3 4 (mean 5/2, var 5/3), control 2 4 6 (mean 4, var 4):

@@ -135,6 +135,36 @@ TEST(Analysis, TrueEffectsOfContinuousAndBinaryEndpoints) {
   EXPECT_NEAR(r.at("responder/arms/control/rate") + 0.0, pc, 0.1);
 }
 
+TEST(Analysis, ACertainOutcomeIsDecidedByTheScoreMethod) {
+  // No covariate effect and a residual SD of 0.001: control changes by 1, treatment by
+  // 1 - 3 = -2 (below -1.5 for all, responders), so 0 of 20 vs 20 of 20 respond. The Wald
+  // SE of the risk difference is 0 and decides nothing; the Miettinen-Nurminen score test
+  // gives the N - 1 chi-square: X^2 = 40 times 39/40 = 39, p = erfc(sqrt(39/2)) =
+  // 4.2e-10 (Python: math.erfc(math.sqrt(39 / 2)) = 4.224046...e-10); the interval is
+  // [MN lower limit, 1].
+  std::string text = kContinuous;
+  const auto edit = [&](const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+  };
+  edit("patients: 1000", "patients: 40");
+  edit("covariate_effects: {age: {per_unit: 0.1, reference: 50}, smoker: 2.0}", "covariate_effects: {}");
+  edit("residual_sd: 0.5", "residual_sd: 0.001");
+  edit("responder: {below: -2}", "responder: {below: -1.5}");
+  edit("methods: [procova, ancova, welch], covariates: [age, smoker]", "methods: [welch]");
+  edit("  procova:\n    historical: {patients: 20000, seed: 9}\n", "");
+  const auto spec = silico::spec::parse_spec(text, "c.yaml");
+  const auto r = analyze(spec, 0);
+  ASSERT_EQ(r.at("responder/arms/treatment/rate"), 1.0);
+  ASSERT_EQ(r.at("responder/arms/control/rate"), 0.0);
+  EXPECT_EQ(r.at("responder/risk_difference/treatment/effect"), 1.0);
+  EXPECT_EQ(r.at("responder/risk_difference/treatment/score_method"), 1.0);
+  EXPECT_NEAR(r.at("responder/risk_difference/treatment/p"), std::erfc(std::sqrt(39.0 / 2)), 1e-20);
+  EXPECT_EQ(r.at("responder/risk_difference/treatment/ci_high"), 1.0);
+  EXPECT_GT(r.at("responder/risk_difference/treatment/ci_low"), 0.5);
+}
+
 // The analysis reads a replicate as a walk over blocks: how the walk cuts it must not
 // change a single bit of any series (accumulators take rows in patient order; OLS chunks
 // are fixed; survival buffers are walked in a total order).

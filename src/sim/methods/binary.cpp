@@ -8,6 +8,17 @@ namespace {
 
 enum class Measure { kRiskDifference, kRiskRatio, kOddsRatio };
 
+/// The risk difference with its Wald CI and p; where the Wald SE is 0 (every patient of
+/// both arms a responder or none, e.g. 10/10 vs 0/10) that test cannot decide, and the
+/// Miettinen-Nurminen score test and interval are used instead, so a certain outcome is
+/// decided (p = 1.3e-5 for 10/10 vs 0/10, 1 for 0/10 vs 0/10). `score` says which.
+stats::Estimate decided_risk_difference(const stats::TwoByTwo& t, double alpha, bool* score = nullptr) {
+  const stats::Estimate wald = stats::risk_difference(t, alpha);
+  const bool use_score = wald.se == 0.0 && t.treated_n > 0 && t.control_n > 0;
+  if (score) *score = use_score;
+  return use_score ? stats::risk_difference_score(t, alpha) : wald;
+}
+
 template <Measure kMeasure>
 class Binary final : public AnalysisMethod {
  public:
@@ -21,7 +32,9 @@ class Binary final : public AnalysisMethod {
     const double pc = valid == 0 ? kNaN : control.potential_sum / valid;
     const double alpha = c_.alpha();
     if constexpr (kMeasure == Measure::kRiskDifference) {
-      push_estimate(out, prefix, stats::risk_difference(t, alpha), pt - pc);
+      bool score = false;
+      push_estimate(out, prefix, decided_risk_difference(t, alpha, &score), pt - pc);
+      out.push_back({prefix + "/score_method", score ? 1.0 : 0.0});
       out.push_back({prefix + "/chi_square_p", stats::chi_square_p(t)});
       out.push_back({prefix + "/fisher_p", stats::fisher_exact_p(t)});
     } else if constexpr (kMeasure == Measure::kRiskRatio) {
@@ -48,7 +61,7 @@ class RiskDifferenceInterim final : public InterimAccumulator {
       table_.control_events += r.y != 0.0;
     }
   }
-  stats::Estimate estimate(double alpha) const override { return stats::risk_difference(table_, alpha); }
+  stats::Estimate estimate(double alpha) const override { return decided_risk_difference(table_, alpha); }
 
  private:
   stats::TwoByTwo table_;

@@ -36,7 +36,8 @@ std::string escape_control(std::string_view text);
 /// of a file's content, so a 50 MB scalar or a foreign file's line is never echoed whole.
 std::string excerpt(std::string_view text, std::size_t max_bytes = 60);
 
-/// `s` as a JSON string literal, quotes included.
+/// `s` as a JSON string literal, quotes included. Bytes that are not well-formed UTF-8
+/// (text read from a damaged file) become U+FFFD, so the result is valid JSON whatever `s`.
 std::string json_string(const std::string& s);
 
 /// Shortest text that reads back as the same double. JSON has no NaN or infinity:

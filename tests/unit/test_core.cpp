@@ -8,6 +8,7 @@
 
 #include "core/csv.hpp"
 #include "core/sha256.hpp"
+#include "core/text.hpp"
 
 namespace {
 
@@ -81,6 +82,24 @@ TEST(Csv, HeaderProblems) {
   EXPECT_FALSE(silico::parse_numeric_csv("time,time\n1,2\n", "obs.csv", "k", twice).has_value());
   ASSERT_EQ(twice.size(), 1u);
   EXPECT_EQ(twice.items()[0].format(), "obs.csv:1:6: error: k: column 'time' appears twice in the header row");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(JsonString, EscapesAndKeepsOnlyWellFormedUtf8) {
+  using silico::json_string;
+  EXPECT_EQ(json_string("a\"b\\c\nd\te"), "\"a\\\"b\\\\c\\nd\\te\"");
+  EXPECT_EQ(json_string(std::string("\x01\x7f", 2)), "\"\\u0001\\u007f\"");
+  // Well-formed multi-byte characters pass through: é (2 bytes), € (3), 𝄞 (4).
+  EXPECT_EQ(json_string("\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e"), "\"\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e\"");
+  // A lone continuation byte (0x91, as a damaged file gave), an overlong 0xC0 0xAF, a
+  // surrogate 0xED 0xA0 0x80 and a truncated sequence each become U+FFFD byte by byte.
+  EXPECT_EQ(json_string("x\x91y"), "\"x\\ufffdy\"");
+  EXPECT_EQ(json_string("\xc0\xaf"), "\"\\ufffd\\ufffd\"");
+  EXPECT_EQ(json_string("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
+  EXPECT_EQ(json_string("\xe2\x82"), "\"\\ufffd\\ufffd\"");
 }
 
 }  // namespace

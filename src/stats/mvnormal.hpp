@@ -42,9 +42,12 @@ struct MvnProbability {
 };
 
 /// How hard the lattice rule works (dimension >= 3). Points per shift start at
-/// `min_points` and double until the error is <= `abs_tol` or would pass `max_points`.
+/// `min_points` and double until the error is <= `abs_tol`, or <= `complement_rel_tol`
+/// times 1 - P (for a p-value 1 - P that needs relative, not absolute, precision), or
+/// until they would pass `max_points`.
 struct MvnOptions {
   double abs_tol = 1e-5;
+  double complement_rel_tol = 0.0;
   std::size_t min_points = 1000;
   std::size_t max_points = 100000;
 };

@@ -251,8 +251,8 @@ class Integrand {
       const double hi = (b_[i] - s) / lii;
       d = normal_cdf(lo);
       e = normal_cdf(hi);
-      const double width = normal_interval(lo, hi);
-      f *= width;
+      // In the upper tail e - d cancels: take it from the complements there.
+      f *= lo > 0.0 ? normal_cdf(-lo) - normal_cdf(-hi) : e - d;
       if (!(f > 0.0)) return 0.0;
       if (i + 1 < k_) y_[i] = normal_quantile(d + w[i] * (e - d));
     }

@@ -483,7 +483,7 @@ MaxCombo maxcombo_sweep(const SurvivalSource& rows, std::span<const std::pair<do
     // The p-value to 1% of itself or 1e-5, whichever is larger: what a test decision at
     // any usual alpha needs, at a few milliseconds for the usual four tests.
     const MvnProbability below =
-        mvn_probability(lower, upper, out.correlation, {.abs_tol = 1e-5, .complement_rel_tol = 0.01});
+        mvn_probability(lower, upper, out.correlation, {.abs_tol = 1e-5, .complement_rel_tol = 0.01, .min_points = 250});
     out.p = std::clamp(1.0 - below.value, 0.0, 1.0);
     out.p_error = below.error;
   }

@@ -384,6 +384,8 @@ TEST(MaxCombo, TypeOneErrorUnderTheNull) {
     rejected += m.rejects;
     rejected_logrank += m.tests[0].rejects;
   }
+  RecordProperty("maxcombo_rejections", rejected);
+  RecordProperty("logrank_rejections", rejected_logrank);
   const double se = std::sqrt(0.05 * 0.95 / trials);
   EXPECT_NEAR(static_cast<double>(rejected) / trials, 0.05, 4.0 * se) << rejected;
   EXPECT_NEAR(static_cast<double>(rejected_logrank) / trials, 0.05, 4.0 * se) << rejected_logrank;

@@ -83,9 +83,11 @@ struct MaxCombo {
   bool rejects = false;    ///< p < alpha
 };
 
-/// The combination most used for delayed and diminishing effects (Lin et al. 2020,
-/// Stat. Biopharm. Res. 12:187-198; Karrison 2016, Stata J. 16:678-690):
-/// FH(0, 0), FH(0, 0.5), FH(0.5, 0), FH(0.5, 0.5).
+/// A common combination for delayed and diminishing effects: FH(0, 0), FH(0, 0.5),
+/// FH(0.5, 0), FH(0.5, 0.5) (the cross-pharma working group's, Roychoudhury et al. 2021,
+/// Stat. Biopharm. Res. 13:28-46). Lin et al. (2020, Stat. Biopharm. Res. 12:187-198) and
+/// Karrison (2016, Stata J. 16:678-690) used exponents 1 instead of 0.5 (FH(0, 1),
+/// FH(1, 0), FH(1, 1)); pass those pairs for their version.
 inline constexpr std::pair<double, double> kMaxComboDefault[] = {
     {0.0, 0.0}, {0.0, 0.5}, {0.5, 0.0}, {0.5, 0.5}};
 

@@ -335,6 +335,9 @@ TEST(MaxCombo, TwoTestsAreExact) {
   EXPECT_NEAR(m.statistic, 3.21352484896035, 1e-12);
   EXPECT_NEAR(m.p, 0.00110993933047177, 1e-14);
   EXPECT_EQ(m.p_error, 0.0);
+  // The p-value and the critical value of the same correlation agree: the one-sided
+  // critical value at level p is the statistic.
+  EXPECT_NEAR(mvn_critical_value(m.correlation, m.p, MvnTail::kOneSided), m.statistic, 1e-7);
   // One test: the MaxCombo p is that test's one-sided p.
   const std::pair<double, double> one[] = {{0.5, 0.5}};
   const MaxCombo single = maxcombo_sweep(lung().source(), one, 0.025);

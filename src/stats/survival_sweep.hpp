@@ -78,8 +78,8 @@ struct MaxCombo {
   std::vector<double> correlation;
   double statistic = 0.0;  ///< max_j (-z_j): large when group 1 does better
   double p = 1.0;          ///< one-sided: 1 - P(max_j (-Z_j) < statistic), Z ~ N(0, correlation)
-  double p_error = 0.0;    ///< error estimate of p (mvn_probability(), to 1e-5 or 1% of
-                           ///< p, whichever is larger; 0 for J <= 2, which are exact)
+  double p_error = 0.0;    ///< error estimate of p (mvn_probability(), asked for 1e-4 or
+                           ///< 1% of p, whichever is larger; 0 for J <= 2, which are exact)
   bool rejects = false;    ///< p < alpha
 };
 

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "stats/estimates.hpp"
@@ -43,6 +44,61 @@ KmSummary km_summary(const SurvivalSource& rows, std::int8_t group, double alpha
 /// Two forward walks (per-stratum group sizes, then the sums).
 Estimate logrank_sweep(const SurvivalSource& rows, double alpha,
                        double cut = std::numeric_limits<double>::infinity());
+
+/// A weighted log-rank test of group 1 vs group 0.
+struct WeightedLogrank {
+  double z = 0.0;          ///< U / sqrt(V): < 0 when group 1 has fewer events than expected
+                           ///< (hazard ratio < 1, treatment better), as log(HR) of logrank_sweep()
+  double score = 0.0;      ///< U = sum_t w_t (d1_t - d_t n1_t / n_t), summed over strata
+  double variance = 0.0;   ///< V = sum_t w_t^2 d_t (n1_t/n_t)(n0_t/n_t)(n_t - d_t)/(n_t - 1)
+  double p_two_sided = 1.0;  ///< 2 Phi(-|z|)
+  double p_one_sided = 1.0;  ///< Phi(z): small when group 1 does better
+  bool rejects = false;      ///< p_one_sided < alpha: one-sided, in favour of group 1
+};
+
+/// The Fleming-Harrington FH(rho, gamma) weighted log-rank test of group 1 vs group 0
+/// (Fleming & Harrington 1991, ch. 7; Harrington & Fleming 1982): the weight at an event
+/// time t is S(t-)^rho (1 - S(t-))^gamma, S(t-) the Kaplan-Meier curve of both groups
+/// pooled (within the row's stratum) just before t, with 0^0 = 1. FH(0, 0) is the
+/// log-rank test; FH(rho, 0) is survival::survdiff(rho = rho) (chi-square = z^2), and
+/// the definition is simtrial's and nph's. Stratified by row.stratum: U and V are summed
+/// over strata, each with its own pooled curve (as survdiff with strata()). rho and
+/// gamma must be finite and >= 0; `alpha` in (0, 1) is the one-sided level of `rejects`.
+/// All of z and the p-values are NaN when V == 0. Two forward walks (per-stratum group
+/// sizes, then the sums); O(strata) memory.
+WeightedLogrank fh_logrank_sweep(const SurvivalSource& rows, double rho, double gamma, double alpha,
+                                 double cut = std::numeric_limits<double>::infinity());
+
+/// The MaxCombo test (Lee 2007; Karrison 2016; Lin et al. 2020): several FH(rho_j, gamma_j)
+/// tests at once, combined by their maximum.
+struct MaxCombo {
+  std::vector<WeightedLogrank> tests;  ///< one per (rho, gamma), in the order given
+  /// Correlation of the z_j: Cov(U_i, U_j) = sum_t w_i w_j V_t (the hypergeometric
+  /// variance V_t of each event time), over sqrt(V_i V_j); J x J, row-major.
+  std::vector<double> correlation;
+  double statistic = 0.0;  ///< max_j (-z_j): large when group 1 does better
+  double p = 1.0;          ///< one-sided: 1 - P(max_j (-Z_j) < statistic), Z ~ N(0, correlation)
+  double p_error = 0.0;    ///< error estimate of p (mvn_probability(), asked for 1e-4 or
+                           ///< 1% of p, whichever is larger; 0 for J <= 2, which are exact)
+  bool rejects = false;    ///< p < alpha
+};
+
+/// A common combination for delayed and diminishing effects: FH(0, 0), FH(0, 0.5),
+/// FH(0.5, 0), FH(0.5, 0.5) (the cross-pharma working group's, Roychoudhury et al. 2021,
+/// Stat. Biopharm. Res. 13:28-46). Lin et al. (2020, Stat. Biopharm. Res. 12:187-198) and
+/// Karrison (2016, Stata J. 16:678-690) used exponents 1 instead of 0.5 (FH(0, 1),
+/// FH(1, 0), FH(1, 1)); pass those pairs for their version.
+inline constexpr std::pair<double, double> kMaxComboDefault[] = {
+    {0.0, 0.0}, {0.0, 0.5}, {0.5, 0.0}, {0.5, 0.5}};
+
+/// The one-sided MaxCombo test of group 1 vs group 0 over the FH(rho, gamma) pairs given
+/// (at least one, at most 20): statistic max_j (-z_j) and its p-value from the
+/// multivariate normal with the estimated correlation, as simtrial::maxcombo() and
+/// gsDesign2 define them (small p: group 1 better). Every z_j and the correlation come
+/// from the same two forward walks as fh_logrank_sweep(); O(strata J^2) memory. p is NaN
+/// when any test has V == 0. `alpha` in (0, 1) is the level of `rejects`.
+MaxCombo maxcombo_sweep(const SurvivalSource& rows, std::span<const std::pair<double, double>> rho_gamma,
+                        double alpha, double cut = std::numeric_limits<double>::infinity());
 
 /// RMST difference (group 1 - group 0) at tau, as rmst_difference() on the cut data.
 /// The variance sum_j A_j^2 d_j/(n_j(n_j-d_j)) (A_j: area from t_j to tau) is carried

@@ -31,6 +31,23 @@ std::string number_name(double x) {
   return std::string(text, result.ptr);
 }
 
+/// A spending function as the result file names it: obrien_fleming, pocock, hsd(-4),
+/// kim_demets(3) or user(0.001,0.01,0.025).
+std::string spending_name(const stats::SpendingFunction& spending) {
+  switch (spending.family) {
+    case stats::SpendingFamily::kOBrienFleming: return "obrien_fleming";
+    case stats::SpendingFamily::kPocock: return "pocock";
+    case stats::SpendingFamily::kHwangShihDeCani: return "hsd(" + number_name(spending.parameter) + ")";
+    case stats::SpendingFamily::kKimDeMets: return "kim_demets(" + number_name(spending.parameter) + ")";
+    case stats::SpendingFamily::kUser: {
+      std::string text;
+      for (double v : spending.user_cumulative) text += (text.empty() ? "" : ",") + number_name(v);
+      return "user(" + text + ")";
+    }
+  }
+  return "";
+}
+
 /// Number of levels of a discrete covariate (bernoulli: 2).
 std::int32_t level_count(const spec::Covariate& c) {
   return c.is_categorical() ? static_cast<std::int32_t>(c.levels.size()) : 2;
@@ -45,9 +62,15 @@ TrialAnalysis::TrialAnalysis(const spec::TrialSpec& spec) : spec_(spec) {
     for (const auto& m : a.methods) method_entry(m);  // a method left out of the build fails here
     boundaries_.emplace_back();
     if (!a.group_sequential) continue;
-    const auto spending = a.group_sequential->obrien_fleming ? stats::Spending::kOBrienFleming
-                                                             : stats::Spending::kPocock;
-    boundaries_.back() = stats::efficacy_boundaries(spending, spec.analysis.alpha, a.group_sequential->looks);
+    const auto& gs = *a.group_sequential;
+    if (gs.legacy_two_sided()) {
+      const auto spending = gs.design.alpha_spending.family == stats::SpendingFamily::kOBrienFleming
+                                ? stats::Spending::kOBrienFleming
+                                : stats::Spending::kPocock;
+      boundaries_.back() = stats::efficacy_boundaries(spending, spec.analysis.alpha, gs.looks);
+    } else {
+      boundaries_.back() = gs.boundaries.efficacy;  // computed when the spec was read
+    }
   }
   prognostic_.resize(spec.endpoints.size());
   if (!spec.analysis.procova) return;
@@ -106,9 +129,31 @@ std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
         looks += (k ? "," : "") + number_name(analysis.group_sequential->looks[k]);
         bounds += (k ? "," : "") + number_name(boundaries_[e][k]);
       }
+      const auto& gs = *analysis.group_sequential;
       out.push_back({group, "gs_looks", looks});
       out.push_back({group, "gs_boundaries", bounds});
-      out.push_back({group, "gs_spending", analysis.group_sequential->obrien_fleming ? "obrien_fleming" : "pocock"});
+      out.push_back({group, "gs_spending", spending_name(gs.design.alpha_spending)});
+      if (!gs.legacy_two_sided()) {
+        // The design in full, for summarize and the report: sidedness and level, which
+        // direction favours treatment, futility bounds, and the analytic cumulative
+        // crossing probabilities under H0 with the futility stops in place.
+        const auto list = [](const std::vector<double>& values) {
+          std::string text;
+          for (std::size_t k = 0; k < values.size(); ++k) text += (k ? "," : "") + number_name(values[k]);
+          return text;
+        };
+        out.push_back({group, "gs_sided", gs.one_sided() ? "one" : "two"});
+        out.push_back({group, "gs_alpha", number_name(gs.design.alpha)});
+        if (gs.one_sided()) out.push_back({group, "gs_benefit", gs.lower_is_benefit ? "lower" : "higher"});
+        out.push_back({group, "gs_h0_efficacy_crossing", list(gs.boundaries.under_null.upper)});
+        if (gs.has_futility()) {
+          out.push_back({group, "gs_futility_spending", spending_name(gs.design.beta_spending)});
+          out.push_back({group, "gs_futility_binding", gs.design.binding_futility ? "true" : "false"});
+          out.push_back({group, "gs_beta", number_name(gs.design.beta)});
+          out.push_back({group, "gs_futility_boundaries", list(gs.boundaries.futility)});
+          out.push_back({group, "gs_h0_futility_crossing", list(gs.boundaries.under_null.lower)});
+        }
+      }
     }
   }
   return out;
@@ -592,19 +637,29 @@ class EndpointAnalyzer {
       needed = pair.interim->needed();
       estimates = pair.interim->estimates();
     }
-    double reject = 0.0, stop_look = static_cast<double>(looks.size()), information = total;
+    const auto& gs = *analysis_.group_sequential;
+    double reject = 0.0, futile = 0.0, stop_look = static_cast<double>(looks.size()), information = total;
     for (std::size_t k = 0; k < looks.size(); ++k) {
       if (needed[k] == 0) continue;
       const auto& e = estimates[k];
       const double z = method.log_scale() ? std::log(e.effect) / e.se : e.effect / e.se;
-      if (std::isfinite(z) && std::fabs(z) >= boundaries_[k]) {
-        reject = 1.0;
+      if (!std::isfinite(z)) continue;
+      // One-sided: Z in the direction that favours treatment; two-sided: |Z|.
+      const double statistic = !gs.one_sided() ? std::fabs(z) : gs.lower_is_benefit ? -z : z;
+      const bool efficacy = statistic >= boundaries_[k];
+      // Futility at an interim look (at the last, not crossing is the end of the trial).
+      const bool futility = !efficacy && gs.has_futility() && k + 1 < looks.size() &&
+                            statistic <= gs.boundaries.futility[k];
+      if (efficacy || futility) {
+        reject = efficacy ? 1.0 : 0.0;
+        futile = futility ? 1.0 : 0.0;
         stop_look = static_cast<double>(k + 1);
         information = static_cast<double>(needed[k]);
         break;
       }
     }
     out_->push_back({prefix + "/gs_reject", reject});
+    if (gs.has_futility()) out_->push_back({prefix + "/gs_futility", futile});
     out_->push_back({prefix + "/gs_stop_look", stop_look});
     out_->push_back({prefix + "/gs_information", information});
     // Each look of a time-to-event endpoint is a data cut: when it fell, on how many events

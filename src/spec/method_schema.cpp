@@ -44,4 +44,15 @@ std::vector<const MethodSchema*> method_schemas() {
   return out;
 }
 
+std::vector<const MethodSchema*> method_schemas_for(models::OutputType type) {
+  std::vector<const MethodSchema*> defaults, others;
+  for (const MethodSchema* m : method_schemas()) {
+    if (m->applies_to(type)) (m->default_order >= 0 ? defaults : others).push_back(m);
+  }
+  std::stable_sort(defaults.begin(), defaults.end(),
+                   [](const MethodSchema* a, const MethodSchema* b) { return a->default_order < b->default_order; });
+  defaults.insert(defaults.end(), others.begin(), others.end());
+  return defaults;
+}
+
 }  // namespace silico::spec

@@ -40,5 +40,8 @@ void register_method_schema(MethodSchema schema);
 const MethodSchema* find_method_schema(std::string_view name);
 /// Every registered schema, sorted by name.
 std::vector<const MethodSchema*> method_schemas();
+/// The methods of an endpoint type: its default methods first (in their order), then the
+/// others by name; the order in which messages list them.
+std::vector<const MethodSchema*> method_schemas_for(models::OutputType type);
 
 }  // namespace silico::spec

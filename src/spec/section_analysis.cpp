@@ -22,28 +22,15 @@ namespace silico::spec::detail {
 
 namespace {
 
-/// The methods of an endpoint type: its default methods first (in their order), then the
-/// others by name.
-std::vector<const MethodSchema*> schemas_for(models::OutputType type) {
-  std::vector<const MethodSchema*> defaults, others;
-  for (const MethodSchema* m : method_schemas()) {
-    if (m->applies_to(type)) (m->default_order >= 0 ? defaults : others).push_back(m);
-  }
-  std::stable_sort(defaults.begin(), defaults.end(),
-                   [](const MethodSchema* a, const MethodSchema* b) { return a->default_order < b->default_order; });
-  defaults.insert(defaults.end(), others.begin(), others.end());
-  return defaults;
-}
-
 std::vector<std::string> methods_for(models::OutputType type) {
   std::vector<std::string> names;
-  for (const MethodSchema* m : schemas_for(type)) names.push_back(m->name);
+  for (const MethodSchema* m : method_schemas_for(type)) names.push_back(m->name);
   return names;
 }
 
 std::vector<std::string> default_methods(models::OutputType type) {
   std::vector<std::string> names;
-  for (const MethodSchema* m : schemas_for(type)) {
+  for (const MethodSchema* m : method_schemas_for(type)) {
     if (m->default_order >= 0) names.push_back(m->name);
   }
   return names;
@@ -99,61 +86,6 @@ void read_rmst_horizon(ReadContext& ctx, const Located& at, const TrialSpec& spe
     return;
   }
   out = *v;
-}
-
-void read_group_sequential(ReadContext& ctx, const Located& at, EndpointAnalysis& analysis) {
-  if (!ctx.reader.expect_mapping(at, {"looks", "spending"})) return;
-  if (analysis.methods.empty()) return;  // the methods' own error is already reported
-  const std::string& primary = analysis.methods.front();
-  const MethodSchema* schema = find_method_schema(primary);
-  if (schema == nullptr || !schema->interim) {
-    std::vector<std::string> supported;
-    for (const auto type : {models::OutputType::kContinuous, models::OutputType::kTimeToEvent,
-                            models::OutputType::kBinary}) {
-      for (const MethodSchema* m : schemas_for(type)) {
-        if (m->interim && std::find(supported.begin(), supported.end(), m->name) == supported.end()) {
-          supported.push_back(m->name);
-        }
-      }
-    }
-    ctx.reader.error(at.at_key(), "group-sequential looks apply to a primary method of " +
-                                      join_alternatives(supported) + "; the primary method here is " + primary);
-    return;
-  }
-  GroupSequential gs;
-  if (!Reader::has(at, "looks")) {
-    ctx.reader.missing(at, "looks", "increasing information fractions ending with 1, e.g. [0.5, 1]");
-    return;
-  }
-  const Located looks = at.child("looks");
-  if (!ctx.reader.expect_sequence(looks, "information fractions")) return;
-  if (!ctx.within_limit(looks, 20, "looks")) return;
-  for (std::size_t i = 0; i < looks.node.size(); ++i) {
-    const Located item = looks.element(i);
-    const auto v = ctx.reader.number(item, "an information fraction in (0, 1]");
-    if (!v) return;
-    if (*v <= 0.0 || *v > 1.0 || (!gs.looks.empty() && *v <= gs.looks.back())) {
-      ctx.reader.error(item, "expected increasing information fractions in (0, 1], got " + excerpt(item.node.Scalar()));
-      return;
-    }
-    gs.looks.push_back(*v);
-  }
-  if (gs.looks.empty() || gs.looks.back() != 1.0) {
-    ctx.reader.error(looks, "expected the last look at information fraction 1");
-    return;
-  }
-  if (Reader::has(at, "spending")) {
-    const Located s = at.child("spending");
-    if (auto v = ctx.reader.string(s, "obrien_fleming or pocock")) {
-      if (*v == "pocock") {
-        gs.obrien_fleming = false;
-      } else if (*v != "obrien_fleming") {
-        ctx.reader.error(s, "unknown spending function '" + *v + "' (expected obrien_fleming or pocock)");
-        return;
-      }
-    }
-  }
-  analysis.group_sequential = gs;
 }
 
 const char* const kDataCutForms =
@@ -376,7 +308,9 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
   }
   // Not after an error in the methods: the method that uses the key may be the one in error.
   if (methods_ok) check_options_used(ctx, at, analysis);
-  if (Reader::has(at, "group_sequential")) read_group_sequential(ctx, at.child("group_sequential"), analysis);
+  if (Reader::has(at, "group_sequential")) {
+    read_group_sequential(ctx, at.child("group_sequential"), spec, endpoint.type, analysis);
+  }
   if (tte_only("data_cut")) {
     if (Reader::has(at, "data_cut_events")) {
       ctx.reader.error(at.child("data_cut").at_key(),

@@ -43,6 +43,10 @@ void read_endpoints(ReadContext& ctx, const Located& top, TrialSpec& spec);
 // section_analysis.cpp
 void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec);
 
+// section_group_sequential.cpp: an endpoint's `group_sequential`, after its methods.
+void read_group_sequential(ReadContext& ctx, const Located& at, const TrialSpec& spec, models::OutputType type,
+                           EndpointAnalysis& analysis);
+
 // section_validation.cpp
 void read_validation(ReadContext& ctx, const Located& top, TrialSpec& spec, bool check_names);
 void read_report_only(ReadContext& ctx, const YAML::Node& root, StoredSpec& stored);

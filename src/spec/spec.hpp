@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "models/model.hpp"
+#include "stats/group_sequential_design.hpp"
 
 namespace silico::spec {
 
@@ -150,10 +151,27 @@ struct ModelSpec {
 };
 
 /// Interim analyses of the primary method at increasing information fractions, stopping
-/// for efficacy when |Z| crosses a Lan-DeMets alpha-spending boundary.
+/// for efficacy when Z crosses an alpha-spending boundary (|Z| when two-sided), and with
+/// futility bounds for Z at or below a beta-spending bound (one-sided only).
 struct GroupSequential {
   std::vector<double> looks;  ///< information fractions, increasing, the last = 1
-  bool obrien_fleming = true;  ///< else Pocock-type spending
+  /// The design: sidedness, alpha (one-sided: the one-sided level; two-sided:
+  /// analysis.alpha), spending families and futility. information_fractions = looks.
+  stats::GroupSequentialDesign design;
+  /// One-sided: an estimate below the null (a hazard ratio < 1, a negative difference)
+  /// favours treatment, so Z is taken as -z; `benefit: higher` sets false.
+  bool lower_is_benefit = true;
+  /// Boundaries of `design`, computed when the spec is read (empty for the two-sided
+  /// O'Brien-Fleming and Pocock types, whose boundaries stats::efficacy_boundaries gives).
+  stats::GroupSequentialBoundaries boundaries;
+
+  bool one_sided() const { return design.sidedness == stats::Sidedness::kOneSided; }
+  bool has_futility() const { return design.futility != stats::Futility::kNone; }
+  /// The two-sided Lan-DeMets O'Brien-Fleming or Pocock types, as silico always had them.
+  bool legacy_two_sided() const {
+    return !one_sided() && (design.alpha_spending.family == stats::SpendingFamily::kOBrienFleming ||
+                            design.alpha_spending.family == stats::SpendingFamily::kPocock);
+  }
 };
 
 /// When a time-to-event endpoint is analysed, in calendar time (`data_cut`). The analysis

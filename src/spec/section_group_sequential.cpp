@@ -1,0 +1,239 @@
+// An endpoint's `group_sequential` looks: information fractions, one- or two-sided, the
+// alpha-spending function, and futility by beta spending (binding or not). The design is
+// computed here once (stats::design_boundaries), so that spending that cannot be done, or
+// futility bounds above efficacy, are located errors of the spec, not failures of a run.
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/text.hpp"
+#include "spec/method_schema.hpp"
+#include "spec/sections.hpp"
+
+namespace silico::spec::detail {
+
+namespace {
+
+const char* const kSpendingForms =
+    "obrien_fleming, pocock, {hsd: gamma}, {kim_demets: rho} or {user: [cumulative spending at each look]}";
+
+/// `spending` of the looks: a family name, or a one-key mapping with its parameter.
+/// `total` is what the user's cumulative spending may reach; `looks` its length.
+bool read_spending(ReadContext& ctx, const Located& at, double total, std::size_t looks,
+                   stats::SpendingFunction& spending) {
+  using Family = stats::SpendingFamily;
+  if (at.node.IsScalar()) {
+    const auto name = ctx.reader.string(at, kSpendingForms);
+    if (!name) return false;
+    if (*name == "obrien_fleming") {
+      spending.family = Family::kOBrienFleming;
+    } else if (*name == "pocock") {
+      spending.family = Family::kPocock;
+    } else {
+      const std::string suggestion = ctx.reader.suggest(*name, {"obrien_fleming", "pocock"});
+      ctx.reader.error(at, "unknown spending function '" + *name + "'" +
+                               (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?") + " (expected " +
+                               kSpendingForms + ")");
+      return false;
+    }
+    return true;
+  }
+  if (!ctx.reader.expect_mapping(at, {"hsd", "kim_demets", "user"})) return false;
+  if (at.node.size() != 1) {
+    ctx.reader.error(at, std::string("expected one spending function: ") + kSpendingForms);
+    return false;
+  }
+  if (Reader::has(at, "hsd")) {
+    const auto gamma = ctx.reader.number_in(at, "hsd", true, -40.0, 40.0, false,
+                                            "the Hwang-Shih-DeCani gamma, in [-40, 40] (-4: like O'Brien-Fleming)");
+    if (!gamma) return false;
+    spending.family = Family::kHwangShihDeCani;
+    spending.parameter = *gamma;
+    return true;
+  }
+  if (Reader::has(at, "kim_demets")) {
+    const auto rho = ctx.reader.number_in(at, "kim_demets", true, 0.0, 20.0, true,
+                                          "the Kim-DeMets power rho, in (0, 20] (3: like O'Brien-Fleming)");
+    if (!rho) return false;
+    spending.family = Family::kKimDeMets;
+    spending.parameter = *rho;
+    return true;
+  }
+  const Located user = at.child("user");
+  if (!ctx.reader.expect_sequence(user, "the cumulative spending at each look")) return false;
+  if (user.node.size() != looks) {
+    ctx.reader.error(user, "expected one cumulative spending per look (" + std::to_string(looks) + "), got " +
+                               std::to_string(user.node.size()));
+    return false;
+  }
+  spending.family = Family::kUser;
+  spending.user_cumulative.clear();
+  for (std::size_t k = 0; k < looks; ++k) {
+    const Located item = user.element(k);
+    const auto v = ctx.reader.number(item, "a cumulative spending in [0, " + format_number(total) + "]");
+    if (!v) return false;
+    if (*v < 0.0 || *v > total * (1.0 + 1e-12)) {
+      ctx.reader.error(item, "spending exceeds its total: expected a cumulative spending in [0, " +
+                                 format_number(total) + "], got " + excerpt(item.node.Scalar()));
+      return false;
+    }
+    if (!spending.user_cumulative.empty() && *v < spending.user_cumulative.back()) {
+      ctx.reader.error(item, "expected a non-decreasing cumulative spending, got " + excerpt(item.node.Scalar()) +
+                                 " after " + format_number(spending.user_cumulative.back()));
+      return false;
+    }
+    spending.user_cumulative.push_back(*v);
+  }
+  return true;
+}
+
+/// `futility: {spending, beta, binding}` of a one-sided design.
+bool read_futility(ReadContext& ctx, const Located& at, std::size_t looks, stats::GroupSequentialDesign& design) {
+  if (!ctx.reader.expect_mapping(at, {"spending", "beta", "binding"})) return false;
+  design.futility = stats::Futility::kSpending;
+  if (auto beta = ctx.reader.number_in(at, "beta", false, 0.0, 0.5, true,
+                                       "the type II error the design is powered for, in (0, 0.5]")) {
+    design.beta = *beta;
+  }
+  design.beta_spending = stats::SpendingFunction{};
+  if (Reader::has(at, "spending") &&
+      !read_spending(ctx, at.child("spending"), design.beta, looks, design.beta_spending)) {
+    return false;
+  }
+  if (Reader::has(at, "binding")) {
+    const auto binding = ctx.reader.boolean(at.child("binding"), "true or false");
+    if (!binding) return false;
+    design.binding_futility = *binding;
+  }
+  return true;
+}
+
+/// The methods that may run interim looks, by endpoint type (continuous, time to event,
+/// binary), each type's defaults first.
+std::vector<std::string> interim_methods() {
+  std::vector<std::string> supported;
+  for (const auto type : {models::OutputType::kContinuous, models::OutputType::kTimeToEvent,
+                          models::OutputType::kBinary}) {
+    for (const MethodSchema* m : method_schemas_for(type)) {
+      if (m->interim && std::find(supported.begin(), supported.end(), m->name) == supported.end()) {
+        supported.push_back(m->name);
+      }
+    }
+  }
+  return supported;
+}
+
+}  // namespace
+
+void read_group_sequential(ReadContext& ctx, const Located& at, const TrialSpec& spec, models::OutputType type,
+                           EndpointAnalysis& analysis) {
+  if (!ctx.reader.expect_mapping(at, {"looks", "sided", "alpha", "spending", "futility", "benefit"})) return;
+  if (analysis.methods.empty()) return;  // the methods' own error is already reported
+  const std::string& primary = analysis.methods.front();
+  const MethodSchema* schema = find_method_schema(primary);
+  if (schema == nullptr || !schema->interim) {
+    ctx.reader.error(at.at_key(), "group-sequential looks apply to a primary method of " +
+                                      join_alternatives(interim_methods()) + "; the primary method here is " + primary);
+    return;
+  }
+  GroupSequential gs;
+  if (!Reader::has(at, "looks")) {
+    ctx.reader.missing(at, "looks", "increasing information fractions ending with 1, e.g. [0.5, 1]");
+    return;
+  }
+  const Located looks = at.child("looks");
+  if (!ctx.reader.expect_sequence(looks, "information fractions")) return;
+  if (!ctx.within_limit(looks, 20, "looks")) return;
+  for (std::size_t i = 0; i < looks.node.size(); ++i) {
+    const Located item = looks.element(i);
+    const auto v = ctx.reader.number(item, "an information fraction in (0, 1]");
+    if (!v) return;
+    if (*v <= 0.0 || *v > 1.0 || (!gs.looks.empty() && *v <= gs.looks.back())) {
+      ctx.reader.error(item, "expected increasing information fractions in (0, 1], got " + excerpt(item.node.Scalar()));
+      return;
+    }
+    gs.looks.push_back(*v);
+  }
+  if (gs.looks.empty() || gs.looks.back() != 1.0) {
+    ctx.reader.error(looks, "expected the last look at information fraction 1");
+    return;
+  }
+  auto& design = gs.design;
+  design.information_fractions = gs.looks;
+  design.sidedness = stats::Sidedness::kTwoSidedSymmetric;
+  design.alpha = spec.analysis.alpha;
+  if (Reader::has(at, "sided")) {
+    const Located sided = at.child("sided");
+    const auto v = ctx.reader.string(sided, "one or two");
+    if (!v) return;
+    if (*v == "one") {
+      design.sidedness = stats::Sidedness::kOneSided;
+      design.alpha = spec.analysis.alpha / 2;
+    } else if (*v != "two") {
+      ctx.reader.error(sided, "expected one or two, got '" + *v + "'");
+      return;
+    }
+  }
+  const bool one_sided = design.sidedness == stats::Sidedness::kOneSided;
+  if (Reader::has(at, "alpha")) {
+    if (!one_sided) {
+      ctx.reader.error(at.child("alpha").at_key(),
+                       "alpha of the looks applies to sided: one; a two-sided design spends analysis.alpha");
+      return;
+    }
+    const auto alpha = ctx.reader.number_in(at, "alpha", false, 0.0, 0.25, true,
+                                            "a one-sided level in (0, 0.25], e.g. 0.025");
+    if (!alpha) return;
+    design.alpha = *alpha;
+  }
+  if (Reader::has(at, "spending") &&
+      !read_spending(ctx, at.child("spending"), design.alpha, gs.looks.size(), design.alpha_spending)) {
+    return;
+  }
+  if (Reader::has(at, "benefit")) {
+    const Located benefit = at.child("benefit");
+    if (!one_sided) {
+      ctx.reader.error(benefit.at_key(), "benefit applies to sided: one; a two-sided design rejects either way");
+      return;
+    }
+    const auto v = ctx.reader.string(benefit, "lower or higher");
+    if (!v) return;
+    if (*v != "lower" && *v != "higher") {
+      ctx.reader.error(benefit, "expected lower or higher (the direction of the estimate that favours treatment), "
+                                "got '" + *v + "'");
+      return;
+    }
+    gs.lower_is_benefit = *v == "lower";
+  } else if (one_sided && type != models::OutputType::kTimeToEvent) {
+    // A hazard ratio below 1 favours treatment; a difference in means or rates may go
+    // either way (a symptom score falls, a response rate rises).
+    ctx.reader.missing(at, "benefit", "lower or higher: the direction of the estimate that favours treatment");
+    return;
+  }
+  if (Reader::has(at, "futility")) {
+    const Located futility = at.child("futility");
+    if (!one_sided) {
+      ctx.reader.error(futility.at_key(), "futility bounds need sided: one");
+      return;
+    }
+    if (gs.looks.size() < 2) {
+      ctx.reader.error(futility.at_key(), "futility bounds need at least one interim look");
+      return;
+    }
+    if (!read_futility(ctx, futility, gs.looks.size(), design)) return;
+  }
+  if (!gs.legacy_two_sided()) {
+    try {
+      gs.boundaries = stats::design_boundaries(design);
+    } catch (const std::invalid_argument& e) {
+      ctx.reader.error(at, std::string("this group-sequential design cannot be computed: ") + e.what());
+      return;
+    }
+  }
+  analysis.group_sequential = gs;
+}
+
+}  // namespace silico::spec::detail

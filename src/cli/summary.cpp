@@ -24,7 +24,8 @@ const std::set<std::string> kEstimateFields = {"effect", "se", "ci_low", "ci_hig
   throw UserError("'" + results.path() + "' is damaged or not a silico result file: " + what);
 }
 
-/// Comma-separated finite numbers, as the writer stores gs_looks and gs_boundaries.
+/// Comma-separated numbers, as the writer stores gs_looks and gs_boundaries (a bound may be
+/// infinite: a look at which nothing is spent; never NaN).
 std::vector<double> numbers(const io::ResultReader& results, const std::string& group, const std::string& name) {
   const std::string text = results.series_attribute(group, name);
   std::vector<double> out;
@@ -33,13 +34,76 @@ std::vector<double> numbers(const io::ResultReader& results, const std::string& 
   while (std::getline(in, part, ',')) {
     double value = 0.0;
     const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), value);
-    if (error != std::errc() || end != part.data() + part.size() || !std::isfinite(value)) {
+    if (error != std::errc() || end != part.data() + part.size() || std::isnan(value)) {
       damaged(results, "attribute " + name + " of /replicates/" + group + " is not a list of numbers: '" +
                            text.substr(0, 64) + "'");
     }
     out.push_back(value);
   }
   return out;
+}
+
+/// What the file says of a design beyond the two-sided O'Brien-Fleming or Pocock types:
+/// sidedness, level, direction of benefit, futility bounds and the analytic crossing
+/// probabilities under H0, each checked against the number of looks.
+void read_design(const io::ResultReader& results, const std::string& group, GroupSequentialRow& gs) {
+  const std::string sided = results.series_attribute(group, "gs_sided");
+  if (sided.empty()) return;
+  if (sided != "one" && sided != "two") damaged(results, "gs_sided of /replicates/" + group + " is '" + sided + "'");
+  gs.sided = sided;
+  const auto alpha = numbers(results, group, "gs_alpha");
+  if (alpha.size() != 1 || !(alpha[0] > 0 && alpha[0] < 1)) damaged(results, "gs_alpha of /replicates/" + group);
+  gs.alpha = alpha[0];
+  gs.benefit = results.series_attribute(group, "gs_benefit");
+  const std::size_t k = gs.looks.size();
+  const auto per_look = [&](const char* name) {
+    auto values = numbers(results, group, name);
+    if (values.size() != k) damaged(results, std::string(name) + " of /replicates/" + group + " is not one per look");
+    return values;
+  };
+  gs.h0_efficacy_crossing = per_look("gs_h0_efficacy_crossing");
+  if (sided == "one") {
+    for (double u : gs.boundaries) gs.nominal_p.push_back(0.5 * std::erfc(u / std::sqrt(2.0)));
+  }
+  gs.futility_spending = results.series_attribute(group, "gs_futility_spending");
+  if (gs.futility_spending.empty()) return;
+  gs.futility_binding = results.series_attribute(group, "gs_futility_binding") == "true";
+  gs.futility_boundaries = per_look("gs_futility_boundaries");
+  gs.h0_futility_crossing = per_look("gs_h0_futility_crossing");
+}
+
+/// A hazard-ratio bound at each look (Schoenfeld 1983): HR = exp(-u / sqrt(d p (1 - p))),
+/// d the mean events of the look over the replicates, p the treated share of the two arms'
+/// patients (one-sided designs: benefit is HR < 1; two-sided: the lower bound).
+void hazard_ratio_scale(const std::map<std::string, std::vector<double>>& series, const std::string& endpoint,
+                        const std::string& prefix, const std::string& treatment, const std::string& control,
+                        GroupSequentialRow& gs) {
+  const auto mean = [&](const std::string& path) {
+    const auto found = series.find(path);
+    if (found == series.end()) return std::numeric_limits<double>::quiet_NaN();
+    double total = 0.0;
+    std::size_t n = 0;
+    for (double v : found->second) {
+      if (std::isfinite(v)) {
+        total += v;
+        ++n;
+      }
+    }
+    return n == 0 ? std::numeric_limits<double>::quiet_NaN() : total / static_cast<double>(n);
+  };
+  const double treated = mean(endpoint + "/arms/" + treatment + "/n"), controls = mean(endpoint + "/arms/" + control + "/n");
+  const double p = treated / (treated + controls);
+  if (!(p > 0 && p < 1)) return;
+  const auto scale = [&](const std::vector<double>& bounds) {
+    std::vector<double> out;
+    for (std::size_t k = 0; k < bounds.size(); ++k) {
+      const double d = mean(prefix + "gs_look_" + std::to_string(k + 1) + "_events");
+      out.push_back(d > 0 ? std::exp(-bounds[k] / std::sqrt(d * p * (1 - p))) : std::numeric_limits<double>::quiet_NaN());
+    }
+    return out;
+  };
+  gs.hazard_ratio_boundaries = scale(gs.boundaries);
+  if (!gs.futility_boundaries.empty()) gs.futility_hazard_ratio_boundaries = scale(gs.futility_boundaries);
 }
 
 double mean_of(const std::vector<double>& x) {
@@ -148,13 +212,21 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
           gs.rejection_rate_mcse = mcse_of_mean(reject);
           gs.expected_information = mean_of(whole(prefix + "gs_information"));
           gs.expected_information_mcse = mcse_of_mean(whole(prefix + "gs_information"));
+          const bool futility = series.count(prefix + "gs_futility") > 0;
+          const std::vector<double> none(reject.size(), 0.0);
+          const auto& futile = futility ? whole(prefix + "gs_futility") : none;
           for (std::size_t k = 0; k < gs.looks.size(); ++k) {
-            double stops = 0.0;
+            double stops = 0.0, futile_stops = 0.0;
             for (std::size_t r = 0; r < reject.size(); ++r) {
-              stops += reject[r] == 1.0 && look[r] == static_cast<double>(k + 1) ? 1.0 : 0.0;
+              const bool here = look[r] == static_cast<double>(k + 1);
+              stops += reject[r] == 1.0 && here ? 1.0 : 0.0;
+              futile_stops += futile[r] == 1.0 && here ? 1.0 : 0.0;
             }
             gs.stop_probability.push_back(stops / static_cast<double>(reject.size()));
+            if (futility) gs.futility_stop_probability.push_back(futile_stops / static_cast<double>(reject.size()));
           }
+          read_design(results, group, gs);
+          if (row.measure == "hazard_ratio") hazard_ratio_scale(series, name, prefix, treatment, m.control_arm, gs);
           e.group_sequential.push_back(std::move(gs));
         }
         if (m.replicates > 1 && method != "km_median") {  // km_median has no SE, CI or test
@@ -290,6 +362,59 @@ std::string json_object(const std::vector<std::pair<std::string, double>>& value
 
 }  // namespace
 
+/// A one-sided design: per look the efficacy bound on the Z, nominal p and (hazard ratio)
+/// effect scale, the futility bound, and the simulated stop probabilities next to the
+/// analytic ones under H0.
+std::string format_one_sided(const GroupSequentialRow& g, const std::string& control) {
+  std::ostringstream out;
+  const bool futility = !g.futility_boundaries.empty();
+  const bool hr = !g.hazard_ratio_boundaries.empty();
+  out << "  group-sequential " << g.method << " vs " << control << " for " << g.treatment << ": one-sided alpha "
+      << number(g.alpha) << ", " << g.spending << " spending";
+  if (futility) out << "; futility " << g.futility_spending << (g.futility_binding ? ", binding" : ", non-binding");
+  out << "; benefit: " << g.benefit << "\n";
+  out << "    look  information  efficacy Z  nominal p" << (hr ? "  HR bound" : "") << (futility ? "  futility Z" : "")
+      << (futility && hr ? "  HR bound" : "") << "  P(efficacy)  H0 analytic" << (futility ? "  P(futility)  H0 analytic" : "")
+      << "\n";
+  double previous_upper = 0.0, previous_lower = 0.0;
+  char cell[64];
+  for (std::size_t k = 0; k < g.looks.size(); ++k) {
+    out << "    ";
+    std::snprintf(cell, sizeof(cell), "%4zu  %11s  %10s  %9s", k + 1, number(g.looks[k]).c_str(),
+                  number(g.boundaries[k]).c_str(), number(g.nominal_p[k], 3).c_str());
+    out << cell;
+    if (hr) {
+      std::snprintf(cell, sizeof(cell), "  %8s", number(g.hazard_ratio_boundaries[k], 4).c_str());
+      out << cell;
+    }
+    if (futility) {
+      std::snprintf(cell, sizeof(cell), "  %10s", number(g.futility_boundaries[k]).c_str());
+      out << cell;
+      if (hr) {
+        std::snprintf(cell, sizeof(cell), "  %8s", number(g.futility_hazard_ratio_boundaries[k], 4).c_str());
+        out << cell;
+      }
+    }
+    // Analytic probabilities of stopping at this look (increments of the cumulative ones).
+    const double upper = g.h0_efficacy_crossing[k] - previous_upper;
+    previous_upper = g.h0_efficacy_crossing[k];
+    std::snprintf(cell, sizeof(cell), "  %11s  %11s", number(g.stop_probability[k], 3).c_str(), number(upper, 3).c_str());
+    out << cell;
+    if (futility) {
+      const double lower = g.h0_futility_crossing[k] - previous_lower;
+      previous_lower = g.h0_futility_crossing[k];
+      std::snprintf(cell, sizeof(cell), "  %11s  %11s", number(g.futility_stop_probability[k], 3).c_str(),
+                    number(lower, 3).c_str());
+      out << cell;
+    }
+    out << "\n";
+  }
+  out << "    overall rejection " << number(g.rejection_rate, 3) << " (MCSE " << number(g.rejection_rate_mcse, 2)
+      << "; under H0 " << number(g.h0_efficacy_crossing.back(), 3) << "), expected information at stop "
+      << number(g.expected_information, 4) << " (MCSE " << number(g.expected_information_mcse, 2) << ")\n";
+  return out.str();
+}
+
 std::string format_text(const Summary& s) {
   std::ostringstream out;
   const auto& m = s.metadata;
@@ -356,6 +481,10 @@ std::string format_text(const Summary& s) {
       }
     }
     for (const auto& g : e.group_sequential) {
+      if (g.sided == "one") {
+        out << format_one_sided(g, m.control_arm);
+        continue;
+      }
       out << "  group-sequential " << g.method << " vs " << m.control_arm << " for " << g.treatment << " ("
           << g.spending << " spending):\n    look  information  |Z| boundary  P(stop)\n";
       for (std::size_t k = 0; k < g.looks.size(); ++k) {
@@ -440,7 +569,24 @@ std::string format_json(const Summary& s) {
             << ", \"rejection_rate_mcse\": " << json_number(g.rejection_rate_mcse)
             << ", \"expected_information\": " << json_number(g.expected_information)
             << ", \"expected_information_mcse\": " << json_number(g.expected_information_mcse)
-            << ", \"stop_probability\": " << list(g.stop_probability) << "}";
+            << ", \"stop_probability\": " << list(g.stop_probability) << ", \"sided\": " << json_string(g.sided);
+        if (g.sided == "one") {
+          out << ", \"alpha\": " << json_number(g.alpha) << ", \"benefit\": " << json_string(g.benefit)
+              << ", \"nominal_p\": " << list(g.nominal_p)
+              << ", \"h0_efficacy_crossing\": " << list(g.h0_efficacy_crossing);
+          if (!g.hazard_ratio_boundaries.empty()) out << ", \"hazard_ratio_boundaries\": " << list(g.hazard_ratio_boundaries);
+        }
+        if (!g.futility_boundaries.empty()) {
+          out << ", \"futility_spending\": " << json_string(g.futility_spending)
+              << ", \"futility_binding\": " << (g.futility_binding ? "true" : "false")
+              << ", \"futility_boundaries\": " << list(g.futility_boundaries)
+              << ", \"h0_futility_crossing\": " << list(g.h0_futility_crossing)
+              << ", \"futility_stop_probability\": " << list(g.futility_stop_probability);
+          if (!g.futility_hazard_ratio_boundaries.empty()) {
+            out << ", \"futility_hazard_ratio_boundaries\": " << list(g.futility_hazard_ratio_boundaries);
+          }
+        }
+        out << "}";
       }
       out << "\n      ]";
     }

@@ -46,6 +46,20 @@ struct GroupSequentialRow {
   double rejection_rate = 0.0, rejection_rate_mcse = 0.0;
   double expected_information = 0.0, expected_information_mcse = 0.0;  ///< events or patients
   std::vector<double> stop_probability;  ///< P(stop for efficacy at look k)
+  // A design other than the two-sided O'Brien-Fleming or Pocock types (gs_sided present):
+  std::string sided = "two";            ///< one or two
+  double alpha = 0.0;                   ///< the design's level (one-sided: one-sided); 0 if not stored
+  std::string benefit;                  ///< one-sided: lower or higher
+  std::vector<double> nominal_p;        ///< one-sided: 1 - Phi(u_k)
+  /// Analytic cumulative crossing probabilities under H0 (futility stops in place).
+  std::vector<double> h0_efficacy_crossing, h0_futility_crossing;
+  std::string futility_spending;        ///< empty without futility
+  bool futility_binding = false;
+  std::vector<double> futility_boundaries;
+  std::vector<double> futility_stop_probability;  ///< P(stop for futility at look k)
+  /// Hazard-ratio endpoints: each bound on the hazard-ratio scale (Schoenfeld) at the mean
+  /// events of its look and the randomized share of treatment; empty otherwise.
+  std::vector<double> hazard_ratio_boundaries, futility_hazard_ratio_boundaries;
 };
 
 struct EndpointSummary {

@@ -151,7 +151,11 @@ std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
           out.push_back({group, "gs_futility_binding", gs.design.binding_futility ? "true" : "false"});
           out.push_back({group, "gs_beta", number_name(gs.design.beta)});
           out.push_back({group, "gs_futility_boundaries", list(gs.boundaries.futility)});
-          out.push_back({group, "gs_h0_futility_crossing", list(gs.boundaries.under_null.lower)});
+          // Stops for futility happen at interim looks only: at the last, l_K = u_K and not
+          // crossing is the end of the trial, not a stop; the cumulative probability stays.
+          auto futility_stops = gs.boundaries.under_null.lower;
+          if (futility_stops.size() > 1) futility_stops.back() = futility_stops[futility_stops.size() - 2];
+          out.push_back({group, "gs_h0_futility_crossing", list(futility_stops)});
         }
       }
     }

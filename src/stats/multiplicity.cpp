@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "stats/mvnormal.hpp"
+
 namespace silico::stats {
 namespace {
 
@@ -356,6 +358,41 @@ MultiplicityOperating multiplicity_operating(const std::vector<std::vector<bool>
       std::find(true_null.begin(), true_null.end(), true) != true_null.end();
   out.fwer = some_true_null || replicates == 0 ? rate(familywise) : RateWithMcse{0.0, 0.0};
   return out;
+}
+
+std::vector<double> dunnett_correlation(std::span<const double> treated_n, double control_n) {
+  if (!(control_n > 0)) throw std::invalid_argument("dunnett_correlation: the control arm needs patients");
+  const std::size_t k = treated_n.size();
+  std::vector<double> lambda(k), r(k * k);
+  for (std::size_t i = 0; i < k; ++i) {
+    if (!(treated_n[i] > 0)) throw std::invalid_argument("dunnett_correlation: a treated arm needs patients");
+    lambda[i] = treated_n[i] / (treated_n[i] + control_n);
+  }
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t j = 0; j < k; ++j) r[i * k + j] = i == j ? 1.0 : std::sqrt(lambda[i] * lambda[j]);
+  }
+  return r;
+}
+
+MultipleTestResult dunnett(std::span<const double> z, std::span<const double> correlation, double alpha) {
+  const std::size_t k = z.size();
+  if (k == 0 || correlation.size() != k * k) throw std::invalid_argument("dunnett: one z per comparison, k x k correlation");
+  if (!(alpha > 0 && alpha < 1)) throw std::invalid_argument("dunnett: alpha outside (0, 1)");
+  MultipleTestResult result;
+  result.rejected.assign(k, false);
+  result.adjusted_p.assign(k, std::numeric_limits<double>::quiet_NaN());
+  // A p-value is a tail area: precise relative to itself, not only to 1e-5.
+  MvnOptions options;
+  options.complement_rel_tol = 0.01;
+  for (std::size_t i = 0; i < k; ++i) {
+    if (std::isnan(z[i])) continue;
+    const double c = std::fabs(z[i]);
+    const std::vector<double> lower(k, -c), upper(k, c);
+    const double inside = mvn_probability(lower, upper, correlation, options).value;
+    result.adjusted_p[i] = std::clamp(1.0 - inside, 0.0, 1.0);
+    result.rejected[i] = result.adjusted_p[i] <= alpha;
+  }
+  return result;
 }
 
 }  // namespace silico::stats

@@ -159,4 +159,18 @@ struct MultiplicityOperating {
 MultiplicityOperating multiplicity_operating(const std::vector<std::vector<bool>>& decisions,
                                              const std::vector<bool>& true_null);
 
+/// Correlation of k many-to-one comparisons with a shared control (Dunnett 1955): the
+/// z statistics of arms i and j against the control correlate by
+/// sqrt(lambda_i lambda_j), lambda_i = n_i / (n_i + n_0); 0.5 for equal arms. Returns the
+/// k x k matrix, row-major. n_0 and every n_i > 0, else std::invalid_argument.
+std::vector<double> dunnett_correlation(std::span<const double> treated_n, double control_n);
+
+/// Dunnett's single-step many-to-one test (normal, infinite degrees of freedom): reject
+/// H_i when |z_i| >= c with P(max_j |Z_j| < c) = 1 - alpha under the joint normal of the
+/// comparisons (`correlation`, e.g. from dunnett_correlation); adjusted p_i =
+/// 1 - P(max_j |Z_j| < |z_i|), computed by mvn_probability (dimension >= 3: a
+/// deterministic lattice rule, error ~1e-5 or 1 % of p). Two-sided. A NaN z is not
+/// rejected and gets adjusted p NaN. Mismatched sizes throw std::invalid_argument.
+MultipleTestResult dunnett(std::span<const double> z, std::span<const double> correlation, double alpha);
+
 }  // namespace silico::stats

@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "stats/multiplicity.hpp"
+#include "stats/mvnormal.hpp"
 
 namespace silico::stats {
 namespace {
@@ -504,3 +505,42 @@ TEST(MultiplicityOperating, GlobalNullFwerOfHolmIsAtMostAlpha) {
 
 }  // namespace
 }  // namespace silico::stats
+
+namespace {
+
+TEST(Dunnett, CorrelationOfComparisonsWithASharedControl) {
+  const std::vector<double> equal = silico::stats::dunnett_correlation(std::vector<double>{50, 50}, 50);
+  EXPECT_EQ(equal, (std::vector<double>{1, 0.5, 0.5, 1}));
+  // 100 and 25 treated against 50 controls: sqrt(100/150 * 25/75) = 0.4714045.
+  const auto r = silico::stats::dunnett_correlation(std::vector<double>{100, 25}, 50);
+  EXPECT_NEAR(r[1], std::sqrt(2.0 / 3 * 1.0 / 3), 1e-15);
+  EXPECT_THROW(silico::stats::dunnett_correlation(std::vector<double>{10, 0}, 50), std::invalid_argument);
+}
+
+TEST(Dunnett, AdjustedPAtTheTabulatedCriticalValuesIsAlpha) {
+  // Two comparisons, rho = 0.5: the two-sided 5 % critical value 2.212127746579 (R 4.2.2,
+  // mvtnorm 1.1-3: uniroot of 1 - pmvnorm(-c, c, sigma = [[1, .5], [.5, 1]]) - 0.05 on
+  // the exact bivariate probability; Dunnett 1955, Table: 2.21). Dimension 2 is computed
+  // in closed form, so the adjusted p is 0.05 to the root's precision.
+  const auto r2 = silico::stats::equicorrelated(2, 0.5);
+  const std::vector<double> z2 = {2.212127746579, -1.0};
+  const auto two = silico::stats::dunnett(z2, r2, 0.05);
+  EXPECT_NEAR(two.adjusted_p[0], 0.05, 1e-9);
+  EXPECT_TRUE(two.rejected[0]);
+  EXPECT_FALSE(two.rejected[1]);
+  // Three comparisons: Dunnett (1955) two-sided 5 %, df = infinity, k = 3: 2.35 (to the
+  // table's 0.005, the adjusted p moves by about 0.15 * 0.005 = 0.00075).
+  const auto r3 = silico::stats::equicorrelated(3, 0.5);
+  const std::vector<double> z3 = {2.35, 0.0, std::nan("")};
+  const auto three = silico::stats::dunnett(z3, r3, 0.05);
+  EXPECT_NEAR(three.adjusted_p[0], 0.05, 0.001);
+  EXPECT_GT(three.adjusted_p[1], 0.999);  // |z| = 0: nothing outside the box
+  EXPECT_TRUE(std::isnan(three.adjusted_p[2]));
+  EXPECT_FALSE(three.rejected[2]);
+  // Against Bonferroni: less conservative (smaller adjusted p), never below the raw p.
+  const double raw = std::erfc(2.35 / std::sqrt(2.0));
+  EXPECT_LT(three.adjusted_p[0], 3 * raw);
+  EXPECT_GT(three.adjusted_p[0], raw);
+}
+
+}  // namespace

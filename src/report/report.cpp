@@ -759,6 +759,7 @@ class Document {
     const bool by_events = pc.over == "events";
     chart.x_title = by_events ? "events at the data cut" : "patients";
     chart.y_title = "power";
+    chart.x_log = true;  // sizes span decades; equal ratios of size are equal distances
     chart.y_include = {0.0, 1.0};
     chart.y_lines.push_back({pc.target_power, "target " + num(pc.target_power, 3)});
     std::map<std::string, std::size_t> index;
@@ -777,8 +778,8 @@ class Document {
       s.lower.push_back(std::max(0.0, p.power - 2 * p.mcse));
       s.upper.push_back(std::min(1.0, p.power + 2 * p.mcse));
     }
-    out_ << "<figure>" << line_chart(chart) << "<figcaption>Power of each method by simulation (silico design); "
-         << "band: &plusmn;2 Monte Carlo standard errors.</figcaption></figure>\n";
+    out_ << "<figure>" << line_chart(chart) << "<figcaption>Power of each method by simulation (silico design), "
+         << (by_events ? "events" : "patients") << " on a log scale; band: &plusmn;2 Monte Carlo standard errors.</figcaption></figure>\n";
     // When the primary endpoint is analysed at a data cut: when it fell at each size.
     std::map<std::uint64_t, const PowerCurve::Point*> sizes;
     for (const auto& p : pc.points) {

@@ -340,6 +340,13 @@ TEST(Report, DesignJsonBecomesAPowerCurve) {
   EXPECT_NE(html.find("data-series=\"welch / t\""), std::string::npos);
   EXPECT_NE(html.find("data-series=\"ancova / t\""), std::string::npos);
   EXPECT_THROW(parse_design_json(R"({"endpoint": "y"})", "d.json"), UserError);
+  // Sizes on a log axis: ticks at 1, 2 and 5 per decade (100, 200, 500 cover 100..300).
+  const auto chart = html.substr(html.find("Power by trial size"));
+  for (const char* tick : {">100</text>", ">200</text>", ">500</text>"}) {
+    EXPECT_NE(chart.find(tick), std::string::npos) << tick;
+  }
+  EXPECT_EQ(chart.find(">150</text>"), std::string::npos);  // a linear axis's step
+  EXPECT_NE(html.find("patients on a log scale"), std::string::npos);
 }
 
 TEST(Report, LargeKaplanMeierCurvesAreThinnedButCountAtRiskExactly) {

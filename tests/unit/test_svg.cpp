@@ -582,3 +582,43 @@ TEST(Svg, OddsRatioTicksOverManyDecadesDoNotRunTogether) {
     }
   }
 }
+
+TEST(Svg, LineChartOnALogXAxis) {
+  rp::LineChart c;
+  c.x_log = true;
+  c.x_lines.push_back({0.0, "not on a log axis"});
+  c.series.push_back(series("power", {0, 40, 100, 250, 1000, 4000}, {0.1, 0.2, 0.4, 0.6, 0.85, 0.99}, true));
+  const std::string svg = rp::line_chart(c);
+  expect_well_formed(svg);
+  expect_inside(svg);
+  expect_readable_ticks(svg, 'x');
+  EXPECT_EQ(count(svg, "class=\"point\""), 5u);  // x = 0 is left out
+  EXPECT_EQ(svg.find("not on a log axis"), std::string::npos);
+  const auto labels = tick_labels(svg, 'x');
+  std::vector<double> ticks;
+  for (const auto& [at, l] : labels) ticks.push_back(std::stod(l));
+  EXPECT_LE(ticks.front(), 40.0);
+  EXPECT_GE(ticks.back(), 4000.0);
+  // 1-2-5 per decade, and equal ratios are equal distances.
+  for (double t : ticks) {
+    const double m = t / std::pow(10.0, std::floor(std::log10(t) + 1e-9));
+    EXPECT_TRUE(std::abs(m - 1) < 1e-9 || std::abs(m - 2) < 1e-9 || std::abs(m - 5) < 1e-9) << t;
+  }
+  double x100 = kNaN, x1000 = kNaN, x10 = kNaN, x10000 = kNaN;
+  for (const auto& [at, l] : labels) {
+    if (l == "100") x100 = at;
+    if (l == "1000") x1000 = at;
+    if (l == "10") x10 = at;
+    if (l == "10000") x10000 = at;
+  }
+  ASSERT_TRUE(std::isfinite(x100) && std::isfinite(x1000));
+  if (std::isfinite(x10)) EXPECT_NEAR(x100 - x10, x1000 - x100, 2 * kPixel);
+  if (std::isfinite(x10000)) EXPECT_NEAR(x10000 - x1000, x1000 - x100, 2 * kPixel);
+  // The points sit where their x says on the log axis: 100 between the 40 and 250 points.
+  const auto points = elements(svg, "point");
+  ASSERT_EQ(points.size(), 5u);
+  const double p40 = pairs(string_attribute(points[0], "d"))[0].first;
+  const double p100 = pairs(string_attribute(points[1], "d"))[0].first;
+  EXPECT_NEAR(p100, x100, kPixel);
+  EXPECT_NEAR((p100 - p40) / (x1000 - x100), std::log10(100.0 / 40.0), 1e-3);
+}

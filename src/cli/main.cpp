@@ -668,6 +668,18 @@ int command_report(int argc, char** argv) {
     in.trajectories.push_back(std::move(column));
   }
   in.series = results.series();
+  // The spec's order for tables and plots: endpoints as listed, each one's methods with the
+  // primary first (the attribute the analysis writes), arms as in arm_names.
+  in.endpoint_order = m.endpoint_names;
+  for (const auto& name : m.endpoint_names) {
+    const std::string methods = results.series_attribute(name, "methods");
+    std::vector<std::string>& order = in.method_order[name];
+    for (std::size_t at = 0; at < methods.size();) {
+      const auto comma = std::min(methods.find(',', at), methods.size());
+      if (comma > at) order.push_back(methods.substr(at, comma - at));
+      at = comma + 1;
+    }
+  }
   for (const auto& [series_path, values] : in.series) {
     const auto slash = series_path.find('/');
     const auto second = series_path.find('/', slash + 1);

@@ -7,9 +7,11 @@
 #include <limits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/sha256.hpp"
 #include "models/model.hpp"
@@ -75,6 +77,41 @@ struct EstimateKey {
   std::string prefix() const { return endpoint + "/" + method + "/" + arm; }
 };
 
+/// Position of `name` in `order`, or order.size() when it is not there (after all listed).
+std::size_t rank_in(const std::vector<std::string>& order, const std::string& name) {
+  return static_cast<std::size_t>(std::find(order.begin(), order.end(), name) - order.begin());
+}
+
+/// The spec's order of endpoints, methods and arms (ReportInputs::endpoint_order).
+struct SpecOrder {
+  explicit SpecOrder(const ReportInputs& in) : in_(in) {
+    endpoints_ = in.endpoint_order;
+    if (endpoints_.empty()) {
+      for (const auto& e : in.endpoints) endpoints_.push_back(e.name);
+    }
+  }
+  std::size_t endpoint(const std::string& name) const { return rank_in(endpoints_, name); }
+  std::size_t method(const std::string& endpoint, const std::string& method) const {
+    const auto found = in_.method_order.find(endpoint);
+    return found == in_.method_order.end() ? 0 : rank_in(found->second, method);
+  }
+  std::size_t arm(const std::string& name) const { return rank_in(in_.arms, name); }
+  /// (endpoint, method, arm) ranks, then the names: a strict order for sorting.
+  bool before(const std::string& e1, const std::string& m1, const std::string& a1, const std::string& e2,
+              const std::string& m2, const std::string& a2) const {
+    const auto key = [&](const std::string& e, const std::string& m, const std::string& a) {
+      return std::make_tuple(endpoint(e), e, method(e, m), m, arm(a), a);
+    };
+    return key(e1, m1, a1) < key(e2, m2, a2);
+  }
+
+ private:
+  const ReportInputs& in_;
+  std::vector<std::string> endpoints_;
+};
+
+/// Every (group, arm) that has an `effect` series, in the spec's order: endpoints as the
+/// spec lists them, the primary method first, arms in the spec's order.
 std::vector<EstimateKey> estimates(const ReportInputs& in) {
   std::vector<EstimateKey> out;
   for (const auto& [path, values] : in.series) {
@@ -86,6 +123,10 @@ std::vector<EstimateKey> estimates(const ReportInputs& in) {
     if (a == std::string::npos || b == std::string::npos) continue;
     out.push_back({head.substr(0, a), head.substr(a + 1, b - a - 1), head.substr(b + 1)});
   }
+  const SpecOrder order(in);
+  std::stable_sort(out.begin(), out.end(), [&](const EstimateKey& x, const EstimateKey& y) {
+    return order.before(x.endpoint, x.method, x.arm, y.endpoint, y.method, y.arm);
+  });
   return out;
 }
 
@@ -287,8 +328,16 @@ class Document {
     };
     const std::string suffix = "/data_cut_time";
     bool any_cut = false;
+    const SpecOrder order(in_);
+    std::vector<std::string> cut_paths;
     for (const auto& [path, values] : in_.series) {
-      if (!ends_with(path, suffix)) continue;
+      if (ends_with(path, suffix)) cut_paths.push_back(path);
+    }
+    std::stable_sort(cut_paths.begin(), cut_paths.end(), [&](const std::string& x, const std::string& y) {
+      return order.before(x.substr(0, x.size() - suffix.size()), "", "", y.substr(0, y.size() - suffix.size()), "", "");
+    });
+    for (const auto& path : cut_paths) {
+      const auto& values = in_.series.at(path);
       const std::string endpoint = path.substr(0, path.size() - suffix.size());
       const auto rule = in_.spec.data_cuts.find(endpoint);
       std::size_t reached = 0;
@@ -314,9 +363,33 @@ class Document {
     }
     // Interim looks: <endpoint>/<method>/<arm>/gs_look_<k>_time.
     const std::string look_marker = "/gs_look_";
+    struct Look {
+      std::string endpoint, method, arm, path;
+      std::size_t at = 0;
+      long k = 0;
+    };
+    std::vector<Look> looks;
     for (const auto& [path, values] : in_.series) {
       const auto at = path.rfind(look_marker);
       if (at == std::string::npos || !ends_with(path, "_time")) continue;
+      Look look{"", "", "", path, at, std::strtol(path.c_str() + at + look_marker.size(), nullptr, 10)};
+      const std::string group = path.substr(0, at);
+      const auto a = group.find('/'), b = group.find('/', a == std::string::npos ? a : a + 1);
+      look.endpoint = group.substr(0, a);
+      if (a != std::string::npos) look.method = group.substr(a + 1, b == std::string::npos ? b : b - a - 1);
+      if (b != std::string::npos) look.arm = group.substr(b + 1);
+      looks.push_back(std::move(look));
+    }
+    std::stable_sort(looks.begin(), looks.end(), [&](const Look& x, const Look& y) {
+      if (x.endpoint != y.endpoint || x.method != y.method || x.arm != y.arm) {
+        return order.before(x.endpoint, x.method, x.arm, y.endpoint, y.method, y.arm);
+      }
+      return x.k < y.k;  // look 2 before look 10
+    });
+    for (const auto& look : looks) {
+      const std::string& path = look.path;
+      const auto at = look.at;
+      const auto& values = in_.series.at(path);
       const std::string base = path.substr(0, path.size() - 5);
       const std::string k = base.substr(at + look_marker.size());
       std::string text = "at " + realised(values) + "; events " + realised(series(base + "_events"), false) +
@@ -916,9 +989,11 @@ class Document {
   void forest() {
     const auto keys = estimates(in_);
     if (keys.empty()) return;
-    // One plot per measure, since the scales differ.
-    std::set<std::string> measures;
-    for (const auto& k : keys) measures.insert(measure(k));
+    // One plot per measure, since the scales differ; the primary estimate's measure first.
+    std::vector<std::string> measures;
+    for (const auto& k : keys) {
+      if (std::find(measures.begin(), measures.end(), measure(k)) == measures.end()) measures.push_back(measure(k));
+    }
     for (const auto& m : measures) {
       ForestPlot plot;
       plot.title = "Estimates (" + (m.empty() ? std::string("effect") : m) + "), replicate " +
@@ -950,6 +1025,12 @@ class Document {
                              first_of(in_, k.prefix() + "/smd_after_" + name)});
       }
       if (plot.rows.empty()) continue;
+      // Covariates in the file's (the cohort's) order, not the series' alphabetical one.
+      std::vector<std::string> covariate_order;
+      for (const auto& c : in_.covariates) covariate_order.push_back(c.name);
+      std::stable_sort(plot.rows.begin(), plot.rows.end(), [&](const BalanceRow& x, const BalanceRow& y) {
+        return rank_in(covariate_order, x.label) < rank_in(covariate_order, y.label);
+      });
       out_ << "<figure>" << balance_plot(plot) << "<figcaption>Standardized mean differences before and after "
            << esc(k.method) << "; dashed lines at &plusmn;0.1.</figcaption></figure>\n";
     }

@@ -108,6 +108,12 @@ struct ReportInputs {
   std::map<std::string, std::vector<double>> series;
   /// Measure of each method group ("os/cox" -> "hazard_ratio").
   std::map<std::string, std::string> measures;
+  /// The spec's order, which tables and plots follow (series is a map, so alphabetical):
+  /// the endpoints (the file's endpoint_names; empty: those of `endpoints`, then the rest
+  /// alphabetically) and each endpoint's methods, primary first (the `methods` attribute
+  /// of its group). Arms follow `arms`. Names not listed come after, alphabetically.
+  std::vector<std::string> endpoint_order;
+  std::map<std::string, std::vector<std::string>> method_order;
 
   /// The report's own simulations (studies.hpp); empty with the reason when they could
   /// not be run (e.g. the spec's cohort include is not found from here).

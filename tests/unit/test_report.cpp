@@ -349,6 +349,62 @@ TEST(Report, DesignJsonBecomesAPowerCurve) {
   EXPECT_NE(html.find("patients on a log scale"), std::string::npos);
 }
 
+TEST(Report, EndpointsMethodsAndArmsInTheSpecsOrder) {
+  // The spec lists pfs before os, os's primary method is logrank, and the arms are
+  // placebo, low, high: every alphabetical order (of the series map) is wrong here.
+  ReportInputs in = inputs();
+  in.arms = {"placebo", "low", "high"};
+  in.control_arm = "placebo";
+  in.endpoints = {{"pfs", "time_to_event", {1, 2, 3, 4, 5, 6}, {1, 1, 0, 1, 1, 0}},
+                  {"os", "time_to_event", {1, 2, 3, 4, 5, 6}, {1, 1, 0, 1, 1, 0}}};
+  in.endpoint_order = {"pfs", "os"};
+  in.method_order = {{"os", {"logrank", "cox"}}, {"pfs", {"rmst", "cox"}}};
+  in.series.clear();
+  for (const std::string endpoint : {"os", "pfs"}) {
+    for (const std::string method : {"cox", "logrank", "rmst"}) {
+      if (endpoint == "os" && method == "rmst") continue;
+      if (endpoint == "pfs" && method == "logrank") continue;
+      for (const std::string arm : {"high", "low"}) {
+        const std::string p = endpoint + "/" + method + "/" + arm + "/";
+        in.series[p + "effect"] = {0.7, 0.8, 0.75, 0.9};
+        in.series[p + "ci_low"] = {0.6, 0.7, 0.65, 0.8};
+        in.series[p + "ci_high"] = {0.8, 0.9, 0.85, 1.0};
+        in.series[p + "true_effect"] = {0.75, 0.75, 0.75, 0.75};
+      }
+      in.measures[endpoint + "/" + method] = method == "rmst" ? "rmst_difference" : "hazard_ratio";
+    }
+  }
+  in.series["os/data_cut_time"] = {3, 3, 3, 3};
+  in.series["pfs/data_cut_time"] = {2, 2, 2, 2};
+  for (const std::string k : {"2", "10"}) {
+    in.series["os/logrank/low/gs_look_" + k + "_time"] = {1, 1, 1, 1};
+  }
+  const std::string html = render_report(in);
+  const std::vector<std::string> expected = {"pfs/rmst/low", "pfs/rmst/high", "pfs/cox/low", "pfs/cox/high",
+                                             "os/logrank/low", "os/logrank/high", "os/cox/low", "os/cox/high"};
+  const auto in_order = [&](const std::string& before, const std::string& after, std::size_t from = 0) {
+    const auto a = html.find(before, from), b = html.find(after, from);
+    EXPECT_NE(a, std::string::npos) << before;
+    EXPECT_NE(b, std::string::npos) << after;
+    EXPECT_LT(a, b) << before << " should come before " << after;
+  };
+  // The uncertainty table, the histograms and the forest plots.
+  const auto table = html.find("<h2>7.");
+  const auto forest = html.find("<h2>8.");
+  for (std::size_t i = 1; i < expected.size(); ++i) {
+    in_order("<tr><td>" + expected[i - 1] + "</td>", "<tr><td>" + expected[i] + "</td>", table);
+    in_order("Replicate distribution: " + expected[i - 1] + "<", "Replicate distribution: " + expected[i] + "<", table);
+    if (i != 2 && i != 6) {  // rmst rows are in their own (difference) plot
+      in_order("data-series=\"" + expected[i - 1] + "\"", "data-series=\"" + expected[i] + "\"", forest);
+    }
+  }
+  // The primary estimate's measure (pfs rmst: a difference) is the first forest plot.
+  in_order("Estimates (rmst_difference)", "Estimates (hazard_ratio)", forest);
+  in_order("data cut, pfs", "data cut, os");
+  in_order("look 2, os/logrank/low", "look 10, os/logrank/low");
+  in_order("placebo (control), low, high", "Baseline");
+}
+
 TEST(Report, LargeKaplanMeierCurvesAreThinnedButCountAtRiskExactly) {
   // 6,000 patients with distinct times: thousands of steps, far more than are drawn.
   ReportInputs in = inputs();

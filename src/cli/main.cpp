@@ -17,6 +17,8 @@
 #include "cli/summary.hpp"
 #include "core/error.hpp"
 #include "core/output_file.hpp"
+#include "core/sha256.hpp"
+#include "core/text.hpp"
 #include "io/merge.hpp"
 #include "io/result_reader.hpp"
 #include "parallel/design.hpp"
@@ -368,7 +370,12 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
       o << "}";
       return o.str();
     };
-    json << "{\n  \"endpoint\": \"" << result.endpoint << "\",\n  \"over\": \"" << (by_events ? "events" : "patients")
+    // What identifies the spec, so that silico report --design refuses a design of another:
+    // the SHA-256 of its text as read (silico run stores the same text as spec_yaml).
+    json << "{\n  \"spec_sha256\": \"" << silico::sha256_hex(spec.source_text) << "\",\n  \"spec_file\": "
+         << silico::json_string(vm["spec"].as<std::string>()) << ",\n  \"trial\": " << silico::json_string(spec.trial.name)
+         << ",\n  \"seed\": " << spec.trial.seed << ",";
+    json << "\n  \"endpoint\": \"" << result.endpoint << "\",\n  \"over\": \"" << (by_events ? "events" : "patients")
          << "\",\n  \"target_power\": " << result.target_power
          << ",\n  \"replicates\": " << result.replicates << ",\n  \"required\": [";
     for (std::size_t i = 0; i < result.required.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.required[i], true);
@@ -592,6 +599,11 @@ int command_report(int argc, char** argv) {
   in.command_line = results.string_attribute("/", "command_line");
   in.spec_file = results.string_attribute("/", "spec_file");
   in.spec_yaml = results.string_attribute("/", "spec_yaml");
+  // A design of another spec would put another trial's power curve in this report.
+  if (power_curve) {
+    report::check_design_spec(*power_curve, vm["design"].as<std::string>(), in.spec_yaml, in.spec_file, in.trial_name,
+                              path);
+  }
   in.cohort_file = results.string_attribute("/cohort", "cohort_file");
   in.cohort_yaml = results.string_attribute("/cohort", "cohort_yaml");
   in.time_unit = m.time_unit;

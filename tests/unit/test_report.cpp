@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 #include "report/report.hpp"
 #include "report/studies.hpp"
 
@@ -340,6 +341,7 @@ TEST(Report, DesignJsonBecomesAPowerCurve) {
   EXPECT_NE(html.find("data-series=\"welch / t\""), std::string::npos);
   EXPECT_NE(html.find("data-series=\"ancova / t\""), std::string::npos);
   EXPECT_THROW(parse_design_json(R"({"endpoint": "y"})", "d.json"), UserError);
+  EXPECT_TRUE(curve.spec_sha256.empty());  // an older design JSON
   // Sizes on a log axis: ticks at 1, 2 and 5 per decade (100, 200, 500 cover 100..300).
   const auto chart = html.substr(html.find("Power by trial size"));
   for (const char* tick : {">100</text>", ">200</text>", ">500</text>"}) {
@@ -347,6 +349,40 @@ TEST(Report, DesignJsonBecomesAPowerCurve) {
   }
   EXPECT_EQ(chart.find(">150</text>"), std::string::npos);  // a linear axis's step
   EXPECT_NE(html.find("patients on a log scale"), std::string::npos);
+}
+
+TEST(Report, ADesignOfAnotherSpecIsRefused) {
+  const std::string spec = "schema_version: 1\ntrial: {name: a, seed: 1}\n";
+  const std::string other = "schema_version: 1\ntrial: {name: a, seed: 2}\n";
+  const auto design = [](const std::string& identity) {
+    return parse_design_json(R"({)" + identity + R"("endpoint": "y", "target_power": 0.8, "replicates": 200,
+      "curve": [{"patients": 100, "method": "welch", "treatment": "t", "power": 0.3, "mcse": 0.03}]})",
+                             "d.json");
+  };
+  const PowerCurve mine = design(R"("spec_sha256": ")" + sha256_hex(spec) +
+                                 R"(", "spec_file": "a.yaml", "trial": "a", "seed": 1, )");
+  EXPECT_EQ(mine.spec_sha256, sha256_hex(spec));
+  EXPECT_EQ(mine.spec_file, "a.yaml");
+  EXPECT_NO_THROW(check_design_spec(mine, "d.json", spec, "a.yaml", "a", "out.h5"));
+  // The same trial name and file, another seed: another spec, and the message names both.
+  try {
+    check_design_spec(mine, "d.json", other, "b.yaml", "a", "out.h5");
+    ADD_FAILURE() << "a design of another spec was accepted";
+  } catch (const UserError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'d.json' was written for another spec: spec 'a.yaml' (trial 'a', SHA-256 " + sha256_hex(spec)),
+              std::string::npos) << what;
+    EXPECT_NE(what.find("'out.h5' was run from spec 'b.yaml' (trial 'a', SHA-256 " + sha256_hex(other)),
+              std::string::npos) << what;
+  }
+  try {
+    check_design_spec(design(""), "old.json", spec, "a.yaml", "a", "out.h5");
+    ADD_FAILURE() << "a design that names no spec was accepted";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("no spec_sha256"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("re-run silico design --json"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(design(R"("spec_sha256": 5, )"), UserError);
 }
 
 TEST(Report, EndpointsMethodsAndArmsInTheSpecsOrder) {

@@ -545,7 +545,8 @@ int command_report(int argc, char** argv) {
        "patients of the report's own simulations (sensitivity; a tenth of it for the tolerance check)")
       ("max-patients", po::value<std::uint64_t>(&max_patients)->default_value(1'000'000),
        "patients of the reported replicate read for the baseline table, Kaplan-Meier curves and the "
-       "comparison with observed outcomes (the first ones; about 100 bytes each)");
+       "comparison with observed outcomes (the first ones; about 100 bytes each)")
+      ("quiet,q", "no progress lines on standard error");
   add_force(options);
   po::positional_options_description positional;
   positional.add("results", 1);
@@ -558,12 +559,28 @@ int command_report(int argc, char** argv) {
              "reproducibility appendix. One HTML file with inline SVG charts: it fetches\n"
              "nothing, opens in any browser and prints to PDF. The report re-runs the spec\n"
              "stored in OUT.h5, with the cohort files stored beside it, for its calculation\n"
-             "verification and sensitivity study: it needs OUT.h5 only.",
+             "verification and sensitivity study: it needs OUT.h5 only. Those simulations\n"
+             "can take minutes (an ODE model): each step is shown on standard error as\n"
+             "'silico report: sensitivity 3/29: CL +10 %, 5000 patients (12 s)'; -q for none.",
              options, positional, vm)) {
     return silico::kExitOk;
   }
   namespace report = silico::report;
   const bool force = vm.count("force") > 0;
+  const bool quiet = vm.count("quiet") > 0;
+  // Progress on standard error, one line a step, with the time since the report started.
+  const auto started = std::chrono::steady_clock::now();
+  const auto say = [&](const std::string& line) {
+    if (quiet) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "silico report: %s (%.0f s)\n", line.c_str(), elapsed);
+    std::fflush(stderr);
+  };
+  const auto study_progress = [&](const std::string& study) -> report::StudyProgress {
+    return [&say, study](std::size_t done, std::size_t total, const std::string& next) {
+      say(study + " " + std::to_string(done) + "/" + std::to_string(total) + (next.empty() ? ": done" : ": " + next));
+    };
+  };
   {
     std::vector<std::string> inputs{vm["results"].as<std::string>()};
     for (const char* option : {"verify", "design"}) {
@@ -642,6 +659,8 @@ int command_report(int argc, char** argv) {
   // random sample of it: memory stays bounded however large the trial.
   check_count(max_patients, "--max-patients", 1, 1'000'000'000);
   const std::uint64_t shown = std::min(m.patients, max_patients);
+  say("reading " + std::to_string(shown) + " patients of replicate " + std::to_string(m.first_replicate) + " and " +
+      std::to_string(m.replicates) + " replicates' analyses from '" + path + "'");
   in.arm_of_patient = results.arms(0, shown);
   in.entry_time = results.entry_times(0, shown);
   for (const auto& name : results.covariate_names()) {
@@ -726,16 +745,20 @@ int command_report(int argc, char** argv) {
   };
   try {
     in.calculation = report::calculation_verification(in.spec_yaml, in.spec_file, m.first_replicate,
-                                                      std::max<std::uint64_t>(study_patients / 10, 1), files);
+                                                      std::max<std::uint64_t>(study_patients / 10, 1), files,
+                                                      study_progress("calculation verification"));
   } catch (const std::exception& e) {
     in.calculation_error = why(e);
   }
   try {
-    in.sensitivity = report::sensitivity(in.spec_yaml, in.spec_file, change, study_patients, files);
+    in.sensitivity =
+        report::sensitivity(in.spec_yaml, in.spec_file, change, study_patients, files, study_progress("sensitivity"));
   } catch (const std::exception& e) {
     in.sensitivity_error = why(e);
   }
+  say("writing '" + vm["output"].as<std::string>() + "'");
   silico::write_file_atomically(vm["output"].as<std::string>(), report::render_report(in), force);
+  say("done");
   return silico::kExitOk;
 }
 

@@ -3,6 +3,7 @@
 // over replicates are right on hand-made series; the verification JSON reads back.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 #include <set>
@@ -563,8 +564,19 @@ std::string pk(const std::string& solver) {
 }
 
 TEST(ReportStudies, TighterToleranceChangesAnOdeSolutionBelowItsTolerance) {
-  const auto check = calculation_verification(pk("dopri5"), "pk.yaml", 0, 40);
+  std::vector<std::pair<std::size_t, std::string>> told;
+  const auto check = calculation_verification(
+      pk("dopri5"), "pk.yaml", 0, 40, {},
+      [&](std::size_t done, std::size_t total, const std::string& next) {
+        EXPECT_EQ(total, 2u);
+        told.emplace_back(done, next);
+      });
   ASSERT_TRUE(check.applicable) << check.reason;
+  // Progress before each of the two simulations and at the end.
+  ASSERT_EQ(told.size(), 3u);
+  EXPECT_EQ(told[0], (std::pair<std::size_t, std::string>{0, "40 patients of replicate 0 at the run's tolerances"}));
+  EXPECT_EQ(told[1].first, 1u);
+  EXPECT_EQ(told[2], (std::pair<std::size_t, std::string>{2, ""}));
   EXPECT_EQ(check.endpoint, "auc");
   EXPECT_EQ(check.patients, 40u);
   EXPECT_EQ(check.rtol, 1e-8);  // the schema's default
@@ -597,7 +609,19 @@ analysis:
   endpoints:
     os: {methods: [cox]}
 )";
-  const auto study = sensitivity(text, "s.yaml", 0.1, 3000);
+  std::vector<std::size_t> done_told;
+  std::vector<std::string> next_told;
+  const auto study = sensitivity(text, "s.yaml", 0.1, 3000, {},
+                                 [&](std::size_t done, std::size_t total, const std::string& next) {
+                                   EXPECT_EQ(total, 9u);  // the baseline and 4 parameters x 2
+                                   done_told.push_back(done);
+                                   next_told.push_back(next);
+                                 });
+  EXPECT_EQ(done_told, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(next_told.front(), "the spec's values, 3000 patients");
+  EXPECT_NE(std::find(next_told.begin(), next_told.end(), "hazard_ratio.treatment +10 %, 3000 patients"),
+            next_told.end());
+  EXPECT_EQ(next_told.back(), "");
   EXPECT_EQ(study.estimate, "os/cox/treatment/effect");
   EXPECT_EQ(study.patients, 3000u);
   std::set<std::string> names;

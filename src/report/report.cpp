@@ -466,6 +466,76 @@ class Document {
            << "</td></tr>\n";
     }
     out_ << "</table>\n";
+    verification_coverage();
+  }
+
+  /// What this run used (its model, explicit solver, methods and group-sequential
+  /// boundaries), each with the verification cases that check it, or said to have none.
+  void verification_coverage() {
+    std::vector<std::pair<std::string, std::string>> used;  // (token, as shown)
+    const auto use = [&](const std::string& token, const std::string& shown) {
+      for (const auto& u : used) {
+        if (u.first == token) return;
+      }
+      used.emplace_back(token, shown);
+    };
+    use("model:" + in_.spec.model_name, "model <code>" + esc(in_.spec.model_name) + "</code>");
+    for (const auto& [key, value] : in_.spec.model_parameters) {
+      if (key == "solver" && value != "closed_form") use("solver:" + value, "ODE solver <code>" + esc(value) + "</code>");
+    }
+    const SpecOrder order(in_);
+    std::vector<std::string> endpoints;
+    for (const auto& [group, measure] : in_.measures) {
+      const std::string endpoint = group.substr(0, group.find('/'));
+      if (std::find(endpoints.begin(), endpoints.end(), endpoint) == endpoints.end()) endpoints.push_back(endpoint);
+    }
+    for (const auto& [endpoint, methods] : in_.method_order) {
+      if (std::find(endpoints.begin(), endpoints.end(), endpoint) == endpoints.end()) endpoints.push_back(endpoint);
+    }
+    std::stable_sort(endpoints.begin(), endpoints.end(), [&](const std::string& x, const std::string& y) {
+      return order.before(x, "", "", y, "", "");
+    });
+    for (const auto& endpoint : endpoints) {
+      std::vector<std::string> methods;
+      if (const auto found = in_.method_order.find(endpoint); found != in_.method_order.end()) methods = found->second;
+      for (const auto& [group, measure] : in_.measures) {
+        if (group.compare(0, endpoint.size() + 1, endpoint + "/") != 0) continue;
+        const std::string method = group.substr(endpoint.size() + 1);
+        if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
+      }
+      for (const auto& m : methods) use("method:" + m, "method <code>" + esc(m) + "</code>");
+    }
+    for (const auto& [path, values] : in_.series) {
+      if (path.find("/gs_look_") != std::string::npos) {
+        use("group_sequential", "group-sequential efficacy boundaries");
+        break;
+      }
+    }
+    std::vector<std::string> missing;
+    out_ << "<h3>What this run used, and its cases</h3>\n<table><tr><th>used by this run</th><th>cases that "
+            "verify it</th></tr>\n";
+    for (const auto& [token, shown] : used) {
+      std::string ids;
+      for (const auto& c : in_.verification) {
+        const auto covers = case_covers(c.id);
+        if (std::find(covers.begin(), covers.end(), token) != covers.end()) {
+          ids += (ids.empty() ? "" : ", ") + std::string("<code>") + esc(c.id) + "</code>";
+        }
+      }
+      if (ids.empty()) missing.push_back(shown);
+      out_ << "<tr><td>" << shown << "</td><td>" << (ids.empty() ? "<span class=\"fail\">none</span>" : ids)
+           << "</td></tr>\n";
+    }
+    out_ << "</table>\n";
+    if (missing.empty()) {
+      out_ << "<p>Every model, solver and method this run used has at least one verification case.</p>\n";
+    } else {
+      std::string list;
+      for (std::size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
+      out_ << "<p class=\"note\">Not covered by a verification case: " << list
+           << ". The code verification above does not extend to " << (missing.size() == 1 ? "it" : "them")
+           << ".</p>\n";
+    }
   }
 
   void section_calculation_verification() {

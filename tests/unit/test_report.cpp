@@ -352,6 +352,40 @@ TEST(Report, DesignJsonBecomesAPowerCurve) {
   EXPECT_NE(html.find("patients on a log scale"), std::string::npos);
 }
 
+TEST(Report, CodeVerificationSaysWhichOfTheRunsModelsAndMethodsHaveACase) {
+  ReportInputs in = inputs();
+  in.spec.model_name = "survival";
+  in.spec.model_parameters = {{"baseline", "exponential"}, {"effect_delay", "4"}};
+  in.method_order = {{"os", {"rmst", "cox", "procova"}}};
+  in.measures = {{"os/cox", "hazard_ratio"}, {"os/rmst", "rmst_difference"}, {"os/procova", "mean_difference"}};
+  in.series["os/cox/treatment/gs_look_1_time"] = {1, 1, 1, 1};
+  in.verification_given = true;
+  in.verification = {
+      {"models/survival_delay_median", "models", "c", 1, "s", 1, 0.1, Comparison::kAbsolute, true},
+      {"estimators/rmst", "estimators", "c", 1, "s", 1, 0.1, Comparison::kAbsolute, true},
+      {"estimators/cox_efron_coef", "estimators", "c", 1, "s", 1, 0.1, Comparison::kAbsolute, true},
+      {"rng/uniformity", "rng", "c", 0.5, "s", 0.6, 1e-4, Comparison::kAtLeast, true}};
+  const std::string html = render_report(in);
+  const auto at = html.find("What this run used, and its cases");
+  ASSERT_NE(at, std::string::npos);
+  const std::string part = html.substr(at, html.find("<h2>5.") - at);
+  EXPECT_NE(part.find("<tr><td>model <code>survival</code></td><td><code>models/survival_delay_median</code>"),
+            std::string::npos) << part;
+  EXPECT_NE(part.find("<tr><td>method <code>rmst</code></td><td><code>estimators/rmst</code>"), std::string::npos);
+  // In the spec's order: rmst (primary), cox, procova.
+  EXPECT_LT(part.find("method <code>rmst</code>"), part.find("method <code>cox</code>"));
+  EXPECT_LT(part.find("method <code>cox</code>"), part.find("method <code>procova</code>"));
+  EXPECT_NE(part.find("Not covered by a verification case: method <code>procova</code>, group-sequential efficacy "
+                      "boundaries."),
+            std::string::npos) << part;
+  // With every one covered, it says so rather than listing nothing.
+  in.method_order = {{"os", {"cox"}}};
+  in.measures = {{"os/cox", "hazard_ratio"}};
+  in.series.erase("os/cox/treatment/gs_look_1_time");
+  EXPECT_NE(render_report(in).find("Every model, solver and method this run used has at least one verification case"),
+            std::string::npos);
+}
+
 TEST(Report, ADesignOfAnotherSpecIsRefused) {
   const std::string spec = "schema_version: 1\ntrial: {name: a, seed: 1}\n";
   const std::string other = "schema_version: 1\ntrial: {name: a, seed: 2}\n";

@@ -482,6 +482,9 @@ class Document {
     use("model:" + in_.spec.model_name, "model <code>" + esc(in_.spec.model_name) + "</code>");
     for (const auto& [key, value] : in_.spec.model_parameters) {
       if (key == "solver" && value != "closed_form") use("solver:" + value, "ODE solver <code>" + esc(value) + "</code>");
+      // The PK cases check the concentrations only: a PD part (pd: emax or an indirect
+      // response) is a model of its own, which no case verifies yet.
+      if (key == "pd" && value != "none") use("pd:" + value, "PD model <code>pd: " + esc(value) + "</code>");
     }
     const SpecOrder order(in_);
     std::vector<std::string> endpoints;

@@ -378,6 +378,18 @@ TEST(Report, CodeVerificationSaysWhichOfTheRunsModelsAndMethodsHaveACase) {
   EXPECT_NE(part.find("Not covered by a verification case: method <code>procova</code>, group-sequential efficacy "
                       "boundaries."),
             std::string::npos) << part;
+  // A PK model's PD part is not what the PK cases verify.
+  in.spec.model_name = "pk_1cmt";
+  in.spec.model_parameters = {{"pd", "idr_inhibit_production"}, {"solver", "dopri5"}};
+  in.verification.push_back({"models/pk_1cmt_dopri5", "models", "c", 0, "s", 0, 1e-5, Comparison::kAtMost, true});
+  const std::string pk = render_report(in);
+  EXPECT_NE(pk.find("<tr><td>model <code>pk_1cmt</code></td><td><code>models/pk_1cmt_dopri5</code>"), std::string::npos);
+  EXPECT_NE(pk.find("<tr><td>ODE solver <code>dopri5</code></td><td><code>models/pk_1cmt_dopri5</code>"),
+            std::string::npos);
+  EXPECT_NE(pk.find("Not covered by a verification case: PD model <code>pd: idr_inhibit_production</code>"),
+            std::string::npos);
+  in.spec.model_name = "survival";
+  in.spec.model_parameters = {};
   // With every one covered, it says so rather than listing nothing.
   in.method_order = {{"os", {"cox"}}};
   in.measures = {{"os/cox", "hazard_ratio"}};

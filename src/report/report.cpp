@@ -7,9 +7,11 @@
 #include <limits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/sha256.hpp"
 #include "models/model.hpp"
@@ -75,6 +77,41 @@ struct EstimateKey {
   std::string prefix() const { return endpoint + "/" + method + "/" + arm; }
 };
 
+/// Position of `name` in `order`, or order.size() when it is not there (after all listed).
+std::size_t rank_in(const std::vector<std::string>& order, const std::string& name) {
+  return static_cast<std::size_t>(std::find(order.begin(), order.end(), name) - order.begin());
+}
+
+/// The spec's order of endpoints, methods and arms (ReportInputs::endpoint_order).
+struct SpecOrder {
+  explicit SpecOrder(const ReportInputs& in) : in_(in) {
+    endpoints_ = in.endpoint_order;
+    if (endpoints_.empty()) {
+      for (const auto& e : in.endpoints) endpoints_.push_back(e.name);
+    }
+  }
+  std::size_t endpoint(const std::string& name) const { return rank_in(endpoints_, name); }
+  std::size_t method(const std::string& endpoint, const std::string& method) const {
+    const auto found = in_.method_order.find(endpoint);
+    return found == in_.method_order.end() ? 0 : rank_in(found->second, method);
+  }
+  std::size_t arm(const std::string& name) const { return rank_in(in_.arms, name); }
+  /// (endpoint, method, arm) ranks, then the names: a strict order for sorting.
+  bool before(const std::string& e1, const std::string& m1, const std::string& a1, const std::string& e2,
+              const std::string& m2, const std::string& a2) const {
+    const auto key = [&](const std::string& e, const std::string& m, const std::string& a) {
+      return std::make_tuple(endpoint(e), e, method(e, m), m, arm(a), a);
+    };
+    return key(e1, m1, a1) < key(e2, m2, a2);
+  }
+
+ private:
+  const ReportInputs& in_;
+  std::vector<std::string> endpoints_;
+};
+
+/// Every (group, arm) that has an `effect` series, in the spec's order: endpoints as the
+/// spec lists them, the primary method first, arms in the spec's order.
 std::vector<EstimateKey> estimates(const ReportInputs& in) {
   std::vector<EstimateKey> out;
   for (const auto& [path, values] : in.series) {
@@ -86,6 +123,10 @@ std::vector<EstimateKey> estimates(const ReportInputs& in) {
     if (a == std::string::npos || b == std::string::npos) continue;
     out.push_back({head.substr(0, a), head.substr(a + 1, b - a - 1), head.substr(b + 1)});
   }
+  const SpecOrder order(in);
+  std::stable_sort(out.begin(), out.end(), [&](const EstimateKey& x, const EstimateKey& y) {
+    return order.before(x.endpoint, x.method, x.arm, y.endpoint, y.method, y.arm);
+  });
   return out;
 }
 
@@ -287,8 +328,16 @@ class Document {
     };
     const std::string suffix = "/data_cut_time";
     bool any_cut = false;
+    const SpecOrder order(in_);
+    std::vector<std::string> cut_paths;
     for (const auto& [path, values] : in_.series) {
-      if (!ends_with(path, suffix)) continue;
+      if (ends_with(path, suffix)) cut_paths.push_back(path);
+    }
+    std::stable_sort(cut_paths.begin(), cut_paths.end(), [&](const std::string& x, const std::string& y) {
+      return order.before(x.substr(0, x.size() - suffix.size()), "", "", y.substr(0, y.size() - suffix.size()), "", "");
+    });
+    for (const auto& path : cut_paths) {
+      const auto& values = in_.series.at(path);
       const std::string endpoint = path.substr(0, path.size() - suffix.size());
       const auto rule = in_.spec.data_cuts.find(endpoint);
       std::size_t reached = 0;
@@ -314,9 +363,33 @@ class Document {
     }
     // Interim looks: <endpoint>/<method>/<arm>/gs_look_<k>_time.
     const std::string look_marker = "/gs_look_";
+    struct Look {
+      std::string endpoint, method, arm, path;
+      std::size_t at = 0;
+      long k = 0;
+    };
+    std::vector<Look> looks;
     for (const auto& [path, values] : in_.series) {
       const auto at = path.rfind(look_marker);
       if (at == std::string::npos || !ends_with(path, "_time")) continue;
+      Look look{"", "", "", path, at, std::strtol(path.c_str() + at + look_marker.size(), nullptr, 10)};
+      const std::string group = path.substr(0, at);
+      const auto a = group.find('/'), b = group.find('/', a == std::string::npos ? a : a + 1);
+      look.endpoint = group.substr(0, a);
+      if (a != std::string::npos) look.method = group.substr(a + 1, b == std::string::npos ? b : b - a - 1);
+      if (b != std::string::npos) look.arm = group.substr(b + 1);
+      looks.push_back(std::move(look));
+    }
+    std::stable_sort(looks.begin(), looks.end(), [&](const Look& x, const Look& y) {
+      if (x.endpoint != y.endpoint || x.method != y.method || x.arm != y.arm) {
+        return order.before(x.endpoint, x.method, x.arm, y.endpoint, y.method, y.arm);
+      }
+      return x.k < y.k;  // look 2 before look 10
+    });
+    for (const auto& look : looks) {
+      const std::string& path = look.path;
+      const auto at = look.at;
+      const auto& values = in_.series.at(path);
       const std::string base = path.substr(0, path.size() - 5);
       const std::string k = base.substr(at + look_marker.size());
       std::string text = "at " + realised(values) + "; events " + realised(series(base + "_events"), false) +
@@ -393,6 +466,79 @@ class Document {
            << "</td></tr>\n";
     }
     out_ << "</table>\n";
+    verification_coverage();
+  }
+
+  /// What this run used (its model, explicit solver, methods and group-sequential
+  /// boundaries), each with the verification cases that check it, or said to have none.
+  void verification_coverage() {
+    std::vector<std::pair<std::string, std::string>> used;  // (token, as shown)
+    const auto use = [&](const std::string& token, const std::string& shown) {
+      for (const auto& u : used) {
+        if (u.first == token) return;
+      }
+      used.emplace_back(token, shown);
+    };
+    use("model:" + in_.spec.model_name, "model <code>" + esc(in_.spec.model_name) + "</code>");
+    for (const auto& [key, value] : in_.spec.model_parameters) {
+      if (key == "solver" && value != "closed_form") use("solver:" + value, "ODE solver <code>" + esc(value) + "</code>");
+      // The PK cases check the concentrations only: a PD part (pd: emax or an indirect
+      // response) is a model of its own, which no case verifies yet.
+      if (key == "pd" && value != "none") use("pd:" + value, "PD model <code>pd: " + esc(value) + "</code>");
+    }
+    const SpecOrder order(in_);
+    std::vector<std::string> endpoints;
+    for (const auto& [group, measure] : in_.measures) {
+      const std::string endpoint = group.substr(0, group.find('/'));
+      if (std::find(endpoints.begin(), endpoints.end(), endpoint) == endpoints.end()) endpoints.push_back(endpoint);
+    }
+    for (const auto& [endpoint, methods] : in_.method_order) {
+      if (std::find(endpoints.begin(), endpoints.end(), endpoint) == endpoints.end()) endpoints.push_back(endpoint);
+    }
+    std::stable_sort(endpoints.begin(), endpoints.end(), [&](const std::string& x, const std::string& y) {
+      return order.before(x, "", "", y, "", "");
+    });
+    for (const auto& endpoint : endpoints) {
+      std::vector<std::string> methods;
+      if (const auto found = in_.method_order.find(endpoint); found != in_.method_order.end()) methods = found->second;
+      for (const auto& [group, measure] : in_.measures) {
+        if (group.compare(0, endpoint.size() + 1, endpoint + "/") != 0) continue;
+        const std::string method = group.substr(endpoint.size() + 1);
+        if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
+      }
+      for (const auto& m : methods) use("method:" + m, "method <code>" + esc(m) + "</code>");
+    }
+    for (const auto& [path, values] : in_.series) {
+      if (path.find("/gs_look_") != std::string::npos) {
+        use("group_sequential", "group-sequential efficacy boundaries");
+        break;
+      }
+    }
+    std::vector<std::string> missing;
+    out_ << "<h3>What this run used, and its cases</h3>\n<table><tr><th>used by this run</th><th>cases that "
+            "verify it</th></tr>\n";
+    for (const auto& [token, shown] : used) {
+      std::string ids;
+      for (const auto& c : in_.verification) {
+        const auto covers = case_covers(c.id);
+        if (std::find(covers.begin(), covers.end(), token) != covers.end()) {
+          ids += (ids.empty() ? "" : ", ") + std::string("<code>") + esc(c.id) + "</code>";
+        }
+      }
+      if (ids.empty()) missing.push_back(shown);
+      out_ << "<tr><td>" << shown << "</td><td>" << (ids.empty() ? "<span class=\"fail\">none</span>" : ids)
+           << "</td></tr>\n";
+    }
+    out_ << "</table>\n";
+    if (missing.empty()) {
+      out_ << "<p>Every model, solver and method this run used has at least one verification case.</p>\n";
+    } else {
+      std::string list;
+      for (std::size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
+      out_ << "<p class=\"note\">Not covered by a verification case: " << list
+           << ". The code verification above does not extend to " << (missing.size() == 1 ? "it" : "them")
+           << ".</p>\n";
+    }
   }
 
   void section_calculation_verification() {
@@ -759,6 +905,7 @@ class Document {
     const bool by_events = pc.over == "events";
     chart.x_title = by_events ? "events at the data cut" : "patients";
     chart.y_title = "power";
+    chart.x_log = true;  // sizes span decades; equal ratios of size are equal distances
     chart.y_include = {0.0, 1.0};
     chart.y_lines.push_back({pc.target_power, "target " + num(pc.target_power, 3)});
     std::map<std::string, std::size_t> index;
@@ -777,8 +924,8 @@ class Document {
       s.lower.push_back(std::max(0.0, p.power - 2 * p.mcse));
       s.upper.push_back(std::min(1.0, p.power + 2 * p.mcse));
     }
-    out_ << "<figure>" << line_chart(chart) << "<figcaption>Power of each method by simulation (silico design); "
-         << "band: &plusmn;2 Monte Carlo standard errors.</figcaption></figure>\n";
+    out_ << "<figure>" << line_chart(chart) << "<figcaption>Power of each method by simulation (silico design), "
+         << (by_events ? "events" : "patients") << " on a log scale; band: &plusmn;2 Monte Carlo standard errors.</figcaption></figure>\n";
     // When the primary endpoint is analysed at a data cut: when it fell at each size.
     std::map<std::uint64_t, const PowerCurve::Point*> sizes;
     for (const auto& p : pc.points) {
@@ -915,9 +1062,11 @@ class Document {
   void forest() {
     const auto keys = estimates(in_);
     if (keys.empty()) return;
-    // One plot per measure, since the scales differ.
-    std::set<std::string> measures;
-    for (const auto& k : keys) measures.insert(measure(k));
+    // One plot per measure, since the scales differ; the primary estimate's measure first.
+    std::vector<std::string> measures;
+    for (const auto& k : keys) {
+      if (std::find(measures.begin(), measures.end(), measure(k)) == measures.end()) measures.push_back(measure(k));
+    }
     for (const auto& m : measures) {
       ForestPlot plot;
       plot.title = "Estimates (" + (m.empty() ? std::string("effect") : m) + "), replicate " +
@@ -949,6 +1098,12 @@ class Document {
                              first_of(in_, k.prefix() + "/smd_after_" + name)});
       }
       if (plot.rows.empty()) continue;
+      // Covariates in the file's (the cohort's) order, not the series' alphabetical one.
+      std::vector<std::string> covariate_order;
+      for (const auto& c : in_.covariates) covariate_order.push_back(c.name);
+      std::stable_sort(plot.rows.begin(), plot.rows.end(), [&](const BalanceRow& x, const BalanceRow& y) {
+        return rank_in(covariate_order, x.label) < rank_in(covariate_order, y.label);
+      });
       out_ << "<figure>" << balance_plot(plot) << "<figcaption>Standardized mean differences before and after "
            << esc(k.method) << "; dashed lines at &plusmn;0.1.</figcaption></figure>\n";
     }

@@ -58,6 +58,9 @@ struct PowerCurve {
   };
   std::string endpoint;
   std::string over = "patients";  ///< what the search varied: patients or events
+  /// The spec the design was run on: SHA-256 of its text (as silico run stores it in
+  /// spec_yaml), its file, trial name and seed. Empty in JSON of an older silico design.
+  std::string spec_sha256, spec_file, trial;
   double target_power = 0.8;
   std::uint64_t replicates = 0;
   std::vector<Point> points;  ///< the `curve` entries
@@ -108,6 +111,12 @@ struct ReportInputs {
   std::map<std::string, std::vector<double>> series;
   /// Measure of each method group ("os/cox" -> "hazard_ratio").
   std::map<std::string, std::string> measures;
+  /// The spec's order, which tables and plots follow (series is a map, so alphabetical):
+  /// the endpoints (the file's endpoint_names; empty: those of `endpoints`, then the rest
+  /// alphabetically) and each endpoint's methods, primary first (the `methods` attribute
+  /// of its group). Arms follow `arms`. Names not listed come after, alphabetically.
+  std::vector<std::string> endpoint_order;
+  std::map<std::string, std::vector<std::string>> method_order;
 
   /// The report's own simulations (studies.hpp); empty with the reason when they could
   /// not be run (e.g. the spec's cohort include is not found from here).
@@ -138,6 +147,13 @@ std::vector<VerificationCase> parse_verification_json(const std::string& text, c
 
 /// Reads the JSON that `silico design --json` writes. @throws UserError as above.
 PowerCurve parse_design_json(const std::string& text, const std::string& file);
+
+/// Refuses a design written for another spec than the run's: @throws UserError naming
+/// both (the design file's spec and the result file's) when the SHA-256 the design JSON
+/// carries differs from that of `spec_yaml`, the spec text stored in `result_file`, or
+/// asking to re-run silico design when the JSON carries none (an older silico design).
+void check_design_spec(const PowerCurve& curve, const std::string& design_file, const std::string& spec_yaml,
+                       const std::string& spec_file, const std::string& trial_name, const std::string& result_file);
 
 
 }  // namespace silico::report

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <utility>
+#include <vector>
 #include <limits>
 
 #include "core/error.hpp"
@@ -52,7 +55,10 @@ double estimate(const spec::TrialSpec& spec, const std::string& path, std::uint6
 
 CalculationCheck calculation_verification(const std::string& spec_text, const std::string& spec_file,
                                           std::uint64_t replicate, std::uint64_t patients,
-                                          const spec::SpecFiles& files) {
+                                          const spec::SpecFiles& files, const StudyProgress& progress) {
+  const auto tell = [&](std::size_t done, const std::string& next) {
+    if (progress) progress(done, 2, next);
+  };
   CalculationCheck check;
   const spec::TrialSpec spec = spec::parse_spec(spec_text, spec_file, files);
   const spec::StoredSpec stored = spec::read_stored_spec(spec_text, spec_file);
@@ -79,8 +85,12 @@ CalculationCheck calculation_verification(const std::string& spec_text, const st
   const std::string tighter =
       spec::with_model_parameter(spec::with_model_parameter(spec_text, "rtol", check.rtol / 10), "atol", check.atol / 10);
   const spec::TrialSpec fine = spec::parse_spec(tighter, spec_file, files);
+  const std::string who = std::to_string(check.patients) + " patients of replicate " + std::to_string(replicate);
+  tell(0, who + " at the run's tolerances");
   const sim::Block a = simulate(spec, replicate, check.patients);
+  tell(1, who + " at a tenth of them");
   const sim::Block b = simulate(fine, replicate, check.patients);
+  tell(2, "");
   const auto& ea = a.endpoints.front();
   const auto& eb = b.endpoints.front();
   double total = 0.0;
@@ -101,7 +111,7 @@ CalculationCheck calculation_verification(const std::string& spec_text, const st
 }
 
 SensitivityStudy sensitivity(const std::string& spec_text, const std::string& spec_file, double change,
-                             std::uint64_t patients, const spec::SpecFiles& files) {
+                             std::uint64_t patients, const spec::SpecFiles& files, const StudyProgress& progress) {
   SensitivityStudy study;
   study.change = change;
   const spec::TrialSpec spec = spec::parse_spec(spec_text, spec_file, files);
@@ -110,9 +120,30 @@ SensitivityStudy sensitivity(const std::string& spec_text, const std::string& sp
   // The primary estimate: the first `effect` series of the first endpoint's first method.
   const std::string prefix =
       spec.endpoints.front().name + "/" + spec.analysis.endpoints.front().methods.front() + "/";
+  const auto numerical_setting = [](const std::string& key) {
+    for (const char* name : {"rtol", "atol", "exposure_start_h", "exposure_end_h", "observe_every_h"}) {
+      if (key == name) return true;
+    }
+    const std::string reference = ".reference";
+    return key.size() > reference.size() && key.compare(key.size() - reference.size(), reference.size(), reference) == 0;
+  };
+  // The baseline, then each varied parameter at its low and high value.
+  std::vector<std::pair<std::string, double>> varied;
+  for (const auto& [key, text] : stored.model_parameters) {
+    const double value = parameter(stored, key);
+    if (!std::isnan(value) && value != 0.0 && !numerical_setting(key)) varied.emplace_back(key, value);
+  }
+  const std::size_t total = 1 + 2 * varied.size();
+  std::size_t done = 0;
+  const auto tell = [&](const std::string& next) {
+    if (progress) progress(done, total, next);
+  };
+  const std::string who = std::to_string(study.patients) + " patients";
   spec::TrialSpec small = spec;
   small.trial.patients = study.patients;
+  tell("the spec's values, " + who);
   const sim::Block block = simulate(small, 0, study.patients);
+  ++done;
   for (const auto& s : sim::TrialAnalysis(small).analyze(block)) {
     if (s.path.compare(0, prefix.size(), prefix) == 0 && s.path.size() > 7 &&
         s.path.compare(s.path.size() - 7, 7, "/effect") == 0) {
@@ -121,20 +152,17 @@ SensitivityStudy sensitivity(const std::string& spec_text, const std::string& sp
       break;
     }
   }
-  if (study.estimate.empty()) return study;
-
-  const auto numerical_setting = [](const std::string& key) {
-    for (const char* name : {"rtol", "atol", "exposure_start_h", "exposure_end_h", "observe_every_h"}) {
-      if (key == name) return true;
-    }
-    const std::string reference = ".reference";
-    return key.size() > reference.size() && key.compare(key.size() - reference.size(), reference.size(), reference) == 0;
-  };
-  for (const auto& [key, text] : stored.model_parameters) {
-    const double value = parameter(stored, key);
-    if (std::isnan(value) || value == 0.0 || numerical_setting(key)) continue;
+  if (study.estimate.empty()) {
+    done = total;
+    tell("");
+    return study;
+  }
+  char percent[32];
+  std::snprintf(percent, sizeof percent, "%g %%", 100.0 * change);
+  for (const auto& [key, value] : varied) {
     SensitivityRow row{key, value, kNaN, kNaN, ""};
     for (const double factor : {1.0 - change, 1.0 + change}) {
+      tell(key + (factor < 1.0 ? " -" : " +") + percent + ", " + who);
       double result = kNaN;
       try {
         result = estimate(spec::parse_spec(spec::with_model_parameter(spec_text, key, value * factor), spec_file, files),
@@ -145,9 +173,11 @@ SensitivityStudy sensitivity(const std::string& spec_text, const std::string& sp
         row.note = "outside the range the model allows";
       }
       (factor < 1.0 ? row.low : row.high) = result;
+      ++done;
     }
     study.rows.push_back(std::move(row));
   }
+  tell("");
   return study;
 }
 

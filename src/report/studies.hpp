@@ -6,13 +6,19 @@
 /// run's seed, so every variant sees the same patients (common random numbers) and a
 /// change comes from the parameter, not from sampling. Pure: no MPI or HDF5.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "spec/spec.hpp"
 
 namespace silico::report {
+
+/// Told before each simulation of a study and once at its end: simulations done, of how
+/// many, and what comes next ("" at the end). For progress lines; may be empty.
+using StudyProgress = std::function<void(std::size_t done, std::size_t total, const std::string& next)>;
 
 struct CalculationCheck {
   bool applicable = false;
@@ -31,7 +37,7 @@ struct CalculationCheck {
 /// stored texts, or disk). @throws SpecError / UserError when the spec cannot be read.
 CalculationCheck calculation_verification(const std::string& spec_text, const std::string& spec_file,
                                           std::uint64_t replicate, std::uint64_t patients,
-                                          const spec::SpecFiles& files = {});
+                                          const spec::SpecFiles& files = {}, const StudyProgress& progress = {});
 
 struct SensitivityRow {
   std::string parameter;  ///< model.parameters path, e.g. "hazard_ratio.treatment"
@@ -54,6 +60,7 @@ struct SensitivityStudy {
 /// replicate 0. Numerical settings (rtol, atol, observation and exposure windows) and
 /// covariate reference values are not model parameters and are left out; so are zeros.
 SensitivityStudy sensitivity(const std::string& spec_text, const std::string& spec_file, double change,
-                             std::uint64_t patients, const spec::SpecFiles& files = {});
+                             std::uint64_t patients, const spec::SpecFiles& files = {},
+                             const StudyProgress& progress = {});
 
 }  // namespace silico::report

@@ -113,8 +113,7 @@ double curve_at(const std::vector<Pt>& pts, bool step, double t) {
 
 double max_label_width(const Scale& s) {
   double w = 0.0;
-  for (double t : s.ticks)
-    w = std::max(w, detail::text_width(detail::tick_text(t, s.log ? t : s.step)));
+  for (double t : s.ticks) w = std::max(w, detail::text_width(s.label(t)));
   return w;
 }
 
@@ -124,8 +123,26 @@ std::string stroke(const detail::Style& s, double width) {
 }
 
 /// The line chart, with room below the plot and a hook for what km_chart adds there.
-std::string draw_line_chart(const LineChart& c, double min_left, double extra_bottom,
+std::string draw_line_chart(const LineChart& chart, double min_left, double extra_bottom,
                             const std::function<void(Canvas&, const Scale&)>& below) {
+  // On a log axis x <= 0 has no place: such points become gaps, like non-finite ones.
+  LineChart positive;
+  if (chart.x_log) {
+    positive = chart;
+    const auto drop = [](std::vector<double>& v) {
+      for (double& x : v) {
+        if (!(x > 0.0)) x = kNaN;
+      }
+    };
+    for (auto& s : positive.series) {
+      drop(s.x);
+      drop(s.censor_x);
+      if (!(s.x_end > 0.0)) s.x_end = kNaN;
+    }
+    std::erase_if(positive.x_lines, [](const RefLine& r) { return !(r.value > 0.0); });
+    std::erase_if(positive.x_include, [](double v) { return !(v > 0.0); });
+  }
+  const LineChart& c = chart.x_log ? positive : chart;
   Range xr, yr;
   for (const auto& s : c.series) {
     for (const auto& [px, py] : finite_points(s.x, s.y)) xr.add(px), yr.add(py);
@@ -138,7 +155,8 @@ std::string draw_line_chart(const LineChart& c, double min_left, double extra_bo
   for (const auto& r : c.y_lines) yr.add(r.value);
   xr.add(c.x_include);
   yr.add(c.y_include);
-  Scale x = xr.any ? detail::linear_scale(xr.lo, xr.hi) : detail::linear_scale(0, 1);
+  Scale x = c.x_log ? (xr.any ? detail::log_scale(xr.lo, xr.hi) : detail::log_scale(1, 10))
+                     : xr.any ? detail::linear_scale(xr.lo, xr.hi) : detail::linear_scale(0, 1);
   Scale y = yr.any ? detail::linear_scale(yr.lo, yr.hi) : detail::linear_scale(0, 1);
 
   std::vector<LegendEntry> legend;

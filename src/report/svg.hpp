@@ -58,11 +58,15 @@ struct Series {
   double x_end = kNaN;           ///< step charts: carry the last value on to here
 };
 
-/// Several series on linear axes. The axes cover all finite data and the optional
-/// x_include / y_include values (e.g. 0 and 1 for probabilities), widened to nice ticks.
+/// Several series on linear axes (or a log10 x axis). The axes cover all finite data and
+/// the optional x_include / y_include values (e.g. 0 and 1 for probabilities), widened to
+/// nice ticks.
 struct LineChart : ChartFrame {
   std::vector<Series> series;
   bool step = false;  ///< right-continuous steps: horizontal to the next x, then vertical
+  /// x on a log10 axis with ticks at 1, 2 and 5 per decade (powers of ten only past three
+  /// decades), e.g. trial sizes; points (and reference lines) with x <= 0 are not drawn.
+  bool x_log = false;
   std::vector<RefLine> x_lines;
   std::vector<RefLine> y_lines;
   std::vector<double> x_include;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
+#include <string>
 
 namespace silico::report {
 
@@ -54,17 +56,97 @@ std::string num(double v) {
   return s;
 }
 
-std::string tick_text(double v, double step) {
+std::string tick_text(double v, double step, int form) {
+  if (!(step > 0.0) || !std::isfinite(step)) step = std::abs(v) > 0.0 ? std::abs(v) : 1.0;
   if (std::abs(v) < step * 1e-9) v = 0.0;
-  char buf[32];
-  const double mag = std::floor(std::log10(step) + 1e-9);
-  if (mag < -5 || std::abs(v) >= 1e7) {
-    std::snprintf(buf, sizeof buf, "%g", v);
-  } else {
-    const int decimals = mag < 0 ? static_cast<int>(-mag) : 0;
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  if (v == 0.0) return "0";
+  char buf[64];
+  const int step_exp = static_cast<int>(std::floor(std::log10(step) + 1e-9));
+  const int value_exp = static_cast<int>(std::floor(std::log10(std::abs(v)) + 1e-9));
+  const int decimals = std::clamp(-step_exp, 0, 15);
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  const std::string fixed = buf;
+  if (form == 1 || (form == -1 && (std::abs(v) >= 1e6 || (step_exp < -5 && value_exp < -3)))) {
+    // Mantissa digits down to the step's order, then "e" and the bare exponent; kept
+    // unless the fixed form is shorter (123456789.2 rather than 1.234567892e8).
+    const int digits = std::clamp(value_exp - step_exp, 0, 15);
+    std::snprintf(buf, sizeof buf, "%.*e", digits, v);
+    const std::string s = buf;
+    const auto e = s.find('e');
+    std::string mantissa = s.substr(0, e);
+    if (mantissa.find('.') != std::string::npos) {
+      while (mantissa.back() == '0') mantissa.pop_back();
+      if (mantissa.back() == '.') mantissa.pop_back();
+    }
+    const std::string scientific = mantissa + "e" + std::to_string(std::stoi(s.substr(e + 1)));
+    if (form == 1 || scientific.size() < fixed.size()) return scientific;
   }
-  return buf;
+  return fixed;
+}
+
+std::string Scale::label(double t) const {
+  if (log) return tick_text(t, t);
+  double largest = 0.0;
+  for (double v : ticks) largest = std::max(largest, std::abs(v));
+  const bool scientific = tick_text(largest, step).find('e') != std::string::npos;
+  return tick_text(t, step, scientific ? 1 : 0);
+}
+
+double tick_label_width(std::string_view label) { return 7.2 * static_cast<double>(label.size()); }
+
+void fit_ticks(Scale& s, bool horizontal) {
+  constexpr double kGap = 6.0, kFontHeight = 12.0;
+  const auto fits = [&](const std::vector<double>& ticks) {
+    for (std::size_t i = 1; i < ticks.size(); ++i) {
+      const double apart = std::abs(s(ticks[i]) - s(ticks[i - 1]));
+      const double need = horizontal ? (tick_label_width(s.label(ticks[i])) + tick_label_width(s.label(ticks[i - 1]))) / 2
+                                     : kFontHeight;
+      if (apart < need + kGap) return false;
+    }
+    return true;
+  };
+  if (s.ticks.size() <= 2 || fits(s.ticks)) return;
+  const auto keep = [&](const auto& pred) {
+    std::vector<double> out;
+    for (double t : s.ticks) {
+      if (pred(t)) out.push_back(t);
+    }
+    return out;
+  };
+  const std::vector<double> original = s.ticks;
+  const double original_step = s.step;
+  double step = s.step;  // of the candidates tried; s.step stays that of s.ticks
+  for (int round = 1; round < 60; ++round) {
+    std::vector<double> kept;
+    if (s.log) {
+      // First powers of ten only, then every 2nd, 5th, 10th, ... decade.
+      static constexpr int kEvery[] = {1, 2, 3, 5, 10, 20, 50, 100};
+      if (round > static_cast<int>(std::size(kEvery))) break;
+      const int every = kEvery[round - 1];
+      kept = keep([&](double t) {
+        const double e = std::log10(t);
+        const double r = std::round(e);
+        return std::abs(e - r) < 1e-9 && static_cast<long long>(r) % every == 0;
+      });
+    } else {
+      // The next step of 1-2-5 x 10^k above the current one; ticks that are its multiples.
+      const double mag = std::pow(10.0, std::floor(std::log10(step) + 1e-9));
+      const double f = step / mag;
+      const double bigger = (f < 1.5 ? 2.0 : f < 3.5 ? 5.0 : 10.0) * mag;
+      step = bigger;
+      kept = keep([&](double t) {
+        const double q = t / bigger;
+        return std::abs(q - std::round(q)) < 1e-6;
+      });
+    }
+    if (kept.size() < 2) break;
+    s.ticks = kept;
+    if (!s.log) s.step = step;
+    if (fits(s.ticks)) return;
+  }
+  if (s.ticks.size() < 2) s.ticks = original, s.step = original_step;
+  // Still crowded (a very narrow chart): the two outermost ticks at least are apart.
+  if (!fits(s.ticks)) s.ticks = {s.ticks.front(), s.ticks.back()};
 }
 
 double Scale::operator()(double v) const {
@@ -235,7 +317,9 @@ void Canvas::line(double x1, double y1, double x2, double y2, std::string_view a
           num(y2) + "\" " + std::string(attrs) + "/>\n";
 }
 
-void Canvas::axes(const Scale& x, const Scale* y) {
+void Canvas::axes(Scale& x, Scale* y) {
+  fit_ticks(x, true);
+  if (y != nullptr) fit_ticks(*y, false);
   body += "<rect class=\"plot-area\" x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" +
           num(right - left) + "\" height=\"" + num(bottom - top) + "\" fill=\"none\"/>\n";
   const std::string grid = "class=\"grid\" stroke=\"#e6e6e6\" stroke-width=\"1\"";
@@ -244,7 +328,7 @@ void Canvas::axes(const Scale& x, const Scale* y) {
     const double px = x(t);
     line(px, top, px, bottom, grid);
     line(px, bottom, px, bottom + kTickLength, axis);
-    text(px, bottom + kTickLength + 13.0, tick_text(t, x.log ? t : x.step),
+    text(px, bottom + kTickLength + 13.0, x.label(t),
          "class=\"tick-label x\" text-anchor=\"middle\"");
   }
   line(left, bottom, right, bottom, axis);
@@ -257,7 +341,7 @@ void Canvas::axes(const Scale& x, const Scale* y) {
     const double py = (*y)(t);
     line(left, py, right, py, grid);
     line(left - kTickLength, py, left, py, axis);
-    text(left - kTickLength - 3.0, py + 4.0, tick_text(t, y->log ? t : y->step),
+    text(left - kTickLength - 3.0, py + 4.0, y->label(t),
          "class=\"tick-label y\" text-anchor=\"end\"");
   }
   line(left, top, left, bottom, axis);

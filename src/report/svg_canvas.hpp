@@ -13,8 +13,15 @@ namespace silico::report::detail {
 /// A coordinate with two decimals: enough for screen and print, and short.
 std::string num(double v);
 
-/// A tick label: as many decimals as the tick step needs ("0.25", "1000", "1e-06").
-std::string tick_text(double v, double step);
+/// A tick label: as many digits as the tick step needs to tell neighbours apart, compact
+/// ("0.25", "1000", "0.9999995"); from 10^6 up and for tiny values in powers of ten with
+/// no "+" or leading zeros ("1e6", "2.5e11", "1e-7").
+/// `form` forces one of the two: 0 fixed, 1 powers of ten, -1 whichever suits v.
+std::string tick_text(double v, double step, int form = -1);
+
+/// Estimated width of a tick label in pixels at 12 px: 7.2 px a character, wider than any
+/// digit of a sans-serif font, so labels judged apart are apart.
+double tick_label_width(std::string_view label);
 
 /// Maps a data interval onto a pixel interval, linearly or in log10.
 struct Scale {
@@ -25,7 +32,16 @@ struct Scale {
   double step = 1.0;  ///< linear tick step, for labels
   double operator()(double v) const;
   bool contains(double v) const;
+  /// Tick label: on a linear axis every label in the form its largest tick needs, so an
+  /// axis never mixes 1e12 with 1000000000000.2.
+  std::string label(double t) const;
 };
+
+/// Drops ticks (keeping nice ones: multiples of a larger 1-2-5 step, or fewer powers of ten
+/// on a log axis) until the labels, laid out along the scale's pixels, are at least 6 px
+/// apart: horizontally by their estimated widths, vertically by the font height. Keeps at
+/// least two ticks. The domain (lo, hi) is unchanged.
+void fit_ticks(Scale& s, bool horizontal);
 
 /// Linear ticks in 1-2-5 steps whose first is <= lo and last >= hi, about `target` of them.
 /// A degenerate or empty range is widened first so the axis always has extent.
@@ -78,7 +94,8 @@ class Canvas {
   void text(double x, double y, std::string_view s, std::string_view attrs);
   void line(double x1, double y1, double x2, double y2, std::string_view attrs);
   /// Axes with ticks and labels. A null y scale draws no y axis (row charts).
-  void axes(const Scale& x, const Scale* y);
+  /// The ticks are first thinned so their labels do not overlap (fit_ticks).
+  void axes(Scale& x, Scale* y);
   void x_reference(const Scale& x, const RefLine& r, std::string_view dash = "5 3");
   void y_reference(const Scale& y, const RefLine& r, std::string_view dash = "5 3");
   void no_data();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 #include "report/json.hpp"
 #include "report/report.hpp"
 
@@ -108,7 +109,32 @@ PowerCurve parse_design_json(const std::string& text, const std::string& file) {
     if (over->second.text != "patients" && over->second.text != "events") throw bad("over: expected patients or events");
     curve.over = over->second.text;
   }
+  // What identifies the spec: optional, since older files lack it (check_design_spec).
+  const auto text_of = [&](const char* name) {
+    const auto found = doc.members.find(name);
+    if (found == doc.members.end()) return std::string();
+    if (found->second.kind != json::Value::Kind::kString) throw bad(std::string(name) + ": expected a string");
+    return found->second.text;
+  };
+  curve.spec_sha256 = text_of("spec_sha256");
+  curve.spec_file = text_of("spec_file");
+  curve.trial = text_of("trial");
   return curve;
+}
+
+void check_design_spec(const PowerCurve& curve, const std::string& design_file, const std::string& spec_yaml,
+                       const std::string& spec_file, const std::string& trial_name, const std::string& result_file) {
+  const std::string run_spec = "spec '" + spec_file + "' (trial '" + trial_name + "', SHA-256 " + sha256_hex(spec_yaml) + ")";
+  if (curve.spec_sha256.empty()) {
+    throw UserError("'" + design_file + "' does not say which spec it was written for (no spec_sha256: written by " +
+                    "an older silico design); re-run silico design --json on the " + run_spec + " of '" + result_file +
+                    "'");
+  }
+  if (curve.spec_sha256 != sha256_hex(spec_yaml)) {
+    throw UserError("'" + design_file + "' was written for another spec: spec '" + curve.spec_file + "' (trial '" +
+                    curve.trial + "', SHA-256 " + curve.spec_sha256 + "), but '" + result_file + "' was run from " +
+                    run_spec + "; run silico design --json on the spec of this run");
+  }
 }
 
 }  // namespace silico::report

@@ -10,8 +10,10 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/normal.hpp>
 
 #include "core/text.hpp"
 #include "report/reference_data.hpp"
@@ -20,6 +22,7 @@
 #include "sim/simulate.hpp"
 #include "silico/version.hpp"
 #include "spec/spec.hpp"
+#include "stats/design.hpp"
 #include "stats/estimates.hpp"
 #include "stats/regression.hpp"
 #include "stats/survival.hpp"
@@ -144,6 +147,75 @@ void model_cases(Cases& cases) {
       times[times.size() / 2], 4.0 * se, Comparison::kAbsolute);
 }
 
+/// survival (exponential baseline, rate 0.1, hazard ratio 0.5 from a delay of 4) and
+/// linear_change, against their closed forms.
+void more_model_cases(Cases& cases) {
+  {
+    const double rate = 0.1, hr = 0.5, delay = 4.0;
+    const std::string text =
+        "schema_version: 1\ntrial: {name: verify_delay, seed: 11, patients: 20000, follow_up: 100000}\n"
+        "cohort:\n  covariates:\n    age: {distribution: normal, mean: 60, sd: 10}\n"
+        "arms: [{name: control, control: true}, {name: treatment}]\n"
+        "model:\n  name: survival\n  parameters: {baseline: exponential, rate: 0.1, hazard_ratio: {treatment: 0.5},\n"
+        "    effect_delay: 4}\n"
+        "endpoints: [{name: os}]\n";
+    const sim::Block block = simulate_spec(text);
+    const auto& control = block.endpoints[0].potential_value[0];
+    const auto& treated = block.endpoints[0].potential_value[1];
+    const auto n = static_cast<double>(treated.size());
+    // S_1(t) = exp(-rate t) up to the delay, then exp(-rate d - HR rate (t - d)); rate d < ln 2,
+    // so the median is past the delay. Its density there is HR rate S = HR rate / 2.
+    const double median = delay + (std::log(2.0) - rate * delay) / (hr * rate);
+    std::vector<double> times = treated;
+    std::nth_element(times.begin(), times.begin() + static_cast<long>(times.size() / 2), times.end());
+    add(cases, "models/survival_delay_median", "models",
+        "survival, exponential baseline (rate 0.1) with hazard ratio 0.5 from a delay of 4: sample median of "
+        "20,000 treated-arm event times (no censoring)",
+        median, "closed form d + (ln 2 - rate d) / (HR rate); tolerance 4 SE of a sample median, 1/(2 f(m) sqrt(n))",
+        times[times.size() / 2], 4.0 / (2.0 * (hr * rate * 0.5) * std::sqrt(n)), Comparison::kAbsolute);
+    // Before the delay the arms share the hazard, so a patient whose event comes first has
+    // the same time under both: a share 1 - exp(-rate d) of the patients.
+    double same = 0.0;
+    for (std::size_t i = 0; i < treated.size(); ++i) same += treated[i] == control[i];
+    const double p = 1.0 - std::exp(-rate * delay);
+    add(cases, "models/survival_delay_shared_times", "models",
+        "survival with a delay of 4: share of patients whose event time is the same under both arms (the event "
+        "comes before the effect starts)",
+        p, "closed form P(T0 <= d) = 1 - exp(-rate d); tolerance 4 binomial SE", same / n, 4.0 * std::sqrt(p * (1 - p) / n),
+        Comparison::kAbsolute);
+  }
+  {
+    const std::string text =
+        "schema_version: 1\ntrial: {name: verify_linear, seed: 12, patients: 20000, follow_up: 12}\n"
+        "cohort:\n  covariates:\n    x: {distribution: normal, mean: 0, sd: 1}\n"
+        "arms: [{name: control, control: true}, {name: treatment}]\n"
+        "model:\n  name: linear_change\n  parameters: {intercept: 5, covariate_effects: {x: 2.0},\n"
+        "    arm_effect: {treatment: 1.5}, residual_sd: 3}\n"
+        "endpoints: [{name: y}]\n";
+    const sim::Block block = simulate_spec(text);
+    const auto& control = block.endpoints[0].potential_value[0];
+    const auto& treated = block.endpoints[0].potential_value[1];
+    double worst = 0.0, sum = 0.0;
+    for (std::size_t i = 0; i < treated.size(); ++i) {
+      const double d = std::fabs(treated[i] - control[i] - 1.5);
+      worst = std::isnan(d) ? std::numeric_limits<double>::infinity() : std::max(worst, d);
+      sum += control[i];
+    }
+    const auto n = static_cast<double>(control.size());
+    add(cases, "models/linear_change_effect", "models",
+        "linear_change (arm effect 1.5): largest |Y_treatment - Y_control - 1.5| over 20,000 patients' potential "
+        "outcomes",
+        0.0, "closed form: one residual shared by the arms, so the outcomes differ by the arm effect exactly "
+             "(bound: rounding of numbers near 10)",
+        worst, 1e-12, Comparison::kAtMost);
+    add(cases, "models/linear_change_mean", "models",
+        "linear_change (intercept 5, 2 x with x ~ N(0, 1), residual SD 3): mean control-arm outcome of 20,000 "
+        "patients",
+        5.0, "closed form E Y = intercept; tolerance 4 SE, sqrt(2^2 + 3^2) / sqrt(n)", sum / n,
+        4.0 * std::sqrt(13.0 / n), Comparison::kAbsolute);
+  }
+}
+
 /// Slope of log10(error) on log10(rtol) by least squares.
 double log_slope(const std::vector<double>& tolerances, const std::vector<double>& errors) {
   double mx = 0, my = 0;
@@ -244,6 +316,110 @@ void estimator_cases(Cases& cases) {
     add(cases, "estimators/cox_efron_se", "estimators", "Cox standard error (Efron ties), R aml data", 0.5119,
         "R coxph(Surv(time, status) ~ x, data = aml): se(coef) 0.5119", std::sqrt(fit.covariance(0, 0)), 5e-5,
         Comparison::kAbsolute);
+  }
+}
+
+/// RMST, the binary methods and the group-sequential boundaries the analyses use.
+void more_estimator_cases(Cases& cases) {
+  using namespace reference;
+  const stats::SurvivalData maintained{kAmlMaintainedTime, kAmlMaintainedEvent};
+  const stats::SurvivalData nonmaintained{kAmlNonmaintainedTime, kAmlNonmaintainedEvent};
+  {
+    // The Kaplan-Meier steps of aml by hand: maintained 1, 10/11, 9/11 (x 7/8 at 18, ...).
+    const auto km = stats::kaplan_meier(maintained);
+    const auto median = stats::km_median(km);
+    add(cases, "estimators/km_median", "estimators", "Kaplan-Meier median, R aml maintained arm", 31.0,
+        "hand: S falls to 0.491 at 31 weeks (R survfit(Surv(time, status) ~ x, data = aml): median 31)",
+        median ? *median : std::numeric_limits<double>::quiet_NaN(), 0.0, Comparison::kAbsolute);
+    const auto r = stats::rmst(km, 30.0);
+    add(cases, "estimators/rmst", "estimators", "restricted mean survival time to 30 weeks, aml maintained arm",
+        2165.0 / 88.0, "hand: area under the Kaplan-Meier steps, 2165/88 (as survRM2::rmst2)", r.rmst, 1e-9,
+        Comparison::kAbsolute);
+    add(cases, "estimators/rmst_variance", "estimators", "variance of the RMST to 30 weeks, aml maintained arm",
+        3646325.0 / 681472.0, "hand, exact rational 3646325/681472 (survRM2::rmst2's variance)", r.variance, 1e-9,
+        Comparison::kAbsolute);
+    const auto e = stats::rmst_difference(maintained, nonmaintained, 30.0, 0.05);
+    add(cases, "estimators/rmst_difference", "estimators", "RMST difference to 30 weeks, aml maintained - nonmaintained",
+        2165.0 / 88.0 - 709.0 / 36.0, "hand: 2165/88 - 709/36", e.effect, 1e-9, Comparison::kAbsolute);
+  }
+  // A 2x2 table: treated 12 of 40, control 6 of 45.
+  const stats::TwoByTwo hand{12, 40, 6, 45};
+  const double z = 1.959963984540054;  // z_0.975
+  {
+    const auto e = stats::risk_difference(hand, 0.05);
+    const double se = std::sqrt(0.3 * 0.7 / 40.0 + (2.0 / 15.0) * (13.0 / 15.0) / 45.0);
+    add(cases, "estimators/risk_difference_wald", "estimators",
+        "risk difference, Wald 95 % lower limit, 12/40 vs 6/45", 1.0 / 6.0 - z * se,
+        "closed form p1 - p0 - z sqrt(p1 q1/n1 + p0 q0/n0)", e.ci_low, 1e-12, Comparison::kAbsolute);
+  }
+  {
+    // Newcombe (1998), Stat Med 17:873-890, Table II, method 6 (Miettinen-Nurminen), all
+    // eight examples to 4 decimals, as quoted in tests/unit/test_regression.cpp.
+    struct Row {
+      stats::TwoByTwo t;
+      double low, high;
+    };
+    constexpr Row kRows[] = {{{56, 70, 48, 80}, 0.0528, 0.3382}, {{9, 10, 3, 10}, 0.1700, 0.8406},
+                             {{6, 7, 2, 7}, 0.0342, 0.8534},     {{5, 56, 0, 29}, -0.0326, 0.1933},
+                             {{0, 10, 0, 20}, -0.1658, 0.2844},  {{0, 10, 0, 10}, -0.2879, 0.2879},
+                             {{10, 10, 0, 20}, 0.7156, 1.0},     {{10, 10, 0, 10}, 0.6636, 1.0}};
+    double worst = 0.0;
+    for (const Row& row : kRows) {
+      const auto e = stats::risk_difference_score(row.t, 0.05);
+      for (const double d : {std::fabs(e.ci_low - row.low), std::fabs(e.ci_high - row.high)}) {
+        worst = std::isnan(d) ? std::numeric_limits<double>::infinity() : std::max(worst, d);
+      }
+    }
+    add(cases, "estimators/risk_difference_score", "estimators",
+        "Miettinen-Nurminen score 95 % interval of a risk difference: largest deviation of its limits over "
+        "Newcombe's eight examples (incl. 0/10 vs 0/10 and 10/10 vs 0/10)",
+        0.0, "Newcombe (1998) Stat Med 17:873, Table II, method 6, to 4 decimals", worst, 0.5e-4,
+        Comparison::kAtMost);
+  }
+  {
+    const auto e = stats::risk_ratio(hand, 0.05);
+    const double se = std::sqrt(1.0 / 12 - 1.0 / 40 + 1.0 / 6 - 1.0 / 45);
+    add(cases, "estimators/risk_ratio", "estimators", "risk ratio, Katz 95 % upper limit, 12/40 vs 6/45",
+        2.25 * std::exp(z * se), "closed form RR exp(z sqrt(1/a - 1/n1 + 1/c - 1/n0))", e.ci_high, 1e-9,
+        Comparison::kRelative);
+  }
+  {
+    const auto e = stats::odds_ratio(hand, 0.05);
+    const double se = std::sqrt(1.0 / 12 + 1.0 / 28 + 1.0 / 6 + 1.0 / 39);
+    add(cases, "estimators/odds_ratio", "estimators", "odds ratio, Woolf 95 % upper limit, 12/40 vs 6/45",
+        12.0 * 39.0 / (28.0 * 6.0) * std::exp(z * se), "closed form OR exp(z sqrt(1/a + 1/b + 1/c + 1/d))", e.ci_high,
+        1e-9, Comparison::kRelative);
+  }
+  {
+    // Five equal looks, two-sided alpha 0.05, each tail spending the one-sided function at
+    // alpha/2 (R ldbounds' convention).
+    const std::vector<double> looks{0.2, 0.4, 0.6, 0.8, 1.0};
+    const auto deviation = [&](stats::Spending spending, const std::vector<double>& want) {
+      const auto got = stats::efficacy_boundaries(spending, 0.05, looks);
+      double worst = got.size() == want.size() ? 0.0 : std::numeric_limits<double>::infinity();
+      for (std::size_t k = 0; k < got.size() && k < want.size(); ++k) {
+        const double d = std::fabs(got[k] - want[k]);
+        worst = std::isnan(d) ? std::numeric_limits<double>::infinity() : std::max(worst, d);
+      }
+      return worst;
+    };
+    add(cases, "estimators/group_sequential_obrien_fleming", "estimators",
+        "Lan-DeMets O'Brien-Fleming-type boundaries, 5 equal looks, two-sided 0.05: largest deviation",
+        0.0, "4.877, 3.357, 2.680, 2.290, 2.031 (DeMets & Lan 1994, Stat Med 13:1341, computed with ld98)",
+        deviation(stats::Spending::kOBrienFleming, {4.877, 3.357, 2.680, 2.290, 2.031}), 5e-4, Comparison::kAtMost);
+    add(cases, "estimators/group_sequential_pocock", "estimators",
+        "Lan-DeMets Pocock-type boundaries, 5 equal looks, two-sided 0.05: largest deviation", 0.0,
+        "2.438, 2.427, 2.410, 2.397, 2.386 (DeMets & Lan 1994, computed with ld98)",
+        deviation(stats::Spending::kPocock, {2.438, 2.427, 2.410, 2.397, 2.386}), 5e-4, Comparison::kAtMost);
+    // Look 1 alone is a closed form: c_1 = z at a(t_1) / 2 with a(t) = 4 - 4 Phi(z_{alpha/4} / sqrt t).
+    const boost::math::normal normal;
+    const double a1 = 4.0 * boost::math::cdf(boost::math::complement(
+                                normal, boost::math::quantile(boost::math::complement(normal, 0.0125)) / std::sqrt(0.2)));
+    add(cases, "estimators/group_sequential_first_look", "estimators",
+        "O'Brien-Fleming-type boundary at the first of 5 equal looks, two-sided 0.05", 
+        boost::math::quantile(boost::math::complement(normal, a1 / 2.0)),
+        "closed form Phi^-1(1 - a(0.2)/2), a(t) = 4 - 4 Phi(z_0.0125 / sqrt t)",
+        stats::efficacy_boundaries(stats::Spending::kOBrienFleming, 0.05, looks).front(), 1e-8, Comparison::kAbsolute);
   }
 }
 
@@ -408,6 +584,38 @@ void decomposition_cases(Cases& cases) {
 
 }  // namespace
 
+std::vector<std::string> case_covers(const std::string& id) {
+  const auto starts = [&](const char* prefix) { return id.rfind(prefix, 0) == 0; };
+  for (const char* model : {"pk_1cmt", "pk_2cmt"}) {
+    for (const char* solver : {"dopri5", "cvode_bdf"}) {
+      if (id == std::string("models/") + model + "_" + solver) {
+        return {std::string("model:") + model, std::string("solver:") + solver};
+      }
+    }
+  }
+  static const std::pair<const char*, const char*> kByPrefix[] = {
+      {"models/weibull_ph_", "model:weibull_ph"},
+      {"models/survival_", "model:survival"},
+      {"models/linear_change_", "model:linear_change"},
+      {"solvers/dopri5_", "solver:dopri5"},
+      {"solvers/cvode_bdf_", "solver:cvode_bdf"},
+      {"estimators/welch_", "method:welch"},
+      {"estimators/ols_", "method:ancova"},  // ancova is least squares on arm and covariates
+      {"estimators/km_median", "method:km_median"},
+      {"estimators/logrank_", "method:logrank"},
+      {"estimators/cox_", "method:cox"},
+      {"estimators/rmst", "method:rmst"},
+      {"estimators/risk_difference_", "method:risk_difference"},
+      {"estimators/risk_ratio", "method:risk_ratio"},
+      {"estimators/odds_ratio", "method:odds_ratio"},
+      {"estimators/group_sequential_", "group_sequential"},
+  };
+  for (const auto& [prefix, covers] : kByPrefix) {
+    if (starts(prefix)) return {covers};
+  }
+  return {};
+}
+
 std::vector<VerificationCase> run_verification(const std::function<void(const VerificationCase&)>& progress) {
   Cases cases;
   const auto run = [&](void (*area)(Cases&)) {
@@ -418,8 +626,10 @@ std::vector<VerificationCase> run_verification(const std::function<void(const Ve
     }
   };
   run(model_cases);
+  run(more_model_cases);
   run(solver_cases);
   run(estimator_cases);
+  run(more_estimator_cases);
   run(rng_cases);
   run(decomposition_cases);
   return cases;

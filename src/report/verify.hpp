@@ -39,6 +39,12 @@ struct VerificationCase {
 /// Sets `passed` from observed, expected, tolerance and comparison (false for NaN).
 void judge(VerificationCase& c);
 
+/// What of a trial run a case verifies, as "model:NAME", "method:NAME", "solver:NAME" or
+/// "group_sequential" (the efficacy boundaries); empty for cases of the machinery every run
+/// uses (streams, decomposition) and for estimators no method is (logistic regression).
+/// By id, so it reads JSON of `silico verify -o` too.
+std::vector<std::string> case_covers(const std::string& id);
+
 /// Runs every case, in a fixed order; `progress` (if given) is called after each.
 std::vector<VerificationCase> run_verification(
     const std::function<void(const VerificationCase&)>& progress = {});

@@ -84,4 +84,42 @@ assert all(a["cut_time"] < b["cut_time"] for a, b in zip(curve, curve[1:])), cur
 PY
 expect_exit 2 "$SILICO" design "$SILICO_SOURCE_DIR/tests/data/procova_variance.yaml" --over events -q
 expect_exit 2 "$SILICO" design "$SILICO_SOURCE_DIR/tests/data/schoenfeld.yaml" --over visits -q
+
+# The design JSON names its spec (SHA-256 of the text, as silico run stores it), and silico
+# report --design refuses one written for another spec, or one that names none.
+python3 - "$WORK/capped.json" "$SILICO_SOURCE_DIR/tests/data/procova_variance.yaml" <<'PY'
+import hashlib, json, sys
+d = json.load(open(sys.argv[1]))
+assert d["spec_sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest(), d["spec_sha256"]
+assert d["trial"] == "procova_variance" and d["seed"] == 2021 and d["spec_file"].endswith("procova_variance.yaml"), d
+PY
+"$SILICO" run "$SILICO_SOURCE_DIR/tests/data/procova_variance.yaml" --replicates 0:20 -o "$WORK/procova.h5" -q
+"$SILICO" report "$WORK/procova.h5" -o "$WORK/procova.html" --design "$WORK/capped.json" --study-patients 200 \
+  2> "$WORK/report.err"
+grep -q "Power by trial size, endpoint y" "$WORK/procova.html" || fail "the matching design is not in the report"
+# Progress of the report's own simulations on standard error, one line a step; none with -q.
+for line in "silico report: reading 400 patients of replicate 0" \
+            "silico report: sensitivity 0/[0-9]*: the spec's values, 200 patients" \
+            "silico report: sensitivity [0-9]*/[0-9]*: arm_effect.treatment +10 %" \
+            "silico report: sensitivity \([0-9]*\)/\1: done" "silico report: done"; do
+  grep -q "$line" "$WORK/report.err" || fail "no progress line '$line': $(cat "$WORK/report.err")"
+done
+"$SILICO" report --help | grep -q "standard error" || fail "report --help does not say where progress goes"
+"$SILICO" report "$WORK/procova.h5" -o "$WORK/procova.html" --design "$WORK/capped.json" --study-patients 200 \
+  --force -q 2> "$WORK/report.err"
+[ ! -s "$WORK/report.err" ] || fail "report -q is not quiet: $(cat "$WORK/report.err")"
+expect_exit 2 "$SILICO" report "$WORK/procova.h5" -o "$WORK/other.html" --design "$WORK/events.json" -q
+grep -q "events.json' was written for another spec: spec '.*schoenfeld.yaml'" "$WORK/stderr" &&
+  grep -q "procova_variance.yaml' (trial 'procova_variance'" "$WORK/stderr" ||
+  fail "a design of another spec: $(cat "$WORK/stderr")"
+[ ! -e "$WORK/other.html" ] || fail "a report was written with another spec's design"
+python3 - "$WORK/capped.json" "$WORK/old.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+del d["spec_sha256"]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect_exit 2 "$SILICO" report "$WORK/procova.h5" -o "$WORK/other.html" --design "$WORK/old.json" -q
+grep -q "old.json' does not say which spec it was written for .*re-run silico design" "$WORK/stderr" ||
+  fail "a design without spec_sha256: $(cat "$WORK/stderr")"
 echo "design_search: ok"

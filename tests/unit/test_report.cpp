@@ -3,12 +3,14 @@
 // over replicates are right on hand-made series; the verification JSON reads back.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 #include <set>
 #include <string>
 
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 #include "report/report.hpp"
 #include "report/studies.hpp"
 
@@ -340,6 +342,150 @@ TEST(Report, DesignJsonBecomesAPowerCurve) {
   EXPECT_NE(html.find("data-series=\"welch / t\""), std::string::npos);
   EXPECT_NE(html.find("data-series=\"ancova / t\""), std::string::npos);
   EXPECT_THROW(parse_design_json(R"({"endpoint": "y"})", "d.json"), UserError);
+  EXPECT_TRUE(curve.spec_sha256.empty());  // an older design JSON
+  // Sizes on a log axis: ticks at 1, 2 and 5 per decade (100, 200, 500 cover 100..300).
+  const auto chart = html.substr(html.find("Power by trial size"));
+  for (const char* tick : {">100</text>", ">200</text>", ">500</text>"}) {
+    EXPECT_NE(chart.find(tick), std::string::npos) << tick;
+  }
+  EXPECT_EQ(chart.find(">150</text>"), std::string::npos);  // a linear axis's step
+  EXPECT_NE(html.find("patients on a log scale"), std::string::npos);
+}
+
+TEST(Report, CodeVerificationSaysWhichOfTheRunsModelsAndMethodsHaveACase) {
+  ReportInputs in = inputs();
+  in.spec.model_name = "survival";
+  in.spec.model_parameters = {{"baseline", "exponential"}, {"effect_delay", "4"}};
+  in.method_order = {{"os", {"rmst", "cox", "procova"}}};
+  in.measures = {{"os/cox", "hazard_ratio"}, {"os/rmst", "rmst_difference"}, {"os/procova", "mean_difference"}};
+  in.series["os/cox/treatment/gs_look_1_time"] = {1, 1, 1, 1};
+  in.verification_given = true;
+  in.verification = {
+      {"models/survival_delay_median", "models", "c", 1, "s", 1, 0.1, Comparison::kAbsolute, true},
+      {"estimators/rmst", "estimators", "c", 1, "s", 1, 0.1, Comparison::kAbsolute, true},
+      {"estimators/cox_efron_coef", "estimators", "c", 1, "s", 1, 0.1, Comparison::kAbsolute, true},
+      {"rng/uniformity", "rng", "c", 0.5, "s", 0.6, 1e-4, Comparison::kAtLeast, true}};
+  const std::string html = render_report(in);
+  const auto at = html.find("What this run used, and its cases");
+  ASSERT_NE(at, std::string::npos);
+  const std::string part = html.substr(at, html.find("<h2>5.") - at);
+  EXPECT_NE(part.find("<tr><td>model <code>survival</code></td><td><code>models/survival_delay_median</code>"),
+            std::string::npos) << part;
+  EXPECT_NE(part.find("<tr><td>method <code>rmst</code></td><td><code>estimators/rmst</code>"), std::string::npos);
+  // In the spec's order: rmst (primary), cox, procova.
+  EXPECT_LT(part.find("method <code>rmst</code>"), part.find("method <code>cox</code>"));
+  EXPECT_LT(part.find("method <code>cox</code>"), part.find("method <code>procova</code>"));
+  EXPECT_NE(part.find("Not covered by a verification case: method <code>procova</code>, group-sequential efficacy "
+                      "boundaries."),
+            std::string::npos) << part;
+  // A PK model's PD part is not what the PK cases verify.
+  in.spec.model_name = "pk_1cmt";
+  in.spec.model_parameters = {{"pd", "idr_inhibit_production"}, {"solver", "dopri5"}};
+  in.verification.push_back({"models/pk_1cmt_dopri5", "models", "c", 0, "s", 0, 1e-5, Comparison::kAtMost, true});
+  const std::string pk = render_report(in);
+  EXPECT_NE(pk.find("<tr><td>model <code>pk_1cmt</code></td><td><code>models/pk_1cmt_dopri5</code>"), std::string::npos);
+  EXPECT_NE(pk.find("<tr><td>ODE solver <code>dopri5</code></td><td><code>models/pk_1cmt_dopri5</code>"),
+            std::string::npos);
+  EXPECT_NE(pk.find("Not covered by a verification case: PD model <code>pd: idr_inhibit_production</code>"),
+            std::string::npos);
+  in.spec.model_name = "survival";
+  in.spec.model_parameters = {};
+  // With every one covered, it says so rather than listing nothing.
+  in.method_order = {{"os", {"cox"}}};
+  in.measures = {{"os/cox", "hazard_ratio"}};
+  in.series.erase("os/cox/treatment/gs_look_1_time");
+  EXPECT_NE(render_report(in).find("Every model, solver and method this run used has at least one verification case"),
+            std::string::npos);
+}
+
+TEST(Report, ADesignOfAnotherSpecIsRefused) {
+  const std::string spec = "schema_version: 1\ntrial: {name: a, seed: 1}\n";
+  const std::string other = "schema_version: 1\ntrial: {name: a, seed: 2}\n";
+  const auto design = [](const std::string& identity) {
+    return parse_design_json(R"({)" + identity + R"("endpoint": "y", "target_power": 0.8, "replicates": 200,
+      "curve": [{"patients": 100, "method": "welch", "treatment": "t", "power": 0.3, "mcse": 0.03}]})",
+                             "d.json");
+  };
+  const PowerCurve mine = design(R"("spec_sha256": ")" + sha256_hex(spec) +
+                                 R"(", "spec_file": "a.yaml", "trial": "a", "seed": 1, )");
+  EXPECT_EQ(mine.spec_sha256, sha256_hex(spec));
+  EXPECT_EQ(mine.spec_file, "a.yaml");
+  EXPECT_NO_THROW(check_design_spec(mine, "d.json", spec, "a.yaml", "a", "out.h5"));
+  // The same trial name and file, another seed: another spec, and the message names both.
+  try {
+    check_design_spec(mine, "d.json", other, "b.yaml", "a", "out.h5");
+    ADD_FAILURE() << "a design of another spec was accepted";
+  } catch (const UserError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'d.json' was written for another spec: spec 'a.yaml' (trial 'a', SHA-256 " + sha256_hex(spec)),
+              std::string::npos) << what;
+    EXPECT_NE(what.find("'out.h5' was run from spec 'b.yaml' (trial 'a', SHA-256 " + sha256_hex(other)),
+              std::string::npos) << what;
+  }
+  try {
+    check_design_spec(design(""), "old.json", spec, "a.yaml", "a", "out.h5");
+    ADD_FAILURE() << "a design that names no spec was accepted";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("no spec_sha256"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("re-run silico design --json"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(design(R"("spec_sha256": 5, )"), UserError);
+}
+
+TEST(Report, EndpointsMethodsAndArmsInTheSpecsOrder) {
+  // The spec lists pfs before os, os's primary method is logrank, and the arms are
+  // placebo, low, high: every alphabetical order (of the series map) is wrong here.
+  ReportInputs in = inputs();
+  in.arms = {"placebo", "low", "high"};
+  in.control_arm = "placebo";
+  in.endpoints = {{"pfs", "time_to_event", {1, 2, 3, 4, 5, 6}, {1, 1, 0, 1, 1, 0}},
+                  {"os", "time_to_event", {1, 2, 3, 4, 5, 6}, {1, 1, 0, 1, 1, 0}}};
+  in.endpoint_order = {"pfs", "os"};
+  in.method_order = {{"os", {"logrank", "cox"}}, {"pfs", {"rmst", "cox"}}};
+  in.series.clear();
+  for (const std::string endpoint : {"os", "pfs"}) {
+    for (const std::string method : {"cox", "logrank", "rmst"}) {
+      if (endpoint == "os" && method == "rmst") continue;
+      if (endpoint == "pfs" && method == "logrank") continue;
+      for (const std::string arm : {"high", "low"}) {
+        const std::string p = endpoint + "/" + method + "/" + arm + "/";
+        in.series[p + "effect"] = {0.7, 0.8, 0.75, 0.9};
+        in.series[p + "ci_low"] = {0.6, 0.7, 0.65, 0.8};
+        in.series[p + "ci_high"] = {0.8, 0.9, 0.85, 1.0};
+        in.series[p + "true_effect"] = {0.75, 0.75, 0.75, 0.75};
+      }
+      in.measures[endpoint + "/" + method] = method == "rmst" ? "rmst_difference" : "hazard_ratio";
+    }
+  }
+  in.series["os/data_cut_time"] = {3, 3, 3, 3};
+  in.series["pfs/data_cut_time"] = {2, 2, 2, 2};
+  for (const std::string k : {"2", "10"}) {
+    in.series["os/logrank/low/gs_look_" + k + "_time"] = {1, 1, 1, 1};
+  }
+  const std::string html = render_report(in);
+  const std::vector<std::string> expected = {"pfs/rmst/low", "pfs/rmst/high", "pfs/cox/low", "pfs/cox/high",
+                                             "os/logrank/low", "os/logrank/high", "os/cox/low", "os/cox/high"};
+  const auto in_order = [&](const std::string& before, const std::string& after, std::size_t from = 0) {
+    const auto a = html.find(before, from), b = html.find(after, from);
+    EXPECT_NE(a, std::string::npos) << before;
+    EXPECT_NE(b, std::string::npos) << after;
+    EXPECT_LT(a, b) << before << " should come before " << after;
+  };
+  // The uncertainty table, the histograms and the forest plots.
+  const auto table = html.find("<h2>7.");
+  const auto forest = html.find("<h2>8.");
+  for (std::size_t i = 1; i < expected.size(); ++i) {
+    in_order("<tr><td>" + expected[i - 1] + "</td>", "<tr><td>" + expected[i] + "</td>", table);
+    in_order("Replicate distribution: " + expected[i - 1] + "<", "Replicate distribution: " + expected[i] + "<", table);
+    if (i != 2 && i != 6) {  // rmst rows are in their own (difference) plot
+      in_order("data-series=\"" + expected[i - 1] + "\"", "data-series=\"" + expected[i] + "\"", forest);
+    }
+  }
+  // The primary estimate's measure (pfs rmst: a difference) is the first forest plot.
+  in_order("Estimates (rmst_difference)", "Estimates (hazard_ratio)", forest);
+  in_order("data cut, pfs", "data cut, os");
+  in_order("look 2, os/logrank/low", "look 10, os/logrank/low");
+  in_order("placebo (control), low, high", "Baseline");
 }
 
 TEST(Report, LargeKaplanMeierCurvesAreThinnedButCountAtRiskExactly) {
@@ -464,8 +610,19 @@ std::string pk(const std::string& solver) {
 }
 
 TEST(ReportStudies, TighterToleranceChangesAnOdeSolutionBelowItsTolerance) {
-  const auto check = calculation_verification(pk("dopri5"), "pk.yaml", 0, 40);
+  std::vector<std::pair<std::size_t, std::string>> told;
+  const auto check = calculation_verification(
+      pk("dopri5"), "pk.yaml", 0, 40, {},
+      [&](std::size_t done, std::size_t total, const std::string& next) {
+        EXPECT_EQ(total, 2u);
+        told.emplace_back(done, next);
+      });
   ASSERT_TRUE(check.applicable) << check.reason;
+  // Progress before each of the two simulations and at the end.
+  ASSERT_EQ(told.size(), 3u);
+  EXPECT_EQ(told[0], (std::pair<std::size_t, std::string>{0, "40 patients of replicate 0 at the run's tolerances"}));
+  EXPECT_EQ(told[1].first, 1u);
+  EXPECT_EQ(told[2], (std::pair<std::size_t, std::string>{2, ""}));
   EXPECT_EQ(check.endpoint, "auc");
   EXPECT_EQ(check.patients, 40u);
   EXPECT_EQ(check.rtol, 1e-8);  // the schema's default
@@ -498,7 +655,19 @@ analysis:
   endpoints:
     os: {methods: [cox]}
 )";
-  const auto study = sensitivity(text, "s.yaml", 0.1, 3000);
+  std::vector<std::size_t> done_told;
+  std::vector<std::string> next_told;
+  const auto study = sensitivity(text, "s.yaml", 0.1, 3000, {},
+                                 [&](std::size_t done, std::size_t total, const std::string& next) {
+                                   EXPECT_EQ(total, 9u);  // the baseline and 4 parameters x 2
+                                   done_told.push_back(done);
+                                   next_told.push_back(next);
+                                 });
+  EXPECT_EQ(done_told, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(next_told.front(), "the spec's values, 3000 patients");
+  EXPECT_NE(std::find(next_told.begin(), next_told.end(), "hazard_ratio.treatment +10 %, 3000 patients"),
+            next_told.end());
+  EXPECT_EQ(next_told.back(), "");
   EXPECT_EQ(study.estimate, "os/cox/treatment/effect");
   EXPECT_EQ(study.patients, 3000u);
   std::set<std::string> names;

@@ -509,3 +509,116 @@ TEST(Svg, SizeIsConfigurable) {
   EXPECT_LT(a.right, 800);
   EXPECT_LT(a.bottom, 500);
 }
+
+namespace {
+
+/// Tick labels of one axis must be distinct, short numbers in order, and (x axis) not
+/// overlap at an estimated 7.2 px a character, or (y axis) be a text line apart.
+/// `max_length`: 12 characters, more where the values need more significant digits (a
+/// range of 1 at 10^12).
+void expect_readable_ticks(const std::string& svg, char axis, std::size_t max_length = 12) {
+  const auto labels = tick_labels(svg, axis);
+  ASSERT_GE(labels.size(), 2u);
+  std::vector<double> values;
+  for (const auto& [at, text] : labels) {
+    SCOPED_TRACE("label '" + text + "'");
+    EXPECT_LE(text.size(), max_length);
+    EXPECT_EQ(text.find("e+"), std::string::npos);
+    std::size_t used = 0;
+    values.push_back(std::stod(text, &used));
+    EXPECT_EQ(used, text.size());
+  }
+  for (std::size_t i = 1; i < labels.size(); ++i) {
+    SCOPED_TRACE(labels[i - 1].second + " | " + labels[i].second);
+    EXPECT_NE(labels[i].second, labels[i - 1].second);
+    EXPECT_NE(values[i], values[i - 1]);
+    const double apart = std::abs(labels[i].first - labels[i - 1].first);
+    if (axis == 'x') {
+      const double half_widths = 3.6 * static_cast<double>(labels[i].second.size() + labels[i - 1].second.size());
+      EXPECT_GE(apart, half_widths) << "labels overlap";
+    } else {
+      EXPECT_GE(apart, 12.0) << "labels overlap";
+    }
+  }
+}
+
+}  // namespace
+
+TEST(Svg, TickLabelsOfAdversarialRangesAreDistinctAndApart) {
+  const std::vector<std::pair<double, double>> ranges = {
+      {1, 1e12},    {0.999999, 1.000001}, {42, 42},   {0, 0},        {-7.5e6, 3.2e6},
+      {-1, 1},      {1e12, 1e12 + 1},     {-1e-9, 2e-9}, {1e5, 1e6}, {123456789, 123456790}};
+  for (const double width : {640.0, 320.0}) {
+    for (const auto& [lo, hi] : ranges) {
+      SCOPED_TRACE("[" + std::to_string(lo) + ", " + std::to_string(hi) + "] width " + std::to_string(width));
+      rp::LineChart c;
+      c.width = width;
+      c.height = 200;  // short: y labels must be thinned too
+      c.series.push_back(series("s", {lo, hi}, {hi, lo}));
+      const std::string svg = rp::line_chart(c);
+      expect_well_formed(svg);
+      expect_inside(svg);
+      // A spread below 10^-6 of the values' size needs more than 7 significant digits.
+      const std::size_t longest = hi - lo < 1e-6 * std::max(std::abs(lo), std::abs(hi)) ? 16 : 12;
+      expect_readable_ticks(svg, 'x', longest);
+      expect_readable_ticks(svg, 'y', longest);
+    }
+  }
+}
+
+TEST(Svg, OddsRatioTicksOverManyDecadesDoNotRunTogether) {
+  // A forest plot of odds ratios from 1e-3 to 1e9: once "1000001000000" on the axis.
+  rp::ForestPlot f;
+  f.log_scale = true;
+  f.rows = {{"or", 50, 1e-3, 1e9}, {"rr", 2, 1, 1e6}};
+  for (const double width : {640.0, 300.0}) {
+    f.width = width;
+    const std::string svg = rp::forest_plot(f);
+    expect_well_formed(svg);
+    expect_readable_ticks(svg, 'x');
+    for (const auto& [at, label] : tick_labels(svg, 'x')) {
+      const double t = std::stod(label);
+      EXPECT_NEAR(std::log10(t), std::round(std::log10(t)), 1e-9) << label;  // powers of ten
+    }
+  }
+}
+
+TEST(Svg, LineChartOnALogXAxis) {
+  rp::LineChart c;
+  c.x_log = true;
+  c.x_lines.push_back({0.0, "not on a log axis"});
+  c.series.push_back(series("power", {0, 40, 100, 250, 1000, 4000}, {0.1, 0.2, 0.4, 0.6, 0.85, 0.99}, true));
+  const std::string svg = rp::line_chart(c);
+  expect_well_formed(svg);
+  expect_inside(svg);
+  expect_readable_ticks(svg, 'x');
+  EXPECT_EQ(count(svg, "class=\"point\""), 5u);  // x = 0 is left out
+  EXPECT_EQ(svg.find("not on a log axis"), std::string::npos);
+  const auto labels = tick_labels(svg, 'x');
+  std::vector<double> ticks;
+  for (const auto& [at, l] : labels) ticks.push_back(std::stod(l));
+  EXPECT_LE(ticks.front(), 40.0);
+  EXPECT_GE(ticks.back(), 4000.0);
+  // 1-2-5 per decade, and equal ratios are equal distances.
+  for (double t : ticks) {
+    const double m = t / std::pow(10.0, std::floor(std::log10(t) + 1e-9));
+    EXPECT_TRUE(std::abs(m - 1) < 1e-9 || std::abs(m - 2) < 1e-9 || std::abs(m - 5) < 1e-9) << t;
+  }
+  double x100 = kNaN, x1000 = kNaN, x10 = kNaN, x10000 = kNaN;
+  for (const auto& [at, l] : labels) {
+    if (l == "100") x100 = at;
+    if (l == "1000") x1000 = at;
+    if (l == "10") x10 = at;
+    if (l == "10000") x10000 = at;
+  }
+  ASSERT_TRUE(std::isfinite(x100) && std::isfinite(x1000));
+  if (std::isfinite(x10)) EXPECT_NEAR(x100 - x10, x1000 - x100, 2 * kPixel);
+  if (std::isfinite(x10000)) EXPECT_NEAR(x10000 - x1000, x1000 - x100, 2 * kPixel);
+  // The points sit where their x says on the log axis: 100 between the 40 and 250 points.
+  const auto points = elements(svg, "point");
+  ASSERT_EQ(points.size(), 5u);
+  const double p40 = pairs(string_attribute(points[0], "d"))[0].first;
+  const double p100 = pairs(string_attribute(points[1], "d"))[0].first;
+  EXPECT_NEAR(p100, x100, kPixel);
+  EXPECT_NEAR((p100 - p40) / (x1000 - x100), std::log10(100.0 / 40.0), 1e-3);
+}

@@ -28,6 +28,25 @@ TEST(Verify, EveryCasePassesAndCitesItsSource) {
   EXPECT_EQ(areas, (std::set<std::string>{"models", "solvers", "estimators", "rng", "decomposition"}));
 }
 
+TEST(Verify, CasesCoverTheModelsMethodsAndBoundariesARunUses) {
+  std::set<std::string> covered;
+  for (const auto& c : run_verification()) {
+    for (const auto& token : case_covers(c.id)) covered.insert(token);
+  }
+  for (const char* token :
+       {"model:pk_1cmt", "model:pk_2cmt", "model:weibull_ph", "model:survival", "model:linear_change", "solver:dopri5",
+        "solver:cvode_bdf", "method:welch", "method:ancova", "method:cox", "method:logrank", "method:km_median",
+        "method:rmst", "method:risk_difference", "method:risk_ratio", "method:odds_ratio", "group_sequential"}) {
+    EXPECT_TRUE(covered.count(token)) << token << " has no verification case";
+  }
+  // Not claimed: no case checks these.
+  for (const char* token : {"model:tgi", "model:disease_progression", "method:procova", "method:iptw", "method:psm"}) {
+    EXPECT_FALSE(covered.count(token)) << token;
+  }
+  EXPECT_TRUE(case_covers("rng/uniformity").empty());
+  EXPECT_EQ(case_covers("estimators/risk_difference_score"), std::vector<std::string>{"method:risk_difference"});
+}
+
 TEST(Verify, JudgeFailsWhatIsOutsideItsBoundAndNaN) {
   VerificationCase c{"x", "models", "check", 1.0, "source", 1.2, 0.1, Comparison::kAbsolute, true};
   judge(c);

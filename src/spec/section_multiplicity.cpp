@@ -419,6 +419,12 @@ void read_multiplicity(ReadContext& ctx, const Located& at, TrialSpec& spec, boo
       }
     }
   }
+  for (const auto& endpoint : spec.endpoints) {
+    if (endpoint.name == "multiplicity") {
+      ctx.reader.error(at.at_key(), "an endpoint named 'multiplicity' would share its result group "
+                                    "(/replicates/multiplicity) with this section's series: rename the endpoint");
+    }
+  }
   if (ctx.diagnostics.size() != errors_before || !procedure || !hypotheses_ok) return;
   out.procedure = *procedure;
   if (weights) out.weights = std::move(*weights);

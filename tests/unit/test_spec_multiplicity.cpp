@@ -342,5 +342,20 @@ analysis:
   EXPECT_TRUE(has_diagnostic(e, "analysis.multiplicity", 13, 17, {"gives no p-value: list the hypotheses"}));
 }
 
+TEST(SpecMultiplicity, NoEndpointNamedMultiplicity) {
+  const auto d = errors_of(R"(schema_version: 1
+trial: {name: t, seed: 1, patients: 90, follow_up: 12}
+cohort:
+  covariates:
+    x1: {distribution: normal, mean: 0, sd: 1}
+arms: [{name: placebo, control: true}, {name: low}, {name: high}]
+model: {name: linear_change, parameters: {intercept: 1, residual_sd: 3}}
+endpoints: [{name: multiplicity}]
+analysis:
+  multiplicity: {procedure: holm}
+)");
+  EXPECT_TRUE(has_diagnostic(d, "analysis.multiplicity", 10, 3, {"an endpoint named 'multiplicity'"}));
+}
+
 }  // namespace
 }  // namespace silico::spec

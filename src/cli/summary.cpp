@@ -127,6 +127,20 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
+/// The weights attribute of /replicates/multiplicity: m comma-separated numbers.
+std::vector<double> multiplicity_weights(const io::ResultReader& results, std::size_t m) {
+  const auto weights = numbers(results, "multiplicity", "weights");
+  if (weights.size() != m) {
+    damaged(results, "/replicates/multiplicity has " + std::to_string(weights.size()) + " weights for " +
+                         std::to_string(m) + " hypotheses");
+  }
+  return weights;
+}
+
+bool ratio_measure(const std::string& measure) {
+  return measure == "hazard_ratio" || measure == "risk_ratio" || measure == "odds_ratio";
+}
+
 }  // namespace
 
 Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
@@ -249,6 +263,57 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
       }
     }
     summary.endpoints.push_back(std::move(e));
+  }
+  const std::string hypotheses = results.series_attribute("multiplicity", "hypotheses");
+  if (m.replicates > 1 && !hypotheses.empty()) {
+    MultiplicitySummary ms;
+    ms.procedure = results.series_attribute("multiplicity", "procedure");
+    ms.replicates = m.replicates;
+    const auto names = split(hypotheses, ',');
+    const auto weights = multiplicity_weights(results, names.size());
+    std::vector<std::vector<bool>> adjusted(m.replicates), unadjusted(m.replicates);
+    std::vector<bool> true_null;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      MultiplicityHypothesisRow row;
+      row.name = names[k];
+      const std::string group = "multiplicity/" + row.name;
+      row.endpoint = results.series_attribute(group, "endpoint");
+      row.method = results.series_attribute(group, "method");
+      row.arm = results.series_attribute(group, "arm");
+      if (row.endpoint.empty() || row.method.empty() || row.arm.empty()) {
+        damaged(results, "/replicates/" + group + " does not name its endpoint, method and arm");
+      }
+      row.weight = weights[k];
+      const std::string prefix = row.endpoint + "/" + row.method + "/" + row.arm + "/";
+      const auto& reject = whole(group + "/reject");
+      const auto& p = whole(prefix + "p");
+      const auto& truth = whole(prefix + "true_effect");
+      // True null: every finite true effect at the null value of the measure.
+      const double null_value = ratio_measure(results.series_attribute(row.endpoint + "/" + row.method, "measure"))
+                                    ? 1.0 : 0.0;
+      bool any_finite = false, all_null = true;
+      for (double t : truth) {
+        if (!std::isfinite(t)) continue;
+        any_finite = true;
+        all_null = all_null && std::fabs(t - null_value) <= kTrueNullTolerance;
+      }
+      row.true_null = any_finite && all_null;
+      ms.true_nulls += row.true_null ? 1 : 0;
+      true_null.push_back(row.true_null);
+      for (std::size_t r = 0; r < m.replicates; ++r) {
+        adjusted[r].push_back(reject[r] == 1.0);
+        unadjusted[r].push_back(p[r] < m.alpha);  // NaN: false, not rejected
+      }
+      ms.hypotheses.push_back(std::move(row));
+    }
+    if (ms.hypotheses.empty()) damaged(results, "/replicates/multiplicity lists no hypothesis");
+    ms.adjusted = stats::multiplicity_operating(adjusted, true_null);
+    ms.unadjusted = stats::multiplicity_operating(unadjusted, true_null);
+    for (std::size_t k = 0; k < ms.hypotheses.size(); ++k) {
+      ms.hypotheses[k].rejection = ms.adjusted.rejection[k];
+      ms.hypotheses[k].unadjusted = ms.unadjusted.rejection[k];
+    }
+    summary.multiplicity = std::move(ms);
   }
   return summary;
 }
@@ -497,6 +562,29 @@ std::string format_text(const Summary& s) {
           << number(g.expected_information_mcse, 2) << ")\n";
     }
   }
+  if (s.multiplicity) {
+    const auto& mu = *s.multiplicity;
+    const auto rate = [](const stats::RateWithMcse& x) { return number(x.rate, 3) + " (" + number(x.mcse, 2) + ")"; };
+    out << "\nmultiplicity: " << mu.procedure << " over " << mu.hypotheses.size()
+        << " hypotheses at familywise alpha " << number(m.alpha) << " (two-sided), " << mu.replicates
+        << " replicates (Monte Carlo SE in brackets):\n";
+    std::vector<std::vector<std::string>> rows = {
+        {"hypothesis", "weight", "true null", "rejected", "unadjusted p<alpha"}};
+    for (const auto& h : mu.hypotheses) {
+      rows.push_back({h.name, number(h.weight), h.true_null ? "yes" : "no", rate(h.rejection), rate(h.unadjusted)});
+    }
+    print_columns(out, rows, {"    ", "  ", "  ", "  ", "  "}, {false, true, false, true, true}, {0, 0, 0, 0, 0});
+    out << "  any rejected   " << rate(mu.adjusted.any) << "   unadjusted " << rate(mu.unadjusted.any) << "\n";
+    out << "  all rejected   " << rate(mu.adjusted.all) << "   unadjusted " << rate(mu.unadjusted.all) << "\n";
+    if (mu.true_nulls == 0) {
+      out << "  FWER: no true null hypothesis (no familywise error can be made)\n";
+    } else {
+      out << "  FWER           " << rate(mu.adjusted.fwer) << "   unadjusted " << rate(mu.unadjusted.fwer)
+          << "   (over the " << mu.true_nulls << " true null hypotheses)\n";
+    }
+    out << "  (true null: every replicate's true effect within " << number(kTrueNullTolerance)
+        << " of 0, or of 1 for a ratio; a NaN p is not rejected)\n";
+  }
   return out.str();
 }
 
@@ -592,7 +680,32 @@ std::string format_json(const Summary& s) {
     }
     out << "\n    }";
   }
-  out << "\n  }\n}\n";
+  out << "\n  }";
+  if (s.multiplicity) {
+    const auto& mu = *s.multiplicity;
+    const auto rate = [](const std::string& key, const stats::RateWithMcse& x) {
+      return json_string(key) + ": " + json_number(x.rate) + ", " + json_string(key + "_mcse") + ": " +
+             json_number(x.mcse);
+    };
+    out << ",\n  \"multiplicity\": {\n    \"procedure\": " << json_string(mu.procedure)
+        << ",\n    \"alpha\": " << json_number(m.alpha) << ",\n    \"replicates\": " << mu.replicates
+        << ",\n    \"true_null_tolerance\": " << json_number(kTrueNullTolerance)
+        << ",\n    \"true_nulls\": " << mu.true_nulls << ",\n    \"hypotheses\": [";
+    for (std::size_t k = 0; k < mu.hypotheses.size(); ++k) {
+      const auto& h = mu.hypotheses[k];
+      out << (k ? "," : "") << "\n      {\"name\": " << json_string(h.name) << ", \"endpoint\": " << json_string(h.endpoint)
+          << ", \"method\": " << json_string(h.method) << ", \"arm\": " << json_string(h.arm)
+          << ", \"weight\": " << json_number(h.weight) << ", \"true_null\": " << (h.true_null ? "true" : "false")
+          << ", " << rate("rejection_rate", h.rejection) << ", " << rate("unadjusted_rejection_rate", h.unadjusted)
+          << "}";
+    }
+    out << "\n    ],\n    " << rate("any_rejection_rate", mu.adjusted.any) << ",\n    "
+        << rate("all_rejection_rate", mu.adjusted.all) << ",\n    " << rate("fwer", mu.adjusted.fwer) << ",\n    "
+        << rate("unadjusted_any_rejection_rate", mu.unadjusted.any) << ",\n    "
+        << rate("unadjusted_all_rejection_rate", mu.unadjusted.all) << ",\n    "
+        << rate("unadjusted_fwer", mu.unadjusted.fwer) << "\n  }";
+  }
+  out << "\n}\n";
   return out.str();
 }
 

@@ -11,6 +11,7 @@
 
 #include "io/result_reader.hpp"
 #include "stats/design.hpp"
+#include "stats/multiplicity.hpp"
 
 namespace silico::cli {
 
@@ -72,6 +73,33 @@ struct EndpointSummary {
   std::vector<GroupSequentialRow> group_sequential;  ///< with interim looks and replicates > 1
 };
 
+/// One hypothesis of analysis.multiplicity over the replicates.
+struct MultiplicityHypothesisRow {
+  std::string name;  ///< its series group, <k>_<endpoint>_<method>_<arm>
+  std::string endpoint, method, arm;
+  double weight = 0.0;      ///< initial weight (equal for bonferroni and holm without weights, hochberg)
+  bool true_null = false;   ///< true effect at the null value in every replicate (see summarize)
+  stats::RateWithMcse rejection;   ///< after the procedure (reject series)
+  stats::RateWithMcse unadjusted;  ///< its own test, p < alpha, NaN p not rejected
+};
+
+/// analysis.multiplicity over the replicates (with replicates > 1): per hypothesis and
+/// familywise, after the procedure and, for comparison, of the unadjusted tests.
+struct MultiplicitySummary {
+  std::string procedure;
+  std::uint64_t replicates = 0;
+  std::vector<MultiplicityHypothesisRow> hypotheses;
+  std::size_t true_nulls = 0;
+  stats::MultiplicityOperating adjusted;    ///< any, all, fwer after the procedure
+  stats::MultiplicityOperating unadjusted;  ///< the same of the tests at p < alpha each
+};
+
+/// Tolerance of "true null": a hypothesis is a true null when every replicate's finite
+/// true_effect is within this of 0 (a difference) or of 1 (a ratio measure), and at least
+/// one is finite. Under no effect silico's true effects are exactly 0 or 1 (the potential
+/// outcomes of the arms are the same numbers); any real effect is far from it.
+inline constexpr double kTrueNullTolerance = 1e-9;
+
 struct Summary {
   io::ResultMetadata metadata;
   std::uint64_t replicate = 0;
@@ -79,6 +107,7 @@ struct Summary {
   /// With trial.accrual: calendar time of the last patient's entry in this replicate.
   std::optional<double> accrual_end;
   std::vector<EndpointSummary> endpoints;
+  std::optional<MultiplicitySummary> multiplicity;  ///< with analysis.multiplicity and replicates > 1
 };
 
 Summary summarize(const io::ResultReader& results, std::uint64_t replicate);

@@ -12,6 +12,7 @@
 #include "cohort/cohort.hpp"
 #include "sim/data_cut.hpp"
 #include "sim/method.hpp"
+#include "sim/multiplicity.hpp"
 #include "stats/design.hpp"
 #include "stats/regression.hpp"
 #include "stats/survival.hpp"
@@ -110,7 +111,7 @@ std::vector<double> fit_prognostic_model(const spec::TrialSpec& spec, std::size_
 }
 
 std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
-  std::vector<SeriesAttribute> out;
+  std::vector<SeriesAttribute> out = multiplicity_attributes(spec_);
   for (std::size_t e = 0; e < spec_.endpoints.size(); ++e) {
     const auto& endpoint = spec_.endpoints[e];
     const auto& analysis = spec_.analysis.endpoints[e];
@@ -810,6 +811,7 @@ std::vector<Series> TrialAnalysis::analyze(const BlockWalk& walk, std::uint64_t 
   // With accrual: when the last patient entered (entry times increase with the patient).
   if (spec_.trial.accrual) out.push_back({"accrual_end", last_entry});
   for (auto& endpoint : endpoints) endpoint->emit(out);
+  emit_multiplicity(spec_, out);  // after every endpoint: it reads their p-values
   return out;
 }
 

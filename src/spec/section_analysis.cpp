@@ -426,9 +426,10 @@ void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec) {
   const Located at = top.child("analysis");
   const bool present = Reader::has(top, "analysis");
   if (present && !ctx.reader.expect_mapping(at, {"alpha", "rmst_horizon", "endpoints", "procova",
-                                                 "external_control"})) {
+                                                 "external_control", "multiplicity"})) {
     return;
   }
+  const std::size_t errors_before_endpoints = ctx.diagnostics.size();
   if (present) {
     if (auto v = ctx.reader.number_in(at, "alpha", false, 0.0, 0.5, true,
                                       "a two-sided significance level in (0, 0.5]")) {
@@ -460,6 +461,7 @@ void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec) {
       }
     }
   }
+  const bool endpoint_methods_ok = ctx.diagnostics.size() == errors_before_endpoints;
   // The methods in use that need a second population, by what they need.
   const auto users = [&](MethodSchema::Needs needs) {
     std::vector<std::string> names;
@@ -502,6 +504,10 @@ void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec) {
   } else if (const auto names = users(MethodSchema::Needs::kExternalControl); !names.empty()) {
     ctx.reader.error(present ? at : top, quoted(names) + (names.size() == 1 ? " needs" : " need") +
                                              " analysis.external_control");
+  }
+  // After external_control: a hypothesis of psm or iptw is about its treatment arm only.
+  if (present && Reader::has(at, "multiplicity")) {
+    read_multiplicity(ctx, at.child("multiplicity"), spec, endpoint_methods_ok);
   }
 }
 

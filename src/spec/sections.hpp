@@ -47,6 +47,11 @@ void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec);
 void read_group_sequential(ReadContext& ctx, const Located& at, const TrialSpec& spec, models::OutputType type,
                            EndpointAnalysis& analysis);
 
+// section_multiplicity.cpp: analysis.multiplicity (`at`), after the endpoints' methods are
+// read; `methods_ok` false when reading them (or the endpoints) found an error, so a name
+// they dropped is not reported again as unknown.
+void read_multiplicity(ReadContext& ctx, const Located& at, TrialSpec& spec, bool methods_ok);
+
 // section_validation.cpp
 void read_validation(ReadContext& ctx, const Located& top, TrialSpec& spec, bool check_names);
 void read_report_only(ReadContext& ctx, const YAML::Node& root, StoredSpec& stored);

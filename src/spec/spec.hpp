@@ -228,12 +228,37 @@ struct ExternalControl {
   double caliper_sd = 0.2;  ///< in SDs of the logit of the propensity score
 };
 
+/// One hypothesis of analysis.multiplicity: `method`'s test of `arm` against the control
+/// arm on `endpoint` (its p-value is the series <endpoint>/<method>/<arm>/p).
+struct MultiplicityHypothesis {
+  std::size_t endpoint = 0;  ///< index into TrialSpec::endpoints
+  std::size_t arm = 0;       ///< index into TrialSpec::arms, never the control arm
+  std::string method;        ///< one of that endpoint's methods, with a test
+};
+
+/// `analysis.multiplicity`: the familywise error rate of several hypotheses (arms, doses,
+/// endpoints) controlled at analysis.alpha by one procedure (stats/multiplicity.hpp).
+struct MultiplicitySpec {
+  enum class Procedure { kBonferroni, kHolm, kHochberg, kGraphical };
+  Procedure procedure = Procedure::kHolm;
+  std::vector<MultiplicityHypothesis> hypotheses;  ///< at least one, no two alike
+  /// Bonferroni and Holm: empty (equal weights 1/m) or m weights >= 0 summing to 1.
+  /// Graphical: m initial weights >= 0 summing to at most 1. Hochberg: empty.
+  std::vector<double> weights;
+  /// Graphical only: the m x m transition matrix (a valid stats::MultiplicityGraph).
+  std::vector<std::vector<double>> transitions;
+};
+
+/// The procedure's name as the spec and the result file write it: bonferroni, holm, ...
+const char* to_string(MultiplicitySpec::Procedure procedure);
+
 struct AnalysisSpec {
   double alpha = 0.05;  ///< two-sided level of tests and CIs
   double rmst_horizon = 0.0;  ///< default tau for RMST; defaults to trial.follow_up
   std::vector<EndpointAnalysis> endpoints;  ///< one per trial endpoint, same order
   std::optional<HistoricalCohort> procova;
   std::optional<ExternalControl> external_control;
+  std::optional<MultiplicitySpec> multiplicity;
 };
 
 /// How the result file is stored (`output` section).

@@ -254,10 +254,28 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
             }
             return values;
           };
-          e.operating.push_back({method, treatment, ratio,
-                                 stats::operating_characteristics(
-                                     column("effect"), column("se"), column("ci_low"),
-                                     column("ci_high"), column("p"), column("true_effect"), m.alpha)});
+          if (row.measure == "test") {
+            // A test without an estimand (fh, maxcombo): its effect is NaN, so the rejection
+            // rate is over the replicates with a finite p, and the rest is NA.
+            const auto& p = whole(prefix + "p");
+            std::vector<double> rejected;
+            for (const double v : p) {
+              if (std::isfinite(v)) rejected.push_back(v < m.alpha ? 1.0 : 0.0);
+            }
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            stats::OperatingCharacteristics oc{rejected.size(), nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan};
+            if (!rejected.empty()) {
+              oc.rejection_rate = mean_of(rejected);
+              oc.rejection_rate_mcse = std::sqrt(oc.rejection_rate * (1.0 - oc.rejection_rate) /
+                                                 static_cast<double>(rejected.size()));
+            }
+            e.operating.push_back({method, treatment, false, oc});
+          } else {
+            e.operating.push_back({method, treatment, ratio,
+                                   stats::operating_characteristics(
+                                       column("effect"), column("se"), column("ci_low"),
+                                       column("ci_high"), column("p"), column("true_effect"), m.alpha)});
+          }
         }
         e.estimates.push_back(std::move(row));
       }

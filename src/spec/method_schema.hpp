@@ -9,6 +9,7 @@
 /// that parses a spec must link silico_methods whole (silico_sim does), or it knows no
 /// method at all.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,23 @@
 #include "models/model.hpp"
 
 namespace silico::spec {
+
+/// A parameter of a method, set by the endpoint's analysis key named after the method
+/// (`fh: {rho: 0, gamma: 1}`); read and checked by the spec, defaulted when not given.
+struct MethodParameter {
+  enum class Kind {
+    kNumber,         ///< one number in [min, max]
+    kRhoGammaPairs,  ///< a list of 1 ... max_count [rho, gamma] pairs, each number in [min, max]
+  };
+  std::string key;
+  Kind kind = Kind::kNumber;
+  double min = 0.0;  ///< inclusive
+  double max = 0.0;  ///< inclusive
+  std::size_t max_count = 1;  ///< kRhoGammaPairs: most pairs
+  /// kNumber: the one value; kRhoGammaPairs: the pairs flattened, rho_1, gamma_1, rho_2, ...
+  std::vector<double> default_value{};
+  std::string description{};
+};
 
 struct MethodSchema {
   std::string name;  ///< as in the spec and the result files
@@ -29,6 +47,8 @@ struct MethodSchema {
   bool interim = false;  ///< may be the primary method of group_sequential looks
   enum class Needs { kNothing, kHistoricalCohort, kExternalControl };
   Needs needs = Needs::kNothing;
+  /// Its parameters, set by the endpoint's key named after the method (none: no such key).
+  std::vector<MethodParameter> parameters{};
 
   bool applies_to(models::OutputType type) const;
   bool reads(std::string_view option) const;

@@ -236,12 +236,100 @@ void check_options_used(ReadContext& ctx, const Located& at, const EndpointAnaly
   }
 }
 
+/// The methods that have parameters (each configured by a key named after it), by name.
+std::vector<const MethodSchema*> methods_with_parameters() {
+  std::vector<const MethodSchema*> out;
+  for (const MethodSchema* m : method_schemas()) {
+    if (!m->parameters.empty()) out.push_back(m);
+  }
+  return out;
+}
+
+std::string range_text(const MethodParameter& p) {
+  return "[" + format_number(p.min) + ", " + format_number(p.max) + "]";
+}
+
+/// One number of a parameter, in [p.min, p.max]; `what` names it in the message.
+std::optional<double> parameter_number(ReadContext& ctx, const Located& at, const MethodParameter& p,
+                                       const std::string& what) {
+  const auto v = ctx.reader.number(at, what + " in " + range_text(p));
+  if (!v) return std::nullopt;
+  if (!(*v >= p.min && *v <= p.max)) {
+    ctx.reader.error(at, "expected " + what + " in " + range_text(p) + ", got " + excerpt(at.node.Scalar()));
+    return std::nullopt;
+  }
+  return v;
+}
+
+/// `[[rho, gamma], ...]`: 1 ... p.max_count pairs, flattened; nullopt after located errors.
+std::optional<std::vector<double>> rho_gamma_pairs(ReadContext& ctx, const Located& at, const MethodParameter& p) {
+  if (!ctx.reader.expect_sequence(at, "[rho, gamma] pairs")) return std::nullopt;
+  if (at.node.size() == 0 || at.node.size() > p.max_count) {
+    ctx.reader.error(at, "expected 1 to " + std::to_string(p.max_count) + " [rho, gamma] pairs, got " +
+                             std::to_string(at.node.size()));
+    return std::nullopt;
+  }
+  const std::size_t errors_before = ctx.diagnostics.size();
+  std::vector<double> values;
+  std::set<std::pair<double, double>> seen;
+  for (std::size_t i = 0; i < at.node.size(); ++i) {
+    const Located pair = at.element(i);
+    if (!pair.node.IsSequence() || pair.node.size() != 2) {
+      ctx.reader.error(pair, "expected a pair [rho, gamma], got " + describe_node(pair.node) +
+                                 (pair.node.IsSequence() ? " of " + std::to_string(pair.node.size()) + " numbers" : ""));
+      continue;
+    }
+    const auto rho = parameter_number(ctx, pair.element(0), p, "rho");
+    const auto gamma = parameter_number(ctx, pair.element(1), p, "gamma");
+    if (!rho || !gamma) continue;
+    if (!seen.insert({*rho, *gamma}).second) {
+      ctx.reader.error(pair, "[" + format_number(*rho) + ", " + format_number(*gamma) + "] listed twice");
+      continue;
+    }
+    values.push_back(*rho);
+    values.push_back(*gamma);
+  }
+  if (ctx.diagnostics.size() > errors_before) return std::nullopt;
+  return values;
+}
+
+/// The keys named after a method with parameters (`fh: {rho: 0, gamma: 1}`): each only
+/// with its method among the endpoint's methods, and its parameters as the schema says.
+/// Not after an error in the methods (`methods_ok`): the method may be the one in error.
+void read_method_parameters(ReadContext& ctx, const Located& at, bool methods_ok, EndpointAnalysis& analysis) {
+  for (const MethodSchema* m : methods_with_parameters()) {
+    if (!Reader::has(at, m->name)) continue;
+    const Located config = at.child(m->name);
+    const bool listed = std::find(analysis.methods.begin(), analysis.methods.end(), m->name) != analysis.methods.end();
+    if (!listed) {
+      if (methods_ok) {
+        ctx.reader.error(config.at_key(), "'" + m->name + "' sets the parameters of method '" + m->name +
+                                              "', which is not among this endpoint's methods");
+      }
+      continue;
+    }
+    std::vector<std::string> keys;
+    for (const auto& p : m->parameters) keys.push_back(p.key);
+    if (!ctx.reader.expect_mapping(config, keys)) continue;
+    auto& values = analysis.method_parameters[m->name];
+    for (const auto& p : m->parameters) {
+      if (!Reader::has(config, p.key)) continue;
+      const Located item = config.child(p.key);
+      if (p.kind == MethodParameter::Kind::kNumber) {
+        if (auto v = parameter_number(ctx, item, p, p.key)) values[p.key] = {*v};
+      } else if (auto v = rho_gamma_pairs(ctx, item, p)) {
+        values[p.key] = std::move(*v);
+      }
+    }
+  }
+}
+
 void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec& spec,
                             const EndpointSpec& endpoint, EndpointAnalysis& analysis) {
-  if (!ctx.reader.expect_mapping(at, {"methods", "covariates", "strata", "rmst_horizon",
-                                      "landmarks", "data_cut", "data_cut_events", "group_sequential"})) {
-    return;
-  }
+  std::vector<std::string> keys = {"methods",  "covariates", "strata",          "rmst_horizon",
+                                   "landmarks", "data_cut",  "data_cut_events", "group_sequential"};
+  for (const MethodSchema* m : methods_with_parameters()) keys.push_back(m->name);
+  if (!ctx.reader.expect_mapping(at, keys)) return;
   const bool tte = endpoint.type == models::OutputType::kTimeToEvent;
   const std::size_t errors_before_methods = ctx.diagnostics.size();
   if (Reader::has(at, "methods")) {
@@ -308,6 +396,7 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
   }
   // Not after an error in the methods: the method that uses the key may be the one in error.
   if (methods_ok) check_options_used(ctx, at, analysis);
+  read_method_parameters(ctx, at, methods_ok, analysis);
   if (Reader::has(at, "group_sequential")) {
     read_group_sequential(ctx, at.child("group_sequential"), spec, endpoint.type, analysis);
   }
@@ -462,6 +551,14 @@ void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec) {
     }
   }
   const bool endpoint_methods_ok = ctx.diagnostics.size() == errors_before_endpoints;
+  // Every parameter of every listed method, at its default unless the spec set it.
+  for (auto& a : analysis.endpoints) {
+    for (const auto& name : a.methods) {
+      const MethodSchema* m = find_method_schema(name);
+      if (m == nullptr) continue;
+      for (const auto& p : m->parameters) a.method_parameters[name].try_emplace(p.key, p.default_value);
+    }
+  }
   // The methods in use that need a second population, by what they need.
   const auto users = [&](MethodSchema::Needs needs) {
     std::vector<std::string> names;

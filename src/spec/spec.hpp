@@ -206,6 +206,11 @@ struct EndpointAnalysis {
   std::vector<double> landmarks;        ///< times for Kaplan-Meier survival estimates
   DataCut data_cut;                     ///< time-to-event only; `data_cut_events: d` is {events: d}
   std::optional<GroupSequential> group_sequential;
+  /// The parameters of the listed methods that have any (spec::MethodSchema::parameters):
+  /// method -> parameter key -> its values (a number: one; (rho, gamma) pairs: flattened,
+  /// rho_1, gamma_1, rho_2, ...). Every parameter of every such listed method is present,
+  /// at its default when the spec does not set it.
+  std::map<std::string, std::map<std::string, std::vector<double>>> method_parameters;
 };
 
 /// A second, independently seeded cohort simulated under the control arm, on which the

@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "sim/analysis.hpp"
 #include "sim/method.hpp"
 #include "spec/method_schema.hpp"
 #include "spec/spec.hpp"
+#include "stats/survival_sweep.hpp"
 
 namespace {
 
@@ -217,7 +220,8 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
       {"iptw", "mean_difference"},       {"logrank", "hazard_ratio"},
       {"cox", "hazard_ratio"},           {"rmst", "rmst_difference"},
       {"km_median", "median_difference"}, {"risk_difference", "risk_difference"},
-      {"risk_ratio", "risk_ratio"},       {"odds_ratio", "odds_ratio"}};
+      {"risk_ratio", "risk_ratio"},       {"odds_ratio", "odds_ratio"},
+      {"fh", "test"},                    {"maxcombo", "test"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
     EXPECT_EQ(entry.name(), method);
@@ -231,4 +235,110 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
   }
   EXPECT_EQ(silico::spec::method_schemas().size(), measures.size());
   EXPECT_THROW(silico::sim::method_entry("no_such_method"), std::logic_error);
+}
+
+namespace {
+
+// fh and maxcombo on a stratified survival trial with no accrual and no data cut: the
+// observed rows are every patient's observed outcome, censored at follow_up.
+const char* kNph = R"(schema_version: 1
+trial: {name: n, seed: 5, patients: 600, follow_up: 24}
+cohort:
+  covariates:
+    ecog: {distribution: categorical, levels: ["0", "1", "2"], probabilities: [0.4, 0.4, 0.2]}
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: weibull_ph
+  parameters: {shape: 1.3, scale: 20, hazard_ratio: {treatment: 0.8}}
+endpoints: [{name: os}]
+analysis:
+  endpoints:
+    os:
+      methods: [maxcombo, logrank, fh]
+      strata: [ecog]
+      fh: {rho: 0, gamma: 0}
+      maxcombo: {tests: [[0, 0], [0, 1], [1, 0], [0.5, 0.5]]}
+)";
+
+/// The comparison's observed rows, built from the block as the analysis builds them.
+silico::stats::InMemorySurvival observed_rows(const silico::spec::TrialSpec& spec,
+                                              const silico::sim::Block& block) {
+  const auto& os = block.endpoints[0];
+  std::vector<std::int32_t> strata;
+  std::vector<std::int8_t> group;
+  for (std::size_t i = 0; i < block.count; ++i) {
+    strata.push_back(static_cast<std::int32_t>(block.covariates[0][i]));  // ecog's level
+    group.push_back(block.arm[i] == static_cast<std::int32_t>(spec.control_arm) ? 0 : 1);
+  }
+  return silico::stats::InMemorySurvival(os.observed_value, os.observed_event, 0, {}, strata, group);
+}
+
+}  // namespace
+
+TEST(Analysis, FlemingHarringtonZeroZeroIsTheLogrankTest) {
+  const auto spec = silico::spec::parse_spec(kNph, "n.yaml");
+  for (const std::uint64_t replicate : {0u, 1u, 2u}) {
+    const auto r = analyze(spec, replicate);
+    const double p = r.at("os/logrank/treatment/p");
+    ASSERT_TRUE(p > 0.0 && p < 1.0) << p;
+    EXPECT_NEAR(r.at("os/fh/treatment/p"), p, 1e-10) << replicate;
+    // No estimand: the test's z is its only number besides p.
+    for (const char* field : {"effect", "se", "ci_low", "ci_high", "true_effect"}) {
+      EXPECT_TRUE(std::isnan(r.at(std::string("os/fh/treatment/") + field))) << field;
+      EXPECT_TRUE(std::isnan(r.at(std::string("os/maxcombo/treatment/") + field))) << field;
+    }
+    // z < 0 where the log hazard ratio is < 0 (fewer treated events than expected).
+    EXPECT_EQ(r.at("os/fh/treatment/z") < 0.0, std::log(r.at("os/logrank/treatment/effect")) < 0.0);
+  }
+}
+
+TEST(Analysis, MaxComboIsTheMaximumOfItsFlemingHarringtonTests) {
+  const auto spec = silico::spec::parse_spec(kNph, "n.yaml");
+  silico::sim::Block block;
+  silico::sim::Simulator(spec).simulate(0, 0, spec.trial.patients, block);
+  const silico::sim::TrialAnalysis analysis(spec);
+  std::map<std::string, double> r;
+  for (const auto& s : analysis.analyze(block)) r[s.path] = s.value;
+
+  const auto rows = observed_rows(spec, block);
+  const std::vector<std::pair<double, double>> tests = {{0, 0}, {0, 1}, {1, 0}, {0.5, 0.5}};
+  double largest = -std::numeric_limits<double>::infinity();
+  for (std::size_t j = 0; j < tests.size(); ++j) {
+    const auto t = silico::stats::fh_logrank_sweep(rows, tests[j].first, tests[j].second, 0.025,
+                                                   spec.trial.follow_up);
+    EXPECT_NEAR(r.at("os/maxcombo/treatment/z_" + std::to_string(j + 1)), t.z, 1e-12) << j;
+    largest = std::max(largest, -t.z);
+  }
+  EXPECT_NEAR(r.at("os/maxcombo/treatment/statistic"), largest, 1e-12);
+  const double one_sided = r.at("os/maxcombo/treatment/p_one_sided");
+  ASSERT_TRUE(one_sided > 0.0 && one_sided < 1.0) << one_sided;
+  EXPECT_EQ(r.at("os/maxcombo/treatment/p"), std::min(1.0, 2.0 * one_sided));
+  EXPECT_EQ(r.count("os/maxcombo/treatment/z_5"), 0u);
+}
+
+// Under H0, the maxcombo decision p < alpha (a one-sided test at alpha / 2) rejects in
+// about alpha / 2 of the replicates, and two-sided fh in about alpha: within 3 MCSE over 400
+// replicates of a small trial (fixed seeds: the check is deterministic).
+TEST(Analysis, MaxComboAndFhKeepTheirLevelUnderTheNull) {
+  std::string text = kNph;
+  text.replace(text.find("treatment: 0.8"), 14, "treatment: 1.0");
+  text.replace(text.find("patients: 600"), 13, "patients: 120");
+  const auto spec = silico::spec::parse_spec(text, "h0.yaml");
+  const double alpha = spec.analysis.alpha;
+  const int replicates = 400;
+  int maxcombo = 0, fh = 0;
+  for (int k = 0; k < replicates; ++k) {
+    const auto r = analyze(spec, static_cast<std::uint64_t>(k));
+    maxcombo += r.at("os/maxcombo/treatment/p") < alpha;
+    fh += r.at("os/fh/treatment/p") < alpha;
+  }
+  const auto within = [&](int rejected, double level) {
+    const double rate = static_cast<double>(rejected) / replicates;
+    const double mcse = std::sqrt(level * (1 - level) / replicates);
+    EXPECT_LE(std::abs(rate - level), 3 * mcse) << rate << " vs " << level;
+  };
+  within(maxcombo, alpha / 2);
+  within(fh, alpha);
+  RecordProperty("maxcombo_rejections", maxcombo);
+  RecordProperty("fh_rejections", fh);
 }

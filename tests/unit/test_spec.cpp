@@ -548,7 +548,7 @@ TEST(SpecAnalysis, MethodsCheckedAgainstTheirSchemas) {
   ASSERT_EQ(errors.size(), 2u) << dump(errors);
   EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.methods[0]", 13, 39,
                              {"method 'welch' does not apply to time_to_event endpoints",
-                              "(methods for this endpoint: logrank, rmst, cox or km_median)"}));
+                              "(methods for this endpoint: logrank, rmst, cox, fh, km_median or maxcombo)"}));
   EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.methods[1]", 13, 46,
                              {"unknown method 'logrnk'; did you mean 'logrank'?"}));
   errors = errors_of(std::string(kValid) + "analysis: {endpoints: {os: {methods: [rmst], group_sequential: {looks: [1]}}}}\n");
@@ -568,7 +568,7 @@ TEST(SpecAnalysis, OptionNoMethodOfTheEndpointUses) {
                                 "rmst_horizon: 6}}}\n");
   ASSERT_EQ(errors.size(), 1u) << dump(errors);
   EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.strata", 13, 57,
-                             {"'strata' is used by cox and logrank; no method of this endpoint uses it"}));
+                             {"'strata' is used by cox, fh, logrank and maxcombo; no method of this endpoint uses it"}));
   const auto horizon = errors_of(std::string(kValid) + "analysis: {endpoints: {os: {methods: [logrank], rmst_horizon: 6}}}\n");
   ASSERT_EQ(horizon.size(), 1u) << dump(horizon);
   EXPECT_TRUE(has_diagnostic(horizon, "analysis.endpoints.os.rmst_horizon", 13, 49,

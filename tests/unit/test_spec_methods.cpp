@@ -1,0 +1,237 @@
+/// @file
+/// @brief Unit tests for methods' parameters in the spec (spec::MethodSchema::parameters):
+/// the endpoint key named after a method (`fh: {rho, gamma}`, `maxcombo: {tests}`), its
+/// defaults, and the located errors of every way it can be wrong.
+///
+/// Each YAML text starts right after R"( so that its first key is on line 1.
+
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "spec/method_schema.hpp"
+#include "spec/spec.hpp"
+
+namespace silico::spec {
+namespace {
+
+std::string dump(const std::vector<Diagnostic>& diagnostics) {
+  std::string text;
+  for (const auto& d : diagnostics) text += "\n  " + d.format();
+  return text;
+}
+
+/// Parses `yaml` expecting it to be rejected; returns the diagnostics in report order.
+std::vector<Diagnostic> errors_of(const std::string& yaml) {
+  try {
+    parse_spec(yaml, "spec.yaml");
+  } catch (const SpecError& e) {
+    return e.diagnostics().items();
+  }
+  ADD_FAILURE() << "expected a SpecError, but the spec was accepted:\n" << yaml;
+  return {};
+}
+
+/// True if `diagnostics` holds exactly one diagnostic, at `key_path`, at that line and
+/// column, with exactly that message.
+::testing::AssertionResult is_only_diagnostic(const std::vector<Diagnostic>& diagnostics,
+                                              const std::string& key_path, int line, int column,
+                                              const std::string& message) {
+  if (diagnostics.size() != 1) {
+    return ::testing::AssertionFailure() << "expected one diagnostic, got " << diagnostics.size() << ":"
+                                         << dump(diagnostics);
+  }
+  const Diagnostic& d = diagnostics.front();
+  if (d.key_path != key_path || d.where.file != "spec.yaml" || d.where.line != line || d.where.column != column ||
+      d.message != message) {
+    return ::testing::AssertionFailure() << "expected spec.yaml:" << line << ":" << column << " " << key_path
+                                         << ": " << message << "\ngot" << dump(diagnostics);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+/// A two-arm survival trial; line 14 lists the methods of `os`, `extra` follows from line 15
+/// (each of its lines at the endpoint's indentation, six spaces).
+std::string survival(const std::string& methods, const std::string& extra = "") {
+  return R"(schema_version: 1
+trial: {name: nph, seed: 1, patients: 200, follow_up: 36}
+cohort:
+  covariates:
+    x: {distribution: normal, mean: 0, sd: 1}
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: weibull_ph
+  parameters: {shape: 1, scale: 12, hazard_ratio: {treatment: 0.7}}
+endpoints: [{name: os}]
+analysis:
+  endpoints:
+    os:
+      methods: )" + methods + "\n" + extra;
+}
+
+using Parameters = std::map<std::string, std::vector<double>>;
+
+TEST(SpecMethods, SchemasDeclareTheirParameters) {
+  const MethodSchema* fh = find_method_schema("fh");
+  ASSERT_NE(fh, nullptr);
+  ASSERT_EQ(fh->parameters.size(), 2u);
+  EXPECT_EQ(fh->parameters[0].key, "rho");
+  EXPECT_EQ(fh->parameters[0].default_value, std::vector<double>{0.0});
+  EXPECT_EQ(fh->parameters[1].key, "gamma");
+  EXPECT_EQ(fh->parameters[1].default_value, std::vector<double>{0.5});
+  EXPECT_EQ(fh->parameters[1].min, 0.0);
+  EXPECT_EQ(fh->parameters[1].max, 5.0);
+  EXPECT_TRUE(fh->has_test);
+  EXPECT_FALSE(fh->interim);
+  EXPECT_TRUE(fh->reads("strata"));
+  const MethodSchema* maxcombo = find_method_schema("maxcombo");
+  ASSERT_NE(maxcombo, nullptr);
+  ASSERT_EQ(maxcombo->parameters.size(), 1u);
+  EXPECT_EQ(maxcombo->parameters[0].kind, MethodParameter::Kind::kRhoGammaPairs);
+  EXPECT_EQ(maxcombo->parameters[0].max_count, 6u);
+  // Methods without parameters have none, and no key of their own.
+  EXPECT_TRUE(find_method_schema("logrank")->parameters.empty());
+}
+
+TEST(SpecMethods, ListedMethodsGetTheirDefaults) {
+  const auto spec = parse_spec(survival("[maxcombo, logrank, fh]"), "spec.yaml");
+  const auto& a = spec.analysis.endpoints[0];
+  ASSERT_EQ(a.method_parameters.size(), 2u);  // logrank has none
+  EXPECT_EQ(a.method_parameters.at("fh"), (Parameters{{"rho", {0.0}}, {"gamma", {0.5}}}));
+  EXPECT_EQ(a.method_parameters.at("maxcombo"),
+            (Parameters{{"tests", {0.0, 0.0, 0.0, 0.5, 0.5, 0.0, 0.5, 0.5}}}));
+  // Not listed: nothing stored (the default methods have no parameters).
+  const auto plain = parse_spec(survival("[logrank]"), "spec.yaml");
+  EXPECT_TRUE(plain.analysis.endpoints[0].method_parameters.empty());
+}
+
+TEST(SpecMethods, GivenParametersAreReadExactlyAndTheRestDefaulted) {
+  const auto spec = parse_spec(survival("[maxcombo, logrank, fh]",
+                                        "      fh: {rho: 0.25}\n"
+                                        "      maxcombo: {tests: [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0.5], [5, 5]]}\n"),
+                               "spec.yaml");
+  const auto& a = spec.analysis.endpoints[0];
+  EXPECT_EQ(a.method_parameters.at("fh"), (Parameters{{"rho", {0.25}}, {"gamma", {0.5}}}));
+  EXPECT_EQ(a.method_parameters.at("maxcombo"),
+            (Parameters{{"tests", {0, 0, 0, 1, 1, 0, 1, 1, 2, 0.5, 5, 5}}}));
+  const auto both = parse_spec(survival("[fh]", "      fh: {rho: 0, gamma: 1}\n"), "spec.yaml");
+  EXPECT_EQ(both.analysis.endpoints[0].method_parameters.at("fh"), (Parameters{{"rho", {0.0}}, {"gamma", {1.0}}}));
+  // An empty mapping is every default.
+  const auto empty = parse_spec(survival("[fh]", "      fh: {}\n"), "spec.yaml");
+  EXPECT_EQ(empty.analysis.endpoints[0].method_parameters.at("fh"), (Parameters{{"rho", {0.0}}, {"gamma", {0.5}}}));
+}
+
+TEST(SpecMethods, UnknownParameterHasADidYouMean) {
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[fh]", "      fh: {rho: 0, gama: 1}\n")),
+                                 "analysis.endpoints.os.fh.gama", 15, 20,
+                                 "unknown key 'gama'; did you mean 'gamma'?"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcombo: {test: [[0, 0]]}\n")),
+                                 "analysis.endpoints.os.maxcombo.test", 15, 18,
+                                 "unknown key 'test'; did you mean 'tests'?"));
+}
+
+TEST(SpecMethods, NumbersOutOfRange) {
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[fh]", "      fh: {rho: 0, gamma: 5.5}\n")),
+                                 "analysis.endpoints.os.fh.gamma", 15, 27, "expected gamma in [0, 5], got 5.5"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[fh]", "      fh: {rho: -1}\n")),
+                                 "analysis.endpoints.os.fh.rho", 15, 17, "expected rho in [0, 5], got -1"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[fh]", "      fh: {rho: .nan}\n")),
+                                 "analysis.endpoints.os.fh.rho", 15, 17, "expected rho in [0, 5], got \".nan\""));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcombo: {tests: [[0, 0], [0, 6]]}\n")),
+                                 "analysis.endpoints.os.maxcombo.tests[1][1]", 15, 38,
+                                 "expected gamma in [0, 5], got 6"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcombo: {tests: [[-0.5, 0]]}\n")),
+                                 "analysis.endpoints.os.maxcombo.tests[0][0]", 15, 27,
+                                 "expected rho in [0, 5], got -0.5"));
+}
+
+TEST(SpecMethods, WrongShapes) {
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[fh]", "      fh: 0.5\n")), "analysis.endpoints.os.fh", 15, 11,
+                                 "expected a mapping of keys, got \"0.5\""));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[fh]", "      fh: {rho: [0, 1]}\n")),
+                                 "analysis.endpoints.os.fh.rho", 15, 17, "expected rho in [0, 5], got a list"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcombo: {tests: [0]}\n")),
+                                 "analysis.endpoints.os.maxcombo.tests[0]", 15, 26,
+                                 "expected a pair [rho, gamma], got \"0\""));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcombo: {tests: [[0, 0], [0, 0.5, 1]]}\n")),
+                                 "analysis.endpoints.os.maxcombo.tests[1]", 15, 34,
+                                 "expected a pair [rho, gamma], got a list of 3 numbers"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcombo: {tests: [[0, 0], [0, 0]]}\n")),
+                                 "analysis.endpoints.os.maxcombo.tests[1]", 15, 34, "[0, 0] listed twice"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcombo: {tests: []}\n")),
+                                 "analysis.endpoints.os.maxcombo.tests", 15, 25,
+                                 "expected 1 to 6 [rho, gamma] pairs, got 0"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcombo: {tests: {rho: 0}}\n")),
+                                 "analysis.endpoints.os.maxcombo.tests", 15, 25,
+                                 "expected a list of [rho, gamma] pairs, got a mapping"));
+}
+
+TEST(SpecMethods, AtMostSixTests) {
+  EXPECT_TRUE(is_only_diagnostic(
+      errors_of(survival("[maxcombo]",
+                         "      maxcombo: {tests: [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [0, 2], [2, 2]]}\n")),
+      "analysis.endpoints.os.maxcombo.tests", 15, 25, "expected 1 to 6 [rho, gamma] pairs, got 7"));
+}
+
+TEST(SpecMethods, KeyWithoutItsMethodIsAnError) {
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[logrank, maxcombo]", "      fh: {rho: 1}\n")),
+                                 "analysis.endpoints.os.fh", 15, 7,
+                                 "'fh' sets the parameters of method 'fh', which is not among this endpoint's "
+                                 "methods"));
+  // Without `methods`, the endpoint has the default methods, none of which is fh.
+  const std::string no_methods = R"(schema_version: 1
+trial: {name: nph, seed: 1, patients: 200, follow_up: 36}
+cohort:
+  covariates:
+    x: {distribution: normal, mean: 0, sd: 1}
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: weibull_ph
+  parameters: {shape: 1, scale: 12, hazard_ratio: {treatment: 0.7}}
+endpoints: [{name: os}]
+analysis:
+  endpoints:
+    os: {maxcombo: {tests: [[0, 0]]}}
+)";
+  EXPECT_TRUE(is_only_diagnostic(errors_of(no_methods), "analysis.endpoints.os.maxcombo", 13, 10,
+                                 "'maxcombo' sets the parameters of method 'maxcombo', which is not among this "
+                                 "endpoint's methods"));
+  // After an error in the methods, the key is not reported too (its method may be the one in error).
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[logrank, fhh]", "      fh: {rho: 1}\n")),
+                                 "analysis.endpoints.os.methods[1]", 14, 26,
+                                 "unknown method 'fhh'; did you mean 'fh'? (methods for this endpoint: logrank, "
+                                 "rmst, cox, fh, km_median or maxcombo)"));
+}
+
+TEST(SpecMethods, MisspelledMethodKeyHasADidYouMean) {
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcomb: {tests: [[0, 0]]}\n")),
+                                 "analysis.endpoints.os.maxcomb", 15, 7,
+                                 "unknown key 'maxcomb'; did you mean 'maxcombo'?"));
+}
+
+TEST(SpecMethods, TheMethodsApplyToTimeToEventOnly) {
+  const std::string continuous = R"(schema_version: 1
+trial: {name: c, seed: 1, patients: 200, follow_up: 12}
+cohort:
+  covariates:
+    x: {distribution: normal, mean: 0, sd: 1}
+arms: [{name: control, control: true}, {name: treatment}]
+model: {name: linear_change, parameters: {intercept: 0, arm_effect: {treatment: -1}, residual_sd: 2}}
+endpoints: [{name: y}]
+analysis:
+  endpoints:
+    y: {methods: [welch, fh]}
+)";
+  const auto errors = errors_of(continuous);
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_EQ(errors[0].key_path, "analysis.endpoints.y.methods[1]");
+  EXPECT_EQ(errors[0].message.rfind("method 'fh' does not apply to continuous endpoints", 0), 0u) << errors[0].message;
+}
+
+}  // namespace
+}  // namespace silico::spec

@@ -3,11 +3,14 @@
 
 #include "sim/multiplicity.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 #include <unordered_map>
+
+#include <boost/math/special_functions/erf.hpp>
 
 #include "stats/multiplicity.hpp"
 
@@ -37,6 +40,34 @@ std::string multiplicity_p_path(const spec::TrialSpec& spec, std::size_t k) {
   return spec.endpoints[h.endpoint].name + "/" + h.method + "/" + spec.arms[h.arm].name + "/p";
 }
 
+/// Dunnett's many-to-one test of this replicate: each comparison's |z| from its
+/// two-sided p (|z| = sqrt(2) erfc^-1(p)), their correlation from the arms' sizes in this
+/// replicate (sqrt(l_i l_j), l_i = n_i / (n_i + n_0)). A missing p is a NaN z: not rejected.
+stats::MultipleTestResult dunnett(const spec::TrialSpec& spec, const std::unordered_map<std::string, double>& values,
+                                  const std::vector<double>& p, const std::vector<bool>& missing, double alpha) {
+  const auto& hypotheses = spec.analysis.multiplicity->hypotheses;
+  const std::string endpoint = spec.endpoints[hypotheses.front().endpoint].name;
+  const auto n_of = [&](std::size_t arm) {
+    const auto found = values.find(endpoint + "/arms/" + spec.arms[arm].name + "/n");
+    return found == values.end() ? 0.0 : found->second;
+  };
+  std::vector<double> z, treated;
+  for (std::size_t k = 0; k < hypotheses.size(); ++k) {
+    z.push_back(missing[k] ? std::numeric_limits<double>::quiet_NaN()
+                           : std::sqrt(2.0) * boost::math::erfc_inv(std::max(p[k], 1e-300)));
+    treated.push_back(n_of(hypotheses[k].arm));
+  }
+  const double control = n_of(spec.control_arm);
+  if (!(control > 0) || std::any_of(treated.begin(), treated.end(), [](double n) { return !(n > 0); })) {
+    // An empty arm: no comparison can be made.
+    stats::MultipleTestResult none;
+    none.rejected.assign(p.size(), false);
+    none.adjusted_p.assign(p.size(), std::numeric_limits<double>::quiet_NaN());
+    return none;
+  }
+  return stats::dunnett(z, stats::dunnett_correlation(treated, control), alpha);
+}
+
 void emit_multiplicity(const spec::TrialSpec& spec, std::vector<Series>& out) {
   if (!spec.analysis.multiplicity) return;
   const auto& multiplicity = *spec.analysis.multiplicity;
@@ -63,6 +94,7 @@ void emit_multiplicity(const spec::TrialSpec& spec, std::vector<Series>& out) {
     case Procedure::kGraphical:
       result = stats::graphical_test({multiplicity.weights, multiplicity.transitions}, p, alpha);
       break;
+    case Procedure::kDunnett: result = dunnett(spec, values, p, missing, alpha); break;
   }
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t k = 0; k < m; ++k) {

@@ -32,7 +32,8 @@ const std::vector<std::pair<std::string, MultiplicitySpec::Procedure>>& procedur
       {"bonferroni", MultiplicitySpec::Procedure::kBonferroni},
       {"holm", MultiplicitySpec::Procedure::kHolm},
       {"hochberg", MultiplicitySpec::Procedure::kHochberg},
-      {"graphical", MultiplicitySpec::Procedure::kGraphical}};
+      {"graphical", MultiplicitySpec::Procedure::kGraphical},
+      {"dunnett", MultiplicitySpec::Procedure::kDunnett}};
   return all;
 }
 
@@ -342,9 +343,9 @@ void read_multiplicity(ReadContext& ctx, const Located& at, TrialSpec& spec, boo
   const Located weights_at = at.child("weights");
   std::optional<std::vector<double>> weights;
   if (Reader::has(at, "weights")) {
-    if (procedure == MultiplicitySpec::Procedure::kHochberg) {
-      ctx.reader.error(weights_at.at_key(), "hochberg takes no weights (it is an equally weighted step-up test); "
-                                            "use holm or graphical for weighted hypotheses");
+    if (procedure == MultiplicitySpec::Procedure::kHochberg || procedure == MultiplicitySpec::Procedure::kDunnett) {
+      ctx.reader.error(weights_at.at_key(), to_string(*procedure) + std::string(" takes no weights (an equally "
+                                            "weighted test); use holm or graphical for weighted hypotheses"));
     } else {
       weights = numbers(ctx, weights_at, "weights", "a weight >= 0");
     }
@@ -416,6 +417,22 @@ void read_multiplicity(ReadContext& ctx, const Located& at, TrialSpec& spec, boo
         stats::validate_graph({weights_valid ? *weights : std::vector<double>(m, 0.0), *transitions});
       } catch (const stats::GraphError& e) {
         report_graph_error(ctx, e, weights_at, transitions_at, spec, out.hypotheses, m);
+      }
+    }
+  }
+  if (procedure == MultiplicitySpec::Procedure::kDunnett && hypotheses_ok && m > 0) {
+    // Many-to-one: the comparisons share the control arm, on one endpoint and method, so
+    // their z statistics are jointly normal with the correlation the arm sizes give.
+    for (std::size_t k = 1; k < m; ++k) {
+      const auto& first = out.hypotheses.front();
+      const auto& h = out.hypotheses[k];
+      if (h.endpoint != first.endpoint || h.method != first.method) {
+        ctx.reader.error(at.child("procedure"),
+                         "dunnett compares several arms with the shared control on one endpoint and method; "
+                         "hypothesis " + std::to_string(k + 1) + " (" + spec.endpoints[h.endpoint].name + "/" +
+                             h.method + ") differs from hypothesis 1 (" + spec.endpoints[first.endpoint].name + "/" +
+                             first.method + ")");
+        break;
       }
     }
   }

@@ -244,7 +244,9 @@ struct MultiplicityHypothesis {
 /// `analysis.multiplicity`: the familywise error rate of several hypotheses (arms, doses,
 /// endpoints) controlled at analysis.alpha by one procedure (stats/multiplicity.hpp).
 struct MultiplicitySpec {
-  enum class Procedure { kBonferroni, kHolm, kHochberg, kGraphical };
+  /// kDunnett: the single-step many-to-one test of several arms against the shared control
+  /// on one endpoint and method, from the joint normal of the comparisons.
+  enum class Procedure { kBonferroni, kHolm, kHochberg, kGraphical, kDunnett };
   Procedure procedure = Procedure::kHolm;
   std::vector<MultiplicityHypothesis> hypotheses;  ///< at least one, no two alike
   /// Bonferroni and Holm: empty (equal weights 1/m) or m weights >= 0 summing to 1.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # analysis.multiplicity controls the familywise error rate: a three-arm trial (control and
-# two treatments, welch, no effect) over 2,000 replicates, run once per procedure with the
+# two treatments, welch, no effect) over 2,000 replicates, run once per procedure (holm,
+# bonferroni, hochberg, holm as a graph, dunnett) with the
 # same seed, so every run has the same p-values and only the procedure differs.
 #
 # The two comparisons share the control arm: their Z statistics are bivariate normal with
@@ -16,7 +17,7 @@
 source "$(dirname "$0")/lib.sh"
 spec="$SILICO_SOURCE_DIR/tests/data/null_three_arm.yaml"
 grep -q '^    procedure: holm$' "$spec" || fail "the spec's procedure line changed"
-for procedure in holm bonferroni hochberg graphical; do
+for procedure in holm bonferroni hochberg graphical dunnett; do
   if [ "$procedure" = graphical ]; then
     # Holm as a graph: each passes all of its level to the other once rejected.
     replacement='    procedure: graphical\n    weights: [0.5, 0.5]\n    transitions: [[0, 1], [1, 0]]'
@@ -31,7 +32,7 @@ grep -q '^multiplicity: hochberg over 2 hypotheses' "$WORK/hochberg.txt" || fail
 python3 - "$WORK" <<'PY'
 import json, math, sys
 work = sys.argv[1]
-s = {p: json.load(open(f"{work}/{p}.json"))["multiplicity"] for p in ("holm", "bonferroni", "hochberg", "graphical")}
+s = {p: json.load(open(f"{work}/{p}.json"))["multiplicity"] for p in ("holm", "bonferroni", "hochberg", "graphical", "dunnett")}
 alpha, r = s["holm"]["alpha"], s["holm"]["replicates"]
 assert r == 2000, r
 
@@ -103,5 +104,12 @@ for x in s["bonferroni"]["hypotheses"]:
 near("hochberg FWER", s["hochberg"]["fwer"], expected_hochberg)
 assert s["hochberg"]["fwer"] <= alpha + 3 * s["hochberg"]["fwer_mcse"], s["hochberg"]
 assert s["hochberg"]["fwer"] >= s["holm"]["fwer"]  # step-up rejects at least what Holm does
+# Dunnett: |z| beyond the many-to-one critical value of the two comparisons (correlation
+# 1/2, equal arms; 2.2121 at 0.05), so its FWER is alpha itself in the normal model, and
+# it rejects at least what Bonferroni does (a smaller critical value than z_{alpha/4}).
+c_dunnett = 2.212127746579
+near("dunnett FWER", s["dunnett"]["fwer"], 1 - none_beyond(c_dunnett))
+assert abs(1 - none_beyond(c_dunnett) - alpha) < 1e-4, 1 - none_beyond(c_dunnett)  # to the quadrature
+assert s["dunnett"]["fwer"] >= s["bonferroni"]["fwer"]
 PY
 echo "multiplicity_fwer: ok"

@@ -124,7 +124,8 @@ TEST(SpecMultiplicity, EveryProcedureName) {
        std::vector<std::pair<std::string, MultiplicitySpec::Procedure>>{
            {"bonferroni", MultiplicitySpec::Procedure::kBonferroni},
            {"holm", MultiplicitySpec::Procedure::kHolm},
-           {"hochberg", MultiplicitySpec::Procedure::kHochberg}}) {
+           {"hochberg", MultiplicitySpec::Procedure::kHochberg},
+           {"dunnett", MultiplicitySpec::Procedure::kDunnett}}) {
     const auto spec = parse_spec(multiplicity_spec("    procedure: " + name + "\n"), "spec.yaml");
     EXPECT_EQ(spec.analysis.multiplicity->procedure, procedure) << name;
     EXPECT_EQ(to_string(procedure), name);
@@ -355,6 +356,26 @@ analysis:
   multiplicity: {procedure: holm}
 )");
   EXPECT_TRUE(has_diagnostic(d, "analysis.multiplicity", 10, 3, {"an endpoint named 'multiplicity'"}));
+}
+
+TEST(SpecMultiplicity, DunnettComparesArmsOnOneEndpointAndMethod) {
+  // Several arms against the shared control on one endpoint and method: the hypotheses
+  // of y/welch for both doses are fine; a hypothesis of another endpoint is not, and
+  // weights are refused (the test is equally weighted). Line 16 holds the procedure.
+  const auto spec = parse_spec(multiplicity_spec("    procedure: dunnett\n" + std::string(kTwo)), "spec.yaml");
+  EXPECT_EQ(spec.analysis.multiplicity->procedure, MultiplicitySpec::Procedure::kDunnett);
+  auto d = errors_of(multiplicity_spec(R"(    procedure: dunnett
+    hypotheses:
+      - {endpoint: y, arm: low}
+      - {endpoint: r, arm: high}
+)"));
+  ASSERT_EQ(d.size(), 1u) << dump(d);
+  EXPECT_TRUE(has_diagnostic(d, "analysis.multiplicity.procedure", 16, 16,
+                             {"dunnett compares several arms with the shared control on one endpoint and method",
+                              "hypothesis 2 (r/risk_difference) differs from hypothesis 1 (y/welch)"}));
+  d = errors_of(multiplicity_spec("    procedure: dunnett\n    weights: [0.5, 0.5]\n"));
+  ASSERT_EQ(d.size(), 1u) << dump(d);
+  EXPECT_TRUE(has_diagnostic(d, "analysis.multiplicity.weights", 17, 5, {"dunnett takes no weights"}));
 }
 
 }  // namespace

@@ -331,8 +331,9 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
   for (const auto& p : result.required) {
     char line[256];
     if (p.reached) {
-      std::snprintf(line, sizeof(line), "    %-16s %-12s %8llu   power %.3f (MCSE %.3f)", p.method.c_str(),
-                    p.treatment.c_str(), size_of(p), p.power, p.mcse);
+      std::snprintf(line, sizeof(line), "    %-16s %-12s %8llu   power %.3f (MCSE %.3f)%s", p.method.c_str(),
+                    p.treatment.c_str(), size_of(p), p.power, p.mcse,
+                    p.adjustment == "none" ? "" : (" after " + p.adjustment).c_str());
     } else {
       std::snprintf(line, sizeof(line), "    %-16s %-12s  not reached (largest power %.3f at %llu %s)",
                     p.method.c_str(), p.treatment.c_str(), p.power, size_of(p), by_events ? "events" : "patients");
@@ -358,7 +359,8 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
       std::ostringstream o;
       o.precision(17);
       o << "{\"patients\": " << p.patients << ", \"method\": \"" << p.method << "\", \"treatment\": \""
-        << p.treatment << "\", \"power\": " << p.power << ", \"mcse\": " << p.mcse;
+        << p.treatment << "\", \"adjustment\": \"" << p.adjustment << "\", \"power\": " << p.power
+        << ", \"mcse\": " << p.mcse;
       if (p.data_cut_events > 0) o << ", \"data_cut_events\": " << p.data_cut_events;
       if (std::isfinite(p.cut_reached)) {
         o << ", \"cut_reached\": " << p.cut_reached << ", \"cut_time\": ";

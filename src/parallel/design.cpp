@@ -11,6 +11,7 @@
 #include "parallel/partition.hpp"
 #include "parallel/run.hpp"
 #include "sim/analysis.hpp"
+#include "sim/multiplicity.hpp"
 #include "spec/method_schema.hpp"
 
 namespace silico::parallel {
@@ -78,7 +79,10 @@ SizeCounts count_rejections(const MpiContext& mpi, const spec::TrialSpec& base, 
       arena.execute([&] { simulator.simulate(r, 0, spec.trial.patients, block); });
       for (const auto& s : analysis.analyze(block)) {
         for (std::size_t k = 0; k < p_paths.size(); ++k) {
-          if (s.path == p_paths[k] && s.value < spec.analysis.alpha) ++local[k];
+          if (s.path != p_paths[k]) continue;
+          // A p-value rejects below alpha; a multiplicity decision (`.../reject`) is 0 or 1.
+          const bool decision = p_paths[k].size() > 7 && p_paths[k].compare(p_paths[k].size() - 7, 7, "/reject") == 0;
+          if (decision ? s.value == 1.0 : s.value < spec.analysis.alpha) ++local[k];
         }
         if (s.path == endpoint + "/data_cut_time" && std::isfinite(s.value)) {
           ++local[base_index];
@@ -111,8 +115,9 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
   const auto& analysis = spec.analysis.endpoints.front();
   result.endpoint = endpoint.name;
 
-  // The p-value series of every (method, treatment) of the primary endpoint.
-  std::vector<std::string> p_paths, methods, treatments;
+  // The decision of every (method, treatment) of the primary endpoint: its p-value series,
+  // or, for a hypothesis of analysis.multiplicity, that procedure's decision.
+  std::vector<std::string> p_paths, methods, treatments, adjustments;
   for (const auto& m : analysis.methods) {
     if (!spec::find_method_schema(m)->has_test) continue;  // no p-value (km_median)
     for (std::size_t a = 0; a < spec.arms.size(); ++a) {
@@ -120,6 +125,15 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
       methods.push_back(m);
       treatments.push_back(spec.arms[a].name);
       p_paths.push_back(endpoint.name + "/" + methods.back() + "/" + treatments.back() + "/p");
+      adjustments.push_back("none");
+      if (!spec.analysis.multiplicity) continue;
+      const auto& hypotheses = spec.analysis.multiplicity->hypotheses;
+      for (std::size_t k = 0; k < hypotheses.size(); ++k) {
+        if (hypotheses[k].endpoint == 0 && hypotheses[k].method == m && hypotheses[k].arm == a) {
+          p_paths.back() = "multiplicity/" + sim::multiplicity_name(spec, k) + "/reject";
+          adjustments.back() = spec::to_string(spec.analysis.multiplicity->procedure);
+        }
+      }
     }
   }
   if (p_paths.empty()) throw UserError("the primary endpoint has no method with a test to power");
@@ -177,6 +191,7 @@ DesignResult design_trial(const MpiContext& mpi, const spec::TrialSpec& spec, co
     PowerPoint point;
     point.method = methods[k];
     point.treatment = treatments[k];
+    point.adjustment = adjustments[k];
     point.power = value;
     point.mcse = mcse(value);
     const spec::TrialSpec at = spec_at(spec, options.over, size);

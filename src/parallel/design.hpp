@@ -33,6 +33,9 @@ struct PowerPoint {
   std::uint64_t patients = 0;
   std::string method;
   std::string treatment;
+  /// The multiplicity procedure whose decisions power counts (analysis.multiplicity), or
+  /// "none": the method's own p < alpha.
+  std::string adjustment = "none";
   double power = 0.0;
   double mcse = 0.0;
   /// The events of the primary endpoint's cut at this size, when it is a cut at a number

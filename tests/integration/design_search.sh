@@ -122,4 +122,18 @@ PY
 expect_exit 2 "$SILICO" report "$WORK/procova.h5" -o "$WORK/other.html" --design "$WORK/old.json" -q
 grep -q "old.json' does not say which spec it was written for .*re-run silico design" "$WORK/stderr" ||
   fail "a design without spec_sha256: $(cat "$WORK/stderr")"
+# With analysis.multiplicity, power counts the procedure's decisions for its hypotheses
+# (configs/dose_three_arm.yaml: ancova of both doses under Dunnett's test), and each method's
+# own p < alpha for the others (welch); the output says which.
+cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/" 2>/dev/null || true
+mpi_run 2 design "$SILICO_SOURCE_DIR/configs/dose_three_arm.yaml" --replicates 200 \
+  --json "$WORK/dose.json" -q > "$WORK/dose.txt"
+grep -q "ancova           high_dose .* after dunnett" "$WORK/dose.txt" || fail "no adjustment named: $(cat "$WORK/dose.txt")"
+python3 - "$WORK/dose.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+adjustments = {(r["method"], r["treatment"]): r["adjustment"] for r in d["required"]}
+assert adjustments == {("ancova", "low_dose"): "dunnett", ("ancova", "high_dose"): "dunnett",
+                       ("welch", "low_dose"): "none", ("welch", "high_dose"): "none"}, adjustments
+PY
 echo "design_search: ok"

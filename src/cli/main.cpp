@@ -358,8 +358,9 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
     const auto entry = [](const silico::parallel::PowerPoint& p, bool required) {
       std::ostringstream o;
       o.precision(17);
-      o << "{\"patients\": " << p.patients << ", \"method\": \"" << p.method << "\", \"treatment\": \""
-        << p.treatment << "\", \"adjustment\": \"" << p.adjustment << "\", \"power\": " << p.power
+      o << "{\"patients\": " << p.patients << ", \"method\": " << silico::json_string(p.method)
+        << ", \"treatment\": " << silico::json_string(p.treatment)
+        << ", \"adjustment\": " << silico::json_string(p.adjustment) << ", \"power\": " << p.power
         << ", \"mcse\": " << p.mcse;
       if (p.data_cut_events > 0) o << ", \"data_cut_events\": " << p.data_cut_events;
       if (std::isfinite(p.cut_reached)) {
@@ -377,7 +378,7 @@ int command_design(int argc, char** argv, const silico::parallel::MpiContext& mp
     json << "{\n  \"spec_sha256\": \"" << silico::sha256_hex(spec.source_text) << "\",\n  \"spec_file\": "
          << silico::json_string(vm["spec"].as<std::string>()) << ",\n  \"trial\": " << silico::json_string(spec.trial.name)
          << ",\n  \"seed\": " << spec.trial.seed << ",";
-    json << "\n  \"endpoint\": \"" << result.endpoint << "\",\n  \"over\": \"" << (by_events ? "events" : "patients")
+    json << "\n  \"endpoint\": " << silico::json_string(result.endpoint) << ",\n  \"over\": \"" << (by_events ? "events" : "patients")
          << "\",\n  \"target_power\": " << result.target_power
          << ",\n  \"replicates\": " << result.replicates << ",\n  \"required\": [";
     for (std::size_t i = 0; i < result.required.size(); ++i) json << (i ? ", " : "") << "\n    " << entry(result.required[i], true);

@@ -125,7 +125,6 @@ grep -q "old.json' does not say which spec it was written for .*re-run silico de
 # With analysis.multiplicity, power counts the procedure's decisions for its hypotheses
 # (configs/dose_three_arm.yaml: ancova of both doses under Dunnett's test), and each method's
 # own p < alpha for the others (welch); the output says which.
-cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/" 2>/dev/null || true
 mpi_run 2 design "$SILICO_SOURCE_DIR/configs/dose_three_arm.yaml" --replicates 200 \
   --json "$WORK/dose.json" -q > "$WORK/dose.txt"
 grep -q "ancova           high_dose .* after dunnett" "$WORK/dose.txt" || fail "no adjustment named: $(cat "$WORK/dose.txt")"

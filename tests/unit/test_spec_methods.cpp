@@ -16,26 +16,13 @@
 #include "core/error.hpp"
 #include "spec/method_schema.hpp"
 #include "spec/spec.hpp"
+#include "spec_diagnostics.hpp"
 
 namespace silico::spec {
 namespace {
 
-std::string dump(const std::vector<Diagnostic>& diagnostics) {
-  std::string text;
-  for (const auto& d : diagnostics) text += "\n  " + d.format();
-  return text;
-}
-
-/// Parses `yaml` expecting it to be rejected; returns the diagnostics in report order.
-std::vector<Diagnostic> errors_of(const std::string& yaml) {
-  try {
-    parse_spec(yaml, "spec.yaml");
-  } catch (const SpecError& e) {
-    return e.diagnostics().items();
-  }
-  ADD_FAILURE() << "expected a SpecError, but the spec was accepted:\n" << yaml;
-  return {};
-}
+using testing::dump;
+using testing::errors_of;
 
 /// True if `diagnostics` holds exactly one diagnostic, at `key_path`, at that line and
 /// column, with exactly that message.

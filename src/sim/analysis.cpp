@@ -148,9 +148,11 @@ std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
         if (gs.one_sided()) out.push_back({group, "gs_benefit", gs.lower_is_benefit ? "lower" : "higher"});
         out.push_back({group, "gs_h0_efficacy_crossing", list(gs.boundaries.under_null.upper)});
         if (gs.has_futility()) {
-          out.push_back({group, "gs_futility_spending", spending_name(gs.design.beta_spending)});
+          // Fixed bounds (futility: {bounds}) are named "fixed" and have no beta.
+          const bool fixed = gs.design.futility == stats::Futility::kFixed;
+          out.push_back({group, "gs_futility_spending", fixed ? "fixed" : spending_name(gs.design.beta_spending)});
           out.push_back({group, "gs_futility_binding", gs.design.binding_futility ? "true" : "false"});
-          out.push_back({group, "gs_beta", number_name(gs.design.beta)});
+          if (!fixed) out.push_back({group, "gs_beta", number_name(gs.design.beta)});
           out.push_back({group, "gs_futility_boundaries", list(gs.boundaries.futility)});
           // Stops for futility happen at interim looks only: at the last, l_K = u_K and not
           // crossing is the end of the trial, not a stop; the cumulative probability stays.

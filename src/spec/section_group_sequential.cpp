@@ -90,9 +90,52 @@ bool read_spending(ReadContext& ctx, const Located& at, double total, std::size_
   return true;
 }
 
-/// `futility: {spending, beta, binding}` of a one-sided design.
+/// `futility: {bounds}`: fixed bounds on the Z scale, one per interim look (rpact's
+/// futilityBounds, gsDesign2's fixed lower bound), e.g. [0] to stop when the estimate
+/// favours control at the interim.
+bool read_fixed_futility(ReadContext& ctx, const Located& bounds, std::size_t looks,
+                         stats::GroupSequentialDesign& design) {
+  if (!ctx.reader.expect_sequence(bounds, "Z-scale futility bounds, one per interim look")) return false;
+  if (bounds.node.size() != looks - 1) {
+    ctx.reader.error(bounds, "expected one futility bound per interim look (" + std::to_string(looks - 1) +
+                                 "; none at the last look), got " + std::to_string(bounds.node.size()));
+    return false;
+  }
+  design.futility = stats::Futility::kFixed;
+  design.futility_bounds.clear();
+  for (std::size_t k = 0; k + 1 < looks; ++k) {
+    const auto v = ctx.reader.number(bounds.element(k), "a bound on the Z scale (favouring treatment > 0), e.g. 0");
+    if (!v) return false;
+    if (!std::isfinite(*v) || std::fabs(*v) > 10) {
+      ctx.reader.error(bounds.element(k), "expected a finite Z-scale bound in [-10, 10], got " +
+                                              excerpt(bounds.element(k).node.Scalar()));
+      return false;
+    }
+    design.futility_bounds.push_back(*v);
+  }
+  return true;
+}
+
+/// `futility: {spending, beta, binding}` or `futility: {bounds, binding}` of a one-sided
+/// design.
 bool read_futility(ReadContext& ctx, const Located& at, std::size_t looks, stats::GroupSequentialDesign& design) {
-  if (!ctx.reader.expect_mapping(at, {"spending", "beta", "binding"})) return false;
+  if (!ctx.reader.expect_mapping(at, {"spending", "beta", "binding", "bounds"})) return false;
+  if (Reader::has(at, "binding")) {
+    const auto binding = ctx.reader.boolean(at.child("binding"), "true or false");
+    if (!binding) return false;
+    design.binding_futility = *binding;
+  }
+  if (Reader::has(at, "bounds")) {
+    for (const char* key : {"spending", "beta"}) {
+      if (Reader::has(at, key)) {
+        ctx.reader.error(at.child(key).at_key(), std::string(key) +
+                                                     " applies to futility by beta spending; these futility bounds "
+                                                     "are given as `bounds`");
+        return false;
+      }
+    }
+    return read_fixed_futility(ctx, at.child("bounds"), looks, design);
+  }
   design.futility = stats::Futility::kSpending;
   if (auto beta = ctx.reader.number_in(at, "beta", false, 0.0, 0.5, true,
                                        "the type II error the design is powered for, in (0, 0.5]")) {
@@ -103,12 +146,34 @@ bool read_futility(ReadContext& ctx, const Located& at, std::size_t looks, stats
       !read_spending(ctx, at.child("spending"), design.beta, looks, design.beta_spending)) {
     return false;
   }
-  if (Reader::has(at, "binding")) {
-    const auto binding = ctx.reader.boolean(at.child("binding"), "true or false");
-    if (!binding) return false;
-    design.binding_futility = *binding;
-  }
   return true;
+}
+
+/// Fixed futility bounds must lie below the efficacy bounds of their looks (at or above
+/// one, every trial would stop there). Names the first that does not, at its element, with
+/// the efficacy bound it exceeds (of the design without futility: the same bounds as the
+/// non-binding design's); false when none does.
+bool locate_futility_above_efficacy(ReadContext& ctx, const Located& at, const stats::GroupSequentialDesign& design) {
+  if (design.futility != stats::Futility::kFixed) return false;
+  stats::GroupSequentialDesign efficacy_only = design;
+  efficacy_only.futility = stats::Futility::kNone;
+  efficacy_only.futility_bounds.clear();
+  std::vector<double> upper;
+  try {
+    upper = stats::design_boundaries(efficacy_only).efficacy;
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
+  const Located bounds = at.child("futility").child("bounds");
+  for (std::size_t k = 0; k < design.futility_bounds.size(); ++k) {
+    if (design.futility_bounds[k] > upper[k]) {
+      ctx.reader.error(bounds.element(k), "expected a futility bound below the efficacy bound of look " +
+                                              std::to_string(k + 1) + " (Z = " + format_number(upper[k]) +
+                                              "), got " + format_number(design.futility_bounds[k]));
+      return true;
+    }
+  }
+  return false;
 }
 
 /// The methods that may run interim looks, by endpoint type (continuous, time to event,
@@ -229,7 +294,9 @@ void read_group_sequential(ReadContext& ctx, const Located& at, const TrialSpec&
     try {
       gs.boundaries = stats::design_boundaries(design);
     } catch (const std::invalid_argument& e) {
-      ctx.reader.error(at, std::string("this group-sequential design cannot be computed: ") + e.what());
+      if (!locate_futility_above_efficacy(ctx, at, design)) {
+        ctx.reader.error(at, std::string("this group-sequential design cannot be computed: ") + e.what());
+      }
       return;
     }
   }

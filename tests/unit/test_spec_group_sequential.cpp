@@ -132,6 +132,44 @@ TEST(SpecGroupSequential, OptionsThatNeedAOneSidedDesign) {
   EXPECT_FALSE(spec.analysis.endpoints[0].group_sequential->lower_is_benefit);
 }
 
+// Fixed futility bounds on the Z scale (rpact's futilityBounds). Non-binding, the efficacy
+// bounds are those of the design without futility: rpact
+// getDesignGroupSequential(kMax = 2, alpha = 0.025, typeOfDesign = "asOF")$criticalValues
+// = 2.962588, 1.968596 (rpact 3.3; also test_group_sequential_design.cpp). Binding, the
+// last bound is lowered until the H0 rejection with the futility stop in place is alpha.
+TEST(SpecGroupSequential, FixedFutilityBounds) {
+  const auto spec = parse_spec(survival("{looks: [0.5, 1], sided: one, futility: {bounds: [0]}}"), "spec.yaml");
+  const auto& gs = *spec.analysis.endpoints[0].group_sequential;
+  EXPECT_EQ(gs.design.futility, stats::Futility::kFixed);
+  EXPECT_FALSE(gs.design.binding_futility);
+  ASSERT_EQ(gs.boundaries.futility.size(), 2u);
+  EXPECT_EQ(gs.boundaries.futility[0], 0.0);
+  EXPECT_NEAR(gs.boundaries.efficacy[0], 2.962588, 1e-6);
+  EXPECT_NEAR(gs.boundaries.efficacy[1], 1.968596, 1e-6);
+  const auto binding =
+      parse_spec(survival("{looks: [0.5, 1], sided: one, futility: {bounds: [0], binding: true}}"), "spec.yaml");
+  const auto& b = *binding.analysis.endpoints[0].group_sequential;
+  EXPECT_TRUE(b.design.binding_futility);
+  EXPECT_EQ(b.boundaries.efficacy[0], gs.boundaries.efficacy[0]);  // nothing is stopped before look 1
+  EXPECT_LT(b.boundaries.efficacy[1], gs.boundaries.efficacy[1]);
+  EXPECT_NEAR(b.boundaries.under_null.upper.back(), 0.025, 1e-8);
+}
+
+TEST(SpecGroupSequential, FixedFutilityBoundsAreLocated) {
+  auto errors = errors_of(survival("{looks: [0.5, 1], sided: one, futility: {bounds: [3.5]}}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.group_sequential.futility.bounds[0]", 14, 75,
+                             {"below the efficacy bound of look 1 (Z = 2.96", "got 3.5"}));
+  errors = errors_of(survival("{looks: [0.5, 0.75, 1], sided: one, futility: {bounds: [0]}}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.group_sequential.futility.bounds", 14, 80,
+                             {"one futility bound per interim look (2", "got 1"}));
+  errors = errors_of(survival("{looks: [0.5, 1], sided: one, futility: {bounds: [0], beta: 0.1}}"));
+  ASSERT_EQ(errors.size(), 1u) << dump(errors);
+  EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.group_sequential.futility.beta", 14, 79,
+                             {"beta spending", "`bounds`"}));
+}
+
 TEST(SpecGroupSequential, SpendingFunctionsByName) {
   auto errors = errors_of(survival("{looks: [0.5, 1], spending: pocok}"));
   ASSERT_EQ(errors.size(), 1u) << dump(errors);

@@ -3,6 +3,8 @@
 
 #include "stats/mvnormal.hpp"
 
+#include "stats/root_finding.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -399,45 +401,11 @@ double mvn_critical_value(std::span<const double> correlation, double alpha, Mvn
     std::fill(a.begin(), a.end(), tail == MvnTail::kTwoSided ? -c : -kInf);
     return mvn_probability(a, b, correlation, options).value - (1.0 - alpha);
   };
-  double g_lo = g(lo);
+  const double g_lo = g(lo);
   if (g_lo >= 0.0) return lo;  // e.g. all variables equal: the single-test quantile
-  double g_hi = g(hi);
+  const double g_hi = g(hi);
   if (g_hi <= 0.0) return hi;
-  int side = 0;
-  for (int it = 0; it < 100 && hi - lo > 1e-8; ++it) {
-    double c = (lo * g_hi - hi * g_lo) / (g_hi - g_lo);
-    // Never closer than a tenth of the bracket's tolerance to an end, so it shrinks.
-    c = std::clamp(c, lo + 2e-10, hi - 2e-10);
-    const double gc = g(c);
-    if (gc == 0.0) return c;
-    if (gc < 0.0) {
-      lo = c;
-      g_lo = gc;
-      if (side == -1) g_hi /= 2.0;
-      side = -1;
-    } else {
-      hi = c;
-      g_hi = gc;
-      if (side == 1) g_lo /= 2.0;
-      side = 1;
-    }
-    // Regula falsi keeps one end fixed: once the moving end is within 1e-9 of the root's
-    // estimate by the secant, test the other side of it to close the bracket.
-    if (hi - lo > 1e-8) {
-      const double probe = side == -1 ? std::min(hi, lo + 5e-9) : std::max(lo, hi - 5e-9);
-      const double gp = g(probe);
-      if ((side == -1) == (gp >= 0.0)) {
-        if (side == -1) {
-          hi = probe;
-          g_hi = gp;
-        } else {
-          lo = probe;
-          g_lo = gp;
-        }
-      }
-    }
-  }
-  return (lo + hi) / 2.0;
+  return increasing_root(g, lo, g_lo, hi, g_hi, 1e-8);
 }
 
 }  // namespace silico::stats

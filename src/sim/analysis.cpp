@@ -14,6 +14,7 @@
 #include "sim/method.hpp"
 #include "sim/multiplicity.hpp"
 #include "stats/design.hpp"
+#include "stats/max_statistic_bounds.hpp"
 #include "stats/regression.hpp"
 #include "stats/survival.hpp"
 #include "stats/survival_sweep.hpp"
@@ -134,6 +135,11 @@ std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
       out.push_back({group, "gs_looks", looks});
       out.push_back({group, "gs_boundaries", bounds});
       out.push_back({group, "gs_spending", spending_name(gs.design.alpha_spending)});
+      if (method_entry(analysis.methods.front()).schema.interim_max_statistic) {
+        // gs_boundaries are then those of one statistic with the same spending; each
+        // replicate's own come from its tests' covariance at each look.
+        out.push_back({group, "gs_boundary_kind", "max_statistic"});
+      }
       if (!gs.legacy_two_sided()) {
         // The design in full, for summarize and the report: sidedness and level, which
         // direction favours treatment, futility bounds, and the analytic cumulative
@@ -605,6 +611,7 @@ class EndpointAnalyzer {
     const auto& looks = analysis_.group_sequential->looks;
     std::vector<std::uint64_t> needed;
     std::vector<stats::Estimate> estimates;
+    std::vector<std::optional<LookTests>> tests;  // a method without an estimate (tests_at_cut)
     double total = 0.0;
     std::vector<double> cuts;
     std::vector<std::uint64_t> patients;
@@ -616,7 +623,9 @@ class EndpointAnalyzer {
         stats::Estimate e = kNoEstimate;
         double cut = kNaN;
         std::uint64_t entered = pair.n;
+        std::optional<LookTests> look_tests;
         const auto estimate = [&](const stats::SurvivalSource& rows, double at) {
+          if (method.tests_at_cut) look_tests = method.tests_at_cut(analysis_, rows, at);
           return method.estimate_at_cut ? method.estimate_at_cut(rows, alpha_, at) : kNoEstimate;
         };
         if (calendar_) {
@@ -636,6 +645,7 @@ class EndpointAnalyzer {
           e = estimate(*pair.observed, cut);
         }
         estimates.push_back(e);
+        tests.push_back(std::move(look_tests));
         cuts.push_back(cut);
         patients.push_back(k > 0 ? entered : 0);
       }
@@ -646,14 +656,33 @@ class EndpointAnalyzer {
     }
     const auto& gs = *analysis_.group_sequential;
     double reject = 0.0, futile = 0.0, stop_look = static_cast<double>(looks.size()), information = total;
+    // A method without an estimate: its largest oriented Z against bounds solved look by
+    // look from its tests' covariance and the alpha spent by each look (one-sided only).
+    std::optional<stats::MaxStatisticBounds> combination;
     for (std::size_t k = 0; k < looks.size(); ++k) {
       if (needed[k] == 0) continue;
-      const auto& e = estimates[k];
-      const double z = method.log_scale() ? std::log(e.effect) / e.se : e.effect / e.se;
-      if (!std::isfinite(z)) continue;
-      // One-sided: Z in the direction that favours treatment; two-sided: |Z|.
-      const double statistic = !gs.one_sided() ? std::fabs(z) : gs.lower_is_benefit ? -z : z;
-      const bool efficacy = statistic >= boundaries_[k];
+      double statistic = kNaN;
+      bool efficacy = false;
+      if (method.tests_at_cut) {
+        if (!tests[k] || tests[k]->z.empty()) continue;
+        statistic = -kInf;
+        for (double z : tests[k]->z) statistic = std::max(statistic, gs.lower_is_benefit ? -z : z);
+        if (!std::isfinite(statistic)) continue;
+        if (!combination) combination.emplace(tests[k]->z.size());
+        try {
+          combination->push_look(tests[k]->covariance, gs.boundaries.alpha_spent[k]);
+        } catch (const std::invalid_argument&) {
+          continue;  // a look without information on some test (no event yet): not held
+        }
+        efficacy = combination->crosses(statistic);
+      } else {
+        const auto& e = estimates[k];
+        const double z = method.log_scale() ? std::log(e.effect) / e.se : e.effect / e.se;
+        if (!std::isfinite(z)) continue;
+        // One-sided: Z in the direction that favours treatment; two-sided: |Z|.
+        statistic = !gs.one_sided() ? std::fabs(z) : gs.lower_is_benefit ? -z : z;
+        efficacy = statistic >= boundaries_[k];
+      }
       // Futility at an interim look (at the last, not crossing is the end of the trial).
       const bool futility = !efficacy && gs.has_futility() && k + 1 < looks.size() &&
                             statistic <= gs.boundaries.futility[k];

@@ -135,6 +135,14 @@ class InterimAccumulator {
   virtual stats::Estimate estimate(double alpha) const = 0;
 };
 
+/// The tests of a method without an estimate (fh, maxcombo) at one look: each test's Z,
+/// oriented as a log hazard ratio (< 0 when the treated arm does better), and the J x J
+/// covariance of their scores (row-major).
+struct LookTests {
+  std::vector<double> z;
+  std::vector<double> covariance;
+};
+
 struct MethodEntry {
   spec::MethodSchema schema;  ///< its name is the method's name
   std::string measure;        ///< what the estimate is on: mean_difference, hazard_ratio, ...
@@ -143,6 +151,10 @@ struct MethodEntry {
   std::unique_ptr<InterimAccumulator> (*interim_accumulator)(const Comparison&) = nullptr;
   /// Interim looks (schema.interim), time to event: the estimate on `rows` censored at `cut`.
   stats::Estimate (*estimate_at_cut)(const stats::SurvivalSource& rows, double alpha, double cut) = nullptr;
+  /// Interim looks (schema.interim_max_statistic), time to event: the tests on `rows`
+  /// censored at `cut`.
+  LookTests (*tests_at_cut)(const spec::EndpointAnalysis& analysis, const stats::SurvivalSource& rows,
+                            double cut) = nullptr;
 
   const std::string& name() const { return schema.name; }
   /// Compares the external-control arm with the external cohort: only that arm's

@@ -45,6 +45,12 @@ struct MethodSchema {
   std::vector<std::string> options{};
   bool has_test = true;  ///< gives a p-value (km_median does not)
   bool interim = false;  ///< may be the primary method of group_sequential looks
+  /// Its interim looks compare the largest of its tests' Z statistics with bounds solved
+  /// at each look from the tests' observed covariance (stats::MaxStatisticBounds): a test
+  /// without an estimate (fh, maxcombo). Such looks are one-sided, their futility
+  /// non-binding, and its tests (the pairs of a kRhoGammaPairs parameter, else one) times
+  /// the looks at most 20.
+  bool interim_max_statistic = false;
   enum class Needs { kNothing, kHistoricalCohort, kExternalControl };
   Needs needs = Needs::kNothing;
   /// Its parameters, set by the endpoint's key named after the method (none: no such key).

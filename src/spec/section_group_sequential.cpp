@@ -176,6 +176,40 @@ bool locate_futility_above_efficacy(ReadContext& ctx, const Located& at, const s
   return false;
 }
 
+/// What the looks of a test without an estimate (fh, maxcombo) need: a one-sided design
+/// (their statistic favours treatment one way), non-binding futility (their efficacy
+/// bounds are solved at each look without the futility stops), and at most 20 tests over
+/// all looks (the dimension of the multivariate normal the bounds come from).
+bool check_max_statistic_looks(ReadContext& ctx, const Located& at, const MethodSchema& schema,
+                               const EndpointAnalysis& analysis, const GroupSequential& gs) {
+  const std::string& name = schema.name;
+  if (!gs.one_sided()) {
+    ctx.reader.error(at.at_key(), "the looks of " + name + " are one-sided, in favour of treatment: add sided: one");
+    return false;
+  }
+  if (gs.design.binding_futility) {
+    ctx.reader.error(at.child("futility").child("binding"),
+                     "the futility bounds of " + name + " are non-binding (its efficacy bounds are solved at each "
+                     "look from the tests' observed correlation, without the futility stops): expected false");
+    return false;
+  }
+  std::size_t tests = 1;
+  for (const auto& p : schema.parameters) {
+    if (p.kind != MethodParameter::Kind::kRhoGammaPairs) continue;
+    tests = p.default_value.size() / 2;
+    if (const auto m = analysis.method_parameters.find(name); m != analysis.method_parameters.end()) {
+      if (const auto v = m->second.find(p.key); v != m->second.end()) tests = v->second.size() / 2;
+    }
+  }
+  if (tests * gs.looks.size() > 20) {
+    ctx.reader.error(at.child("looks"), "expected at most 20 tests over all looks (" + name + " has " +
+                                            std::to_string(tests) + " tests at each of " +
+                                            std::to_string(gs.looks.size()) + " looks)");
+    return false;
+  }
+  return true;
+}
+
 /// The methods that may run interim looks, by endpoint type (continuous, time to event,
 /// binary), each type's defaults first.
 std::vector<std::string> interim_methods() {
@@ -290,6 +324,7 @@ void read_group_sequential(ReadContext& ctx, const Located& at, const TrialSpec&
     }
     if (!read_futility(ctx, futility, gs.looks.size(), design)) return;
   }
+  if (schema->interim_max_statistic && !check_max_statistic_looks(ctx, at, *schema, analysis, gs)) return;
   if (!gs.legacy_two_sided()) {
     try {
       gs.boundaries = stats::design_boundaries(design);

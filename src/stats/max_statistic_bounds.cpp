@@ -38,6 +38,7 @@ MvnOptions MaxStatisticBounds::default_options() {
   MvnOptions options;
   options.abs_tol = 1e-4;
   options.min_points = 250;
+  options.max_points = 8000;
   return options;
 }
 
@@ -60,7 +61,7 @@ std::vector<double> MaxStatisticBounds::joint_correlation() const {
   return r;
 }
 
-double MaxStatisticBounds::probability_below(double bound) const {
+double MaxStatisticBounds::probability_below(double bound, double threshold) const {
   // The looks so far with the candidate bound for the last; a look with an infinite bound
   // constrains nothing and leaves the integral.
   std::vector<double> bounds = bounds_;
@@ -77,7 +78,9 @@ double MaxStatisticBounds::probability_below(double bound) const {
     upper[i] = bounds[kept[i] / tests_];
     for (std::size_t j = 0; j < kept.size(); ++j) r[i * kept.size() + j] = full[kept[i] * n + kept[j]];
   }
-  return mvn_probability(lower, upper, r, options_).value;
+  MvnOptions options = options_;
+  options.decide_against = threshold;
+  return mvn_probability(lower, upper, r, options).value;
 }
 
 double MaxStatisticBounds::crossing_probability() const {
@@ -91,7 +94,7 @@ double MaxStatisticBounds::crossing_probability() const {
 
 bool MaxStatisticBounds::crosses(double statistic) const {
   if (!pending_) throw std::logic_error("MaxStatisticBounds: crosses() needs a pushed look");
-  return 1.0 - probability_below(statistic) <= alpha_;
+  return 1.0 - probability_below(statistic, 1.0 - alpha_) <= alpha_;
 }
 
 double MaxStatisticBounds::add_look(std::span<const double> covariance, double cumulative_alpha) {
@@ -150,7 +153,7 @@ double MaxStatisticBounds::solve_bound() {
     bounds_.push_back(kInf);
     return kInf;
   }
-  const auto g = [&](double b) { return probability_below(b) - (1.0 - cumulative_alpha); };
+  const auto g = [&](double b) { return probability_below(b, 1.0 - cumulative_alpha) - (1.0 - cumulative_alpha); };
   // A first crossing here is at most a crossing by one of the J tests (a union bound), so
   // the root is below hi; lo steps down from the single-test quantile until g(lo) < 0.
   const double hi = upper_quantile(remaining / static_cast<double>(j));
@@ -169,7 +172,7 @@ double MaxStatisticBounds::solve_bound() {
     bounds_.push_back(lo);
     return lo;
   }
-  const double b = increasing_root(g, lo, g_lo, hi, g_hi, 1e-5);
+  const double b = increasing_root(g, lo, g_lo, hi, g_hi, 1e-3);
   bounds_.push_back(b);
   return b;
 }

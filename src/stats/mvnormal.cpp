@@ -376,7 +376,7 @@ MvnProbability mvn_probability(std::span<const double> lower, std::span<const do
     out.value = std::clamp(mean, 0.0, 1.0);
     out.error = 3.0 * std::sqrt(var / (kShifts * (kShifts - 1.0)));
     if (out.error <= options.abs_tol || out.error <= options.complement_rel_tol * (1.0 - out.value) ||
-        2 * target > options.max_points) {
+        std::fabs(out.value - options.decide_against) > out.error || 2 * target > options.max_points) {
       return out;
     }
     target *= 2;

@@ -22,6 +22,7 @@
 /// Z. Drezner & G.O. Wesolowsky (1990), J. Stat. Comput. Simul. 35:101-107.
 
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -44,12 +45,16 @@ struct MvnProbability {
 /// How hard the lattice rule works (dimension >= 3). Points per shift start at
 /// `min_points` and double until the error is <= `abs_tol`, or <= `complement_rel_tol`
 /// times 1 - P (for a p-value 1 - P that needs relative, not absolute, precision), or
-/// until they would pass `max_points`.
+/// |P - decide_against| > error, or until they would pass `max_points`.
 struct MvnOptions {
   double abs_tol = 1e-5;
   double complement_rel_tol = 0.0;
   std::size_t min_points = 1000;
   std::size_t max_points = 100000;
+  /// When set (not NaN): also stop as soon as the error bars exclude this value, for a
+  /// caller that only asks on which side of it P lies (a decision, a root search's
+  /// bracket); P is then only as precise as that answer needs.
+  double decide_against = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// P(lower < X < upper), X ~ N(0, R), R the k x k correlation matrix, row-major

@@ -33,29 +33,29 @@ TEST(MaxStatisticBounds, OneTestIsTheSpendingDesignAtItsVarianceFractions) {
   // Variances 40, 80, 120: fractions 1/3, 2/3, 1. gsDesign2's gs_spending_bound with
   // sfLDOF, total_spend = 0.025, info = (1:3) * 40: 3.71030287, 2.51143381, 1.99305108
   // (gsDesign2's second and third are 6e-6 and 4e-6 above the exact ones: see
-  // test_group_sequential_design.cpp). Looks 1 and 2 are closed forms here (dimension 1
-  // and 2); look 3 is the lattice rule, within 1e-4 in probability, so about 1e-3 in Z.
+  // test_group_sequential_design.cpp). The root search stops at 1e-3 in Z (probabilities
+  // of dimension 3 on are the lattice rule's, to 1e-4): what the bounds promise.
   MaxStatisticBounds bounds(1);
   const std::vector<double> t = {1.0 / 3, 2.0 / 3, 1.0};
   const auto a = obf_alpha(t);
   const std::vector<double> expected = {3.71030287, 2.51143381, 1.99305108};
   for (std::size_t k = 0; k < 3; ++k) {
     const std::vector<double> v = {40.0 * static_cast<double>(k + 1)};
-    EXPECT_NEAR(bounds.add_look(v, a[k]), expected[k], k < 2 ? 1e-5 : 1e-3) << k;
+    EXPECT_NEAR(bounds.add_look(v, a[k]), expected[k], 1e-3) << k;
   }
   EXPECT_NEAR(bounds.crossing_probability(), 0.025, 1e-4);
   // The design at the same fractions, by the recursive integration.
   GroupSequentialDesign design;
   design.information_fractions = t;
   const auto exact = design_boundaries(design).efficacy;
-  for (std::size_t k = 0; k < 3; ++k) EXPECT_NEAR(bounds.bounds()[k], exact[k], k < 2 ? 1e-5 : 1e-3) << k;
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_NEAR(bounds.bounds()[k], exact[k], 1e-3) << k;
 }
 
 TEST(MaxStatisticBounds, OneLookIsTheCriticalValueOfTheMaximum) {
   // Two independent tests: P(max < b) = Phi(b)^2 = 1 - alpha.
   MaxStatisticBounds independent(2);
   const double b = independent.add_look(std::vector<double>{5.0, 0.0, 0.0, 2.0}, 0.025);
-  EXPECT_NEAR(normal_cdf(b) * normal_cdf(b), 0.975, 1e-6);  // the root search stops at 1e-5 in b
+  EXPECT_NEAR(normal_cdf(b) * normal_cdf(b), 0.975, 5e-5);  // the root search stops at 1e-3 in b
   // Four correlated tests (a MaxCombo-like correlation, the scale of each variance free).
   const std::vector<double> r = {1.0, 0.9, 0.8, 0.7, 0.9, 1.0, 0.85, 0.9, 0.8, 0.85, 1.0, 0.8, 0.7, 0.9, 0.8, 1.0};
   const std::vector<double> sd = {2.0, 1.0, 3.0, 0.5};

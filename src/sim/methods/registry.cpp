@@ -17,7 +17,8 @@ bool detail::register_method(MethodEntry entry) {
     if (e.name() == entry.name())
       throw std::logic_error("analysis method registered twice: " + entry.name());
   }
-  if (entry.schema.interim && entry.interim_accumulator == nullptr && entry.estimate_at_cut == nullptr) {
+  if (entry.schema.interim && entry.interim_accumulator == nullptr && entry.estimate_at_cut == nullptr &&
+      entry.tests_at_cut == nullptr) {
     throw std::logic_error("analysis method " + entry.name() + " may be a group-sequential primary method "
                            "but has no interim hook");
   }

@@ -23,8 +23,19 @@
 namespace silico::sim {
 namespace {
 
+const std::vector<double>& parameter(const spec::EndpointAnalysis& analysis, const std::string& method,
+                                     const std::string& key) {
+  return analysis.method_parameters.at(method).at(key);
+}
 const std::vector<double>& parameter(const Comparison& c, const std::string& method, const std::string& key) {
-  return c.analysis().method_parameters.at(method).at(key);
+  return parameter(c.analysis(), method, key);
+}
+
+std::vector<std::pair<double, double>> rho_gamma_pairs(const spec::EndpointAnalysis& analysis) {
+  const auto& flat = parameter(analysis, "maxcombo", "tests");
+  std::vector<std::pair<double, double>> pairs;
+  for (std::size_t j = 0; j + 1 < flat.size(); j += 2) pairs.emplace_back(flat[j], flat[j + 1]);
+  return pairs;
 }
 
 /// An estimate that is a test only: NaN but its p.
@@ -52,10 +63,7 @@ class FlemingHarrington final : public AnalysisMethod {
 
 class MaxComboMethod final : public AnalysisMethod {
  public:
-  explicit MaxComboMethod(Comparison& c) : c_(c) {
-    const auto& flat = parameter(c_, "maxcombo", "tests");
-    for (std::size_t j = 0; j + 1 < flat.size(); j += 2) pairs_.emplace_back(flat[j], flat[j + 1]);
-  }
+  explicit MaxComboMethod(Comparison& c) : c_(c), pairs_(rho_gamma_pairs(c.analysis())) {}
   void emit(const std::string& prefix, std::vector<Series>& out) override {
     const auto m = stats::maxcombo_sweep(c_.observed_rows(), pairs_, c_.alpha() / 2, c_.cut_time());
     // NaN stays NaN (std::min would turn it into 1).
@@ -74,6 +82,31 @@ class MaxComboMethod final : public AnalysisMethod {
   std::vector<std::pair<double, double>> pairs_;
 };
 
+// Interim looks: the tests' Z and score covariance at a look's cut (the sweeps' alpha only
+// sets their `rejects`, unused here).
+LookTests fh_at_cut(const spec::EndpointAnalysis& analysis, const stats::SurvivalSource& rows, double cut) {
+  const auto t = stats::fh_logrank_sweep(rows, parameter(analysis, "fh", "rho").at(0),
+                                         parameter(analysis, "fh", "gamma").at(0), 0.025, cut);
+  return {{t.z}, {t.variance}};
+}
+
+LookTests maxcombo_at_cut(const spec::EndpointAnalysis& analysis, const stats::SurvivalSource& rows, double cut) {
+  const auto pairs = rho_gamma_pairs(analysis);
+  const auto m = stats::maxcombo_sweep(rows, pairs, 0.025, cut);
+  const std::size_t j = m.tests.size();
+  LookTests out;
+  out.covariance.resize(j * j, kNaN);
+  for (std::size_t a = 0; a < j; ++a) {
+    out.z.push_back(m.tests[a].z);
+    if (m.correlation.size() != j * j) continue;  // no correlation without information
+    for (std::size_t b = 0; b < j; ++b) {
+      out.covariance[a * j + b] =
+          m.correlation[a * j + b] * std::sqrt(m.tests[a].variance * m.tests[b].variance);
+    }
+  }
+  return out;
+}
+
 std::vector<double> default_tests() {
   std::vector<double> flat;
   for (const auto& [rho, gamma] : stats::kMaxComboDefault) {
@@ -91,21 +124,27 @@ SILICO_REGISTER_METHOD(MethodEntry{
     .schema = {.name = "fh",
                .endpoint_types = {OutputType::kTimeToEvent},
                .options = {"strata"},
+               .interim = true,
+               .interim_max_statistic = true,
                .parameters = {{.key = "rho", .min = 0.0, .max = 5.0, .default_value = {0.0},
                                .description = "exponent of S(t-), the pooled Kaplan-Meier curve: weight on early "
                                               "differences"},
                               {.key = "gamma", .min = 0.0, .max = 5.0, .default_value = {0.5},
                                .description = "exponent of 1 - S(t-): weight on late differences"}}},
     .measure = "test",
-    .create = &make_method<FlemingHarrington>})
+    .create = &make_method<FlemingHarrington>,
+    .tests_at_cut = &fh_at_cut})
 SILICO_REGISTER_METHOD(MethodEntry{
     .schema = {.name = "maxcombo",
                .endpoint_types = {OutputType::kTimeToEvent},
                .options = {"strata"},
+               .interim = true,
+               .interim_max_statistic = true,
                .parameters = {{.key = "tests", .kind = MethodParameter::Kind::kRhoGammaPairs, .min = 0.0,
                                .max = 5.0, .max_count = 6, .default_value = default_tests(),
                                .description = "the FH(rho, gamma) tests combined, as [rho, gamma] pairs"}}},
     .measure = "test",
-    .create = &make_method<MaxComboMethod>})
+    .create = &make_method<MaxComboMethod>,
+    .tests_at_cut = &maxcombo_at_cut})
 
 }  // namespace silico::sim

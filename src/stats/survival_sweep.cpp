@@ -444,6 +444,19 @@ WeightedLogrank fh_logrank_sweep(const SurvivalSource& rows, double rho, double 
   return weighted_test(sums.u[0], sums.cov[0], alpha);
 }
 
+WeightedLogrankScores fh_logrank_scores(const SurvivalSource& rows,
+                                        std::span<const std::pair<double, double>> rho_gamma, double alpha,
+                                        double cut) {
+  check_alpha(alpha, "fh_logrank_scores");
+  const std::size_t nw = rho_gamma.size();
+  if (nw == 0 || nw > 20) throw std::invalid_argument("fh_logrank_scores: 1 to 20 (rho, gamma) pairs");
+  WeightedSums sums = weighted_logrank_sums(rows, rho_gamma, cut, "fh_logrank_scores");
+  WeightedLogrankScores out;
+  for (std::size_t j = 0; j < nw; ++j) out.tests.push_back(weighted_test(sums.u[j], sums.cov[j * nw + j], alpha));
+  out.covariance = std::move(sums.cov);
+  return out;
+}
+
 MaxCombo maxcombo_sweep(const SurvivalSource& rows, std::span<const std::pair<double, double>> rho_gamma,
                         double alpha, double cut) {
   check_alpha(alpha, "maxcombo_sweep");

@@ -69,6 +69,18 @@ struct WeightedLogrank {
 WeightedLogrank fh_logrank_sweep(const SurvivalSource& rows, double rho, double gamma, double alpha,
                                  double cut = std::numeric_limits<double>::infinity());
 
+/// Several FH(rho_j, gamma_j) tests of group 1 vs group 0 from one pair of walks: each
+/// test as fh_logrank_sweep() gives it (`alpha` sets their `rejects`) and the J x J
+/// covariance of their scores, Cov(U_i, U_j) = sum_t w_i w_j V_t (row-major). What the
+/// interim looks of fh and maxcombo need, without MaxCombo's multivariate normal p.
+struct WeightedLogrankScores {
+  std::vector<WeightedLogrank> tests;
+  std::vector<double> covariance;
+};
+WeightedLogrankScores fh_logrank_scores(const SurvivalSource& rows,
+                                        std::span<const std::pair<double, double>> rho_gamma, double alpha,
+                                        double cut = std::numeric_limits<double>::infinity());
+
 /// The MaxCombo test (Lee 2007; Karrison 2016; Lin et al. 2020): several FH(rho_j, gamma_j)
 /// tests at once, combined by their maximum.
 struct MaxCombo {

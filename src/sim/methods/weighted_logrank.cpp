@@ -82,29 +82,25 @@ class MaxComboMethod final : public AnalysisMethod {
   std::vector<std::pair<double, double>> pairs_;
 };
 
-// Interim looks: the tests' Z and score covariance at a look's cut (the sweeps' alpha only
-// sets their `rejects`, unused here).
+// Interim looks: the tests' Z and score covariance at a look's cut (the alpha only sets
+// their `rejects`, unused here).
+LookTests tests_at_cut(const stats::SurvivalSource& rows, std::span<const std::pair<double, double>> pairs,
+                       double cut) {
+  auto scores = stats::fh_logrank_scores(rows, pairs, 0.025, cut);
+  LookTests out;
+  for (const auto& t : scores.tests) out.z.push_back(t.z);
+  out.covariance = std::move(scores.covariance);
+  return out;
+}
+
 LookTests fh_at_cut(const spec::EndpointAnalysis& analysis, const stats::SurvivalSource& rows, double cut) {
-  const auto t = stats::fh_logrank_sweep(rows, parameter(analysis, "fh", "rho").at(0),
-                                         parameter(analysis, "fh", "gamma").at(0), 0.025, cut);
-  return {{t.z}, {t.variance}};
+  const std::pair<double, double> pair[] = {
+      {parameter(analysis, "fh", "rho").at(0), parameter(analysis, "fh", "gamma").at(0)}};
+  return tests_at_cut(rows, pair, cut);
 }
 
 LookTests maxcombo_at_cut(const spec::EndpointAnalysis& analysis, const stats::SurvivalSource& rows, double cut) {
-  const auto pairs = rho_gamma_pairs(analysis);
-  const auto m = stats::maxcombo_sweep(rows, pairs, 0.025, cut);
-  const std::size_t j = m.tests.size();
-  LookTests out;
-  out.covariance.resize(j * j, kNaN);
-  for (std::size_t a = 0; a < j; ++a) {
-    out.z.push_back(m.tests[a].z);
-    if (m.correlation.size() != j * j) continue;  // no correlation without information
-    for (std::size_t b = 0; b < j; ++b) {
-      out.covariance[a * j + b] =
-          m.correlation[a * j + b] * std::sqrt(m.tests[a].variance * m.tests[b].variance);
-    }
-  }
-  return out;
+  return tests_at_cut(rows, rho_gamma_pairs(analysis), cut);
 }
 
 std::vector<double> default_tests() {

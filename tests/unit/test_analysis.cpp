@@ -230,7 +230,11 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
     // The spec knows each method by the schema its entry registered.
     ASSERT_NE(silico::spec::find_method_schema(method), nullptr) << method;
     EXPECT_EQ(silico::spec::find_method_schema(method)->interim,
-              entry.interim_accumulator != nullptr || entry.estimate_at_cut != nullptr)
+              entry.interim_accumulator != nullptr || entry.estimate_at_cut != nullptr ||
+                  entry.tests_at_cut != nullptr)
+        << method;
+    // A method without an estimate has its tests at a cut, and only such a method.
+    EXPECT_EQ(silico::spec::find_method_schema(method)->interim_max_statistic, entry.tests_at_cut != nullptr)
         << method;
   }
   EXPECT_EQ(silico::spec::method_schemas().size(), measures.size());

@@ -554,7 +554,7 @@ TEST(SpecAnalysis, MethodsCheckedAgainstTheirSchemas) {
   errors = errors_of(std::string(kValid) + "analysis: {endpoints: {os: {methods: [rmst], group_sequential: {looks: [1]}}}}\n");
   ASSERT_EQ(errors.size(), 1u) << dump(errors);
   EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.group_sequential", 13, 46,
-                             {"group-sequential looks apply to a primary method of welch, ancova, logrank, cox or "
+                             {"group-sequential looks apply to a primary method of welch, ancova, logrank, cox, fh, maxcombo or "
                               "risk_difference; the primary method here is rmst"}));
   // Defaults: the schemas' default methods of the type, in their order.
   EXPECT_EQ(parse_spec(kValid, "spec.yaml").analysis.endpoints[0].methods,

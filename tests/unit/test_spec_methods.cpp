@@ -74,7 +74,8 @@ TEST(SpecMethods, SchemasDeclareTheirParameters) {
   EXPECT_EQ(fh->parameters[1].min, 0.0);
   EXPECT_EQ(fh->parameters[1].max, 5.0);
   EXPECT_TRUE(fh->has_test);
-  EXPECT_FALSE(fh->interim);
+  EXPECT_TRUE(fh->interim);  // by the largest Z against bounds from its covariance
+  EXPECT_TRUE(fh->interim_max_statistic);
   EXPECT_TRUE(fh->reads("strata"));
   const MethodSchema* maxcombo = find_method_schema("maxcombo");
   ASSERT_NE(maxcombo, nullptr);

@@ -135,6 +135,11 @@ std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
       out.push_back({group, "gs_looks", looks});
       out.push_back({group, "gs_boundaries", bounds});
       out.push_back({group, "gs_spending", spending_name(gs.design.alpha_spending)});
+      if (!gs.look_times.empty()) {
+        std::string times;
+        for (std::size_t k = 0; k < gs.look_times.size(); ++k) times += (k ? "," : "") + number_name(gs.look_times[k]);
+        out.push_back({group, "gs_look_times", times});
+      }
       if (method_entry(analysis.methods.front()).schema.interim_max_statistic) {
         // gs_boundaries are then those of one statistic with the same spending; each
         // replicate's own come from its tests' covariance at each look.
@@ -498,8 +503,21 @@ class EndpointAnalyzer {
     pair.calendar_events->finish();
     const std::uint64_t total = events_by(*pair.calendar_events, cut_reached_ ? calendar_cut_ : kInf);
     const auto& fractions = analysis_.group_sequential->looks;
+    const auto& times = analysis_.group_sequential->look_times;
+    const double final_cut = cut_reached_ ? calendar_cut_ : kInf;
     for (std::size_t k = 0; k < fractions.size(); ++k) {
       Look& look = pair.looks[k];
+      if (k < times.size()) {
+        // At a calendar time: held if it falls before the final analysis with events by then.
+        look.needed = times[k] < final_cut ? events_by(*pair.calendar_events, times[k]) : 0;
+        if (look.needed == 0 || look.needed >= total) {
+          look.needed = 0;
+          look.rows.reset();
+          continue;
+        }
+        look.cut = times[k];
+        continue;
+      }
       look.needed = static_cast<std::uint64_t>(std::ceil(fractions[k] * static_cast<double>(total) - 1e-9));
       if (look.needed == 0 || look.needed >= total) {
         look.rows.reset();
@@ -603,6 +621,53 @@ class EndpointAnalyzer {
     return *pair.hazard_ratio;
   }
 
+  /// The bounds of each look and the cumulative alpha spent by it: the design's, or with
+  /// look_times those at the fractions observed (needed / total) at the looks held, by the
+  /// design's alpha spending (fixed futility bounds kept, capped at the efficacy bound).
+  struct LookBounds {
+    std::vector<double> efficacy, futility, alpha_spent;
+  };
+  LookBounds look_bounds(const std::vector<std::uint64_t>& needed, double total) const {
+    const auto& gs = *analysis_.group_sequential;
+    LookBounds out{boundaries_, gs.boundaries.futility, gs.boundaries.alpha_spent};
+    if (gs.look_times.empty() || needed.empty() || needed.back() == 0) return out;
+    std::vector<std::size_t> held;
+    std::vector<double> fractions;
+    for (std::size_t k = 0; k < needed.size(); ++k) {
+      if (needed[k] == 0) continue;
+      held.push_back(k);
+      fractions.push_back(k + 1 == needed.size() ? 1.0 : static_cast<double>(needed[k]) / total);
+    }
+    std::vector<double> efficacy, alpha_spent;
+    if (gs.legacy_two_sided()) {
+      const auto spending = gs.design.alpha_spending.family == stats::SpendingFamily::kOBrienFleming
+                                ? stats::Spending::kOBrienFleming
+                                : stats::Spending::kPocock;
+      efficacy = stats::efficacy_boundaries(spending, spec_.analysis.alpha, fractions);
+      alpha_spent.assign(fractions.size(), kNaN);
+    } else {
+      stats::GroupSequentialDesign design = gs.design;
+      design.information_fractions = fractions;
+      design.futility = stats::Futility::kNone;  // non-binding: the efficacy bounds ignore it
+      design.futility_bounds.clear();
+      const auto b = stats::design_boundaries(design);
+      efficacy = b.efficacy;
+      alpha_spent = b.alpha_spent;
+    }
+    out.efficacy.assign(needed.size(), kInf);
+    out.alpha_spent.assign(needed.size(), kNaN);
+    out.futility.assign(needed.size(), -kInf);
+    for (std::size_t i = 0; i < held.size(); ++i) {
+      const std::size_t k = held[i];
+      out.efficacy[k] = efficacy[i];
+      out.alpha_spent[k] = alpha_spent[i];
+      if (gs.design.futility == stats::Futility::kFixed && k < gs.design.futility_bounds.size()) {
+        out.futility[k] = std::min(gs.design.futility_bounds[k], efficacy[i]);
+      }
+    }
+    return out;
+  }
+
   /// Interim looks of the primary method: information is events (time to event) or
   /// patients in enrolment order; stop at the first |Z| >= boundary.
   void group_sequential(const Pair& pair) {
@@ -617,8 +682,17 @@ class EndpointAnalyzer {
     std::vector<std::uint64_t> patients;
     if (tte_) {
       total = static_cast<double>(km_of(pair.arm).events + km_of(spec_.control_arm).events);
+      const auto& times = analysis_.group_sequential->look_times;
       for (std::size_t j = 0; j < looks.size(); ++j) {
-        const auto k = static_cast<std::uint64_t>(std::ceil(looks[j] * total - 1e-9));
+        auto k = static_cast<std::uint64_t>(std::ceil(looks[j] * total - 1e-9));
+        if (calendar_) {
+          k = pair.looks[j].needed;  // set between the walks, at a fraction or a time
+        } else if (j < times.size()) {
+          // A look at a calendar time, everyone entered at 0: the events by then, if
+          // before the final analysis (otherwise the look is not held).
+          k = times[j] < cut_time_ ? events_by(*pair.observed, times[j]) : 0;
+          if (static_cast<double>(k) >= total) k = 0;
+        }
         needed.push_back(k);
         stats::Estimate e = kNoEstimate;
         double cut = kNaN;
@@ -640,8 +714,9 @@ class EndpointAnalyzer {
             entered = km_of(pair.arm).n + km_of(spec_.control_arm).n;
           }
         } else if (k > 0) {
-          // Every patient entered at 0: the cut at the k-th event is a cut in analysis time.
-          cut = stats::kth_event_time(*pair.observed, k);
+          // Every patient entered at 0: the cut at the k-th event (or at the look's time)
+          // is a cut in analysis time.
+          cut = j < times.size() ? times[j] : stats::kth_event_time(*pair.observed, k);
           e = estimate(*pair.observed, cut);
         }
         estimates.push_back(e);
@@ -655,6 +730,7 @@ class EndpointAnalyzer {
       estimates = pair.interim->estimates();
     }
     const auto& gs = *analysis_.group_sequential;
+    const LookBounds bounds = look_bounds(needed, total);
     double reject = 0.0, futile = 0.0, stop_look = static_cast<double>(looks.size()), information = total;
     // A method without an estimate: its largest oriented Z against bounds solved look by
     // look from its tests' covariance and the alpha spent by each look (one-sided only).
@@ -670,7 +746,7 @@ class EndpointAnalyzer {
         if (!std::isfinite(statistic)) continue;
         if (!combination) combination.emplace(tests[k]->z.size());
         try {
-          combination->push_look(tests[k]->covariance, gs.boundaries.alpha_spent[k]);
+          combination->push_look(tests[k]->covariance, bounds.alpha_spent[k]);
         } catch (const std::invalid_argument&) {
           continue;  // a look without information on some test (no event yet): not held
         }
@@ -681,11 +757,11 @@ class EndpointAnalyzer {
         if (!std::isfinite(z)) continue;
         // One-sided: Z in the direction that favours treatment; two-sided: |Z|.
         statistic = !gs.one_sided() ? std::fabs(z) : gs.lower_is_benefit ? -z : z;
-        efficacy = statistic >= boundaries_[k];
+        efficacy = statistic >= bounds.efficacy[k];
       }
       // Futility at an interim look (at the last, not crossing is the end of the trial).
       const bool futility = !efficacy && gs.has_futility() && k + 1 < looks.size() &&
-                            statistic <= gs.boundaries.futility[k];
+                            statistic <= bounds.futility[k];
       if (efficacy || futility) {
         reject = efficacy ? 1.0 : 0.0;
         futile = futility ? 1.0 : 0.0;
@@ -705,6 +781,11 @@ class EndpointAnalyzer {
       out_->push_back({look + "_time", cuts[j]});
       out_->push_back({look + "_events", needed[j] > 0 ? static_cast<double>(needed[j]) : kNaN});
       out_->push_back({look + "_patients", needed[j] > 0 ? static_cast<double>(patients[j]) : kNaN});
+      if (!gs.look_times.empty()) {
+        // Looks at calendar times: the information each had, and the efficacy bound it used.
+        out_->push_back({look + "_fraction", needed[j] > 0 ? static_cast<double>(needed[j]) / total : kNaN});
+        out_->push_back({look + "_bound", needed[j] > 0 && !method.tests_at_cut ? bounds.efficacy[j] : kNaN});
+      }
     }
   }
 

@@ -210,6 +210,52 @@ bool check_max_statistic_looks(ReadContext& ctx, const Located& at, const Method
   return true;
 }
 
+/// `look_times`: the calendar times of the interim looks of a time-to-event endpoint, one
+/// per look before the last, increasing. Each replicate's bounds are then recomputed at
+/// the fractions observed at those times, by alpha spending (a Wang-Tsiatis or
+/// beta-spending design would need its constant or its drift solved again in every
+/// replicate) with fixed, non-binding futility bounds if any.
+bool read_look_times(ReadContext& ctx, const Located& at, models::OutputType type, GroupSequential& gs) {
+  const Located times = at.child("look_times");
+  if (type != models::OutputType::kTimeToEvent) {
+    ctx.reader.error(times.at_key(), "look_times apply to a time-to-event endpoint (its looks are data cuts)");
+    return false;
+  }
+  if (!ctx.reader.expect_sequence(times, "calendar times of the interim looks")) return false;
+  if (times.node.size() + 1 != gs.looks.size()) {
+    ctx.reader.error(times, "expected one calendar time per interim look (" + std::to_string(gs.looks.size() - 1) +
+                                "; the last look is the final analysis), got " + std::to_string(times.node.size()));
+    return false;
+  }
+  for (std::size_t k = 0; k < times.node.size(); ++k) {
+    const Located item = times.element(k);
+    const auto v = ctx.reader.number(item, "a calendar time > 0");
+    if (!v) return false;
+    if (!(*v > 0.0) || !std::isfinite(*v) || (!gs.look_times.empty() && *v <= gs.look_times.back())) {
+      ctx.reader.error(item, "expected increasing calendar times > 0, got " + excerpt(item.node.Scalar()));
+      return false;
+    }
+    gs.look_times.push_back(*v);
+  }
+  const auto& d = gs.design;
+  if (d.efficacy != stats::EfficacyBoundary::kSpending) {
+    ctx.reader.error(times.at_key(), "look_times need alpha-spending efficacy bounds");
+    return false;
+  }
+  if (d.futility == stats::Futility::kSpending) {
+    ctx.reader.error(at.child("futility").at_key(),
+                     "with look_times, futility bounds are fixed (futility: {bounds: [...]}): beta-spending bounds "
+                     "would be solved again at each replicate's information");
+    return false;
+  }
+  if (d.binding_futility) {
+    ctx.reader.error(at.child("futility").child("binding"),
+                     "with look_times, futility bounds are non-binding: expected false");
+    return false;
+  }
+  return true;
+}
+
 /// The methods that may run interim looks, by endpoint type (continuous, time to event,
 /// binary), each type's defaults first.
 std::vector<std::string> interim_methods() {
@@ -229,7 +275,9 @@ std::vector<std::string> interim_methods() {
 
 void read_group_sequential(ReadContext& ctx, const Located& at, const TrialSpec& spec, models::OutputType type,
                            EndpointAnalysis& analysis) {
-  if (!ctx.reader.expect_mapping(at, {"looks", "sided", "alpha", "spending", "futility", "benefit"})) return;
+  if (!ctx.reader.expect_mapping(at, {"looks", "look_times", "sided", "alpha", "spending", "futility", "benefit"})) {
+    return;
+  }
   if (analysis.methods.empty()) return;  // the methods' own error is already reported
   const std::string& primary = analysis.methods.front();
   const MethodSchema* schema = find_method_schema(primary);
@@ -325,6 +373,7 @@ void read_group_sequential(ReadContext& ctx, const Located& at, const TrialSpec&
     if (!read_futility(ctx, futility, gs.looks.size(), design)) return;
   }
   if (schema->interim_max_statistic && !check_max_statistic_looks(ctx, at, *schema, analysis, gs)) return;
+  if (Reader::has(at, "look_times") && !read_look_times(ctx, at, type, gs)) return;
   if (!gs.legacy_two_sided()) {
     try {
       gs.boundaries = stats::design_boundaries(design);

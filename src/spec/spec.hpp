@@ -155,6 +155,12 @@ struct ModelSpec {
 /// futility bounds for Z at or below a beta-spending bound (one-sided only).
 struct GroupSequential {
   std::vector<double> looks;  ///< information fractions, increasing, the last = 1
+  /// Calendar times of the interim looks (time to event; one per look before the last, in
+  /// time_unit from the first entry; empty: each look at its fraction of the final events).
+  /// `looks` is then the planned design, and each replicate's bounds are recomputed at the
+  /// information fractions observed at these times (events by then over the events of the
+  /// final analysis), as a trial does at its actual information.
+  std::vector<double> look_times;
   /// The design: sidedness, alpha (one-sided: the one-sided level; two-sided:
   /// analysis.alpha), spending families and futility. information_fractions = looks.
   stats::GroupSequentialDesign design;

@@ -10,6 +10,7 @@
 #include "rng/stream.hpp"
 #include "stats/design.hpp"
 #include "stats/group_sequential_design.hpp"
+#include "stats/max_statistic_bounds.hpp"
 #include "stats/survival_source.hpp"
 #include "stats/survival_sweep.hpp"
 
@@ -91,5 +92,33 @@ void BM_MaxComboSweep(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_MaxComboSweep)->Unit(benchmark::kMillisecond);
+
+/// The bounds a replicate of a group-sequential MaxCombo (Arg 4: the default tests) or FH
+/// (Arg 1) design solves: an interim at 60 % of the events that does not stop (its bound
+/// solved by the root search) and the final look decided by one probability. The tests'
+/// covariances come from the delayed-effect trial, computed once outside the loop.
+void BM_MaxStatisticBoundsTwoLooks(benchmark::State& state) {
+  const auto& rows = delayed_trial();
+  std::vector<std::pair<double, double>> pairs(std::begin(silico::stats::kMaxComboDefault),
+                                               std::end(silico::stats::kMaxComboDefault));
+  if (state.range(0) == 1) pairs = {{0.0, 0.5}};
+  std::uint64_t events = 0;
+  rows.forward([&](std::span<const silico::stats::SurvivalRow> batch) {
+    for (const auto& r : batch) events += r.event ? 1 : 0;
+  });
+  const double interim = silico::stats::kth_event_time(rows, static_cast<std::uint64_t>(0.6 * static_cast<double>(events)));
+  const auto first = silico::stats::fh_logrank_scores(rows, pairs, 0.025, interim);
+  const auto last = silico::stats::fh_logrank_scores(rows, pairs, 0.025);
+  const auto alpha = silico::stats::cumulative_spending(silico::stats::SpendingFunction{}, 0.025,
+                                                        std::vector<double>{0.6, 1.0});
+  for (auto _ : state) {
+    silico::stats::MaxStatisticBounds bounds(pairs.size());
+    bounds.push_look(first.covariance, alpha[0]);
+    benchmark::DoNotOptimize(bounds.solve_bound());
+    bounds.push_look(last.covariance, alpha[1]);
+    benchmark::DoNotOptimize(bounds.crosses(2.1));
+  }
+}
+BENCHMARK(BM_MaxStatisticBoundsTwoLooks)->Arg(1)->Arg(4)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -624,13 +624,18 @@ std::string format_looks(const GroupSequentialRow& g, const std::string& time_un
 std::string format_one_sided(const GroupSequentialRow& g, const std::string& control) {
   std::ostringstream out;
   const bool futility = !g.futility_boundaries.empty();
-  const bool hr = !g.hazard_ratio_boundaries.empty();
+  // The bounds on the effect scale: hazard ratio (Schoenfeld) or mean difference.
+  const bool hr = !g.hazard_ratio_boundaries.empty() || !g.difference_boundaries.empty();
+  const auto& scaled = !g.hazard_ratio_boundaries.empty() ? g.hazard_ratio_boundaries : g.difference_boundaries;
+  const auto& futility_scaled =
+      !g.hazard_ratio_boundaries.empty() ? g.futility_hazard_ratio_boundaries : g.futility_difference_boundaries;
+  const std::string bound = !g.hazard_ratio_boundaries.empty() ? "  HR bound" : "  diff bound";
   out << "  group-sequential " << g.method << " vs " << control << " for " << g.treatment << ": one-sided alpha "
       << number(g.alpha) << ", " << g.spending << " spending";
   if (futility) out << "; futility " << g.futility_spending << (g.futility_binding ? ", binding" : ", non-binding");
   out << "; benefit: " << g.benefit << "\n";
-  out << "    look  information  efficacy Z  nominal p" << (hr ? "  HR bound" : "") << (futility ? "  futility Z" : "")
-      << (futility && hr ? "  HR bound" : "") << "  P(efficacy)  H0 analytic" << (futility ? "  P(futility)  H0 analytic" : "")
+  out << "    look  information  efficacy Z  nominal p" << (hr ? bound : "") << (futility ? "  futility Z" : "")
+      << (futility && hr ? bound : "") << "  P(efficacy)  H0 analytic" << (futility ? "  P(futility)  H0 analytic" : "")
       << "\n";
   double previous_upper = 0.0, previous_lower = 0.0;
   char cell[64];
@@ -640,14 +645,14 @@ std::string format_one_sided(const GroupSequentialRow& g, const std::string& con
                   number(g.boundaries[k]).c_str(), number(g.nominal_p[k], 3).c_str());
     out << cell;
     if (hr) {
-      std::snprintf(cell, sizeof(cell), "  %8s", number(g.hazard_ratio_boundaries[k], 4).c_str());
+      std::snprintf(cell, sizeof(cell), "  %*s", static_cast<int>(bound.size() - 2), number(scaled[k], 4).c_str());
       out << cell;
     }
     if (futility) {
       std::snprintf(cell, sizeof(cell), "  %10s", number(g.futility_boundaries[k]).c_str());
       out << cell;
       if (hr) {
-        std::snprintf(cell, sizeof(cell), "  %8s", number(g.futility_hazard_ratio_boundaries[k], 4).c_str());
+        std::snprintf(cell, sizeof(cell), "  %*s", static_cast<int>(bound.size() - 2), number(futility_scaled[k], 4).c_str());
         out << cell;
       }
     }

@@ -87,6 +87,31 @@ PY
 grep -q "simulated truth: hazard_ratio 0.69\|simulated truth: hazard_ratio 0.70" "$WORK/alt.txt" \
   || fail "no truth line in the text: $(cat "$WORK/alt.txt")"
 grep -q "cum. efficacy (MCSE)" "$WORK/alt.txt" || fail "no per-look crossing table in the text"
+# A mean difference (tests/data/group_sequential_continuous.yaml, 4,000 replicates): the
+# drift is the true difference over the mean final SE, the bounds on the difference scale
+# are -u_k SE / sqrt(t_k), and the analytic crossing under the truth agrees with the
+# simulated one within 3 MCSE, sqrt(P (1 - P) / 4000).
+mpi_run 2 run "$SILICO_SOURCE_DIR/tests/data/group_sequential_continuous.yaml" -o "$WORK/continuous.h5" -q
+"$SILICO" summarize "$WORK/continuous.h5" --json "$WORK/continuous.json" > "$WORK/continuous.txt"
+python3 - "$WORK/continuous.json" <<'PY'
+import json, math, sys
+s = json.load(open(sys.argv[1]))
+g = s["endpoints"]["y"]["group_sequential"][0]
+n = 4000
+assert g["measure"] == "mean_difference" and "look_events" not in g, g
+assert abs(g["truth_effect"] + 1.2) < 1e-9, g
+assert 2.6 < g["truth_drift"] < 3.0, g
+for k in range(2):
+    assert g["difference_boundaries"][k] < 0, g
+assert abs(g["difference_boundaries"][-1] / g["difference_boundaries"][0] -
+           g["boundaries"][-1] / g["boundaries"][0] * math.sqrt(0.5)) < 1e-9, g
+for k in range(2):
+    for key in ("efficacy", "futility"):
+        simulated, analytic = g[f"{key}_crossing"][k], g[f"truth_{key}_crossing"][k]
+        mcse = math.sqrt(max(analytic * (1 - analytic), 1e-4) / n)
+        print(f"continuous look {k + 1} {key}: simulated {simulated:.4f}, analytic {analytic:.4f}, 3 MCSE {3 * mcse:.4f}")
+        assert abs(simulated - analytic) < 3 * mcse, g
+PY
 # The report renders the section with the same numbers.
 "$SILICO" report "$WORK/alt.h5" -o "$WORK/alt.html" --study-patients 200 -q
 grep -q "<h3>Group-sequential design</h3>" "$WORK/alt.html" || fail "no group-sequential section in the report"

@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
 
 #include "core/error.hpp"
@@ -359,7 +360,12 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
           gs.measure = row.measure;
           read_design(results, group, gs);
           if (row.measure == "hazard_ratio") hazard_ratio_scale(series, name, prefix, treatment, m.control_arm, gs);
-          look_operating(series, name, prefix, treatment, m.control_arm, reject.size(), gs);
+          try {
+            look_operating(series, name, prefix, treatment, m.control_arm, reject.size(), gs);
+          } catch (const std::invalid_argument& e) {
+            // Looks not increasing in (0, 1], or a futility bound above its efficacy bound.
+            damaged(results, "the group-sequential design of /replicates/" + group + " does not compute: " + e.what());
+          }
           e.group_sequential.push_back(std::move(gs));
         }
         if (m.replicates > 1 && method != "km_median") {  // km_median has no SE, CI or test

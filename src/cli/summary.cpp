@@ -143,8 +143,8 @@ void look_operating(const std::map<std::string, std::vector<double>>& series, co
       double total = 0.0;
       std::size_t n = 0;
       for (std::size_t r = 0; r < stop.size(); ++r) {
+        if (!(stop[r] >= 1.0 && stop[r] <= static_cast<double>(looks))) continue;  // NaN too
         const auto k = static_cast<std::size_t>(stop[r]);
-        if (k < 1 || k > looks) continue;
         const auto found = series.find(look_path(k - 1, what));
         if (found == series.end() || !std::isfinite(found->second[r])) continue;
         total += found->second[r];
@@ -161,7 +161,7 @@ void look_operating(const std::map<std::string, std::vector<double>>& series, co
     for (double s : stops) {
       sum += s;
       rate.push_back(sum);
-      mcse.push_back(std::sqrt(sum * (1.0 - sum) / static_cast<double>(replicates)));
+      mcse.push_back(std::sqrt(std::max(0.0, sum * (1.0 - sum)) / static_cast<double>(replicates)));
     }
   };
   cumulate(gs.stop_probability, gs.efficacy_crossing, gs.efficacy_crossing_mcse);
@@ -179,7 +179,8 @@ void look_operating(const std::map<std::string, std::vector<double>>& series, co
     const auto found = series.find(prefix + "true_effect");
     double total = 0.0;
     std::size_t n = 0;
-    for (double v : found == series.end() ? std::vector<double>{} : found->second) {
+    for (std::size_t r = 0; found != series.end() && r < found->second.size(); ++r) {
+      const double v = found->second[r];
       if (std::isfinite(v) && v > 0) {
         total += std::log(v);
         ++n;

@@ -723,6 +723,15 @@ int command_report(int argc, char** argv) {
     const std::string measure = results.series_attribute(group, "measure");
     if (!measure.empty()) in.measures[group] = measure;
   }
+  // The operating characteristics summarize computes: group-sequential designs and
+  // multiplicity over the replicates.
+  if (m.replicates > 1) {
+    auto summary = silico::cli::summarize(results, m.first_replicate);
+    for (auto& e : summary.endpoints) {
+      if (!e.group_sequential.empty()) in.group_sequential.push_back({e.name, std::move(e.group_sequential)});
+    }
+    in.multiplicity = std::move(summary.multiplicity);
+  }
   in.power_curve = std::move(power_curve);
   in.verification = std::move(verification);
   in.verification_given = vm.count("verify") > 0;

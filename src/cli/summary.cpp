@@ -7,6 +7,7 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
 
 #include "core/error.hpp"
@@ -72,38 +73,156 @@ void read_design(const io::ResultReader& results, const std::string& group, Grou
   gs.h0_futility_crossing = per_look("gs_h0_futility_crossing");
 }
 
+/// Mean of the finite values of a series; NaN when it is absent or has none.
+double finite_mean(const std::map<std::string, std::vector<double>>& series, const std::string& path) {
+  const auto found = series.find(path);
+  if (found == series.end()) return std::numeric_limits<double>::quiet_NaN();
+  double total = 0.0;
+  std::size_t n = 0;
+  for (double v : found->second) {
+    if (std::isfinite(v)) {
+      total += v;
+      ++n;
+    }
+  }
+  return n == 0 ? std::numeric_limits<double>::quiet_NaN() : total / static_cast<double>(n);
+}
+
+/// The treated share of the two arms' patients (mean over the replicates); NaN if unknown.
+double treated_share(const std::map<std::string, std::vector<double>>& series, const std::string& endpoint,
+                     const std::string& treatment, const std::string& control) {
+  const double treated = finite_mean(series, endpoint + "/arms/" + treatment + "/n");
+  const double controls = finite_mean(series, endpoint + "/arms/" + control + "/n");
+  return treated / (treated + controls);
+}
+
 /// A hazard-ratio bound at each look (Schoenfeld 1983): HR = exp(-u / sqrt(d p (1 - p))),
 /// d the mean events of the look over the replicates, p the treated share of the two arms'
 /// patients (one-sided designs: benefit is HR < 1; two-sided: the lower bound).
 void hazard_ratio_scale(const std::map<std::string, std::vector<double>>& series, const std::string& endpoint,
                         const std::string& prefix, const std::string& treatment, const std::string& control,
                         GroupSequentialRow& gs) {
-  const auto mean = [&](const std::string& path) {
-    const auto found = series.find(path);
-    if (found == series.end()) return std::numeric_limits<double>::quiet_NaN();
-    double total = 0.0;
-    std::size_t n = 0;
-    for (double v : found->second) {
-      if (std::isfinite(v)) {
-        total += v;
-        ++n;
-      }
-    }
-    return n == 0 ? std::numeric_limits<double>::quiet_NaN() : total / static_cast<double>(n);
-  };
-  const double treated = mean(endpoint + "/arms/" + treatment + "/n"), controls = mean(endpoint + "/arms/" + control + "/n");
-  const double p = treated / (treated + controls);
+  const double p = treated_share(series, endpoint, treatment, control);
   if (!(p > 0 && p < 1)) return;
   const auto scale = [&](const std::vector<double>& bounds) {
     std::vector<double> out;
     for (std::size_t k = 0; k < bounds.size(); ++k) {
-      const double d = mean(prefix + "gs_look_" + std::to_string(k + 1) + "_events");
+      const double d = finite_mean(series, prefix + "gs_look_" + std::to_string(k + 1) + "_events");
       out.push_back(d > 0 ? std::exp(-bounds[k] / std::sqrt(d * p * (1 - p))) : std::numeric_limits<double>::quiet_NaN());
     }
     return out;
   };
   gs.hazard_ratio_boundaries = scale(gs.boundaries);
   if (!gs.futility_boundaries.empty()) gs.futility_hazard_ratio_boundaries = scale(gs.futility_boundaries);
+}
+
+/// Look by look: the mean events, patients and calendar time of the looks' data cuts (time
+/// to event), the simulated cumulative crossing with its MCSE, and the analytic cumulative
+/// crossing under H0 and under the simulated truth (stats::design_crossing at the drift of
+/// the true effect: hazard ratios by Schoenfeld at the mean final events, mean differences
+/// over the mean final SE; other measures have none).
+void look_operating(const std::map<std::string, std::vector<double>>& series, const std::string& endpoint,
+                    const std::string& prefix, const std::string& treatment, const std::string& control,
+                    std::size_t replicates, GroupSequentialRow& gs) {
+  const std::size_t looks = gs.looks.size();
+  const auto look_path = [&](std::size_t k, const char* what) {
+    return prefix + "gs_look_" + std::to_string(k + 1) + "_" + what;
+  };
+  const bool per_look = series.count(look_path(0, "events")) > 0;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  gs.expected_events_at_stop = gs.expected_patients_at_stop = gs.expected_time_at_stop = nan;
+  if (per_look) {
+    for (std::size_t k = 0; k < looks; ++k) {
+      gs.look_events.push_back(finite_mean(series, look_path(k, "events")));
+      gs.look_patients.push_back(finite_mean(series, look_path(k, "patients")));
+      gs.look_time.push_back(finite_mean(series, look_path(k, "time")));
+    }
+    // At the look each replicate stopped at (gs_stop_look is 1-based; the last without a stop).
+    const auto& stop = series.at(prefix + "gs_stop_look");
+    const auto at_stop = [&](const char* what) {
+      double total = 0.0;
+      std::size_t n = 0;
+      for (std::size_t r = 0; r < stop.size(); ++r) {
+        if (!(stop[r] >= 1.0 && stop[r] <= static_cast<double>(looks))) continue;  // NaN too
+        const auto k = static_cast<std::size_t>(stop[r]);
+        const auto found = series.find(look_path(k - 1, what));
+        if (found == series.end() || !std::isfinite(found->second[r])) continue;
+        total += found->second[r];
+        ++n;
+      }
+      return n == 0 ? nan : total / static_cast<double>(n);
+    };
+    gs.expected_events_at_stop = at_stop("events");
+    gs.expected_patients_at_stop = at_stop("patients");
+    gs.expected_time_at_stop = at_stop("time");
+  }
+  const auto cumulate = [&](const std::vector<double>& stops, std::vector<double>& rate, std::vector<double>& mcse) {
+    double sum = 0.0;
+    for (double s : stops) {
+      sum += s;
+      rate.push_back(sum);
+      mcse.push_back(std::sqrt(std::max(0.0, sum * (1.0 - sum)) / static_cast<double>(replicates)));
+    }
+  };
+  cumulate(gs.stop_probability, gs.efficacy_crossing, gs.efficacy_crossing_mcse);
+  if (!gs.futility_stop_probability.empty()) {
+    cumulate(gs.futility_stop_probability, gs.futility_crossing, gs.futility_crossing_mcse);
+  }
+  const bool two_sided = gs.sided != "one";
+  const auto null = stats::design_crossing(gs.looks, gs.boundaries, gs.futility_boundaries, two_sided, 0.0);
+  gs.null_efficacy_crossing = null.efficacy;
+  gs.null_futility_crossing = null.futility;
+
+  // The drift of the simulated truth.
+  double effect = nan, final_se = nan;
+  if (gs.measure == "hazard_ratio") {
+    const auto found = series.find(prefix + "true_effect");
+    double total = 0.0;
+    std::size_t n = 0;
+    for (std::size_t r = 0; found != series.end() && r < found->second.size(); ++r) {
+      const double v = found->second[r];
+      if (std::isfinite(v) && v > 0) {
+        total += std::log(v);
+        ++n;
+      }
+    }
+    if (n == 0 || !per_look) return;
+    gs.truth_effect = std::exp(total / static_cast<double>(n));
+    effect = std::log(gs.truth_effect);
+    final_se = stats::schoenfeld_se(gs.look_events.back(), treated_share(series, endpoint, treatment, control));
+  } else if (gs.measure == "mean_difference") {
+    gs.truth_effect = finite_mean(series, prefix + "true_effect");
+    effect = gs.truth_effect;
+    final_se = finite_mean(series, prefix + "se");
+    if (final_se > 0 && std::isfinite(final_se)) {
+      const double sign = gs.sided == "one" && gs.benefit != "higher" ? -1.0 : 1.0;
+      const auto scale = [&](const std::vector<double>& bounds) {
+        std::vector<double> out;
+        for (std::size_t k = 0; k < bounds.size(); ++k) out.push_back(sign * bounds[k] * final_se / std::sqrt(gs.looks[k]));
+        return out;
+      };
+      gs.difference_boundaries = scale(gs.boundaries);
+      if (!gs.futility_boundaries.empty()) gs.futility_difference_boundaries = scale(gs.futility_boundaries);
+    }
+  } else {
+    return;
+  }
+  gs.truth_drift = stats::truth_drift(effect, final_se, gs.benefit != "higher");
+  if (!std::isfinite(gs.truth_drift)) return;
+  // The looks' mean information fractions (mean events at the look over the mean final
+  // events) where they are known and increasing; else the design's.
+  gs.truth_fractions = gs.looks;
+  if (per_look && gs.look_events.back() > 0) {
+    std::vector<double> t;
+    for (double d : gs.look_events) t.push_back(d / gs.look_events.back());
+    bool increasing = t.front() > 0;
+    for (std::size_t k = 1; k < t.size(); ++k) increasing = increasing && t[k] > t[k - 1];
+    if (increasing) gs.truth_fractions = t;
+  }
+  const auto truth =
+      stats::design_crossing(gs.truth_fractions, gs.boundaries, gs.futility_boundaries, two_sided, gs.truth_drift);
+  gs.truth_efficacy_crossing = truth.efficacy;
+  gs.truth_futility_crossing = truth.futility;
 }
 
 double mean_of(const std::vector<double>& x) {
@@ -239,8 +358,15 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
             gs.stop_probability.push_back(stops / static_cast<double>(reject.size()));
             if (futility) gs.futility_stop_probability.push_back(futile_stops / static_cast<double>(reject.size()));
           }
+          gs.measure = row.measure;
           read_design(results, group, gs);
           if (row.measure == "hazard_ratio") hazard_ratio_scale(series, name, prefix, treatment, m.control_arm, gs);
+          try {
+            look_operating(series, name, prefix, treatment, m.control_arm, reject.size(), gs);
+          } catch (const std::invalid_argument& e) {
+            // Looks not increasing in (0, 1], or a futility bound above its efficacy bound.
+            damaged(results, "the group-sequential design of /replicates/" + group + " does not compute: " + e.what());
+          }
           e.group_sequential.push_back(std::move(gs));
         }
         if (m.replicates > 1 && method != "km_median") {  // km_median has no SE, CI or test
@@ -287,6 +413,7 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
     MultiplicitySummary ms;
     ms.procedure = results.series_attribute("multiplicity", "procedure");
     ms.replicates = m.replicates;
+    ms.alpha = m.alpha;
     const auto names = split(hypotheses, ',');
     const auto weights = multiplicity_weights(results, names.size());
     std::vector<std::vector<bool>> adjusted(m.replicates), unadjusted(m.replicates);
@@ -445,19 +572,77 @@ std::string json_object(const std::vector<std::pair<std::string, double>>& value
 
 }  // namespace
 
+namespace {
+
+/// Per look: the mean events, patients and calendar time of its data cut (time to event),
+/// and the cumulative crossing probabilities, simulated (MCSE) next to the analytic ones
+/// under H0 and under the simulated truth.
+std::string format_looks(const GroupSequentialRow& g, const std::string& time_unit) {
+  std::ostringstream out;
+  const bool futility = !g.futility_crossing.empty();
+  const bool truth = !g.truth_efficacy_crossing.empty();
+  const bool cuts = !g.look_events.empty();
+  if (truth) {
+    out << "    simulated truth: " << g.measure << " " << number(g.truth_effect)
+        << (g.measure == "hazard_ratio" ? " (geometric mean over the replicates)" : " (mean over the replicates)")
+        << ", drift " << number(g.truth_drift) << " (expected Z at the final look)\n";
+  } else {
+    out << "    no analytic crossing under the simulated truth for measure " << g.measure
+        << " (hazard ratios and mean differences only)\n";
+  }
+  std::vector<std::vector<std::string>> rows(1);
+  auto& head = rows.front();
+  head = {"look"};
+  if (cuts) head.insert(head.end(), {"events", "patients", "time (" + time_unit + ")"});
+  head.insert(head.end(), {"cum. efficacy (MCSE)", "H0", "truth"});
+  if (futility) head.insert(head.end(), {"cum. futility (MCSE)", "H0", "truth"});
+  const auto with_mcse = [](double p, double se) { return number(p, 3) + " (" + number(se, 2) + ")"; };
+  const auto at = [](const std::vector<double>& v, std::size_t k) {
+    return k < v.size() ? number(v[k], 3) : std::string("NA");
+  };
+  for (std::size_t k = 0; k < g.looks.size(); ++k) {
+    std::vector<std::string> row = {std::to_string(k + 1)};
+    if (cuts) row.insert(row.end(), {number(g.look_events[k], 5), number(g.look_patients[k], 5), number(g.look_time[k], 4)});
+    row.insert(row.end(), {with_mcse(g.efficacy_crossing[k], g.efficacy_crossing_mcse[k]), at(g.null_efficacy_crossing, k),
+                           at(g.truth_efficacy_crossing, k)});
+    if (futility) {
+      row.insert(row.end(), {with_mcse(g.futility_crossing[k], g.futility_crossing_mcse[k]),
+                             at(g.null_futility_crossing, k), at(g.truth_futility_crossing, k)});
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::string> separators(rows.front().size(), "  ");
+  separators.front() = "    ";
+  std::vector<bool> right(rows.front().size(), true);
+  print_columns(out, rows, separators, right, std::vector<std::size_t>(rows.front().size(), 0));
+  if (cuts) {
+    out << "    at stop (mean): events " << number(g.expected_events_at_stop, 5) << ", patients "
+        << number(g.expected_patients_at_stop, 5) << ", time " << number(g.expected_time_at_stop, 4) << " " << time_unit
+        << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace
+
 /// A one-sided design: per look the efficacy bound on the Z, nominal p and (hazard ratio)
 /// effect scale, the futility bound, and the simulated stop probabilities next to the
 /// analytic ones under H0.
 std::string format_one_sided(const GroupSequentialRow& g, const std::string& control) {
   std::ostringstream out;
   const bool futility = !g.futility_boundaries.empty();
-  const bool hr = !g.hazard_ratio_boundaries.empty();
+  // The bounds on the effect scale: hazard ratio (Schoenfeld) or mean difference.
+  const bool hr = !g.hazard_ratio_boundaries.empty() || !g.difference_boundaries.empty();
+  const auto& scaled = !g.hazard_ratio_boundaries.empty() ? g.hazard_ratio_boundaries : g.difference_boundaries;
+  const auto& futility_scaled =
+      !g.hazard_ratio_boundaries.empty() ? g.futility_hazard_ratio_boundaries : g.futility_difference_boundaries;
+  const std::string bound = !g.hazard_ratio_boundaries.empty() ? "  HR bound" : "  diff bound";
   out << "  group-sequential " << g.method << " vs " << control << " for " << g.treatment << ": one-sided alpha "
       << number(g.alpha) << ", " << g.spending << " spending";
   if (futility) out << "; futility " << g.futility_spending << (g.futility_binding ? ", binding" : ", non-binding");
   out << "; benefit: " << g.benefit << "\n";
-  out << "    look  information  efficacy Z  nominal p" << (hr ? "  HR bound" : "") << (futility ? "  futility Z" : "")
-      << (futility && hr ? "  HR bound" : "") << "  P(efficacy)  H0 analytic" << (futility ? "  P(futility)  H0 analytic" : "")
+  out << "    look  information  efficacy Z  nominal p" << (hr ? bound : "") << (futility ? "  futility Z" : "")
+      << (futility && hr ? bound : "") << "  P(efficacy)  H0 analytic" << (futility ? "  P(futility)  H0 analytic" : "")
       << "\n";
   double previous_upper = 0.0, previous_lower = 0.0;
   char cell[64];
@@ -467,14 +652,14 @@ std::string format_one_sided(const GroupSequentialRow& g, const std::string& con
                   number(g.boundaries[k]).c_str(), number(g.nominal_p[k], 3).c_str());
     out << cell;
     if (hr) {
-      std::snprintf(cell, sizeof(cell), "  %8s", number(g.hazard_ratio_boundaries[k], 4).c_str());
+      std::snprintf(cell, sizeof(cell), "  %*s", static_cast<int>(bound.size() - 2), number(scaled[k], 4).c_str());
       out << cell;
     }
     if (futility) {
       std::snprintf(cell, sizeof(cell), "  %10s", number(g.futility_boundaries[k]).c_str());
       out << cell;
       if (hr) {
-        std::snprintf(cell, sizeof(cell), "  %8s", number(g.futility_hazard_ratio_boundaries[k], 4).c_str());
+        std::snprintf(cell, sizeof(cell), "  %*s", static_cast<int>(bound.size() - 2), number(futility_scaled[k], 4).c_str());
         out << cell;
       }
     }
@@ -565,7 +750,7 @@ std::string format_text(const Summary& s) {
     }
     for (const auto& g : e.group_sequential) {
       if (g.sided == "one") {
-        out << format_one_sided(g, m.control_arm);
+        out << format_one_sided(g, m.control_arm) << format_looks(g, m.time_unit);
         continue;
       }
       out << "  group-sequential " << g.method << " vs " << m.control_arm << " for " << g.treatment << " ("
@@ -578,6 +763,7 @@ std::string format_text(const Summary& s) {
       out << "    overall rejection " << number(g.rejection_rate, 3) << " (MCSE " << number(g.rejection_rate_mcse, 2)
           << "), expected information at stop " << number(g.expected_information, 4) << " (MCSE "
           << number(g.expected_information_mcse, 2) << ")\n";
+      out << format_looks(g, m.time_unit);
     }
   }
   if (s.multiplicity) {
@@ -682,6 +868,29 @@ std::string format_json(const Summary& s) {
               << ", \"h0_efficacy_crossing\": " << list(g.h0_efficacy_crossing);
           if (!g.hazard_ratio_boundaries.empty()) out << ", \"hazard_ratio_boundaries\": " << list(g.hazard_ratio_boundaries);
         }
+        out << ", \"measure\": " << json_string(g.measure)
+            << ", \"efficacy_crossing\": " << list(g.efficacy_crossing)
+            << ", \"efficacy_crossing_mcse\": " << list(g.efficacy_crossing_mcse)
+            << ", \"null_efficacy_crossing\": " << list(g.null_efficacy_crossing);
+        if (!g.look_events.empty()) {
+          out << ", \"look_events\": " << list(g.look_events) << ", \"look_patients\": " << list(g.look_patients)
+              << ", \"look_time\": " << list(g.look_time)
+              << ", \"expected_events_at_stop\": " << json_number(g.expected_events_at_stop)
+              << ", \"expected_patients_at_stop\": " << json_number(g.expected_patients_at_stop)
+              << ", \"expected_time_at_stop\": " << json_number(g.expected_time_at_stop);
+        }
+        if (!g.difference_boundaries.empty()) out << ", \"difference_boundaries\": " << list(g.difference_boundaries);
+        if (!g.futility_difference_boundaries.empty()) {
+          out << ", \"futility_difference_boundaries\": " << list(g.futility_difference_boundaries);
+        }
+        if (!g.truth_efficacy_crossing.empty()) {
+          out << ", \"truth_effect\": " << json_number(g.truth_effect) << ", \"truth_drift\": " << json_number(g.truth_drift)
+              << ", \"truth_information_fractions\": " << list(g.truth_fractions)
+              << ", \"truth_efficacy_crossing\": " << list(g.truth_efficacy_crossing);
+          if (!g.truth_futility_crossing.empty()) {
+            out << ", \"truth_futility_crossing\": " << list(g.truth_futility_crossing);
+          }
+        }
         if (!g.futility_boundaries.empty()) {
           out << ", \"futility_spending\": " << json_string(g.futility_spending)
               << ", \"futility_binding\": " << (g.futility_binding ? "true" : "false")
@@ -691,6 +900,9 @@ std::string format_json(const Summary& s) {
           if (!g.futility_hazard_ratio_boundaries.empty()) {
             out << ", \"futility_hazard_ratio_boundaries\": " << list(g.futility_hazard_ratio_boundaries);
           }
+          out << ", \"futility_crossing\": " << list(g.futility_crossing)
+              << ", \"futility_crossing_mcse\": " << list(g.futility_crossing_mcse)
+              << ", \"null_futility_crossing\": " << list(g.null_futility_crossing);
         }
         out << "}";
       }

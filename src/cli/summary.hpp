@@ -12,6 +12,7 @@
 #include "io/result_reader.hpp"
 #include "stats/design.hpp"
 #include "stats/multiplicity.hpp"
+#include "stats/trial_operating.hpp"
 
 namespace silico::cli {
 
@@ -37,31 +38,11 @@ struct OperatingRow {
   stats::OperatingCharacteristics oc;
 };
 
-/// Group-sequential operating characteristics of the primary method.
-struct GroupSequentialRow {
-  std::string method;
-  std::string treatment;
-  std::string spending;
-  std::vector<double> looks;       ///< information fractions
-  std::vector<double> boundaries;  ///< |Z| efficacy boundaries
-  double rejection_rate = 0.0, rejection_rate_mcse = 0.0;
-  double expected_information = 0.0, expected_information_mcse = 0.0;  ///< events or patients
-  std::vector<double> stop_probability;  ///< P(stop for efficacy at look k)
-  // A design other than the two-sided O'Brien-Fleming or Pocock types (gs_sided present):
-  std::string sided = "two";            ///< one or two
-  double alpha = 0.0;                   ///< the design's level (one-sided: one-sided); 0 if not stored
-  std::string benefit;                  ///< one-sided: lower or higher
-  std::vector<double> nominal_p;        ///< one-sided: 1 - Phi(u_k)
-  /// Analytic cumulative crossing probabilities under H0 (futility stops in place).
-  std::vector<double> h0_efficacy_crossing, h0_futility_crossing;
-  std::string futility_spending;        ///< empty without futility
-  bool futility_binding = false;
-  std::vector<double> futility_boundaries;
-  std::vector<double> futility_stop_probability;  ///< P(stop for futility at look k)
-  /// Hazard-ratio endpoints: each bound on the hazard-ratio scale (Schoenfeld) at the mean
-  /// events of its look and the randomized share of treatment; empty otherwise.
-  std::vector<double> hazard_ratio_boundaries, futility_hazard_ratio_boundaries;
-};
+/// The group-sequential and multiplicity results are plain structs of stats/ (the report
+/// renders them too, without io/).
+using stats::GroupSequentialRow;
+using stats::MultiplicityHypothesisRow;
+using stats::MultiplicitySummary;
 
 struct EndpointSummary {
   std::string name;
@@ -71,27 +52,6 @@ struct EndpointSummary {
   std::vector<EstimateRow> estimates;
   std::vector<OperatingRow> operating;  ///< empty with a single replicate
   std::vector<GroupSequentialRow> group_sequential;  ///< with interim looks and replicates > 1
-};
-
-/// One hypothesis of analysis.multiplicity over the replicates.
-struct MultiplicityHypothesisRow {
-  std::string name;  ///< its series group, <k>_<endpoint>_<method>_<arm>
-  std::string endpoint, method, arm;
-  double weight = 0.0;      ///< initial weight (equal for bonferroni and holm without weights, hochberg)
-  bool true_null = false;   ///< true effect at the null value in every replicate (see summarize)
-  stats::RateWithMcse rejection;   ///< after the procedure (reject series)
-  stats::RateWithMcse unadjusted;  ///< its own test, p < alpha, NaN p not rejected
-};
-
-/// analysis.multiplicity over the replicates (with replicates > 1): per hypothesis and
-/// familywise, after the procedure and, for comparison, of the unadjusted tests.
-struct MultiplicitySummary {
-  std::string procedure;
-  std::uint64_t replicates = 0;
-  std::vector<MultiplicityHypothesisRow> hypotheses;
-  std::size_t true_nulls = 0;
-  stats::MultiplicityOperating adjusted;    ///< any, all, fwer after the procedure
-  stats::MultiplicityOperating unadjusted;  ///< the same of the tests at p < alpha each
 };
 
 /// Tolerance of "true null": a hypothesis is a true null when every replicate's finite

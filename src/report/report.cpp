@@ -15,6 +15,8 @@
 
 #include "core/sha256.hpp"
 #include "models/model.hpp"
+#include "report/html.hpp"
+#include "report/operating_sections.hpp"
 #include "report/svg.hpp"
 #include "sim/data_cut.hpp"
 #include "stats/agreement.hpp"
@@ -35,14 +37,8 @@ namespace {
 
 constexpr double kNaNValue = std::numeric_limits<double>::quiet_NaN();
 
-std::string esc(const std::string& text) { return xml_escape(text); }
-
-std::string num(double x, int digits = 4) {
-  if (!std::isfinite(x)) return "&ndash;";
-  char text[48];
-  std::snprintf(text, sizeof(text), "%.*g", digits, x);
-  return text;
-}
+using html::esc;
+using html::num;
 
 /// "37.3 s" under a minute, else "1 h 02 min 05 s (3725 s)".
 std::string duration_text(double seconds) {
@@ -784,6 +780,10 @@ class Document {
            << "<table><tr><th>estimate</th><th>measure</th><th>replicates</th><th>mean</th><th>SD</th><th>MC "
               "SE</th><th>mean true effect</th><th>bias</th><th>CI coverage</th></tr>\n";
       for (const auto& k : keys) {
+        if (is_test(k)) {
+          test_row(k);
+          continue;
+        }
         const auto& effect = series_at(in_, k.prefix() + "/effect");
         const auto& truth = series_at(in_, k.prefix() + "/true_effect");
         const auto& low = series_at(in_, k.prefix() + "/ci_low");
@@ -820,6 +820,13 @@ class Document {
         h.x_title = measure(k);
         h.y_title = "replicates";
         h.values = series_at(in_, k.prefix() + "/effect");
+        if (is_test(k)) {
+          // A test has no estimate: the distribution of its statistic.
+          const std::string statistic = test_statistic(k);
+          if (statistic.empty()) continue;
+          h.x_title = statistic;
+          h.values = series_at(in_, k.prefix() + "/" + statistic);
+        }
         h.name = k.prefix();
         const auto& truth = series_at(in_, k.prefix() + "/true_effect");
         stats::RunningMoments tru;
@@ -870,6 +877,46 @@ class Document {
     return found == in_.measures.end() ? "" : found->second;
   }
 
+  /// A test without an estimand (measure "test": fh, maxcombo): effect, SE, CI and true
+  /// effect are NaN; it has a p and a statistic.
+  bool is_test(const EstimateKey& k) const { return measure(k) == "test"; }
+
+  /// The series of a test's statistic: `statistic` (maxcombo) or `z` (fh); "" if neither.
+  std::string test_statistic(const EstimateKey& k) const {
+    for (const char* name : {"statistic", "z"}) {
+      if (in_.series.count(k.prefix() + "/" + name)) return name;
+    }
+    return "";
+  }
+
+  /// A row of the replicate table for a test: its statistic's distribution and the share
+  /// of replicates with p < alpha (over those with a finite p), instead of an estimate.
+  void test_row(const EstimateKey& k) {
+    const std::string statistic = test_statistic(k);
+    stats::RunningMoments z;
+    for (double v : series_at(in_, k.prefix() + "/" + statistic)) {
+      if (std::isfinite(v)) z.add(v);
+    }
+    std::size_t tested = 0, rejected = 0;
+    for (double p : series_at(in_, k.prefix() + "/p")) {
+      if (!std::isfinite(p)) continue;
+      ++tested;
+      rejected += p < in_.alpha;
+    }
+    const auto d = z.result();
+    const double rate = tested ? static_cast<double>(rejected) / static_cast<double>(tested) : kNaNValue;
+    out_ << "<tr><td>" << esc(k.prefix()) << "</td><td>test" << (statistic.empty() ? "" : " (" + esc(statistic) + ")")
+         << "</td><td class=\"n\">" << replicate_count(d.n) << "</td><td class=\"n\">" << num(d.mean)
+         << "</td><td class=\"n\">" << num(d.sd) << "</td><td class=\"n\">"
+         << num(d.sd / std::sqrt(static_cast<double>(d.n)), 3) << "</td><td colspan=\"3\">no estimand: p &lt; "
+         << num(in_.alpha) << " in "
+         << (tested ? num(100 * rate, 3) + " % &plusmn; " +
+                          num(100 * std::sqrt(rate * (1 - rate) / static_cast<double>(tested)), 2) + " of " +
+                          std::to_string(tested) + " replicates"
+                    : std::string("no replicate"))
+         << "</td></tr>\n";
+  }
+
   /// " (its first M of N patients)" when the per-patient sections read only the first
   /// patients of the replicate (silico report --max-patients), else "".
   std::string shown_patients() const {
@@ -893,6 +940,7 @@ class Document {
     for (const auto& t : in_.trajectories) spaghetti(t);
     forest();
     if (in_.power_curve) power();
+    out_ << group_sequential_section(in_) << multiplicity_section(in_);
     balance();
   }
 
@@ -1068,6 +1116,7 @@ class Document {
       if (std::find(measures.begin(), measures.end(), measure(k)) == measures.end()) measures.push_back(measure(k));
     }
     for (const auto& m : measures) {
+      if (m == "test") continue;  // no estimate to plot: tests_table() below
       ForestPlot plot;
       plot.title = "Estimates (" + (m.empty() ? std::string("effect") : m) + "), replicate " +
                    std::to_string(in_.first_replicate) + ", with the true effect";
@@ -1083,6 +1132,25 @@ class Document {
            << " % confidence interval; hollow diamond: the true effect of the same patients from their potential "
               "outcomes.</figcaption></figure>\n";
     }
+    tests_table(keys);
+  }
+
+  /// Tests without an estimand of the reported replicate: statistic and p.
+  void tests_table(const std::vector<EstimateKey>& keys) {
+    bool any = false;
+    for (const auto& k : keys) {
+      if (!is_test(k)) continue;
+      if (!any) {
+        out_ << "<table><caption>Tests without an estimand, replicate " << in_.first_replicate
+             << "</caption><tr><th>test</th><th>statistic</th><th>value</th><th>p</th></tr>\n";
+        any = true;
+      }
+      const std::string statistic = test_statistic(k);
+      out_ << "<tr><td>" << esc(k.prefix()) << "</td><td>" << esc(statistic) << "</td><td class=\"n\">"
+           << num(statistic.empty() ? kNaNValue : first_of(in_, k.prefix() + "/" + statistic)) << "</td><td class=\"n\">"
+           << num(first_of(in_, k.prefix() + "/p")) << "</td></tr>\n";
+    }
+    if (any) out_ << "</table>\n";
   }
 
   /// Covariate balance of external-control comparisons, from their smd_before/after series.

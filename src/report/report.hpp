@@ -16,6 +16,7 @@
 #include "report/studies.hpp"
 #include "report/verify.hpp"
 #include "spec/spec.hpp"
+#include "stats/trial_operating.hpp"
 
 namespace silico::report {
 
@@ -117,6 +118,16 @@ struct ReportInputs {
   /// of its group). Arms follow `arms`. Names not listed come after, alphabetically.
   std::vector<std::string> endpoint_order;
   std::map<std::string, std::vector<std::string>> method_order;
+
+  /// Operating characteristics over the replicates as `silico summarize` computes them
+  /// (with replicates > 1): the group-sequential design of each endpoint's primary method,
+  /// one row per treatment arm, and analysis.multiplicity. Empty / absent without them.
+  struct GroupSequentialEndpoint {
+    std::string endpoint;
+    std::vector<stats::GroupSequentialRow> rows;
+  };
+  std::vector<GroupSequentialEndpoint> group_sequential;
+  std::optional<stats::MultiplicitySummary> multiplicity;
 
   /// The report's own simulations (studies.hpp); empty with the reason when they could
   /// not be run (e.g. the spec's cohort include is not found from here).

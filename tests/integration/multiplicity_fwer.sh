@@ -13,7 +13,7 @@
 #  - Hochberg: that, or both |Z_i| > c(alpha): about 0.048.
 # The expectations are computed below by integrating the bivariate normal (welch's t with
 # 58 degrees of freedom is near normal); each rate must lie within 3 MCSE of it, and each
-# adjusted FWER must be <= alpha + 3 MCSE.
+# adjusted FWER must be <= alpha + 3 MCSE. silico report renders the multiplicity section.
 source "$(dirname "$0")/lib.sh"
 spec="$SILICO_SOURCE_DIR/tests/data/null_three_arm.yaml"
 grep -q '^    procedure: holm$' "$spec" || fail "the spec's procedure line changed"
@@ -111,5 +111,20 @@ c_dunnett = 2.212127746579
 near("dunnett FWER", s["dunnett"]["fwer"], 1 - none_beyond(c_dunnett))
 assert abs(1 - none_beyond(c_dunnett) - alpha) < 1e-4, 1 - none_beyond(c_dunnett)  # to the quadrature
 assert s["dunnett"]["fwer"] >= s["bonferroni"]["fwer"]
+PY
+# The report's multiplicity section: each hypothesis with its power after the procedure and
+# the FWER, the same numbers as summarize's (3 significant digits).
+"$SILICO" report "$WORK/hochberg.h5" -o "$WORK/hochberg.html" --study-patients 200 -q
+grep -q "<h3>Multiplicity</h3>" "$WORK/hochberg.html" || fail "no multiplicity section in the report"
+python3 - "$WORK/hochberg.json" "$WORK/hochberg.html" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["multiplicity"]
+html = open(sys.argv[2]).read()
+section = html[html.index("<h3>Multiplicity</h3>"):]
+three = lambda x: f"{x:.3g}"
+for h in s["hypotheses"]:
+    assert f"<td>{h['name']}</td>" in section, h
+    assert f'<td class="n">{three(h["rejection_rate"])} &plusmn; ' in section, h
+assert f'familywise error rate (over the {s["true_nulls"]} true null hypotheses)</th><td class="n">{three(s["fwer"])} &plusmn; ' in section, s
 PY
 echo "multiplicity_fwer: ok"

@@ -22,6 +22,7 @@
 
 #include "stats/design.hpp"
 #include "stats/group_sequential_design.hpp"
+#include "stats/trial_operating.hpp"
 
 namespace silico::stats {
 namespace {
@@ -671,6 +672,74 @@ TEST(CrossingProbabilities, InvalidArgumentsThrow) {
                std::invalid_argument);
   EXPECT_THROW(crossing_probabilities(t, std::vector<double>{0.0, 0.0}, u, kInf),
                std::invalid_argument);
+}
+
+// ------------------------------------------------------------------ crossing under the truth
+
+// One look: the crossing probability is the power of a fixed design, 1 - Phi(u - theta);
+// two-sided, 1 - Phi(c - theta) + Phi(-c - theta).
+TEST(DesignCrossing, OneLookIsTheFixedDesignPower) {
+  const std::vector<double> t{1.0};
+  const double u = z_upper(0.025);
+  for (double theta : {0.0, 1.0, 2.8, -0.5}) {
+    const DesignCrossing one = design_crossing(t, std::vector<double>{u}, {}, false, theta);
+    ASSERT_EQ(one.efficacy.size(), 1u);
+    EXPECT_NEAR(one.efficacy[0], q_tail(u - theta), 1e-7) << theta;
+    EXPECT_TRUE(one.futility.empty());
+    const DesignCrossing two = design_crossing(t, std::vector<double>{u}, {}, true, theta);
+    EXPECT_NEAR(two.efficacy[0], q_tail(u - theta) + q_tail(u + theta), 1e-7) << theta;
+  }
+}
+
+// Under the design's own drift, the crossing probabilities of its bounds are those gsDesign
+// prints under H1 (GsDesignTestTypeFourNonBindingFutility above); the futility entry of the
+// last look repeats the one before (not crossing u_K there ends the trial, it is no stop).
+TEST(DesignCrossing, UnderTheDesignDriftMatchesGsDesign) {
+  const GroupSequentialBoundaries b = design_boundaries(
+      with_beta_spending(one_sided(kFifths, 0.025, hsd(-4.0)), 0.1, hsd(-2.0), false));
+  const DesignCrossing c = design_crossing(kFifths, b.efficacy, b.futility, false, b.drift);
+  expect_all_near(c.efficacy, {0.0417, 0.2096, 0.4902, 0.7556, 0.9000}, kFourDecimals, "H1 efficacy");
+  expect_all_near(c.futility, {0.0077, 0.0192, 0.0363, 0.0619, 0.0619}, kFourDecimals, "H1 futility");
+  const DesignCrossing null = design_crossing(kFifths, b.efficacy, b.futility, false, 0.0);
+  expect_all_near(null.efficacy, b.under_null.upper, 1e-12, "H0 efficacy");
+  // A two-sided design rejects in either tail: under H0 both tails together spend alpha.
+  GroupSequentialDesign two = one_sided(kFifths, 0.05, kOF);
+  two.sidedness = Sidedness::kTwoSidedSymmetric;
+  const GroupSequentialBoundaries tb = design_boundaries(two);
+  const DesignCrossing both = design_crossing(kFifths, tb.efficacy, {}, true, 0.0);
+  EXPECT_NEAR(both.efficacy.back(), 0.05, 1e-6);
+  EXPECT_THROW(design_crossing(kFifths, tb.efficacy, tb.efficacy, true, 0.0), std::invalid_argument);
+}
+
+// The drift of a true effect: Schoenfeld for a hazard ratio, effect / SE for a difference,
+// positive when the effect favours treatment.
+TEST(DesignCrossing, DriftOfTheTruth) {
+  const double se = schoenfeld_se(247.0, 0.5);
+  EXPECT_NEAR(se, 1.0 / std::sqrt(247.0 / 4.0), 1e-15);
+  EXPECT_NEAR(truth_drift(std::log(0.7), se, true), -std::log(0.7) * std::sqrt(247.0 / 4.0), 1e-12);
+  EXPECT_NEAR(truth_drift(std::log(0.7), se, false), std::log(0.7) * std::sqrt(247.0 / 4.0), 1e-12);
+  EXPECT_NEAR(truth_drift(-2.0, 0.8, true), 2.5, 1e-15);
+  EXPECT_NEAR(truth_drift(2.0, 0.8, false), 2.5, 1e-15);
+  EXPECT_TRUE(std::isnan(schoenfeld_se(0.0, 0.5)));
+  EXPECT_TRUE(std::isnan(schoenfeld_se(100.0, 1.0)));
+  EXPECT_TRUE(std::isnan(truth_drift(1.0, 0.0, true)));
+  EXPECT_TRUE(std::isnan(truth_drift(std::nan(""), 1.0, true)));
+}
+
+// The power of the design at the drift of HR 0.7 with 247 events by Monte Carlo of the
+// Brownian-motion model, against the recursive integration.
+TEST(DesignCrossing, MonteCarloAtTheDriftOfAHazardRatio) {
+  constexpr int kPaths = 400000;
+  const std::vector<double> t{0.5, 0.75, 1.0};
+  const GroupSequentialBoundaries b =
+      design_boundaries(with_beta_spending(one_sided(t, 0.025, kOF), 0.2, hsd(-2.0), false));
+  const double theta = truth_drift(std::log(0.7), schoenfeld_se(247.0, 0.5), true);
+  const DesignCrossing c = design_crossing(t, b.efficacy, b.futility, false, theta);
+  std::vector<double> up, low;
+  simulate(t, b.futility, b.efficacy, theta, kPaths, 11u, up, low);
+  expect_within_mc(up, c.efficacy, kPaths, "efficacy");
+  low.back() = low[low.size() - 2];
+  expect_within_mc(low, c.futility, kPaths, "futility");
 }
 
 }  // namespace

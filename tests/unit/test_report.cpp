@@ -688,5 +688,146 @@ analysis:
   }
 }
 
+// The group-sequential section from a constructed row: the bounds on every scale, the
+// looks' events, patients and time, and the cumulative crossing simulated (with MCSE),
+// under H0 and under the truth; a chart of the bounds on the Z scale.
+TEST(Report, GroupSequentialSectionShowsBothScalesAndCrossingProbabilities) {
+  ReportInputs in = inputs();
+  EXPECT_EQ(render_report(in).find("Group-sequential design"), std::string::npos);
+  stats::GroupSequentialRow g;
+  g.method = "logrank";
+  g.treatment = "treatment";
+  g.measure = "hazard_ratio";
+  g.spending = "obrien_fleming";
+  g.sided = "one";
+  g.alpha = 0.025;
+  g.benefit = "lower";
+  g.looks = {0.5, 1.0};
+  g.boundaries = {2.9626, 1.9686};
+  g.nominal_p = {0.00153, 0.0245};
+  g.futility_spending = "hsd(-2)";
+  g.futility_boundaries = {0.4488, 1.9686};
+  g.hazard_ratio_boundaries = {0.5874, 0.7776};
+  g.futility_hazard_ratio_boundaries = {0.9226, 0.7776};
+  g.rejection_rate = 0.774;
+  g.rejection_rate_mcse = 0.0094;
+  g.expected_information = 193.5;
+  g.expected_information_mcse = 1.0;
+  g.look_events = {124, 247};
+  g.look_patients = {400, 400};
+  g.look_time = {5.261, 13.74};
+  g.expected_events_at_stop = 193.47;
+  g.expected_patients_at_stop = 400;
+  g.expected_time_at_stop = 9.763;
+  g.efficacy_crossing = {0.162, 0.774};
+  g.efficacy_crossing_mcse = {0.0082, 0.0094};
+  g.futility_crossing = {0.053, 0.053};
+  g.futility_crossing_mcse = {0.005, 0.005};
+  g.null_efficacy_crossing = {0.00153, 0.0243};
+  g.null_futility_crossing = {0.673, 0.673};
+  g.truth_efficacy_crossing = {0.168, 0.777};
+  g.truth_futility_crossing = {0.0601, 0.0601};
+  g.truth_effect = 0.6979;
+  g.truth_drift = 2.826;
+  in.group_sequential.push_back({"os", {g}});
+  const std::string html = render_report(in);
+  const auto section = html.find("<h3>Group-sequential design</h3>");
+  ASSERT_NE(section, std::string::npos);
+  EXPECT_GT(section, html.find("8. Results"));
+  EXPECT_LT(section, html.find("9. Reproducibility"));
+  const std::string part = html.substr(section, html.find("9. Reproducibility") - section);
+  EXPECT_NE(part.find("One-sided design at alpha 0.025 (benefit: lower)"), std::string::npos);
+  EXPECT_NE(part.find("futility hsd(-2), non-binding"), std::string::npos);
+  EXPECT_NE(part.find("hazard_ratio 0.6979"), std::string::npos);
+  EXPECT_NE(part.find("drift 2.826"), std::string::npos);
+  // Look 1: information, events, patients, time, efficacy Z, nominal p (1 - Phi(2.9626) =
+  // 0.001525), HR bound, futility Z and HR bound, then efficacy simulated / H0 / truth and
+  // futility simulated / H0 / truth.
+  const auto cells = [](std::initializer_list<const char*> values) {
+    std::string row;
+    for (const char* v : values) row += std::string("<td class=\"n\">") + v + "</td>";
+    return row;
+  };
+  EXPECT_NE(part.find("<tr><td class=\"n\">1</td>" +
+                      cells({"0.5", "124", "400", "5.261", "2.963", "0.00153", "0.5874", "0.4488", "0.9226",
+                             "0.162 &plusmn; 0.0082", "0.00153", "0.168", "0.053 &plusmn; 0.005", "0.673", "0.0601"})),
+            std::string::npos)
+      << part;
+  EXPECT_NE(part.find(cells({"0.774 &plusmn; 0.0094", "0.0243", "0.777"})), std::string::npos);
+  // The chart: efficacy and futility bounds on the Z scale.
+  EXPECT_NE(part.find("data-series=\"efficacy bound\""), std::string::npos);
+  EXPECT_NE(part.find("data-series=\"futility bound\""), std::string::npos);
+  // Without a mapping of the measure to a drift the truth columns are dashes and say why.
+  g.measure = "risk_difference";
+  g.truth_efficacy_crossing.clear();
+  g.truth_futility_crossing.clear();
+  in.group_sequential = {{"os", {g}}};
+  const std::string other = render_report(in);
+  EXPECT_NE(other.find("No analytic probabilities under the simulated truth"), std::string::npos);
+}
+
+// The multiplicity section: per hypothesis weight, true-null flag, power after the
+// procedure and unadjusted with MCSE; any, all and FWER.
+TEST(Report, MultiplicitySectionPerHypothesisWithFwer) {
+  ReportInputs in = inputs();
+  EXPECT_EQ(render_report(in).find("<h3>Multiplicity</h3>"), std::string::npos);
+  stats::MultiplicitySummary mu;
+  mu.procedure = "holm";
+  mu.replicates = 400;
+  mu.alpha = 0.05;
+  stats::MultiplicityHypothesisRow a{"1_os_cox_low", "os", "cox", "low", 0.5, true, {0.02, 0.007}, {0.045, 0.0104}};
+  stats::MultiplicityHypothesisRow b{"2_os_cox_high", "os", "cox", "high", 0.5, false, {0.81, 0.0196}, {0.85, 0.0179}};
+  mu.hypotheses = {a, b};
+  mu.true_nulls = 1;
+  mu.adjusted.any = {0.815, 0.0194};
+  mu.adjusted.all = {0.015, 0.0061};
+  mu.adjusted.fwer = {0.02, 0.007};
+  mu.unadjusted.any = {0.86, 0.0173};
+  mu.unadjusted.all = {0.035, 0.0092};
+  mu.unadjusted.fwer = {0.045, 0.0104};
+  in.multiplicity = mu;
+  const std::string html = render_report(in);
+  const auto section = html.find("<h3>Multiplicity</h3>");
+  ASSERT_NE(section, std::string::npos);
+  const std::string part = html.substr(section, html.find("9. Reproducibility") - section);
+  EXPECT_NE(part.find("holm over 2 hypotheses at familywise alpha 0.05"), std::string::npos);
+  EXPECT_NE(part.find("<td>1_os_cox_low</td><td>os</td><td>cox</td><td>low</td><td class=\"n\">0.5</td><td>yes</td>"
+                      "<td class=\"n\">0.02 &plusmn; 0.007</td><td class=\"n\">0.045 &plusmn; 0.01</td>"),
+            std::string::npos)
+      << part;
+  EXPECT_NE(part.find("<td>no</td><td class=\"n\">0.81 &plusmn; 0.02</td>"), std::string::npos);
+  EXPECT_NE(part.find("any hypothesis rejected</th><td class=\"n\">0.815 &plusmn; 0.019</td>"), std::string::npos);
+  EXPECT_NE(part.find("familywise error rate (over the 1 true null hypotheses)</th><td class=\"n\">0.02 &plusmn; "
+                      "0.007</td><td class=\"n\">0.045 &plusmn; 0.01</td>"),
+            std::string::npos);
+  mu.true_nulls = 0;
+  in.multiplicity = mu;
+  EXPECT_NE(render_report(in).find("No hypothesis is a true null"), std::string::npos);
+}
+
+// A test without an estimand (measure "test": fh, maxcombo) shows its statistic and p, not
+// empty effect cells: the replicate table gives the statistic's distribution and the share
+// of p < alpha, and the results a table of the tests instead of a forest row.
+TEST(Report, TestOnlyMethodsShowStatisticAndP) {
+  ReportInputs in = inputs();
+  const double nan = std::nan("");
+  for (const char* field : {"effect", "ci_low", "ci_high", "true_effect", "se"}) {
+    in.series[std::string("os/fh/treatment/") + field] = {nan, nan, nan, nan};
+  }
+  in.series["os/fh/treatment/p"] = {0.01, 0.2, 0.03, nan};
+  in.series["os/fh/treatment/z"] = {-2.5, -1.2, -2.1, nan};
+  in.measures["os/fh"] = "test";
+  const std::string html = render_report(in);
+  // Mean z of -2.5, -1.2, -2.1 = -1.933; 2 of the 3 finite p below 0.05: 66.7 % +- 27.
+  EXPECT_NE(html.find("<td>os/fh/treatment</td><td>test (z)</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find(">-1.933<"), std::string::npos);
+  EXPECT_NE(html.find("no estimand: p &lt; 0.05 in 66.7 % &plusmn; 27 of 3 replicates"), std::string::npos);
+  EXPECT_NE(html.find("Tests without an estimand, replicate 0"), std::string::npos);
+  EXPECT_NE(html.find("<td>os/fh/treatment</td><td>z</td><td class=\"n\">-2.5</td><td class=\"n\">0.01</td>"),
+            std::string::npos);
+  EXPECT_EQ(html.find("Estimates (test)"), std::string::npos);  // no empty forest plot
+  EXPECT_NE(html.find("Replicate distribution: os/fh/treatment"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace silico::report

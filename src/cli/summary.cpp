@@ -116,6 +116,43 @@ void hazard_ratio_scale(const std::map<std::string, std::vector<double>>& series
   if (!gs.futility_boundaries.empty()) gs.futility_hazard_ratio_boundaries = scale(gs.futility_boundaries);
 }
 
+/// Looks at calendar times (gs_look_times): the looks' information and bounds become the
+/// means over the replicates of what each look had (gs_look_<k>_fraction, _bound; the
+/// bound absent for max-statistic methods), the planned design kept beside them. Nothing
+/// changes where a look was never held or the means do not increase.
+void observed_looks(const io::ResultReader& results, const std::map<std::string, std::vector<double>>& series,
+                    const std::string& prefix, const std::string& group, GroupSequentialRow& gs) {
+  gs.look_times = numbers(results, group, "gs_look_times");
+  if (gs.look_times.size() + 1 != gs.looks.size()) {
+    damaged(results, "gs_look_times of /replicates/" + group + " is not one per interim look");
+  }
+  std::vector<double> fractions, bounds;
+  for (std::size_t k = 0; k < gs.looks.size(); ++k) {
+    const std::string look = prefix + "gs_look_" + std::to_string(k + 1);
+    fractions.push_back(finite_mean(series, look + "_fraction"));
+    bounds.push_back(finite_mean(series, look + "_bound"));
+  }
+  bool usable = fractions.back() == 1.0;
+  for (std::size_t k = 0; k < fractions.size(); ++k) {
+    usable = usable && fractions[k] > 0 && (k == 0 || fractions[k] > fractions[k - 1]);
+  }
+  if (!usable) return;
+  gs.planned_looks = gs.looks;
+  gs.looks = fractions;
+  if (gs.max_statistic) return;  // their bounds are each replicate's own, not stored
+  gs.planned_boundaries = gs.boundaries;
+  gs.boundaries = bounds;
+  // Fixed futility bounds stay, capped at the look's bound; the last meets the last bound.
+  for (std::size_t k = 0; k < gs.futility_boundaries.size(); ++k) {
+    const bool last = k + 1 == gs.futility_boundaries.size();
+    gs.futility_boundaries[k] = last ? bounds[k] : std::min(gs.futility_boundaries[k], bounds[k]);
+  }
+  if (gs.sided == "one") {
+    gs.nominal_p.clear();
+    for (double u : gs.boundaries) gs.nominal_p.push_back(0.5 * std::erfc(u / std::sqrt(2.0)));
+  }
+}
+
 /// Look by look: the mean events, patients and calendar time of the looks' data cuts (time
 /// to event), the simulated cumulative crossing with its MCSE, and the analytic cumulative
 /// crossing under H0 and under the simulated truth (stats::design_crossing at the drift of
@@ -360,9 +397,17 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
           }
           gs.measure = row.measure;
           read_design(results, group, gs);
+          gs.max_statistic = results.series_attribute(group, "gs_boundary_kind") == "max_statistic";
+          if (!results.series_attribute(group, "gs_look_times").empty()) observed_looks(results, series, prefix, group, gs);
           if (row.measure == "hazard_ratio") hazard_ratio_scale(series, name, prefix, treatment, m.control_arm, gs);
           try {
             look_operating(series, name, prefix, treatment, m.control_arm, reject.size(), gs);
+            if (!gs.planned_boundaries.empty()) {
+              // Looks at calendar times: the stored H0 crossing is the planned design's; the
+              // table shows the one of the bounds the looks had.
+              gs.h0_efficacy_crossing = gs.null_efficacy_crossing;
+              if (!gs.h0_futility_crossing.empty()) gs.h0_futility_crossing = gs.null_futility_crossing;
+            }
           } catch (const std::invalid_argument& e) {
             // Looks not increasing in (0, 1], or a futility bound above its efficacy bound.
             damaged(results, "the group-sequential design of /replicates/" + group + " does not compute: " + e.what());
@@ -628,6 +673,32 @@ std::string format_looks(const GroupSequentialRow& g, const std::string& time_un
 /// A one-sided design: per look the efficacy bound on the Z, nominal p and (hazard ratio)
 /// effect scale, the futility bound, and the simulated stop probabilities next to the
 /// analytic ones under H0.
+/// What the per-look numbers of a design are when they are not simply the design's: looks
+/// at calendar times, bounds of a maximum of tests.
+std::string design_notes(const GroupSequentialRow& g) {
+  std::string out;
+  const auto join = [](const std::vector<double>& values) {
+    std::string text;
+    for (std::size_t k = 0; k < values.size(); ++k) text += (k ? ", " : "") + number(values[k]);
+    return text;
+  };
+  if (!g.look_times.empty()) {
+    out += "    interim looks at calendar time " + join(g.look_times) + ", then the final analysis; " +
+           (g.planned_looks.empty() ? std::string("the planned design below (no look was held in every way)")
+                                    : "information" + std::string(g.max_statistic ? "" : " and bounds") +
+                                          ": means over the replicates of what each look had (planned: information " +
+                                          join(g.planned_looks) +
+                                          (g.planned_boundaries.empty() ? "" : "; efficacy Z " + join(g.planned_boundaries)) +
+                                          ")") +
+           "\n";
+  }
+  if (g.max_statistic) {
+    out += "    bounds: each replicate's own, from its tests' covariance at each look; shown: those of one statistic "
+           "with the same spending (the maximum of correlated tests needs higher ones)\n";
+  }
+  return out;
+}
+
 std::string format_one_sided(const GroupSequentialRow& g, const std::string& control) {
   std::ostringstream out;
   const bool futility = !g.futility_boundaries.empty();
@@ -640,7 +711,7 @@ std::string format_one_sided(const GroupSequentialRow& g, const std::string& con
   out << "  group-sequential " << g.method << " vs " << control << " for " << g.treatment << ": one-sided alpha "
       << number(g.alpha) << ", " << g.spending << " spending";
   if (futility) out << "; futility " << g.futility_spending << (g.futility_binding ? ", binding" : ", non-binding");
-  out << "; benefit: " << g.benefit << "\n";
+  out << "; benefit: " << g.benefit << "\n" << design_notes(g);
   out << "    look  information  efficacy Z  nominal p" << (hr ? bound : "") << (futility ? "  futility Z" : "")
       << (futility && hr ? bound : "") << "  P(efficacy)  H0 analytic" << (futility ? "  P(futility)  H0 analytic" : "")
       << "\n";
@@ -754,7 +825,7 @@ std::string format_text(const Summary& s) {
         continue;
       }
       out << "  group-sequential " << g.method << " vs " << m.control_arm << " for " << g.treatment << " ("
-          << g.spending << " spending):\n    look  information  |Z| boundary  P(stop)\n";
+          << g.spending << " spending):\n" << design_notes(g) << "    look  information  |Z| boundary  P(stop)\n";
       for (std::size_t k = 0; k < g.looks.size(); ++k) {
         std::snprintf(line, sizeof(line), "    %4zu  %11s  %12s  %7s\n", k + 1, number(g.looks[k]).c_str(),
                       number(g.boundaries[k]).c_str(), number(g.stop_probability[k], 3).c_str());
@@ -861,7 +932,12 @@ std::string format_json(const Summary& s) {
             << ", \"rejection_rate_mcse\": " << json_number(g.rejection_rate_mcse)
             << ", \"expected_information\": " << json_number(g.expected_information)
             << ", \"expected_information_mcse\": " << json_number(g.expected_information_mcse)
-            << ", \"stop_probability\": " << list(g.stop_probability) << ", \"sided\": " << json_string(g.sided);
+            << ", \"stop_probability\": " << list(g.stop_probability) << ", \"sided\": " << json_string(g.sided)
+            << ", \"max_statistic\": " << (g.max_statistic ? "true" : "false");
+        if (!g.look_times.empty()) {
+          out << ", \"look_times\": " << list(g.look_times) << ", \"planned_looks\": " << list(g.planned_looks)
+              << ", \"planned_boundaries\": " << list(g.planned_boundaries);
+        }
         if (g.sided == "one") {
           out << ", \"alpha\": " << json_number(g.alpha) << ", \"benefit\": " << json_string(g.benefit)
               << ", \"nominal_p\": " << list(g.nominal_p)

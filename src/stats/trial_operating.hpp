@@ -26,6 +26,13 @@ struct GroupSequentialRow {
   std::string spending;
   std::vector<double> looks;       ///< information fractions
   std::vector<double> boundaries;  ///< |Z| efficacy boundaries
+  /// group_sequential.look_times: the interim looks' calendar times, and the planned
+  /// design's fractions and bounds; `looks` and `boundaries` are then the means over the
+  /// replicates of the information each look had and of the bound it used.
+  std::vector<double> look_times, planned_looks, planned_boundaries;
+  /// fh or maxcombo (gs_boundary_kind max_statistic): each replicate solved its own bounds
+  /// from its tests' covariance; `boundaries` are one statistic's with the same spending.
+  bool max_statistic = false;
   double rejection_rate = 0.0, rejection_rate_mcse = 0.0;
   double expected_information = 0.0, expected_information_mcse = 0.0;  ///< events or patients
   std::vector<double> stop_probability;  ///< P(stop for efficacy at look k)

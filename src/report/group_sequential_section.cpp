@@ -92,6 +92,18 @@ void design_table(std::ostringstream& out, const ReportInputs& in, const std::st
            "differences only (measure "
         << esc(g.measure) << ").";
   }
+  if (!g.look_times.empty()) {
+    out << " The interim looks were held at calendar time";
+    for (std::size_t k = 0; k < g.look_times.size(); ++k) out << (k ? ", " : " ") << num(g.look_times[k]);
+    out << " " << esc(in.time_unit) << ", each replicate's bounds recomputed at the information it had then; "
+        << (g.planned_looks.empty() ? std::string("the table shows the planned design.")
+                                    : std::string("information") + (g.max_statistic ? "" : " and bounds") +
+                                          " below are the means over the replicates.");
+  }
+  if (g.max_statistic) {
+    out << " Each replicate solved its own bounds from its tests' covariance at each look; the bounds shown are "
+           "those of one statistic with the same spending (the maximum of correlated tests needs higher ones).";
+  }
   out << "</p>\n<table><tr><th rowspan=\"2\">look</th><th rowspan=\"2\">information</th>";
   if (cuts) {
     out << "<th rowspan=\"2\">events</th><th rowspan=\"2\">patients</th><th rowspan=\"2\">time (" << esc(in.time_unit)

@@ -764,6 +764,15 @@ TEST(Report, GroupSequentialSectionShowsBothScalesAndCrossingProbabilities) {
   in.group_sequential = {{"os", {g}}};
   const std::string other = render_report(in);
   EXPECT_NE(other.find("No analytic probabilities under the simulated truth"), std::string::npos);
+  // Looks at calendar times and a maximum of tests say what their bounds are.
+  g.look_times = {6};
+  g.planned_looks = {0.5, 1.0};
+  g.max_statistic = true;
+  in.group_sequential = {{"os", {g}}};
+  const std::string calendar = render_report(in);
+  EXPECT_NE(calendar.find("held at calendar time 6 months, each replicate's bounds recomputed"), std::string::npos);
+  EXPECT_NE(calendar.find("information below are the means over the replicates"), std::string::npos);
+  EXPECT_NE(calendar.find("Each replicate solved its own bounds from its tests' covariance"), std::string::npos);
 }
 
 // The multiplicity section: per hypothesis weight, true-null flag, power after the

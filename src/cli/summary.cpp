@@ -98,17 +98,21 @@ double treated_share(const std::map<std::string, std::vector<double>>& series, c
 
 /// A hazard-ratio bound at each look (Schoenfeld 1983): HR = exp(-u / sqrt(d p (1 - p))),
 /// d the mean events of the look over the replicates, p the treated share of the two arms'
-/// patients (one-sided designs: benefit is HR < 1; two-sided: the lower bound).
+/// patients (one-sided designs: HR < 1 unless benefit is higher; two-sided: the lower bound).
 void hazard_ratio_scale(const std::map<std::string, std::vector<double>>& series, const std::string& endpoint,
                         const std::string& prefix, const std::string& treatment, const std::string& control,
                         GroupSequentialRow& gs) {
   const double p = treated_share(series, endpoint, treatment, control);
   if (!(p > 0 && p < 1)) return;
+  // One-sided with benefit: higher (a hazard ratio above 1 favours treatment, e.g. time to
+  // response), Z = +log(HR) sqrt(d p (1 - p)).
+  const double sign = gs.sided == "one" && gs.benefit == "higher" ? 1.0 : -1.0;
   const auto scale = [&](const std::vector<double>& bounds) {
     std::vector<double> out;
     for (std::size_t k = 0; k < bounds.size(); ++k) {
       const double d = finite_mean(series, prefix + "gs_look_" + std::to_string(k + 1) + "_events");
-      out.push_back(d > 0 ? std::exp(-bounds[k] / std::sqrt(d * p * (1 - p))) : std::numeric_limits<double>::quiet_NaN());
+      out.push_back(d > 0 ? std::exp(sign * bounds[k] / std::sqrt(d * p * (1 - p)))
+                          : std::numeric_limits<double>::quiet_NaN());
     }
     return out;
   };

@@ -52,6 +52,19 @@ mcse = math.sqrt(0.025 * 0.975 / n)
 print(f"type I error {rate:.4f}, 3.5 MCSE {3.5 * mcse:.4f}")
 assert abs(rate - 0.025) < 3.5 * mcse, rate
 PY
+# benefit: higher (a hazard ratio above 1 favours treatment): the bounds on the hazard-ratio
+# scale are above 1, exp(+u / sqrt(d p (1 - p))).
+sed -e 's/replicates: 2000/replicates: 200/' -e 's/sided: one/sided: one\n        benefit: higher/' "$spec" > "$WORK/higher.yaml"
+grep -q 'benefit: higher' "$WORK/higher.yaml" || fail "spec edit did not apply"
+mpi_run 2 run "$WORK/higher.yaml" -o "$WORK/higher.h5" -q
+"$SILICO" summarize "$WORK/higher.h5" --json "$WORK/higher.json" > /dev/null
+python3 - "$WORK" <<'PY'
+import json, math, sys
+g = json.load(open(f"{sys.argv[1]}/higher.json"))["endpoints"]["os"]["group_sequential"][0]
+assert g["benefit"] == "higher" and g["look_times"] == [6], g
+for u, d, hr in zip(g["boundaries"], g["look_events"], g["hazard_ratio_boundaries"]):
+    assert hr > 1 and abs(hr - math.exp(u / math.sqrt(d / 4))) < 0.01 * hr, (u, d, hr)
+PY
 # Beta-spending futility would be solved again in every replicate: refused, located.
 sed 's/futility: {bounds: \[-1\]}/futility: {beta: 0.2}/' "$spec" > "$WORK/beta.yaml"
 expect_exit 2 "$SILICO" check "$WORK/beta.yaml"

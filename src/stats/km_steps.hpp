@@ -160,6 +160,12 @@ struct LogrankStratum {
   }
 };
 
+/// The Wald estimate of a difference of two independent estimates, treated - control:
+/// se sqrt of the summed variances, CI effect -+ z se, two-sided normal p; p is NaN when
+/// se is 0 or NaN (defined in rmst.cpp).
+Estimate difference_estimate(double treated, double treated_variance, double control, double control_variance,
+                             double z);
+
 /// rmst_difference()'s estimate from the two arms' RMST (defined in rmst.cpp).
 Estimate rmst_estimate(const Rmst& treated, const Rmst& control, double z);
 

@@ -58,14 +58,19 @@ Estimate rmst_difference(const SurvivalData& treated, const SurvivalData& contro
 namespace detail {
 
 Estimate rmst_estimate(const Rmst& t, const Rmst& c, double z) {
+  return difference_estimate(t.rmst, t.variance, c.rmst, c.variance, z);
+}
+
+Estimate difference_estimate(double treated, double treated_variance, double control, double control_variance,
+                             double z) {
   Estimate e;
-  e.effect = t.rmst - c.rmst;
-  e.se = std::sqrt(t.variance + c.variance);
+  e.effect = treated - control;
+  e.se = std::sqrt(treated_variance + control_variance);
   e.ci_low = e.effect - z * e.se;
   e.ci_high = e.effect + z * e.se;
   // No p without spread (e.g. both arms event-free up to tau); Boost would throw on NaN.
   e.p = std::numeric_limits<double>::quiet_NaN();
-  if (e.se > 0.0) {
+  if (e.se > 0.0 && !std::isnan(e.effect)) {
     const double stat = std::fabs(e.effect) / e.se;
     e.p = 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal(), stat));
   }

@@ -404,6 +404,42 @@ Estimate rmst_difference_sweep(const SurvivalSource& rows, double tau, double al
                                area[0].result(count[0], curve[0].curve()), z);
 }
 
+Estimate survival_difference_sweep(const SurvivalSource& rows, double tau, double alpha, double cut) {
+  const double z = normal_two_sided_z(alpha);
+  if (!(tau > 0.0 && std::isfinite(tau))) {
+    throw std::invalid_argument("survival_difference_sweep: tau must be finite and > 0");
+  }
+  check_cut(cut, "survival_difference_sweep");
+  if (tau > cut) return {kNaN, kNaN, kNaN, kNaN, kNaN};  // not observed at this cut
+  GroupCount count[2];
+  walk(rows, cut, [&](const SurvivalRow& r, double t, bool) {
+    if (in_two_groups(r)) count[r.group].add(t);
+  });
+
+  // km_summary()'s landmark rule, for both groups in one walk.
+  const double at[] = {tau};
+  GroupCurve curve[2]{GroupCurve(count[0].n), GroupCurve(count[1].n)};
+  Landmarks marks[2]{Landmarks(at), Landmarks(at)};
+  const auto on_step = [&](int g) {
+    return [&marks, g](double t, std::uint64_t, std::uint64_t, const detail::KmStep& before,
+                       const detail::KmStep&) { marks[g].before_event(t, before); };
+  };
+  const auto step0 = on_step(0);
+  const auto step1 = on_step(1);
+  walk(rows, cut, [&](const SurvivalRow& r, double t, bool event) {
+    if (r.group == 0) curve[0].row(t, event, step0);
+    if (r.group == 1) curve[1].row(t, event, step1);
+  });
+  curve[0].finish(step0);
+  curve[1].finish(step1);
+  SurvivalPoint s[2];
+  for (int g = 0; g < 2; ++g) {
+    marks[g].finish(curve[g].curve());
+    s[g] = marks[g].points(count[g].n, count[g].max_time, z).front();
+  }
+  return detail::difference_estimate(s[1].survival, s[1].se * s[1].se, s[0].survival, s[0].se * s[0].se, z);
+}
+
 double kth_event_time(const SurvivalSource& rows, std::uint64_t k, std::int8_t group) {
   if (k == 0) throw std::invalid_argument("kth_event_time: k must be >= 1");
   std::uint64_t seen = 0;

@@ -120,6 +120,24 @@ MaxCombo maxcombo_sweep(const SurvivalSource& rows, std::span<const std::pair<do
 Estimate rmst_difference_sweep(const SurvivalSource& rows, double tau, double alpha,
                                double cut = std::numeric_limits<double>::infinity());
 
+/// Difference in Kaplan-Meier survival at a milestone time tau, S_1(tau) - S_0(tau) (group
+/// 1 - group 0), on the cut data. Each S(tau) is the curve at the last event time <= tau
+/// (right-continuous: events at tau count), with Greenwood's variance
+/// S^2 sum_{t_j <= tau} d_j/(n_j(n_j-d_j)), exactly as km_summary()'s landmark at tau
+/// (survival_at()). `se` is the square root of the sum of the two variances; the CI is
+/// effect -+ z se (Wald, z the upper alpha/2 normal point); p is the two-sided p of
+/// effect/se, 2 Phi(-|effect|/se).
+///
+/// NaN, never extrapolated: everything when tau > cut (the data at tau are not observed
+/// at that cut); everything when a group is empty or tau is after its last observed time
+/// while its curve is still above 0 (no one is at risk at tau: everyone censored before
+/// it). A curve at 1 (no event by tau) or at 0 (everyone at risk had the event) adds
+/// variance 0, as survival_at() reports se 0 there (Greenwood's S^2 sum is 0 x inf at
+/// S = 0; R's summary.survfit gives NA); then p is NaN when se is 0. Two forward walks
+/// (group sizes and last times, then both curves); tau must be finite and > 0.
+Estimate survival_difference_sweep(const SurvivalSource& rows, double tau, double alpha,
+                                   double cut = std::numeric_limits<double>::infinity());
+
 /// The k-th (k >= 1) smallest event time, counting ties, among the rows of groups 0 and 1
 /// when `group` < 0, else among the rows of `group`; NaN if there are fewer than k events.
 /// One forward walk; throws for k == 0.

@@ -19,18 +19,23 @@
 namespace silico::spec {
 
 /// A parameter of a method, set by the endpoint's analysis key named after the method
-/// (`fh: {rho: 0, gamma: 1}`); read and checked by the spec, defaulted when not given.
+/// (`fh: {rho: 0, gamma: 1}`); read and checked by the spec, defaulted when not given
+/// (unless `required`).
 struct MethodParameter {
   enum class Kind {
     kNumber,         ///< one number in [min, max]
     kRhoGammaPairs,  ///< a list of 1 ... max_count [rho, gamma] pairs, each number in [min, max]
+    kTime,           ///< one time in (0, trial.follow_up], in the time unit (min and max unused)
   };
   std::string key;
   Kind kind = Kind::kNumber;
   double min = 0.0;  ///< inclusive
   double max = 0.0;  ///< inclusive
   std::size_t max_count = 1;  ///< kRhoGammaPairs: most pairs
-  /// kNumber: the one value; kRhoGammaPairs: the pairs flattened, rho_1, gamma_1, rho_2, ...
+  /// The spec must set it (no default): a listed method without it is a located error.
+  bool required = false;
+  /// kNumber, kTime: the one value; kRhoGammaPairs: the pairs flattened, rho_1, gamma_1,
+  /// rho_2, ...; empty when `required`.
   std::vector<double> default_value{};
   std::string description{};
 };

@@ -4,6 +4,7 @@
 // control of psm and iptw).
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -245,17 +246,26 @@ std::vector<const MethodSchema*> methods_with_parameters() {
   return out;
 }
 
-std::string range_text(const MethodParameter& p) {
+/// The values a parameter admits: [min, max], or for a time (0, follow_up] (> 0 when
+/// trial.follow_up is not known, after an error there).
+std::string range_text(const MethodParameter& p, double follow_up) {
+  if (p.kind == MethodParameter::Kind::kTime) {
+    return follow_up > 0.0 ? "(0, " + format_number(follow_up) + "] (at most trial.follow_up)" : "(0, inf)";
+  }
   return "[" + format_number(p.min) + ", " + format_number(p.max) + "]";
 }
 
-/// One number of a parameter, in [p.min, p.max]; `what` names it in the message.
+/// One number of a parameter, in range_text(); `what` names it in the message.
 std::optional<double> parameter_number(ReadContext& ctx, const Located& at, const MethodParameter& p,
-                                       const std::string& what) {
-  const auto v = ctx.reader.number(at, what + " in " + range_text(p));
+                                       const std::string& what, double follow_up) {
+  const auto v = ctx.reader.number(at, what + " in " + range_text(p, follow_up));
   if (!v) return std::nullopt;
-  if (!(*v >= p.min && *v <= p.max)) {
-    ctx.reader.error(at, "expected " + what + " in " + range_text(p) + ", got " + excerpt(at.node.Scalar()));
+  const bool in_range = p.kind == MethodParameter::Kind::kTime
+                            ? *v > 0.0 && (follow_up > 0.0 ? *v <= follow_up : std::isfinite(*v))
+                            : *v >= p.min && *v <= p.max;
+  if (!in_range) {
+    ctx.reader.error(at, "expected " + what + " in " + range_text(p, follow_up) + ", got " +
+                             excerpt(at.node.Scalar()));
     return std::nullopt;
   }
   return v;
@@ -279,8 +289,8 @@ std::optional<std::vector<double>> rho_gamma_pairs(ReadContext& ctx, const Locat
                                  (pair.node.IsSequence() ? " of " + std::to_string(pair.node.size()) + " numbers" : ""));
       continue;
     }
-    const auto rho = parameter_number(ctx, pair.element(0), p, "rho");
-    const auto gamma = parameter_number(ctx, pair.element(1), p, "gamma");
+    const auto rho = parameter_number(ctx, pair.element(0), p, "rho", 0.0);
+    const auto gamma = parameter_number(ctx, pair.element(1), p, "gamma", 0.0);
     if (!rho || !gamma) continue;
     if (!seen.insert({*rho, *gamma}).second) {
       ctx.reader.error(pair, "[" + format_number(*rho) + ", " + format_number(*gamma) + "] listed twice");
@@ -294,13 +304,29 @@ std::optional<std::vector<double>> rho_gamma_pairs(ReadContext& ctx, const Locat
 }
 
 /// The keys named after a method with parameters (`fh: {rho: 0, gamma: 1}`): each only
-/// with its method among the endpoint's methods, and its parameters as the schema says.
+/// with its method among the endpoint's methods, and its parameters as the schema says;
+/// a listed method with a required parameter needs its key.
 /// Not after an error in the methods (`methods_ok`): the method may be the one in error.
-void read_method_parameters(ReadContext& ctx, const Located& at, bool methods_ok, EndpointAnalysis& analysis) {
+void read_method_parameters(ReadContext& ctx, const Located& at, const TrialSpec& spec, bool methods_ok,
+                            EndpointAnalysis& analysis) {
   for (const MethodSchema* m : methods_with_parameters()) {
-    if (!Reader::has(at, m->name)) continue;
-    const Located config = at.child(m->name);
     const bool listed = std::find(analysis.methods.begin(), analysis.methods.end(), m->name) != analysis.methods.end();
+    if (!Reader::has(at, m->name)) {
+      std::vector<std::string> required;
+      std::string form;
+      for (const auto& p : m->parameters) {
+        if (!p.required) continue;
+        required.push_back(p.key);
+        form += (form.empty() ? "" : ", ") + p.key + ": ...";
+      }
+      if (listed && methods_ok && !required.empty()) {
+        ctx.reader.missing(at, m->name,
+                           "{" + form + "}: the parameters of method '" + m->name + "', which has no default for " +
+                               join_all(required));
+      }
+      continue;
+    }
+    const Located config = at.child(m->name);
     if (!listed) {
       if (methods_ok) {
         ctx.reader.error(config.at_key(), "'" + m->name + "' sets the parameters of method '" + m->name +
@@ -313,10 +339,13 @@ void read_method_parameters(ReadContext& ctx, const Located& at, bool methods_ok
     if (!ctx.reader.expect_mapping(config, keys)) continue;
     auto& values = analysis.method_parameters[m->name];
     for (const auto& p : m->parameters) {
-      if (!Reader::has(config, p.key)) continue;
+      if (!Reader::has(config, p.key)) {
+        if (p.required) ctx.reader.missing(config, p.key, p.description);
+        continue;
+      }
       const Located item = config.child(p.key);
-      if (p.kind == MethodParameter::Kind::kNumber) {
-        if (auto v = parameter_number(ctx, item, p, p.key)) values[p.key] = {*v};
+      if (p.kind != MethodParameter::Kind::kRhoGammaPairs) {
+        if (auto v = parameter_number(ctx, item, p, p.key, spec.trial.follow_up)) values[p.key] = {*v};
       } else if (auto v = rho_gamma_pairs(ctx, item, p)) {
         values[p.key] = std::move(*v);
       }
@@ -396,7 +425,7 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
   }
   // Not after an error in the methods: the method that uses the key may be the one in error.
   if (methods_ok) check_options_used(ctx, at, analysis);
-  read_method_parameters(ctx, at, methods_ok, analysis);
+  read_method_parameters(ctx, at, spec, methods_ok, analysis);
   if (Reader::has(at, "group_sequential")) {
     read_group_sequential(ctx, at.child("group_sequential"), spec, endpoint.type, analysis);
   }
@@ -556,7 +585,9 @@ void read_analysis(ReadContext& ctx, const Located& top, TrialSpec& spec) {
     for (const auto& name : a.methods) {
       const MethodSchema* m = find_method_schema(name);
       if (m == nullptr) continue;
-      for (const auto& p : m->parameters) a.method_parameters[name].try_emplace(p.key, p.default_value);
+      for (const auto& p : m->parameters) {
+        if (!p.required) a.method_parameters[name].try_emplace(p.key, p.default_value);
+      }
     }
   }
   // The methods in use that need a second population, by what they need.

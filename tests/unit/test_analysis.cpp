@@ -221,7 +221,8 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
       {"cox", "hazard_ratio"},           {"rmst", "rmst_difference"},
       {"km_median", "median_difference"}, {"risk_difference", "risk_difference"},
       {"risk_ratio", "risk_ratio"},       {"odds_ratio", "odds_ratio"},
-      {"fh", "test"},                    {"maxcombo", "test"}};
+      {"fh", "test"},                    {"maxcombo", "test"},
+      {"milestone", "survival_difference"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
     EXPECT_EQ(entry.name(), method);
@@ -345,4 +346,127 @@ TEST(Analysis, MaxComboAndFhKeepTheirLevelUnderTheNull) {
   within(fh, alpha);
   RecordProperty("maxcombo_rejections", maxcombo);
   RecordProperty("fh_rejections", fh);
+}
+
+namespace {
+
+/// kNph with milestone among its methods at `time`, and `hazard_ratio` and `patients` set.
+silico::spec::TrialSpec milestone_spec(const std::string& time, const std::string& hazard_ratio = "0.8",
+                                       const std::string& patients = "600", bool only = false) {
+  std::string text = kNph;
+  text.replace(text.find("treatment: 0.8"), 14, "treatment: " + hazard_ratio);
+  text.replace(text.find("patients: 600"), 13, "patients: " + patients);
+  if (only) {
+    // milestone alone: the replicates below are cheap.
+    text = text.substr(0, text.find("      methods:")) + "      methods: [milestone]\n";
+  } else {
+    text.replace(text.find("methods: [maxcombo, logrank, fh]"), 32, "methods: [maxcombo, logrank, fh, milestone]");
+  }
+  return silico::spec::parse_spec(text + "      milestone: {time: " + time + "}\n", "m.yaml");
+}
+
+/// Share of the block's patients whose potential outcome under `arm` has no event by tau.
+double potential_survival(const silico::sim::Block& block, std::size_t arm, double tau) {
+  const auto& os = block.endpoints[0];
+  double alive = 0.0;
+  for (std::size_t i = 0; i < block.count; ++i) {
+    alive += os.potential_event[arm][i] != 0 && os.potential_value[arm][i] <= tau ? 0.0 : 1.0;
+  }
+  return alive / static_cast<double>(block.count);
+}
+
+}  // namespace
+
+// The milestone series are survival_difference_sweep() on the comparison's observed rows
+// (no data cut: censored at follow_up), and its truth the same difference of the patients'
+// potential outcomes.
+TEST(Analysis, MilestoneIsTheSurvivalDifferenceAtItsTime) {
+  const auto spec = milestone_spec("12");
+  for (const std::uint64_t replicate : {0u, 1u}) {
+    silico::sim::Block block;
+    silico::sim::Simulator(spec).simulate(replicate, 0, spec.trial.patients, block);
+    const silico::sim::TrialAnalysis analysis(spec);
+    std::map<std::string, double> r;
+    for (const auto& s : analysis.analyze(block)) r[s.path] = s.value;
+
+    const auto e = silico::stats::survival_difference_sweep(observed_rows(spec, block), 12.0, spec.analysis.alpha,
+                                                            spec.trial.follow_up);
+    ASSERT_TRUE(std::isfinite(e.effect) && e.se > 0.0) << e.effect;
+    EXPECT_EQ(r.at("os/milestone/treatment/effect"), e.effect);
+    EXPECT_EQ(r.at("os/milestone/treatment/se"), e.se);
+    EXPECT_EQ(r.at("os/milestone/treatment/ci_low"), e.ci_low);
+    EXPECT_EQ(r.at("os/milestone/treatment/ci_high"), e.ci_high);
+    EXPECT_EQ(r.at("os/milestone/treatment/p"), e.p);
+    EXPECT_EQ(r.at("os/milestone/treatment/milestone_time"), 12.0);
+    const double truth = potential_survival(block, 1, 12.0) - potential_survival(block, 0, 12.0);
+    EXPECT_NEAR(r.at("os/milestone/treatment/true_effect"), truth, 1e-15);
+    EXPECT_GT(truth, 0.0);  // hazard ratio 0.8: more treated patients event-free at 12
+  }
+}
+
+// After the data cut (500 of 2,000 events, about time 3), no one has been followed to the
+// milestone: the estimate is NaN, the truth of the patients' potential outcomes is still
+// known (identical arms under HR 1: 0). Before it, a number.
+TEST(Analysis, MilestoneAfterTheDataCutIsNaN) {
+  std::string text = kSurvival;
+  text.replace(text.find("methods: [logrank, cox, rmst, km_median]"), 40, "methods: [logrank, milestone]");
+  text.replace(text.find("covariates: [age],"), 18, "");
+  text.replace(text.find("rmst_horizon: 20"), 16, "milestone: {time: 20}");
+  const auto late = analyze(silico::spec::parse_spec(text, "late.yaml"), 0);
+  const double cut = late.at("os/data_cut_time");
+  ASSERT_LT(cut, 20.0);
+  for (const char* field : {"effect", "se", "ci_low", "ci_high", "p"}) {
+    EXPECT_TRUE(std::isnan(late.at(std::string("os/milestone/treatment/") + field))) << field;
+  }
+  EXPECT_EQ(late.at("os/milestone/treatment/true_effect"), 0.0);
+  EXPECT_EQ(late.at("os/milestone/treatment/milestone_time"), 20.0);
+
+  text.replace(text.find("milestone: {time: 20}"), 21, "milestone: {time: 2}");
+  ASSERT_LT(2.0, cut);
+  const auto early = analyze(silico::spec::parse_spec(text, "early.yaml"), 0);
+  EXPECT_TRUE(std::isfinite(early.at("os/milestone/treatment/effect")));
+  EXPECT_GT(early.at("os/milestone/treatment/se"), 0.0);
+  EXPECT_EQ(early.at("os/milestone/treatment/true_effect"), 0.0);
+}
+
+// Under H0 the two-sided Wald test of the milestone difference rejects in about alpha of
+// the replicates, within 3 binomial MCSE over 1,000 replicates (fixed seeds: deterministic).
+TEST(Analysis, MilestoneKeepsItsLevelUnderTheNull) {
+  const auto spec = milestone_spec("12", "1.0", "200", true);
+  const double alpha = spec.analysis.alpha;
+  const int replicates = 1000;
+  int rejected = 0;
+  for (int k = 0; k < replicates; ++k) {
+    const auto r = analyze(spec, static_cast<std::uint64_t>(k));
+    ASSERT_EQ(r.at("os/milestone/treatment/true_effect"), 0.0);
+    rejected += r.at("os/milestone/treatment/p") < alpha;
+  }
+  const double rate = static_cast<double>(rejected) / replicates;
+  EXPECT_LE(std::abs(rate - alpha), 3 * std::sqrt(alpha * (1 - alpha) / replicates)) << rate;
+  RecordProperty("milestone_rejections", rejected);
+}
+
+// Under an effect, the CI covers the true value (of the same patients) in about 1 - alpha
+// of the replicates, within 3 binomial MCSE over 1,000 replicates. The truth is the
+// sample's, which the Wald interval covers a little more often than the population's
+// (Neyman's variance less that of the individual effects): HR 0.8 keeps that small.
+TEST(Analysis, MilestoneCoversItsTrueValue) {
+  const auto spec = milestone_spec("12", "0.8", "200", true);
+  const double level = 1.0 - spec.analysis.alpha;
+  const int replicates = 1000;
+  int covered = 0;
+  double mean_truth = 0.0;
+  for (int k = 0; k < replicates; ++k) {
+    const auto r = analyze(spec, static_cast<std::uint64_t>(k));
+    const double truth = r.at("os/milestone/treatment/true_effect");
+    ASSERT_TRUE(std::isfinite(r.at("os/milestone/treatment/ci_low")));
+    covered += r.at("os/milestone/treatment/ci_low") <= truth && truth <= r.at("os/milestone/treatment/ci_high");
+    mean_truth += truth / replicates;
+  }
+  const double coverage = static_cast<double>(covered) / replicates;
+  EXPECT_LE(std::abs(coverage - level), 3 * std::sqrt(level * (1 - level) / replicates)) << coverage;
+  // Weibull shape 1.3, scale 20: S_0(12) = exp(-0.6^1.3), S_1(12) = S_0(12)^0.8.
+  const double s0 = std::exp(-std::pow(0.6, 1.3));
+  EXPECT_NEAR(mean_truth, std::pow(s0, 0.8) - s0, 0.01);
+  RecordProperty("milestone_coverage", std::to_string(coverage));
 }

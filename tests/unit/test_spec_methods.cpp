@@ -1,7 +1,7 @@
 /// @file
 /// @brief Unit tests for methods' parameters in the spec (spec::MethodSchema::parameters):
-/// the endpoint key named after a method (`fh: {rho, gamma}`, `maxcombo: {tests}`), its
-/// defaults, and the located errors of every way it can be wrong.
+/// the endpoint key named after a method (`fh: {rho, gamma}`, `maxcombo: {tests}`,
+/// `milestone: {time}`), its defaults, and the located errors of every way it can be wrong.
 ///
 /// Each YAML text starts right after R"( so that its first key is on line 1.
 
@@ -193,13 +193,81 @@ analysis:
   EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[logrank, fhh]", "      fh: {rho: 1}\n")),
                                  "analysis.endpoints.os.methods[1]", 14, 26,
                                  "unknown method 'fhh'; did you mean 'fh'? (methods for this endpoint: logrank, "
-                                 "rmst, cox, fh, km_median or maxcombo)"));
+                                 "rmst, cox, fh, km_median, maxcombo or milestone)"));
 }
 
 TEST(SpecMethods, MisspelledMethodKeyHasADidYouMean) {
   EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[maxcombo]", "      maxcomb: {tests: [[0, 0]]}\n")),
                                  "analysis.endpoints.os.maxcomb", 15, 7,
                                  "unknown key 'maxcomb'; did you mean 'maxcombo'?"));
+}
+
+TEST(SpecMethods, MilestoneTimeIsRequired) {
+  const MethodSchema* milestone = find_method_schema("milestone");
+  ASSERT_NE(milestone, nullptr);
+  ASSERT_EQ(milestone->parameters.size(), 1u);
+  EXPECT_EQ(milestone->parameters[0].key, "time");
+  EXPECT_EQ(milestone->parameters[0].kind, MethodParameter::Kind::kTime);
+  EXPECT_TRUE(milestone->parameters[0].required);
+  EXPECT_TRUE(milestone->parameters[0].default_value.empty());
+  EXPECT_TRUE(milestone->has_test);
+  EXPECT_EQ(milestone->default_order, -1);  // never a default method
+
+  const auto spec = parse_spec(survival("[logrank, milestone]", "      milestone: {time: 12.5}\n"), "spec.yaml");
+  EXPECT_EQ(spec.analysis.endpoints[0].method_parameters.at("milestone"), (Parameters{{"time", {12.5}}}));
+  // At follow_up itself.
+  const auto last = parse_spec(survival("[milestone]", "      milestone: {time: 36}\n"), "spec.yaml");
+  EXPECT_EQ(last.analysis.endpoints[0].method_parameters.at("milestone"), (Parameters{{"time", {36.0}}}));
+}
+
+TEST(SpecMethods, MilestoneWithoutItsTime) {
+  // No key at all: reported at the endpoint's mapping (line 14, where `methods` starts).
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[logrank, milestone]")), "analysis.endpoints.os.milestone", 14,
+                                 7,
+                                 "missing required key 'milestone' ({time: ...}: the parameters of method "
+                                 "'milestone', which has no default for time)"));
+  const std::string description =
+      "the milestone time tau at which the arms' survival is compared, in (0, trial.follow_up], in the endpoint's "
+      "time unit";
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[milestone]", "      milestone: {}\n")),
+                                 "analysis.endpoints.os.milestone.time", 15, 18,
+                                 "missing required key 'time' (" + description + ")"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[milestone]", "      milestone: {time: }\n")),
+                                 "analysis.endpoints.os.milestone.time", 15, 19,
+                                 "no value given (expected " + description + ")"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[milestone]", "      milestone:\n")),
+                                 "analysis.endpoints.os.milestone", 15, 7,
+                                 "no value given (expected {time: ...}: the parameters of method 'milestone', which "
+                                 "has no default for time)"));
+  // After an error in the methods, not reported (the method may be the one in error).
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[milestone, logrnk]")), "analysis.endpoints.os.methods[1]", 14,
+                                 28,
+                                 "unknown method 'logrnk'; did you mean 'logrank'? (methods for this endpoint: "
+                                 "logrank, rmst, cox, fh, km_median, maxcombo or milestone)"));
+}
+
+TEST(SpecMethods, MilestoneTimeOutOfRange) {
+  const auto only = [](const std::string& value, int column, const std::string& got) {
+    return is_only_diagnostic(errors_of(survival("[milestone]", "      milestone: {time: " + value + "}\n")),
+                              "analysis.endpoints.os.milestone.time", 15, column,
+                              "expected time in (0, 36] (at most trial.follow_up), got " + got);
+  };
+  EXPECT_TRUE(only("0", 25, "0"));
+  EXPECT_TRUE(only("-3", 25, "-3"));
+  EXPECT_TRUE(only("36.5", 25, "36.5"));
+  EXPECT_TRUE(only(".inf", 25, "\".inf\""));
+  EXPECT_TRUE(only(".nan", 25, "\".nan\""));
+  EXPECT_TRUE(only("[12]", 25, "a list"));
+  EXPECT_TRUE(only("twelve", 25, "\"twelve\""));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[milestone]", "      milestone: 12\n")),
+                                 "analysis.endpoints.os.milestone", 15, 18, "expected a mapping of keys, got \"12\""));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[milestone]", "      milestone: {time: 12, tau: 3}\n")),
+                                 "analysis.endpoints.os.milestone.tau", 15, 29,
+                                 "unknown key 'tau'; expected one of time"));
+  EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[logrank]", "      milestone: {time: 12}\n")),
+                                 "analysis.endpoints.os.milestone", 15, 7,
+                                 "'milestone' sets the parameters of method 'milestone', which is not among this "
+                                 "endpoint's methods"));
 }
 
 TEST(SpecMethods, TheMethodsApplyToTimeToEventOnly) {

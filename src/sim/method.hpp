@@ -40,6 +40,22 @@ inline constexpr stats::Estimate kNoEstimate{kNaN, kNaN, kNaN, kNaN, kNaN};
 void push_estimate(std::vector<Series>& out, const std::string& prefix, const stats::Estimate& e,
                    double truth);
 
+/// Mean of f(row) over the rows of `group` (e.g. of Comparison::potential_rows(), for a
+/// truth), in row order; NaN when the group has none.
+template <class F>
+double group_mean(const stats::SurvivalSource& rows, std::int8_t group, F&& f) {
+  double total = 0.0;
+  std::uint64_t n = 0;
+  rows.forward([&](std::span<const stats::SurvivalRow> batch) {
+    for (const auto& r : batch) {
+      if (r.group != group) continue;
+      total += f(r);
+      ++n;
+    }
+  });
+  return n == 0 ? kNaN : total / static_cast<double>(n);
+}
+
 /// Cox fit (Efron) of the rows censored at `cut`, and its hazard ratio of the first column.
 std::pair<stats::Estimate, stats::CoxFit> cox_estimate(const stats::SurvivalSource& rows,
                                                        double alpha, double cut);

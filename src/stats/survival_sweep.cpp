@@ -176,6 +176,35 @@ class RmstWalker {
 
 bool in_two_groups(const SurvivalRow& r) { return r.group == 0 || r.group == 1; }
 
+/// What two_group_curves() leaves: each group's size and last time, and its whole curve.
+struct TwoCurves {
+  GroupCount count[2];
+  detail::KmStep last[2];
+};
+
+/// Two forward walks of the cut rows of groups 0 and 1: their sizes and last times, then
+/// both curves at once, each event time of group g handed to the GroupCurve step callback
+/// that make_step(g) returns.
+template <class MakeStep>
+TwoCurves two_group_curves(const SurvivalSource& rows, double cut, MakeStep&& make_step) {
+  TwoCurves out;
+  walk(rows, cut, [&](const SurvivalRow& r, double t, bool) {
+    if (in_two_groups(r)) out.count[r.group].add(t);
+  });
+  GroupCurve curve[2]{GroupCurve(out.count[0].n), GroupCurve(out.count[1].n)};
+  auto step0 = make_step(0);
+  auto step1 = make_step(1);
+  walk(rows, cut, [&](const SurvivalRow& r, double t, bool event) {
+    if (r.group == 0) curve[0].row(t, event, step0);
+    if (r.group == 1) curve[1].row(t, event, step1);
+  });
+  curve[0].finish(step0);
+  curve[1].finish(step1);
+  out.last[0] = curve[0].curve();
+  out.last[1] = curve[1].curve();
+  return out;
+}
+
 /// U_j and Cov(U_i, U_j) of the FH(rho_j, gamma_j) weighted log-rank scores, summed over
 /// strata (by stratum id).
 struct WeightedSums {
@@ -381,27 +410,13 @@ Estimate rmst_difference_sweep(const SurvivalSource& rows, double tau, double al
     throw std::invalid_argument("rmst_difference_sweep: tau must be finite and > 0");
   }
   check_cut(cut, "rmst_difference_sweep");
-  GroupCount count[2];
-  walk(rows, cut, [&](const SurvivalRow& r, double t, bool) {
-    if (in_two_groups(r)) count[r.group].add(t);
-  });
-
-  GroupCurve curve[2]{GroupCurve(count[0].n), GroupCurve(count[1].n)};
   RmstWalker area[2]{RmstWalker(tau), RmstWalker(tau)};
-  const auto on_step = [&](int g) {
+  const TwoCurves c = two_group_curves(rows, cut, [&area](int g) {
     return [&area, g](double t, std::uint64_t n, std::uint64_t d, const detail::KmStep&,
                       const detail::KmStep& after) { area[g].event(t, n, d, after); };
-  };
-  const auto step0 = on_step(0);
-  const auto step1 = on_step(1);
-  walk(rows, cut, [&](const SurvivalRow& r, double t, bool event) {
-    if (r.group == 0) curve[0].row(t, event, step0);
-    if (r.group == 1) curve[1].row(t, event, step1);
   });
-  curve[0].finish(step0);
-  curve[1].finish(step1);
-  return detail::rmst_estimate(area[1].result(count[1], curve[1].curve()),
-                               area[0].result(count[0], curve[0].curve()), z);
+  return detail::rmst_estimate(area[1].result(c.count[1], c.last[1]),
+                               area[0].result(c.count[0], c.last[0]), z);
 }
 
 Estimate survival_difference_sweep(const SurvivalSource& rows, double tau, double alpha, double cut) {
@@ -411,33 +426,20 @@ Estimate survival_difference_sweep(const SurvivalSource& rows, double tau, doubl
   }
   check_cut(cut, "survival_difference_sweep");
   if (tau > cut) return {kNaN, kNaN, kNaN, kNaN, kNaN};  // not observed at this cut
-  GroupCount count[2];
-  walk(rows, cut, [&](const SurvivalRow& r, double t, bool) {
-    if (in_two_groups(r)) count[r.group].add(t);
-  });
-
-  // km_summary()'s landmark rule, for both groups in one walk.
+  // km_summary()'s landmark rule, for both groups at once.
   const double at[] = {tau};
-  GroupCurve curve[2]{GroupCurve(count[0].n), GroupCurve(count[1].n)};
   Landmarks marks[2]{Landmarks(at), Landmarks(at)};
-  const auto on_step = [&](int g) {
+  const TwoCurves c = two_group_curves(rows, cut, [&marks](int g) {
     return [&marks, g](double t, std::uint64_t, std::uint64_t, const detail::KmStep& before,
                        const detail::KmStep&) { marks[g].before_event(t, before); };
-  };
-  const auto step0 = on_step(0);
-  const auto step1 = on_step(1);
-  walk(rows, cut, [&](const SurvivalRow& r, double t, bool event) {
-    if (r.group == 0) curve[0].row(t, event, step0);
-    if (r.group == 1) curve[1].row(t, event, step1);
   });
-  curve[0].finish(step0);
-  curve[1].finish(step1);
   SurvivalPoint s[2];
   for (int g = 0; g < 2; ++g) {
-    marks[g].finish(curve[g].curve());
-    s[g] = marks[g].points(count[g].n, count[g].max_time, z).front();
+    marks[g].finish(c.last[g]);
+    s[g] = marks[g].points(c.count[g].n, c.count[g].max_time, z).front();
   }
-  return detail::difference_estimate(s[1].survival, s[1].se * s[1].se, s[0].survival, s[0].se * s[0].se, z);
+  return detail::difference_estimate(s[1].survival, s[1].se * s[1].se, s[0].survival,
+                                     s[0].se * s[0].se, z);
 }
 
 double kth_event_time(const SurvivalSource& rows, std::uint64_t k, std::int8_t group) {

@@ -3,7 +3,7 @@
 /// milestone survival difference S_1(tau) - S_0(tau) with Greenwood SEs.
 ///
 /// References: R 4.2.2, survival 3.5-3 (Debian r-base-core, r-cran-survival), on the NCCTG
-/// lung data embedded in lung_data.hpp (group 1 = female, sex == 2 in R):
+/// lung data embedded in survival_rows.hpp (group 1 = female, sex == 2 in R):
 ///
 ///   fit <- survfit(Surv(time, status) ~ sex, data = lung)   # conf.type "log" (default)
 ///   s <- summary(fit, times = tau)  # surv; std.err = surv * sqrt(sum d/(n(n-d))), Greenwood
@@ -21,10 +21,10 @@
 
 #include <gtest/gtest.h>
 
-#include "lung_data.hpp"
 #include "rebatched_source.hpp"
 #include "stats/survival_source.hpp"
 #include "stats/survival_sweep.hpp"
+#include "survival_rows.hpp"
 
 namespace silico::stats {
 namespace {

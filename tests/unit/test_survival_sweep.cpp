@@ -24,38 +24,13 @@
 #include "stats/survival.hpp"
 #include "stats/survival_source.hpp"
 #include "stats/survival_sweep.hpp"
+#include "survival_rows.hpp"  // Rows
 
 namespace silico::stats {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kRelative = 1e-12;  // forward vs backward sums, see the file comment
-
-/// Rows of a trial: time, event, group (0, 1 or 2 = neither), stratum.
-struct Rows {
-  std::vector<double> time;
-  std::vector<std::int8_t> event;
-  std::vector<std::int8_t> group;
-  std::vector<std::int32_t> stratum;
-
-  void add(double t, int e, int g, int s = 0) {
-    time.push_back(t);
-    event.push_back(static_cast<std::int8_t>(e));
-    group.push_back(static_cast<std::int8_t>(g));
-    stratum.push_back(s);
-  }
-  InMemorySurvival source() const { return InMemorySurvival(time, event, 0, {}, stratum, group); }
-  /// The rows of group g as the analysis at `cut` sees them.
-  SurvivalData cut_data(int g, double cut) const {
-    SurvivalData d;
-    for (std::size_t i = 0; i < time.size(); ++i) {
-      if (group[i] != g) continue;
-      d.time.push_back(std::min(time[i], cut));
-      d.event.push_back(time[i] > cut ? std::int8_t{0} : event[i]);
-    }
-    return d;
-  }
-};
 
 /// Rows in batches of 7, so every sweep carries its state (pending ties, landmarks)
 /// across batch boundaries.

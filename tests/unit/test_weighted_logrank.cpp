@@ -3,7 +3,7 @@
 /// fh_logrank_sweep() (Fleming-Harrington FH(rho, gamma)) and maxcombo_sweep().
 ///
 /// References: R 4.2.2, survival 3.5-3 (Debian r-cran-survival) and mvtnorm 1.1-3
-/// (r-cran-mvtnorm), on the NCCTG lung data shipped with survival, embedded in lung_data.hpp.
+/// (r-cran-mvtnorm), on the NCCTG lung data shipped with survival, embedded in survival_rows.hpp.
 /// survdiff() gives FH(rho, 0); for gamma > 0 and the MaxCombo correlation, no published
 /// value on fixed data was found (simtrial's and nph's examples run on data simulated with
 /// R's random numbers), so the reference is a plain R computation from survfit()'s pooled
@@ -23,11 +23,11 @@
 
 #include <gtest/gtest.h>
 
-#include "lung_data.hpp"
 #include "rebatched_source.hpp"
 #include "stats/mvnormal.hpp"
 #include "stats/survival_source.hpp"
 #include "stats/survival_sweep.hpp"
+#include "survival_rows.hpp"
 
 namespace silico::stats {
 namespace {

@@ -18,16 +18,9 @@ namespace {
 
 /// Share of a group's rows without an event at or before tau, NaN for an empty group.
 double share_surviving(const stats::SurvivalSource& rows, std::int8_t group, double tau) {
-  std::uint64_t n = 0;
-  std::uint64_t events = 0;
-  rows.forward([&](std::span<const stats::SurvivalRow> batch) {
-    for (const auto& r : batch) {
-      if (r.group != group) continue;
-      ++n;
-      events += r.event != 0 && r.time <= tau ? 1 : 0;
-    }
+  return group_mean(rows, group, [tau](const stats::SurvivalRow& r) {
+    return r.event != 0 && r.time <= tau ? 0.0 : 1.0;
   });
-  return n == 0 ? kNaN : 1.0 - static_cast<double>(events) / static_cast<double>(n);
 }
 
 class Milestone final : public AnalysisMethod {

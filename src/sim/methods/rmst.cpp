@@ -10,16 +10,7 @@ namespace {
 
 /// Mean of min(time, tau) over a group's rows.
 double restricted_mean(const stats::SurvivalSource& rows, std::int8_t group, double tau) {
-  double total = 0.0;
-  std::uint64_t n = 0;
-  rows.forward([&](std::span<const stats::SurvivalRow> batch) {
-    for (const auto& r : batch) {
-      if (r.group != group) continue;
-      total += std::min(r.time, tau);
-      ++n;
-    }
-  });
-  return n == 0 ? kNaN : total / static_cast<double>(n);
+  return group_mean(rows, group, [tau](const stats::SurvivalRow& r) { return std::min(r.time, tau); });
 }
 
 class Rmst final : public AnalysisMethod {

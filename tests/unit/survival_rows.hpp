@@ -1,10 +1,14 @@
 #pragma once
-// Shared by the survival unit tests: the NCCTG lung data of R's survival package, on
-// which their references were computed in R, as rows for an InMemorySurvival.
+// Shared by the survival unit tests: Rows, survival rows with a group and a stratum for an
+// InMemorySurvival, and the NCCTG lung data of R's survival package in them, on which
+// their references were computed in R.
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "stats/estimates.hpp"
 #include "stats/survival_source.hpp"
 
 namespace silico::stats {
@@ -60,12 +64,13 @@ inline constexpr LungRow kLung[] = {
     {116, 1, 0, 1}, {188, 0, 0, 1}, {191, 0, 0, 0}, {105, 0, 1, 2}, {174, 0, 0, 1}, {177, 0, 1, 1},
 };
 
-/// Survival rows with a group and a stratum each.
+/// Rows of a trial: time, event, group (0, 1 or 2 = neither), stratum.
 struct Rows {
   std::vector<double> time;
   std::vector<std::int8_t> event;
   std::vector<std::int8_t> group;
   std::vector<std::int32_t> stratum;
+
   void add(double t, int e, int g, int s = 0) {
     time.push_back(t);
     event.push_back(static_cast<std::int8_t>(e));
@@ -73,6 +78,16 @@ struct Rows {
     stratum.push_back(s);
   }
   InMemorySurvival source() const { return InMemorySurvival(time, event, 0, {}, stratum, group); }
+  /// The rows of group g as the analysis at `cut` sees them.
+  SurvivalData cut_data(int g, double cut) const {
+    SurvivalData d;
+    for (std::size_t i = 0; i < time.size(); ++i) {
+      if (group[i] != g) continue;
+      d.time.push_back(std::min(time[i], cut));
+      d.event.push_back(time[i] > cut ? std::int8_t{0} : event[i]);
+    }
+    return d;
+  }
 };
 
 /// Group 1 = female (sex == 2 in R), as survdiff(~ sex) reports sex = 2 second. With

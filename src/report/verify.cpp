@@ -26,6 +26,8 @@
 #include "stats/estimates.hpp"
 #include "stats/regression.hpp"
 #include "stats/survival.hpp"
+#include "stats/survival_source.hpp"
+#include "stats/survival_sweep.hpp"
 
 namespace silico::report {
 
@@ -319,6 +321,40 @@ void estimator_cases(Cases& cases) {
   }
 }
 
+/// The tests for non-proportional hazards and the milestone difference on R's aml data,
+/// maintained (group 1) against nonmaintained (group 0). References: R 4.2.2, survival
+/// 3.5-3, mvtnorm 1.1-3 (Debian 12). The MaxCombo p is R's pmvnorm on the two FH
+/// statistics and their correlation, computed by hand in R from survfit's pooled curve (the
+/// same hand computation reproduces survdiff's chi-squares for rho = 0 and 1 to 1e-12).
+void non_proportional_hazards_cases(Cases& cases) {
+  using namespace reference;
+  std::vector<double> time = kAmlMaintainedTime;
+  time.insert(time.end(), kAmlNonmaintainedTime.begin(), kAmlNonmaintainedTime.end());
+  std::vector<std::int8_t> event = kAmlMaintainedEvent;
+  event.insert(event.end(), kAmlNonmaintainedEvent.begin(), kAmlNonmaintainedEvent.end());
+  std::vector<std::int8_t> group(time.size(), 0);
+  std::fill(group.begin(), group.begin() + static_cast<std::ptrdiff_t>(kAmlMaintainedTime.size()), 1);
+  const stats::InMemorySurvival rows(time, event, 0, {}, {}, group);
+  const auto fh = stats::fh_logrank_sweep(rows, 1.0, 0.0, 0.025);
+  add(cases, "estimators/fh_chisq", "estimators", "Fleming-Harrington FH(1, 0) chi-square, R aml data", 2.77927954475,
+      "R survdiff(Surv(time, status) ~ x, data = aml, rho = 1)$chisq = 2.77927954475", fh.z * fh.z, 1e-9,
+      Comparison::kAbsolute);
+  const std::pair<double, double> pairs[] = {{0.0, 0.0}, {1.0, 0.0}};
+  const auto combo = stats::maxcombo_sweep(rows, pairs, 0.025);
+  add(cases, "estimators/maxcombo_p", "estimators", "MaxCombo of FH(0,0) and FH(1,0), one-sided p, R aml data",
+      0.0428756462162,
+      "R: 1 - pmvnorm(upper = c(m, m), corr) with m = max(-z) = 1.84292937981, correlation 0.937021324962",
+      combo.p, 1e-9, Comparison::kAbsolute);
+  const auto milestone = stats::survival_difference_sweep(rows, 20.0, 0.05);
+  add(cases, "estimators/milestone_difference", "estimators",
+      "Kaplan-Meier survival difference at 20 weeks, aml maintained - nonmaintained", 0.132575757576,
+      "R summary(survfit(Surv(time, status) ~ x, data = aml), times = 20): 0.715909090909 - 0.583333333333",
+      milestone.effect, 1e-9, Comparison::kAbsolute);
+  add(cases, "estimators/milestone_se", "estimators", "Greenwood SE of that difference, aml", 0.199401438386,
+      "R: sqrt(sum(summary(...)$std.err^2)), std.err 0.139664970557 and 0.142318760638", milestone.se, 1e-9,
+      Comparison::kAbsolute);
+}
+
 /// RMST, the binary methods and the group-sequential boundaries the analyses use.
 void more_estimator_cases(Cases& cases) {
   using namespace reference;
@@ -421,6 +457,7 @@ void more_estimator_cases(Cases& cases) {
         "closed form Phi^-1(1 - a(0.2)/2), a(t) = 4 - 4 Phi(z_0.0125 / sqrt t)",
         stats::efficacy_boundaries(stats::Spending::kOBrienFleming, 0.05, looks).front(), 1e-8, Comparison::kAbsolute);
   }
+  non_proportional_hazards_cases(cases);
 }
 
 // ------------------------------------------------------------------ random streams
@@ -609,6 +646,9 @@ std::vector<std::string> case_covers(const std::string& id) {
       {"estimators/risk_ratio", "method:risk_ratio"},
       {"estimators/odds_ratio", "method:odds_ratio"},
       {"estimators/group_sequential_", "group_sequential"},
+      {"estimators/fh_", "method:fh"},
+      {"estimators/maxcombo_", "method:maxcombo"},
+      {"estimators/milestone_", "method:milestone"},
   };
   for (const auto& [prefix, covers] : kByPrefix) {
     if (starts(prefix)) return {covers};

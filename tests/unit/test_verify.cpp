@@ -36,7 +36,8 @@ TEST(Verify, CasesCoverTheModelsMethodsAndBoundariesARunUses) {
   for (const char* token :
        {"model:pk_1cmt", "model:pk_2cmt", "model:weibull_ph", "model:survival", "model:linear_change", "solver:dopri5",
         "solver:cvode_bdf", "method:welch", "method:ancova", "method:cox", "method:logrank", "method:km_median",
-        "method:rmst", "method:risk_difference", "method:risk_ratio", "method:odds_ratio", "group_sequential"}) {
+        "method:rmst", "method:risk_difference", "method:risk_ratio", "method:odds_ratio", "group_sequential",
+        "method:fh", "method:maxcombo", "method:milestone"}) {
     EXPECT_TRUE(covered.count(token)) << token << " has no verification case";
   }
   // Not claimed: no case checks these.

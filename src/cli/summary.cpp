@@ -301,6 +301,12 @@ bool ratio_measure(const std::string& measure) {
   return measure == "hazard_ratio" || measure == "risk_ratio" || measure == "odds_ratio";
 }
 
+/// One trial's estimate - its true effect, on the scale its operating characteristics use
+/// (the log scale for ratios): that trial's error, not a bias.
+double estimate_error(const EstimateRow& r) {
+  return ratio_measure(r.measure) ? std::log(r.effect) - std::log(r.true_effect) : r.effect - r.true_effect;
+}
+
 }  // namespace
 
 Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
@@ -782,18 +788,18 @@ std::string format_text(const Summary& s) {
     format_arms(out, e, level);
     out << "  estimates vs " << m.control_arm << " (" << level << "% CI), next to the true effect of the same patients:\n";
     std::snprintf(line, sizeof(line), "    %-16s %-12s %-18s %10s %22s %8s %10s %10s\n", "method", "treatment",
-                  "measure", "effect", "CI", "p", "true", "bias");
+                  "measure", "effect", "CI", "p", "true", "error");
     out << line;
     for (const auto& r : e.estimates) {
       const std::string method = r.method + (r.primary ? " *" : "");
       const std::string ci = "[" + number(r.ci_low) + ", " + number(r.ci_high) + "]";
       std::snprintf(line, sizeof(line), "    %-16s %-12s %-18s %10s %22s %8s %10s %10s\n", method.c_str(),
                     r.treatment.c_str(), r.measure.c_str(), number(r.effect).c_str(), ci.c_str(),
-                    p_value(r.p).c_str(), number(r.true_effect).c_str(),
-                    number(r.effect - r.true_effect, 3).c_str());
+                    p_value(r.p).c_str(), number(r.true_effect).c_str(), number(estimate_error(r), 3).c_str());
       out << line;
     }
-    out << "    (* primary analysis)\n";
+    out << "    (* primary analysis; error: this trial's estimate - its true effect, on the log scale for ratios: "
+           "one trial's sampling error, not a bias, which is measured over replicates)\n";
     for (const auto& r : e.estimates) {
       if (r.extras.empty()) continue;
       out << "    " << r.method << "/" << r.treatment << ":";
@@ -895,7 +901,8 @@ std::string format_json(const Summary& s) {
           << ", \"se\": " << json_number(r.se) << ", \"ci\": [" << json_number(r.ci_low) << ", "
           << json_number(r.ci_high) << "], \"p\": " << json_number(r.p)
           << ", \"true_effect\": " << json_number(r.true_effect)
-          << ", \"bias\": " << json_number(r.effect - r.true_effect)
+          << ", \"error\": " << json_number(estimate_error(r))
+          << ", \"error_scale\": " << json_string(ratio_measure(r.measure) ? "log" : "identity")
           << ", \"extras\": " << json_object(r.extras) << "}";
     }
     out << "\n      ]";

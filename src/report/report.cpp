@@ -773,7 +773,8 @@ class Document {
     } else {
       out_ << "<p>Over " << in_.replicates
            << " replicate trials: mean estimate, its Monte Carlo standard error (SD/&radic;R), the bias against "
-              "each replicate's true effect, and the coverage of the confidence intervals (the share of replicates "
+              "each replicate's true effect (mean of estimate &minus; truth; ratios on the log scale, marked "
+              "(log), as <code>silico summarize</code> gives them), and the coverage of the confidence intervals (the share of replicates "
               "whose interval holds the true effect), with its Monte Carlo standard error. "
            << "A replicate whose estimate is undefined (e.g. a median or landmark its data cut did not "
               "reach) is left out of that row, and the row says on how many replicates it rests.</p>\n"
@@ -788,14 +789,18 @@ class Document {
         const auto& truth = series_at(in_, k.prefix() + "/true_effect");
         const auto& low = series_at(in_, k.prefix() + "/ci_low");
         const auto& high = series_at(in_, k.prefix() + "/ci_high");
+        // Ratios on the log scale, as summarize's operating characteristics (the CI, on
+        // the ratio scale, covers the truth on either scale alike).
+        const bool log_scale = is_ratio(measure(k));
+        const auto scaled = [&](double v) { return log_scale ? std::log(v) : v; };
         stats::RunningMoments est, tru, bias;
         std::size_t covered = 0, judged = 0;
         for (std::size_t r = 0; r < effect.size(); ++r) {
-          if (!std::isfinite(effect[r])) continue;
-          est.add(effect[r]);
-          if (r < truth.size() && std::isfinite(truth[r])) {
-            tru.add(truth[r]);
-            bias.add(effect[r] - truth[r]);
+          if (!std::isfinite(scaled(effect[r]))) continue;
+          est.add(scaled(effect[r]));
+          if (r < truth.size() && std::isfinite(scaled(truth[r]))) {
+            tru.add(scaled(truth[r]));
+            bias.add(scaled(effect[r]) - scaled(truth[r]));
             if (r < low.size() && r < high.size() && std::isfinite(low[r]) && std::isfinite(high[r])) {
               ++judged;
               covered += low[r] <= truth[r] && truth[r] <= high[r];
@@ -804,8 +809,8 @@ class Document {
         }
         const auto e = est.result();
         const double coverage = judged ? static_cast<double>(covered) / static_cast<double>(judged) : kNaNValue;
-        out_ << "<tr><td>" << esc(k.prefix()) << "</td><td>" << esc(measure(k)) << "</td><td class=\"n\">"
-             << replicate_count(e.n) << "</td><td class=\"n\">" << num(e.mean) << "</td><td class=\"n\">" << num(e.sd) << "</td><td class=\"n\">"
+        out_ << "<tr><td>" << esc(k.prefix()) << "</td><td>" << esc(measure(k)) << (log_scale ? " (log)" : "")
+             << "</td><td class=\"n\">" << replicate_count(e.n) << "</td><td class=\"n\">" << num(e.mean) << "</td><td class=\"n\">" << num(e.sd) << "</td><td class=\"n\">"
              << num(e.sd / std::sqrt(static_cast<double>(e.n)), 3) << "</td><td class=\"n\">" << num(tru.result().mean)
              << "</td><td class=\"n\">" << num(bias.result().mean, 3) << "</td><td class=\"n\">"
              << (judged ? num(100 * coverage, 3) + " % &plusmn; " +

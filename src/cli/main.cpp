@@ -722,6 +722,10 @@ int command_report(int argc, char** argv) {
     if (in.measures.count(group)) continue;
     const std::string measure = results.series_attribute(group, "measure");
     if (!measure.empty()) in.measures[group] = measure;
+    for (const char* attribute : {"population", "variable", "intercurrent_events", "summary"}) {
+      const std::string text = results.series_attribute(group, std::string("estimand_") + attribute);
+      if (!text.empty()) in.estimands[group][attribute] = text;
+    }
   }
   // The operating characteristics summarize computes: group-sequential designs and
   // multiplicity over the replicates.

@@ -362,6 +362,10 @@ Summary summarize(const io::ResultReader& results, std::uint64_t replicate) {
         row.method = method;
         row.treatment = treatment;
         row.measure = results.series_attribute(name + "/" + method, "measure");
+        row.estimand_population = results.series_attribute(name + "/" + method, "estimand_population");
+        row.estimand_variable = results.series_attribute(name + "/" + method, "estimand_variable");
+        row.estimand_intercurrent_events = results.series_attribute(name + "/" + method, "estimand_intercurrent_events");
+        row.estimand_summary = results.series_attribute(name + "/" + method, "estimand_summary");
         row.primary = method == primary;
         row.effect = at(prefix + "effect");
         row.se = at(prefix + "se");
@@ -800,6 +804,40 @@ std::string format_text(const Summary& s) {
     }
     out << "    (* primary analysis; error: this trial's estimate - its true effect, on the log scale for ratios: "
            "one trial's sampling error, not a bias, which is measured over replicates)\n";
+    // What each method estimates (ICH E9(R1)); the true effect is that estimand's value for
+    // the same patients. Population, variable and intercurrent events once, if shared.
+    {
+      std::vector<std::string> seen;
+      std::string shared_population, shared_events;
+      bool same = true;
+      for (const auto& r : e.estimates) {
+        if (r.estimand_summary.empty()) continue;
+        if (shared_population.empty()) {
+          shared_population = r.estimand_population;
+          shared_events = r.estimand_intercurrent_events;
+        }
+        same = same && r.estimand_population == shared_population && r.estimand_intercurrent_events == shared_events;
+      }
+      if (!shared_population.empty()) {
+        out << "  estimands (arm versus " << m.control_arm << "; the true effect is the estimand's value for the same "
+            << "patients):\n";
+        if (same) {
+          out << "    population: " << shared_population << "; variable: " << e.estimates.front().estimand_variable
+              << "; intercurrent events: " << shared_events << "\n";
+        }
+        for (const auto& r : e.estimates) {
+          if (r.estimand_summary.empty() ||
+              std::find(seen.begin(), seen.end(), r.method) != seen.end()) {
+            continue;
+          }
+          seen.push_back(r.method);
+          out << "    " << r.method << ": " << r.estimand_summary;
+          if (!same) out << "; population: " << r.estimand_population << "; intercurrent events: "
+                         << r.estimand_intercurrent_events;
+          out << "\n";
+        }
+      }
+    }
     for (const auto& r : e.estimates) {
       if (r.extras.empty()) continue;
       out << "    " << r.method << "/" << r.treatment << ":";
@@ -903,6 +941,11 @@ std::string format_json(const Summary& s) {
           << ", \"true_effect\": " << json_number(r.true_effect)
           << ", \"error\": " << json_number(estimate_error(r))
           << ", \"error_scale\": " << json_string(ratio_measure(r.measure) ? "log" : "identity")
+          << ", \"estimand\": {\"population\": " << json_string(r.estimand_population)
+          << ", \"variable\": " << json_string(r.estimand_variable)
+          << ", \"treatment\": " << json_string(r.treatment + " versus " + m.control_arm)
+          << ", \"intercurrent_events\": " << json_string(r.estimand_intercurrent_events)
+          << ", \"summary\": " << json_string(r.estimand_summary) << "}"
           << ", \"extras\": " << json_object(r.extras) << "}";
     }
     out << "\n      ]";

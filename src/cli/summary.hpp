@@ -29,6 +29,9 @@ struct EstimateRow {
   bool primary = false;
   double effect, se, ci_low, ci_high, p, true_effect;
   std::vector<std::pair<std::string, double>> extras;  ///< method-specific diagnostics
+  /// The estimand (ICH E9(R1)) the estimate and true_effect are of; empty in files written
+  /// before silico stored it. The treatment condition is `treatment` against the control.
+  std::string estimand_population, estimand_variable, estimand_intercurrent_events, estimand_summary;
 };
 
 struct OperatingRow {

@@ -943,10 +943,46 @@ class Document {
       if (e.type == "time_to_event") km_figure(e);
     }
     for (const auto& t : in_.trajectories) spaghetti(t);
+    estimand_table();
     forest();
     if (in_.power_curve) power();
     out_ << group_sequential_section(in_) << multiplicity_section(in_);
     balance();
+  }
+
+  /// What each analysis estimates (ICH E9(R1)), the estimand whose true value for the
+  /// same patients every estimate is compared with.
+  void estimand_table() {
+    if (in_.estimands.empty()) return;
+    out_ << "<h3>Estimands</h3>\n<p>Each estimate below is compared with the true value of its own estimand for "
+            "the same patients, computed from their potential outcomes under every arm. The treatment condition "
+            "is each arm against "
+         << esc(in_.control_arm) << ".</p>\n<table><tr><th>analysis</th><th>population-level summary</th>"
+            "<th>population</th><th>variable</th><th>intercurrent events</th></tr>\n";
+    const auto field = [](const std::map<std::string, std::string>& e, const char* key) {
+      const auto found = e.find(key);
+      return found == e.end() ? std::string() : found->second;
+    };
+    // The groups in the spec's order: endpoints as listed, the primary method first.
+    std::vector<std::pair<std::string, std::string>> groups;
+    for (const auto& [group, attributes] : in_.estimands) {
+      const auto slash = group.find('/');
+      groups.emplace_back(group.substr(0, slash), group.substr(slash + 1));
+    }
+    const SpecOrder order(in_);
+    std::stable_sort(groups.begin(), groups.end(), [&](const auto& x, const auto& y) {
+      return order.before(x.first, x.second, "", y.first, y.second, "");
+    });
+    for (const auto& [endpoint, method] : groups) {
+      {
+        const auto found = in_.estimands.find(endpoint + "/" + method);
+        out_ << "<tr><td>" << esc(endpoint + "/" + method) << "</td><td>" << esc(field(found->second, "summary"))
+             << "</td><td>" << esc(field(found->second, "population")) << "</td><td>"
+             << esc(field(found->second, "variable")) << "</td><td>"
+             << esc(field(found->second, "intercurrent_events")) << "</td></tr>\n";
+      }
+    }
+    out_ << "</table>\n";
   }
 
   /// Power against trial size from a design search, one curve per method and treatment.

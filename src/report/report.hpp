@@ -112,6 +112,9 @@ struct ReportInputs {
   std::map<std::string, std::vector<double>> series;
   /// Measure of each method group ("os/cox" -> "hazard_ratio").
   std::map<std::string, std::string> measures;
+  /// The estimand of each method group (ICH E9(R1) attributes population, variable,
+  /// intercurrent_events, summary -> text); empty for files written before silico stored it.
+  std::map<std::string, std::map<std::string, std::string>> estimands;
   /// The spec's order, which tables and plots follow (series is a map, so alphabetical):
   /// the endpoints (the file's endpoint_names; empty: those of `endpoints`, then the rest
   /// alphabetically) and each endpoint's methods, primary first (the `methods` attribute

@@ -11,6 +11,7 @@
 
 #include "cohort/cohort.hpp"
 #include "sim/data_cut.hpp"
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 #include "sim/multiplicity.hpp"
 #include "stats/design.hpp"
@@ -122,7 +123,14 @@ std::vector<SeriesAttribute> TrialAnalysis::attributes() const {
     for (const auto& m : analysis.methods) methods += (methods.empty() ? "" : ",") + m;
     out.push_back({endpoint.name, "methods", methods});
     for (const auto& m : analysis.methods) {
-      out.push_back({endpoint.name + "/" + m, "measure", method_measure(m)});
+      const std::string group = endpoint.name + "/" + m;
+      out.push_back({group, "measure", method_measure(m)});
+      // The estimand (ICH E9(R1)); its treatment condition is each arm against the control.
+      const Estimand estimand = estimand_of(spec_, e, m, spec_.control_arm);
+      out.push_back({group, "estimand_population", estimand.population});
+      out.push_back({group, "estimand_variable", estimand.variable});
+      out.push_back({group, "estimand_intercurrent_events", estimand.intercurrent_events});
+      out.push_back({group, "estimand_summary", estimand.summary});
     }
     if (analysis.group_sequential) {
       const std::string group = endpoint.name + "/" + analysis.methods.front();

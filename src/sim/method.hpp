@@ -171,6 +171,9 @@ struct MethodEntry {
   /// censored at `cut`.
   LookTests (*tests_at_cut)(const spec::EndpointAnalysis& analysis, const stats::SurvivalSource& rows,
                             double cut) = nullptr;
+  /// The population-level summary its estimate and true_effect are of (the ICH E9(R1)
+  /// attribute; estimand.hpp gives the other four), e.g. "hazard ratio conditional on age".
+  std::string (*estimand)(const spec::TrialSpec& spec, const spec::EndpointAnalysis& analysis) = nullptr;
 
   const std::string& name() const { return schema.name; }
   /// Compares the external-control arm with the external cohort: only that arm's

@@ -21,6 +21,10 @@ def close_to_truth(e, k=4):
         assert abs(e["effect"] - e["true_effect"]) < k * e["se"], e
     # This trial's error, on the log scale for ratios; never called a bias.
     assert "bias" not in e, e
+    # Each estimate names its estimand (ICH E9(R1)); treatment is the arm against control.
+    est = e["estimand"]
+    assert est["treatment"].startswith(e["treatment"] + " versus "), est
+    assert est["population"] and est["variable"] and est["intercurrent_events"] and est["summary"], est
     if e["measure"] in ("hazard_ratio", "risk_ratio", "odds_ratio"):
         assert e["error_scale"] == "log", e
         assert abs(e["error"] - math.log(e["effect"] / e["true_effect"])) < 1e-12, e

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "sim/analysis.hpp"
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 #include "spec/method_schema.hpp"
 #include "spec/spec.hpp"
@@ -240,6 +241,25 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
   }
   EXPECT_EQ(silico::spec::method_schemas().size(), measures.size());
   EXPECT_THROW(silico::sim::method_entry("no_such_method"), std::logic_error);
+}
+
+// Each analysis says what it estimates (ICH E9(R1)): the adjusted Cox model a hazard ratio
+// conditional on its adjustment set, the stratified log-rank test one within its strata,
+// RMST a difference in restricted means; the five attributes are all filled.
+TEST(Analysis, EveryMethodNamesItsEstimand) {
+  const auto spec = silico::spec::parse_spec(kSurvival, "a.yaml");
+  const auto cox = silico::sim::estimand_of(spec, 0, "cox", 1);
+  EXPECT_EQ(cox.summary, "hazard ratio (arm / control) conditional on age within strata of ecog");
+  EXPECT_EQ(cox.treatment, "treatment versus control");
+  EXPECT_EQ(cox.variable, "os (time_to_event, months)");
+  EXPECT_NE(cox.intercurrent_events.find("treatment policy"), std::string::npos);
+  EXPECT_NE(cox.population.find("randomized patients"), std::string::npos);
+  EXPECT_EQ(silico::sim::estimand_of(spec, 0, "logrank", 1).summary, "hazard ratio within strata of ecog (arm / control)");
+  EXPECT_NE(silico::sim::estimand_of(spec, 0, "rmst", 1).summary.find("restricted mean"), std::string::npos);
+  for (const auto* schema : silico::spec::method_schemas()) {
+    EXPECT_FALSE(silico::sim::method_entry(schema->name).estimand(spec, spec.analysis.endpoints[0]).empty())
+        << schema->name;
+  }
 }
 
 namespace {

@@ -149,10 +149,12 @@ TEST(Report, BetweenPatientVariabilityFromOmega) {
 
 TEST(Report, ReplicateSummariesCoverageAndBaseline) {
   const std::string html = render_report(inputs());
-  // Mean of 0.7, 0.8, 0.75, 0.9 = 0.7875; bias 0.0375; 3 of 4 intervals hold 0.75
-  // (replicate 4: [0.8, 1.0]); coverage SE sqrt(0.75 * 0.25 / 4) = 21.65 %.
-  EXPECT_NE(html.find(">0.7875<"), std::string::npos);
-  EXPECT_NE(html.find(">0.0375<"), std::string::npos);
+  // Hazard ratios on the log scale, as summarize's: mean of log 0.7, 0.8, 0.75, 0.9 =
+  // -0.24321; bias against log 0.75: 0.04447; 3 of 4 intervals hold 0.75 (replicate 4:
+  // [0.8, 1.0]); coverage SE sqrt(0.75 * 0.25 / 4) = 21.65 %.
+  EXPECT_NE(html.find(">-0.2432<"), std::string::npos);
+  EXPECT_NE(html.find(">0.0445<"), std::string::npos);
+  EXPECT_NE(html.find("<td>hazard_ratio (log)</td>"), std::string::npos);
   EXPECT_NE(html.find("75 % &plusmn; 22"), std::string::npos);
   // Table 1: control = patients 0, 2, 4: age 50, 70, 60 -> mean 60 (SD 10); ecog = 1: 1 of 3.
   EXPECT_NE(html.find(">60 (10)<"), std::string::npos);
@@ -254,7 +256,7 @@ TEST(Report, ASummaryOverFewerReplicatesSaysHowMany) {
   in.spec.validation = {{"os", "control", "survival_at_24", 0.62, 0.1, "trial A", {}}};
   const std::string html = render_report(in);
   EXPECT_NE(html.find(">0.65 &plusmn; 0.05</td><td class=\"n\">2 of 4<"), std::string::npos);
-  EXPECT_NE(html.find("<td>hazard_ratio</td><td class=\"n\">4<"), std::string::npos);
+  EXPECT_NE(html.find("<td>hazard_ratio (log)</td><td class=\"n\">4<"), std::string::npos);
 }
 
 TEST(Report, KaplanMeierChartShowsTheDataAsCut) {
@@ -773,6 +775,23 @@ TEST(Report, GroupSequentialSectionShowsBothScalesAndCrossingProbabilities) {
   EXPECT_NE(calendar.find("held at calendar time 6 months, each replicate's bounds recomputed"), std::string::npos);
   EXPECT_NE(calendar.find("information below are the means over the replicates"), std::string::npos);
   EXPECT_NE(calendar.find("Each replicate solved its own bounds from its tests' covariance"), std::string::npos);
+}
+
+// The estimands table: one row per analysis in the spec's order, its five attributes.
+TEST(Report, EstimandsTableNamesWhatEachAnalysisEstimates) {
+  ReportInputs in = inputs();
+  EXPECT_EQ(render_report(in).find("<h3>Estimands</h3>"), std::string::npos);
+  in.estimands["os/cox"] = {{"summary", "hazard ratio (arm / control) conditional on age"},
+                            {"population", "the randomized patients"},
+                            {"variable", "os (time_to_event, months)"},
+                            {"intercurrent_events", "none simulated"}};
+  const std::string html = render_report(in);
+  const auto table = html.find("<h3>Estimands</h3>");
+  ASSERT_NE(table, std::string::npos);
+  EXPECT_NE(html.find("<tr><td>os/cox</td><td>hazard ratio (arm / control) conditional on age</td><td>the randomized "
+                      "patients</td><td>os (time_to_event, months)</td><td>none simulated</td></tr>",
+                      table),
+            std::string::npos);
 }
 
 // The multiplicity section: per hypothesis weight, true-null flag, power after the

@@ -1,6 +1,7 @@
 /// risk_difference, risk_ratio and odds_ratio: the 2x2 table of responders of the treated
 /// and control arms, against the same measure of the arms' mean potential outcomes.
 
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 
 namespace silico::sim {
@@ -75,11 +76,20 @@ SILICO_REGISTER_METHOD(MethodEntry{
                .interim = true},
     .measure = "risk_difference",
     .create = &make_method<Binary<Measure::kRiskDifference>>,
-    .interim_accumulator = &make_interim<RiskDifferenceInterim>})
+    .interim_accumulator = &make_interim<RiskDifferenceInterim>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "difference in response probabilities (arm - control)";
+    }})
 SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "risk_ratio", .endpoint_types = {OutputType::kBinary}},
                                    .measure = "risk_ratio",
-                                   .create = &make_method<Binary<Measure::kRiskRatio>>})
+                                   .create = &make_method<Binary<Measure::kRiskRatio>>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "ratio of response probabilities (arm / control)";
+    }})
 SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "odds_ratio", .endpoint_types = {OutputType::kBinary}},
                                    .measure = "odds_ratio",
-                                   .create = &make_method<Binary<Measure::kOddsRatio>>})
+                                   .create = &make_method<Binary<Measure::kOddsRatio>>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "marginal odds ratio of response (arm / control)";
+    }})
 }  // namespace silico::sim

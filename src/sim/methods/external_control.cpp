@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 
 namespace silico::sim {
@@ -169,9 +170,15 @@ using Needs = spec::MethodSchema::Needs;
 SILICO_REGISTER_METHOD(MethodEntry{
     .schema = {.name = "psm", .endpoint_types = {OutputType::kContinuous}, .needs = Needs::kExternalControl},
     .measure = "mean_difference",
-    .create = &make_method<External<true>>})
+    .create = &make_method<External<true>>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "difference in means among the treated (arm - control)";
+    }})
 SILICO_REGISTER_METHOD(MethodEntry{
     .schema = {.name = "iptw", .endpoint_types = {OutputType::kContinuous}, .needs = Needs::kExternalControl},
     .measure = "mean_difference",
-    .create = &make_method<External<false>>})
+    .create = &make_method<External<false>>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "difference in means among the treated (arm - control)";
+    }})
 }  // namespace silico::sim

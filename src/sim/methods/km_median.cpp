@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 
 namespace silico::sim {
@@ -56,6 +57,9 @@ class KmMedian final : public AnalysisMethod {
 SILICO_REGISTER_METHOD(MethodEntry{
     .schema = {.name = "km_median", .endpoint_types = {models::OutputType::kTimeToEvent}, .has_test = false},
     .measure = "median_difference",
-    .create = &make_method<KmMedian>})
+    .create = &make_method<KmMedian>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "difference in median survival time (arm - control)";
+    }})
 
 }  // namespace silico::sim

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 #include "sim/methods/chunked_ols.hpp"
 
@@ -99,11 +100,17 @@ SILICO_REGISTER_METHOD(MethodEntry{
     .schema = {.name = "welch", .endpoint_types = {OutputType::kContinuous}, .default_order = 0, .interim = true},
     .measure = "mean_difference",
     .create = &make_method<Welch>,
-    .interim_accumulator = &make_interim<WelchInterim>})
+    .interim_accumulator = &make_interim<WelchInterim>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "difference in means (arm - control)";
+    }})
 SILICO_REGISTER_METHOD(MethodEntry{
     .schema = {.name = "ancova", .endpoint_types = {OutputType::kContinuous}, .options = {"covariates"},
                .interim = true},
     .measure = "mean_difference",
     .create = &make_method<Ancova>,
-    .interim_accumulator = &make_interim<AncovaInterim>})
+    .interim_accumulator = &make_interim<AncovaInterim>,
+    .estimand = [](const spec::TrialSpec& spec, const spec::EndpointAnalysis& a) -> std::string {
+      return "difference in means (arm - control); the adjustment" + (a.covariates.empty() ? std::string() : " for " + covariate_names(spec, a.covariates)) + " sharpens the estimate of the same difference when the effect does not depend on the covariates";
+    }})
 }  // namespace silico::sim

@@ -11,6 +11,7 @@
 /// arm, the share without the event by tau (potential outcomes are censored only at
 /// trial.follow_up >= tau, so that share is known for every patient).
 
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 
 namespace silico::sim {
@@ -50,6 +51,9 @@ SILICO_REGISTER_METHOD(MethodEntry{
                                .description = "the milestone time tau at which the arms' survival is compared, "
                                               "in (0, trial.follow_up], in the endpoint's time unit"}}},
     .measure = "survival_difference",
-    .create = &make_method<Milestone>})
+    .create = &make_method<Milestone>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "difference in the probability of surviving the milestone time (arm - control)";
+    }})
 
 }  // namespace silico::sim

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 #include "sim/methods/chunked_ols.hpp"
 
@@ -73,6 +74,9 @@ SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "procova",
                                               .endpoint_types = {models::OutputType::kContinuous},
                                               .needs = spec::MethodSchema::Needs::kHistoricalCohort},
                                    .measure = "mean_difference",
-                                   .create = &make_method<Procova>})
+                                   .create = &make_method<Procova>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "difference in means (arm - control); the prognostic score sharpens the estimate of the same difference";
+    }})
 
 }  // namespace silico::sim

@@ -22,6 +22,9 @@ bool detail::register_method(MethodEntry entry) {
     throw std::logic_error("analysis method " + entry.name() + " may be a group-sequential primary method "
                            "but has no interim hook");
   }
+  if (entry.estimand == nullptr) {
+    throw std::logic_error("analysis method " + entry.name() + " does not say what it estimates (estimand)");
+  }
   spec::register_method_schema(entry.schema);
   registry().push_back(std::move(entry));
   return true;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 
 namespace silico::sim {
@@ -37,6 +38,9 @@ SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "rmst",
                                               .default_order = 1,
                                               .options = {"rmst_horizon"}},
                                    .measure = "rmst_difference",
-                                   .create = &make_method<Rmst>})
+                                   .create = &make_method<Rmst>,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "difference in restricted mean survival time up to the horizon (arm - control)";
+    }})
 
 }  // namespace silico::sim

@@ -2,6 +2,7 @@
 /// Cox with Efron ties on [treated, adjustment set]), censored at the data cut, against
 /// the sample's marginal hazard ratio from its potential outcomes.
 
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 
 namespace silico::sim {
@@ -59,13 +60,22 @@ SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "logrank",
                                               .interim = true},
                                    .measure = "hazard_ratio",
                                    .create = &make_method<Logrank>,
-                                   .estimate_at_cut = &logrank_at_cut})
+                                   .estimate_at_cut = &logrank_at_cut,
+    .estimand = [](const spec::TrialSpec& spec, const spec::EndpointAnalysis& a) -> std::string {
+      return a.strata.empty() ? "marginal hazard ratio (arm / control)" : "hazard ratio within strata of " + covariate_names(spec, a.strata) + " (arm / control)";
+    }})
 SILICO_REGISTER_METHOD(MethodEntry{.schema = {.name = "cox",
                                               .endpoint_types = {OutputType::kTimeToEvent},
                                               .options = {"covariates", "strata"},
                                               .interim = true},
                                    .measure = "hazard_ratio",
                                    .create = &make_method<Cox>,
-                                   .estimate_at_cut = &cox_at_cut})
+                                   .estimate_at_cut = &cox_at_cut,
+    .estimand = [](const spec::TrialSpec& spec, const spec::EndpointAnalysis& a) -> std::string {
+      if (a.covariates.empty() && a.strata.empty()) return "marginal hazard ratio (arm / control)";
+      std::string out = "hazard ratio (arm / control) conditional on " + (a.covariates.empty() ? std::string("the strata") : covariate_names(spec, a.covariates));
+      if (!a.strata.empty()) out += " within strata of " + covariate_names(spec, a.strata);
+      return out;
+    }})
 
 }  // namespace silico::sim

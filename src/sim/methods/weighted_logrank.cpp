@@ -18,6 +18,7 @@
 #include <cmath>
 #include <utility>
 
+#include "sim/estimand.hpp"
 #include "sim/method.hpp"
 
 namespace silico::sim {
@@ -129,7 +130,10 @@ SILICO_REGISTER_METHOD(MethodEntry{
                                .description = "exponent of 1 - S(t-): weight on late differences"}}},
     .measure = "test",
     .create = &make_method<FlemingHarrington>,
-    .tests_at_cut = &fh_at_cut})
+    .tests_at_cut = &fh_at_cut,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "none: a test of equal survival distributions (Fleming-Harrington weighted log-rank), no effect measure";
+    }})
 SILICO_REGISTER_METHOD(MethodEntry{
     .schema = {.name = "maxcombo",
                .endpoint_types = {OutputType::kTimeToEvent},
@@ -141,6 +145,9 @@ SILICO_REGISTER_METHOD(MethodEntry{
                                .description = "the FH(rho, gamma) tests combined, as [rho, gamma] pairs"}}},
     .measure = "test",
     .create = &make_method<MaxComboMethod>,
-    .tests_at_cut = &maxcombo_at_cut})
+    .tests_at_cut = &maxcombo_at_cut,
+    .estimand = [](const spec::TrialSpec&, const spec::EndpointAnalysis&) -> std::string {
+      return "none: a test of equal survival distributions (the largest of several weighted log-rank tests), no effect measure";
+    }})
 
 }  // namespace silico::sim

@@ -51,6 +51,31 @@ std::string spending_name(const stats::SpendingFunction& spending) {
   return "";
 }
 
+/// The rows of a source as the marginal (unadjusted, unstratified) analysis sees them:
+/// x = the first column (treated) only, every stratum 0. Same rows, same order, same
+/// batches, so a fit on it is bitwise the one on rows that never had the rest.
+class MarginalView final : public stats::SurvivalSource {
+ public:
+  explicit MarginalView(const stats::SurvivalSource& rows) : rows_(rows) {}
+  std::uint64_t size() const override { return rows_.size(); }
+  std::size_t covariates() const override { return 1; }
+  void forward(const Visitor& visit) const override { rows_.forward(projected(visit)); }
+  void backward(const Visitor& visit) const override { rows_.backward(projected(visit)); }
+
+ private:
+  static Visitor projected(const Visitor& visit) {
+    return [&visit, rows = std::vector<stats::SurvivalRow>()](std::span<const stats::SurvivalRow> batch) mutable {
+      rows.assign(batch.begin(), batch.end());
+      for (auto& r : rows) {
+        r.x = r.x.first(1);
+        r.stratum = 0;
+      }
+      visit(rows);
+    };
+  }
+  const stats::SurvivalSource& rows_;
+};
+
 /// Number of levels of a discrete covariate (bernoulli: 2).
 std::int32_t level_count(const spec::Covariate& c) {
   return c.is_categorical() ? static_cast<std::int32_t>(c.levels.size()) : 2;
@@ -205,9 +230,11 @@ class EndpointAnalyzer {
       pair.owner = this;
       if (tte_) {
         pair.observed = buffers(1 + analysis_.covariates.size());
-        pair.potential = buffers(1);
+        pair.potential = buffers(1 + analysis_.covariates.size());
       }
-      if (tte_ && spec.trial.accrual && analysis_.data_cut.present()) pair.potential_at_cut = buffers(1);
+      if (tte_ && spec.trial.accrual && analysis_.data_cut.present()) {
+        pair.potential_at_cut = buffers(1 + analysis_.covariates.size());
+      }
     }
     // After every pair is in place: each method keeps its comparison's address.
     bool external = false;
@@ -285,7 +312,7 @@ class EndpointAnalyzer {
       if (tte_ && !calendar_) {
         // Potential outcomes of every patient with a model solution, under both arms of
         // each comparison: the marginal truths are about all of them.
-        for (Pair& pair : pairs_) push_potential(pair, columns, row, i, 0.0, kInf);
+        for (Pair& pair : pairs_) push_potential(pair, block, i, 0.0, kInf);
       }
     }
   }
@@ -411,7 +438,8 @@ class EndpointAnalyzer {
     std::uint64_t n = 0;          ///< valid patients of the arm and the control arm
     double truth_sum = 0.0;       ///< sum over every valid patient of y(arm) - y(control)
     std::unique_ptr<stats::SurvivalBuffer> observed;   ///< x = [treated, adjustment set]
-    std::unique_ptr<stats::SurvivalBuffer> potential;  ///< both potential outcomes; x = [treated]
+    /// Both potential outcomes; x = [treated, adjustment set], the patient's stratum.
+    std::unique_ptr<stats::SurvivalBuffer> potential;
     /// With entry times: the same, each cut at the data cut as an observed outcome is; the
     /// true hazard ratio of the cut is the one of these (under non-proportional hazards
     /// it depends on the follow-up the cut leaves).
@@ -420,6 +448,8 @@ class EndpointAnalyzer {
     std::vector<std::pair<std::string, std::unique_ptr<AnalysisMethod>>> methods;
     std::optional<Interim> interim;
     std::optional<double> hazard_ratio;  ///< true_hazard_ratio(), once computed
+    std::optional<double> cox_hazard_ratio;      ///< true_cox_hazard_ratio(), once computed
+    std::optional<double> logrank_hazard_ratio;  ///< true_logrank_hazard_ratio(), once computed
     /// With entry times and interim looks: the calendar times of the comparison's observed
     /// events, and the rows as known at each look (the last look is the final cut).
     std::unique_ptr<stats::SurvivalBuffer> calendar_events;
@@ -439,6 +469,8 @@ class EndpointAnalyzer {
     double cut_time() const override { return owner->cut_time_; }
     const stats::KmSummary& km(std::size_t a) override { return owner->km_of(a); }
     double true_hazard_ratio() override { return owner->true_hazard_ratio(*this); }
+    double true_cox_hazard_ratio() override { return owner->true_cox_hazard_ratio(*this); }
+    double true_logrank_hazard_ratio() override { return owner->true_logrank_hazard_ratio(*this); }
     const ExternalCohort& external_cohort() override { return owner->external_outcomes(); }
     const stats::LogisticFit& propensity() override { return owner->propensity(); }
     const stats::SurvivalSource& external_treated() const override { return *owner->external_->rows; }
@@ -458,31 +490,39 @@ class EndpointAnalyzer {
 
   /// Patient i's potential outcomes under both arms of `pair`, as known at calendar time
   /// `cut` for a patient who entered at `entry`, into `pair.potential` (uncut) and, with
-  /// entry times, `pair.potential_at_cut`.
-  void push_potential(Pair& pair, const EndpointColumns& columns, std::uint64_t row, std::size_t i, double entry,
-                      double cut) {
+  /// entry times, `pair.potential_at_cut`. Each row has the design of the observed one
+  /// (x = [treated, adjustment set], the patient's stratum), so that the truth of an
+  /// adjusted estimate is the same model fitted on them.
+  void push_potential(Pair& pair, const Block& block, std::size_t i, double entry, double cut) {
     if (!(entry <= cut)) return;  // not yet entered: not among the patients analysed
     ++pair.potential_patients;
+    const EndpointColumns& columns = block.endpoints[e_];
+    const std::int32_t stratum = stratum_of(block, i);
     for (const std::size_t a : {pair.arm, spec_.control_arm}) {
       const std::int8_t treated = a == pair.arm ? 1 : 0;
-      const double indicator = treated;
-      const std::uint64_t id = 2 * row + static_cast<std::uint64_t>(1 - treated);
+      const std::uint64_t id = 2 * (block.first + i) + static_cast<std::uint64_t>(1 - treated);
       const double time = columns.potential_value[a][i];
       const std::int8_t event = columns.potential_event[a][i];
-      pair.potential->push({time, id, 0, event, treated, std::span<const double>(&indicator, 1)});
+      fill_design(block, i, treated != 0);
+      pair.potential->push({time, id, stratum, event, treated, covariate_row_});
       if (!pair.potential_at_cut) continue;
       const auto known = outcome_at_cut(entry, time, event, cut);
-      pair.potential_at_cut->push({known->time, id, 0, known->event, treated, std::span<const double>(&indicator, 1)});
+      pair.potential_at_cut->push({known->time, id, stratum, known->event, treated, covariate_row_});
+    }
+  }
+
+  /// x = [treated, adjustment set] of patient i, into covariate_row_.
+  void fill_design(const Block& block, std::size_t i, bool treated) {
+    covariate_row_[0] = treated ? 1.0 : 0.0;
+    for (std::size_t j = 0; j < analysis_.covariates.size(); ++j) {
+      covariate_row_[1 + j] = block.covariates[analysis_.covariates[j]][i];
     }
   }
 
   /// Patient i's observed row of `pair`: x = [treated, adjustment set].
   void push_observed(stats::SurvivalBuffer& rows, const Block& block, std::size_t i, bool treated, double time,
                      std::int8_t event) {
-    covariate_row_[0] = treated ? 1.0 : 0.0;
-    for (std::size_t j = 0; j < analysis_.covariates.size(); ++j) {
-      covariate_row_[1 + j] = block.covariates[analysis_.covariates[j]][i];
-    }
+    fill_design(block, i, treated);
     rows.push({time, block.first + i, stratum_of(block, i), event, static_cast<std::int8_t>(treated ? 1 : 0),
                covariate_row_});
   }
@@ -494,7 +534,7 @@ class EndpointAnalyzer {
     if (const auto known = outcome_at_cut(entry, time, event, final_cut)) {
       push_observed(*pair.observed, block, i, treated, known->time, known->event);
     }
-    push_potential(pair, block.endpoints[e_], block.first + i, i, entry, final_cut);
+    push_potential(pair, block, i, entry, final_cut);
     for (Look& look : pair.looks) {
       if (!look.rows) continue;
       if (const auto known = outcome_at_cut(entry, time, event, look.cut)) {
@@ -621,12 +661,37 @@ class EndpointAnalyzer {
   /// outcomes are (without entry times, at the cut itself; with them, each patient at the
   /// cut minus the patient's entry).
   double true_hazard_ratio(Pair& pair) const {
-    if (!pair.hazard_ratio) {
-      const stats::SurvivalSource& rows = pair.potential_at_cut ? *pair.potential_at_cut : *pair.potential;
-      const auto fit = stats::cox_fit(rows, stats::Ties::kEfron, 30, 1e-9, cut_time_);
-      pair.hazard_ratio = fit.converged ? std::exp(fit.beta(0)) : kNaN;
-    }
+    if (!pair.hazard_ratio) pair.hazard_ratio = cox_truth(MarginalView(potential_of(pair)));
     return *pair.hazard_ratio;
+  }
+
+  /// Conditional hazard ratio of the sample that an adjusted Cox estimate targets: the same
+  /// Cox model (Efron; x = [treated, adjustment set], the same strata) fitted on the same
+  /// stacked potential outcomes, censored as above. The marginal one without an adjustment set.
+  double true_cox_hazard_ratio(Pair& pair) const {
+    if (!adjusted()) return true_hazard_ratio(pair);
+    if (!pair.cox_hazard_ratio) pair.cox_hazard_ratio = cox_truth(potential_of(pair));
+    return *pair.cox_hazard_ratio;
+  }
+
+  /// The stratified log-rank's: its Peto hazard ratio (stratified by the same strata) on
+  /// the same stacked potential outcomes, censored as above. The marginal one without strata.
+  double true_logrank_hazard_ratio(Pair& pair) const {
+    if (analysis_.strata.empty()) return true_hazard_ratio(pair);
+    if (!pair.logrank_hazard_ratio) {
+      pair.logrank_hazard_ratio = stats::logrank_sweep(potential_of(pair), alpha_, cut_time_).effect;
+    }
+    return *pair.logrank_hazard_ratio;
+  }
+
+  bool adjusted() const { return !analysis_.covariates.empty() || !analysis_.strata.empty(); }
+  static const stats::SurvivalSource& potential_of(const Pair& pair) {
+    return pair.potential_at_cut ? *pair.potential_at_cut : *pair.potential;
+  }
+  /// exp(beta) of the first column of a Cox fit (Efron) of `rows` censored at the cut.
+  double cox_truth(const stats::SurvivalSource& rows) const {
+    const auto fit = stats::cox_fit(rows, stats::Ties::kEfron, 30, 1e-9, cut_time_);
+    return fit.converged ? std::exp(fit.beta(0)) : kNaN;
   }
 
   /// The bounds of each look and the cumulative alpha spent by it: the design's, or with

@@ -97,7 +97,8 @@ class Comparison {
   /// Observed rows of the comparison; x = [treated, adjustment set].
   virtual const stats::SurvivalSource& observed_rows() const = 0;
   /// Both potential outcomes of every valid patient (who had entered by the data cut);
-  /// x = [treated]. Censored only at the end of follow-up.
+  /// x = [treated, adjustment set] and the patient's stratum, as the observed rows.
+  /// Censored only at the end of follow-up.
   virtual const stats::SurvivalSource& potential_rows() const = 0;
   /// Patients in potential_rows().
   virtual std::uint64_t potential_count() const = 0;
@@ -105,8 +106,16 @@ class Comparison {
   /// cut (the cut itself when every patient enters at 0), at most trial.follow_up.
   virtual double cut_time() const = 0;
   virtual const stats::KmSummary& km(std::size_t arm) = 0;
-  /// Marginal hazard ratio of the sample (Cox on the stacked potential outcomes).
+  /// Marginal hazard ratio of the sample (unadjusted, unstratified Cox on the stacked
+  /// potential outcomes).
   virtual double true_hazard_ratio() = 0;
+  /// The hazard ratio the Cox estimate targets: the Cox model of the estimate (x = [treated,
+  /// adjustment set], its strata) on the stacked potential outcomes; true_hazard_ratio()
+  /// without an adjustment set.
+  virtual double true_cox_hazard_ratio() = 0;
+  /// The hazard ratio the stratified log-rank estimate targets: its Peto hazard ratio,
+  /// stratified alike, on the stacked potential outcomes; true_hazard_ratio() without strata.
+  virtual double true_logrank_hazard_ratio() = 0;
 
   // External control (methods whose entry sets external_control).
   virtual const ExternalCohort& external_cohort() = 0;

@@ -1,6 +1,9 @@
 /// logrank and cox: the hazard ratio of the observed survival data (stratified log-rank;
 /// Cox with Efron ties on [treated, adjustment set]), censored at the data cut, against
-/// the sample's marginal hazard ratio from its potential outcomes.
+/// the true value of the same estimand from the sample's potential outcomes (the same
+/// analysis of the stacked potential outcomes). An adjusted or stratified estimand is
+/// conditional, and differs from the marginal hazard ratio (non-collapsibility), which is
+/// then stored too, as true_marginal_effect.
 
 #include "sim/estimand.hpp"
 #include "sim/method.hpp"
@@ -21,7 +24,10 @@ class Logrank final : public AnalysisMethod {
   explicit Logrank(Comparison& c) : c_(c) {}
   void emit(const std::string& prefix, std::vector<Series>& out) override {
     push_estimate(out, prefix, stats::logrank_sweep(c_.observed_rows(), c_.alpha(), c_.cut_time()),
-                  c_.true_hazard_ratio());
+                  c_.true_logrank_hazard_ratio());
+    if (!c_.analysis().strata.empty()) {
+      out.push_back({prefix + "/true_marginal_effect", c_.true_hazard_ratio()});
+    }
   }
 
  private:
@@ -33,9 +39,13 @@ class Cox final : public AnalysisMethod {
   explicit Cox(Comparison& c) : c_(c) {}
   void emit(const std::string& prefix, std::vector<Series>& out) override {
     const auto [e, fit] = cox_estimate(c_.observed_rows(), c_.alpha(), c_.cut_time());
-    push_estimate(out, prefix, e, c_.true_hazard_ratio());
+    push_estimate(out, prefix, e, c_.true_cox_hazard_ratio());
     out.push_back({prefix + "/lr_p", fit.converged ? fit.lr_p : kNaN});
     out.push_back({prefix + "/score_p", fit.score_p});
+    const auto& a = c_.analysis();
+    if (!a.covariates.empty() || !a.strata.empty()) {
+      out.push_back({prefix + "/true_marginal_effect", c_.true_hazard_ratio()});
+    }
   }
 
  private:

@@ -353,6 +353,16 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
   write_scalar(object, name, type, type, &text);
 }
 
+void write_fixed_string_attribute(hid_t object, const std::string& name, const std::string& value) {
+  Handle type = check(H5Tcopy(H5T_C_S1), "copy string type");
+  check(H5Tset_size(type, std::max<std::size_t>(1, value.size())), "set string size");
+  check(H5Tset_strpad(type, H5T_STR_NULLPAD), "set string padding");
+  check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8");
+  std::string padded = value;
+  padded.resize(std::max<std::size_t>(1, value.size()), '\0');
+  write_scalar(object, name, type, type, padded.data());
+}
+
 void write_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values) {
   Handle type = utf8_string_type();
   std::vector<const char*> pointers;

@@ -116,6 +116,11 @@ void read_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std::
 std::vector<double> read_cube_rows(hid_t dataset, std::uint64_t row, std::uint64_t first, std::uint64_t count);
 
 void write_attribute(hid_t object, const std::string& name, const std::string& value);
+/// A fixed-length UTF-8 string attribute (the text in the object header, not in the
+/// global heap): libhdf5 1.10 can crash reading a variable-length string whose global-heap
+/// reference is damaged, a fixed-length one it reads as plain bytes. read_string_attribute()
+/// reads both.
+void write_fixed_string_attribute(hid_t object, const std::string& name, const std::string& value);
 void write_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values);
 void write_attribute(hid_t object, const std::string& name, std::uint64_t value);
 void write_attribute(hid_t object, const std::string& name, std::int64_t value);

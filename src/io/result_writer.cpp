@@ -353,7 +353,8 @@ void ResultWriter::create_series(const std::vector<std::string>& paths,
   }
   for (const auto& a : attributes) {
     h5::Handle group = h5::open_group(f, "/replicates/" + a.group);
-    if (!h5::has_attribute(group, a.name)) h5::write_attribute(group, a.name, a.value);
+    // Fixed-length: these texts are read by every reader (h5file.hpp says why).
+    if (!h5::has_attribute(group, a.name)) h5::write_fixed_string_attribute(group, a.name, a.value);
   }
 }
 

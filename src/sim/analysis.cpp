@@ -708,8 +708,12 @@ class EndpointAnalyzer {
     std::vector<double> fractions;
     for (std::size_t k = 0; k < needed.size(); ++k) {
       if (needed[k] == 0) continue;
+      const double f = k + 1 == needed.size() ? 1.0 : static_cast<double>(needed[k]) / total;
+      // Two interim times with no event between them: the later look adds no information,
+      // spends nothing and cannot stop (its bounds stay infinite).
+      if (!fractions.empty() && f <= fractions.back()) continue;
       held.push_back(k);
-      fractions.push_back(k + 1 == needed.size() ? 1.0 : static_cast<double>(needed[k]) / total);
+      fractions.push_back(f);
     }
     std::vector<double> efficacy, alpha_spent;
     if (gs.legacy_two_sided()) {

@@ -65,6 +65,14 @@ assert g["benefit"] == "higher" and g["look_times"] == [6], g
 for u, d, hr in zip(g["boundaries"], g["look_events"], g["hazard_ratio_boundaries"]):
     assert hr > 1 and abs(hr - math.exp(u / math.sqrt(d / 4))) < 0.01 * hr, (u, d, hr)
 PY
+# Two interim times with no event between them (6 and 6.0001): the second look adds no
+# information and is not held; the run completes (it stopped with "information fractions
+# must be strictly increasing" before).
+sed -e 's/replicates: 2000/replicates: 20/' -e 's/looks: \[0.5, 1\]/looks: [0.3, 0.5, 1]/' \
+    -e 's/look_times: \[6\]/look_times: [6, 6.0001]/' -e 's/futility: {bounds: \[-1\]}/futility: {bounds: [-1, -1]}/' \
+    "$spec" > "$WORK/same.yaml"
+grep -q 'look_times: \[6, 6.0001\]' "$WORK/same.yaml" || fail "spec edit did not apply"
+mpi_run 2 run "$WORK/same.yaml" -o "$WORK/same.h5" -q
 # Beta-spending futility would be solved again in every replicate: refused, located.
 sed 's/futility: {bounds: \[-1\]}/futility: {beta: 0.2}/' "$spec" > "$WORK/beta.yaml"
 expect_exit 2 "$SILICO" check "$WORK/beta.yaml"

@@ -30,6 +30,27 @@ struct OutputInfo {
   std::string name;
   OutputType type;
   std::string description;
+  /// Set on an output that records an intercurrent event (ICH E9(R1)): the event's name
+  /// (one of ModelFactory::intercurrent_events). The output is its time to event, with
+  /// event = 1 when it happened.
+  std::string records_event = {};
+  /// Set on an output that is output `strategy_of` under another strategy than treatment
+  /// policy for intercurrent event `event`: its potential outcomes are that output's with
+  /// the event handled by `strategy` ("hypothetical": as if it never happened), and its
+  /// observed value is what a trial records of that output. An endpoint reaches it as
+  /// `output: <strategy_of>` with `intercurrent_events: {<event>: <strategy>}`, never by
+  /// its own name.
+  std::string strategy_of = {};
+  std::string event = {};
+  std::string strategy = {};
+};
+
+/// An intercurrent event a model simulates: an event after randomization that changes
+/// the interpretation or existence of its outcomes (treatment switching, discontinuation,
+/// rescue medication, death).
+struct IntercurrentEventInfo {
+  std::string name;         ///< as the spec writes it, e.g. "switching"
+  std::string description;  ///< what happens, to whom, in the estimand's words
 };
 
 /// How a parameter is written in the spec's `model.parameters` section.
@@ -202,6 +223,9 @@ struct ModelFactory {
   std::vector<ParamSchema> schema;
   std::vector<OutputInfo> outputs;
   std::vector<VariableInfo> variables;  ///< what `observations` may record; empty: nothing
+  /// The intercurrent events it simulates; their outputs carry OutputInfo::records_event
+  /// and OutputInfo::strategy_of. Empty: every patient stays on the assigned arm.
+  std::vector<IntercurrentEventInfo> intercurrent_events = {};
   /// Builds the model. @throws UserError for parameters that do not fit together, and
   /// ObservationError for an observation schedule the model cannot record.
   std::unique_ptr<Model> (*create)(const ParamValues&, const TrialContext&) = nullptr;

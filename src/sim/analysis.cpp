@@ -467,6 +467,7 @@ class EndpointAnalyzer {
     const stats::SurvivalSource& observed_rows() const override { return *observed; }
     const stats::SurvivalSource& potential_rows() const override { return *potential; }
     double cut_time() const override { return owner->cut_time_; }
+    double calendar_cut() const override { return owner->cut_reached_ ? owner->calendar_cut_ : kInf; }
     const stats::KmSummary& km(std::size_t a) override { return owner->km_of(a); }
     double true_hazard_ratio() override { return owner->true_hazard_ratio(*this); }
     double true_cox_hazard_ratio() override { return owner->true_cox_hazard_ratio(*this); }

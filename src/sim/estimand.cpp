@@ -7,6 +7,31 @@
 
 namespace silico::sim {
 
+namespace {
+
+/// Each of the model's intercurrent events, with the strategy the endpoint takes for it.
+std::string intercurrent_events_of(const models::ModelFactory& model, const spec::EndpointSpec& endpoint) {
+  if (model.intercurrent_events.empty()) {
+    return "none simulated: every patient stays on the assigned arm (treatment policy)";
+  }
+  std::string out;
+  for (const auto& event : model.intercurrent_events) {
+    const auto taken = endpoint.intercurrent_events.find(event.name);
+    const std::string strategy = taken == endpoint.intercurrent_events.end() ? "treatment_policy" : taken->second;
+    out += (out.empty() ? "" : "; ") + event.name + " (" + event.description + "): ";
+    if (strategy == "treatment_policy") {
+      out += "treatment policy, the outcome whether or not it happened";
+    } else if (strategy == "hypothetical") {
+      out += "hypothetical, the outcome had it not happened";
+    } else {
+      out += strategy;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Estimand estimand_of(const spec::TrialSpec& spec, std::size_t e, const std::string& method, std::size_t arm) {
   const MethodEntry& entry = method_entry(method);
   const auto& endpoint = spec.endpoints[e];
@@ -27,7 +52,10 @@ Estimand estimand_of(const spec::TrialSpec& spec, std::size_t e, const std::stri
                  (endpoint.type == models::OutputType::kTimeToEvent ? ", " + spec.trial.time_unit : std::string()) +
                  ")";
   out.treatment = arm_name + " versus " + control;
-  out.intercurrent_events = "none simulated: every patient stays on the assigned arm (treatment policy)";
+  const auto& output = spec.model.factory->outputs[endpoint.output];
+  out.intercurrent_events = output.records_event.empty()
+                                ? intercurrent_events_of(*spec.model.factory, endpoint)
+                                : "the variable is the time to the intercurrent event '" + output.records_event + "' itself";
   out.summary = entry.estimand(spec, analysis);
   return out;
 }

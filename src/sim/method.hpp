@@ -105,6 +105,11 @@ class Comparison {
   /// The analyses' horizon in time from entry: the longest follow-up anyone has at the data
   /// cut (the cut itself when every patient enters at 0), at most trial.follow_up.
   virtual double cut_time() const = 0;
+  /// Calendar time of the data cut (time from the opening of the trial; time from entry
+  /// when every patient enters at 0); +inf without a cut or when it is never reached, the
+  /// outcomes then being known as observed. outcome_at_cut() (sim/data_cut.hpp) gives a
+  /// patient's outcome as known at it.
+  virtual double calendar_cut() const = 0;
   virtual const stats::KmSummary& km(std::size_t arm) = 0;
   /// Marginal hazard ratio of the sample (unadjusted, unstratified Cox on the stacked
   /// potential outcomes).

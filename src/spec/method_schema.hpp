@@ -56,6 +56,11 @@ struct MethodSchema {
   /// non-binding, and its tests (the pairs of a kRhoGammaPairs parameter, else one) times
   /// the looks at most 20.
   bool interim_max_statistic = false;
+  /// A method that handles intercurrent event `intercurrent_event` by `strategy` (e.g.
+  /// rpsft: switching, hypothetical): listed only on an endpoint whose estimand takes that
+  /// strategy, and it reads the endpoint that records the event. Empty: none.
+  std::string intercurrent_event{};
+  std::string strategy{};
   enum class Needs { kNothing, kHistoricalCohort, kExternalControl };
   Needs needs = Needs::kNothing;
   /// Its parameters, set by the endpoint's key named after the method (none: no such key).

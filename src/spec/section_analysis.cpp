@@ -353,6 +353,35 @@ void read_method_parameters(ReadContext& ctx, const Located& at, const TrialSpec
   }
 }
 
+/// A method that handles an intercurrent event by a strategy: the endpoint's estimand must
+/// take that strategy for the event, and an endpoint must record the event.
+bool check_intercurrent_method(ReadContext& ctx, const Located& item, const TrialSpec& spec,
+                               const EndpointSpec& endpoint, const MethodSchema& method, EndpointAnalysis& analysis) {
+  const std::string& event = method.intercurrent_event;
+  if (event.empty() || !spec.model.factory) return true;  // no model: its own error is reported
+  const auto taken = endpoint.intercurrent_events.find(event);
+  if (taken == endpoint.intercurrent_events.end() || taken->second != method.strategy) {
+    ctx.reader.error(item, "method '" + method.name + "' estimates the " + method.strategy + " strategy for '" +
+                               event + "': list it on an endpoint with intercurrent_events: {" + event + ": " +
+                               method.strategy + "}, whose true effect is of that estimand");
+    return false;
+  }
+  for (std::size_t k = 0; k < spec.endpoints.size(); ++k) {
+    const auto& output = spec.model.factory->outputs[spec.endpoints[k].output];
+    if (output.records_event == event && !spec.endpoints[k].responder) {
+      analysis.event_endpoints[event] = k;
+      return true;
+    }
+  }
+  std::string outputs;
+  for (const auto& o : spec.model.factory->outputs) {
+    if (o.records_event == event) outputs += (outputs.empty() ? "'" : ", '") + o.name + "'";
+  }
+  ctx.reader.error(item, "method '" + method.name + "' needs the time of each patient's '" + event +
+                             "': add an endpoint with output " + (outputs.empty() ? "recording it" : outputs));
+  return false;
+}
+
 void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec& spec,
                             const EndpointSpec& endpoint, EndpointAnalysis& analysis) {
   std::vector<std::string> keys = {"methods",  "covariates", "strata",          "rmst_horizon",
@@ -385,7 +414,7 @@ void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec
         }
         if (std::find(analysis.methods.begin(), analysis.methods.end(), *name) != analysis.methods.end()) {
           ctx.reader.error(item, "method '" + *name + "' listed twice");
-        } else {
+        } else if (check_intercurrent_method(ctx, item, spec, endpoint, *find_method_schema(*name), analysis)) {
           analysis.methods.push_back(*name);
         }
       }

@@ -33,6 +33,60 @@ bool read_responder(ReadContext& ctx, const Located& at, EndpointSpec& endpoint)
   return true;
 }
 
+/// `intercurrent_events: {event: strategy}`: each a model's event, each strategy one the
+/// model has an output for (treatment_policy always: the output itself). Points
+/// `endpoint.output` at the output of the one strategy that is not treatment policy.
+bool read_intercurrent_events(ReadContext& ctx, const Located& at, const models::ModelFactory& factory,
+                              EndpointSpec& endpoint) {
+  std::vector<std::string> events;
+  for (const auto& e : factory.intercurrent_events) events.push_back(e.name);
+  if (events.empty()) {
+    ctx.reader.error(at.at_key(), "model '" + factory.name + "' simulates no intercurrent event");
+    return false;
+  }
+  if (!ctx.reader.expect_mapping(at, events)) return false;
+  const std::string base = factory.outputs[endpoint.output].name;
+  const models::OutputInfo* chosen = nullptr;
+  bool ok = true;
+  for (const auto& event : events) {
+    if (!Reader::has(at, event)) continue;
+    std::vector<const models::OutputInfo*> candidates;
+    std::vector<std::string> strategies = {"treatment_policy"};
+    for (const auto& o : factory.outputs) {
+      if (o.strategy_of == base && o.event == event) {
+        candidates.push_back(&o);
+        strategies.push_back(o.strategy);
+      }
+    }
+    const Located s = at.child(event);
+    const auto strategy = ctx.reader.string(s, "a strategy for '" + event + "' of output '" + base +
+                                                   "': " + join_alternatives(strategies));
+    if (!strategy) {
+      ok = false;
+      continue;
+    }
+    endpoint.intercurrent_events[event] = *strategy;
+    if (*strategy == "treatment_policy") continue;
+    const auto found = std::find(strategies.begin(), strategies.end(), *strategy);
+    if (found == strategies.end()) {
+      ctx.reader.error(s, "model '" + factory.name + "' has no '" + *strategy + "' strategy for '" + event +
+                              "' of output '" + base + "' (strategies: " + join_alternatives(strategies) + ")");
+      ok = false;
+    } else if (chosen) {
+      ctx.reader.error(s, "only one intercurrent event may take a strategy other than treatment_policy: the "
+                          "model has no output that combines two");
+      ok = false;
+    } else {
+      chosen = candidates[static_cast<std::size_t>(found - strategies.begin()) - 1];
+    }
+  }
+  if (ok && chosen) {
+    endpoint.output = static_cast<std::size_t>(chosen - factory.outputs.data());
+    endpoint.type = chosen->type;
+  }
+  return ok;
+}
+
 }  // namespace
 
 void read_endpoints(ReadContext& ctx, const Located& top, TrialSpec& spec) {
@@ -48,7 +102,7 @@ void read_endpoints(ReadContext& ctx, const Located& top, TrialSpec& spec) {
   std::set<std::string> names;
   for (std::size_t i = 0; i < endpoints.node.size(); ++i) {
     const Located at = endpoints.element(i);
-    if (!ctx.reader.expect_mapping(at, {"name", "output", "responder"})) continue;
+    if (!ctx.reader.expect_mapping(at, {"name", "output", "responder", "intercurrent_events"})) continue;
     EndpointSpec endpoint;
     if (!Reader::has(at, "name")) {
       ctx.reader.missing(at, "name", "an endpoint name");
@@ -63,7 +117,13 @@ void read_endpoints(ReadContext& ctx, const Located& top, TrialSpec& spec) {
     }
     if (!factory) continue;  // the model's own error is already reported
     std::vector<std::string> outputs;
-    for (const auto& o : factory->outputs) outputs.push_back(o.name);
+    // An output that is another under a strategy is reached through intercurrent_events.
+    std::vector<std::size_t> output_index;
+    for (std::size_t k = 0; k < factory->outputs.size(); ++k) {
+      if (!factory->outputs[k].strategy_of.empty()) continue;
+      outputs.push_back(factory->outputs[k].name);
+      output_index.push_back(k);
+    }
     if (Reader::has(at, "output")) {
       const Located o = at.child("output");
       if (auto v = ctx.reader.string(o, "one of the model's outputs: " + join_alternatives(outputs))) {
@@ -73,13 +133,19 @@ void read_endpoints(ReadContext& ctx, const Located& top, TrialSpec& spec) {
                                   join_alternatives(outputs) + ")");
           continue;
         }
-        endpoint.output = static_cast<std::size_t>(found - outputs.begin());
+        endpoint.output = output_index[static_cast<std::size_t>(found - outputs.begin())];
       }
     } else if (outputs.size() != 1) {
       ctx.reader.missing(at, "output", "one of the model's outputs: " + join_alternatives(outputs));
       continue;
+    } else {
+      endpoint.output = output_index[0];
     }
     endpoint.type = factory->outputs[endpoint.output].type;
+    if (Reader::has(at, "intercurrent_events") &&
+        !read_intercurrent_events(ctx, at.child("intercurrent_events"), *factory, endpoint)) {
+      continue;
+    }
     if (Reader::has(at, "responder") && !read_responder(ctx, at.child("responder"), endpoint)) continue;
     spec.endpoints.push_back(endpoint);
   }

@@ -138,6 +138,12 @@ struct EndpointSpec {
   /// kBinary when `responder` is set, else the output's own type.
   models::OutputType type = models::OutputType::kContinuous;
   std::optional<Responder> responder;
+  /// `intercurrent_events: {event: strategy}` (ICH E9(R1)): the model's intercurrent events
+  /// and how this endpoint's estimand handles each. An event not named is handled by
+  /// treatment policy (the outcome whatever happened). A strategy other than treatment
+  /// policy selects the model output that is the variable under it (`output` is then that
+  /// output, models::OutputInfo::strategy_of names the one the spec wrote).
+  std::map<std::string, std::string> intercurrent_events;
 };
 
 struct ModelSpec {
@@ -217,6 +223,9 @@ struct EndpointAnalysis {
   /// rho_1, gamma_1, rho_2, ...). Every parameter of every such listed method is present,
   /// at its default when the spec does not set it.
   std::map<std::string, std::map<std::string, std::vector<double>>> method_parameters;
+  /// For the listed methods that handle an intercurrent event (MethodSchema::
+  /// intercurrent_event): the event -> the index of the endpoint that records it.
+  std::map<std::string, std::size_t> event_endpoints;
 };
 
 /// A second, independently seeded cohort simulated under the control arm, on which the

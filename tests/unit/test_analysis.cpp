@@ -225,7 +225,7 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
       {"km_median", "median_difference"}, {"risk_difference", "risk_difference"},
       {"risk_ratio", "risk_ratio"},       {"odds_ratio", "odds_ratio"},
       {"fh", "test"},                    {"maxcombo", "test"},
-      {"milestone", "survival_difference"}};
+      {"milestone", "survival_difference"}, {"rpsft", "hazard_ratio"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
     EXPECT_EQ(entry.name(), method);

@@ -23,6 +23,10 @@ std::string intercurrent_events_of(const models::ModelFactory& model, const spec
       out += "treatment policy, the outcome whether or not it happened";
     } else if (strategy == "hypothetical") {
       out += "hypothetical, the outcome had it not happened";
+    } else if (strategy == "while_on_treatment") {
+      out += "while on treatment, the outcome at the last time on the assigned treatment";
+    } else if (strategy == "composite") {
+      out += "composite, the event is part of the outcome (a patient with it takes a fixed unfavourable value)";
     } else {
       out += strategy;
     }

@@ -225,7 +225,8 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
       {"km_median", "median_difference"}, {"risk_difference", "risk_difference"},
       {"risk_ratio", "risk_ratio"},       {"odds_ratio", "odds_ratio"},
       {"fh", "test"},                    {"maxcombo", "test"},
-      {"milestone", "survival_difference"}, {"rpsft", "hazard_ratio"}};
+      {"milestone", "survival_difference"}, {"rpsft", "hazard_ratio"},
+      {"completers_ancova", "mean_difference"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
     EXPECT_EQ(entry.name(), method);

@@ -26,8 +26,14 @@ enum class Purpose : std::uint16_t {
   /// with the patient field a chunk index, the chunk's total (sim/calendar.hpp).
   kAccrual = 8,
   kTrialDropout = 9,   ///< the patient's dropout time (trial.dropout), substream 0
+  /// Multiple imputation of an analysis: substream = imputation; the patient field is the
+  /// patient's, or kNotAPatient for the draws of the imputation model's parameters.
+  kImputation = 11,
   kTest = 0xFFFF,      ///< reserved for tests
 };
+
+/// The patient field of a stream that belongs to no patient (kImputation's parameter draws).
+inline constexpr std::uint64_t kNotAPatient = ~std::uint64_t{0};
 
 struct StreamKey {
   std::uint64_t seed = 0;

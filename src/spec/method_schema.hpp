@@ -26,6 +26,7 @@ struct MethodParameter {
     kNumber,         ///< one number in [min, max]
     kRhoGammaPairs,  ///< a list of 1 ... max_count [rho, gamma] pairs, each number in [min, max]
     kTime,           ///< one time in (0, trial.follow_up], in the time unit (min and max unused)
+    kCount,          ///< one whole number in [min, max]
   };
   std::string key;
   Kind kind = Kind::kNumber;
@@ -34,7 +35,7 @@ struct MethodParameter {
   std::size_t max_count = 1;  ///< kRhoGammaPairs: most pairs
   /// The spec must set it (no default): a listed method without it is a located error.
   bool required = false;
-  /// kNumber, kTime: the one value; kRhoGammaPairs: the pairs flattened, rho_1, gamma_1,
+  /// kNumber, kTime, kCount: the one value; kRhoGammaPairs: the pairs flattened, rho_1, gamma_1,
   /// rho_2, ...; empty when `required`.
   std::vector<double> default_value{};
   std::string description{};

@@ -252,7 +252,8 @@ std::string range_text(const MethodParameter& p, double follow_up) {
   if (p.kind == MethodParameter::Kind::kTime) {
     return follow_up > 0.0 ? "(0, " + format_number(follow_up) + "] (at most trial.follow_up)" : "(0, inf)";
   }
-  return "[" + format_number(p.min) + ", " + format_number(p.max) + "]";
+  const std::string range = "[" + format_number(p.min) + ", " + format_number(p.max) + "]";
+  return p.kind == MethodParameter::Kind::kCount ? range + " (a whole number)" : range;
 }
 
 /// One number of a parameter, in range_text(); `what` names it in the message.
@@ -262,7 +263,8 @@ std::optional<double> parameter_number(ReadContext& ctx, const Located& at, cons
   if (!v) return std::nullopt;
   const bool in_range = p.kind == MethodParameter::Kind::kTime
                             ? *v > 0.0 && (follow_up > 0.0 ? *v <= follow_up : std::isfinite(*v))
-                            : *v >= p.min && *v <= p.max;
+                            : *v >= p.min && *v <= p.max &&
+                                  (p.kind != MethodParameter::Kind::kCount || *v == std::floor(*v));
   if (!in_range) {
     ctx.reader.error(at, "expected " + what + " in " + range_text(p, follow_up) + ", got " +
                              excerpt(at.node.Scalar()));
@@ -359,11 +361,15 @@ bool check_intercurrent_method(ReadContext& ctx, const Located& item, const Tria
                                const EndpointSpec& endpoint, const MethodSchema& method, EndpointAnalysis& analysis) {
   const std::string& event = method.intercurrent_event;
   if (event.empty() || !spec.model.factory) return true;  // no model: its own error is reported
+  // An event the endpoint does not name takes the treatment-policy strategy.
   const auto taken = endpoint.intercurrent_events.find(event);
-  if (taken == endpoint.intercurrent_events.end() || taken->second != method.strategy) {
+  const std::string strategy = taken == endpoint.intercurrent_events.end() ? "treatment_policy" : taken->second;
+  if (strategy != method.strategy) {
+    const std::string where = method.strategy == "treatment_policy"
+                                  ? "an endpoint that gives '" + event + "' no other strategy"
+                                  : "an endpoint with intercurrent_events: {" + event + ": " + method.strategy + "}";
     ctx.reader.error(item, "method '" + method.name + "' estimates the " + method.strategy + " strategy for '" +
-                               event + "': list it on an endpoint with intercurrent_events: {" + event + ": " +
-                               method.strategy + "}, whose true effect is of that estimand");
+                               event + "': list it on " + where + ", whose true effect is of that estimand");
     return false;
   }
   for (std::size_t k = 0; k < spec.endpoints.size(); ++k) {

@@ -223,6 +223,8 @@ void OlsAccumulator::add_hc3(const OlsFit& fit, const Eigen::Ref<const Eigen::Ma
   }
 }
 
+Eigen::MatrixXd OlsAccumulator::xtx_inverse_root() const { return inverse_root(r_, p_); }
+
 void OlsAccumulator::finish_hc3(OlsFit& fit) const {
   if (!fit.se_model.allFinite()) return;
   const Eigen::MatrixXd a = inverse_root(r_, p_);

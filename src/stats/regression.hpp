@@ -53,6 +53,9 @@ class OlsAccumulator {
                const Eigen::Ref<const Eigen::VectorXd>& y);
   /// Sets fit.se_hc3 from pass 2 (NaN when the fit is undefined or a leverage is 1).
   void finish_hc3(OlsFit& fit) const;
+  /// A with (X'X)^-1 = A A' for the rows added so far (a draw A z, z ~ N(0, I), has the
+  /// coefficients' unscaled covariance); meaningful only when fit() is defined.
+  Eigen::MatrixXd xtx_inverse_root() const;
 
  private:
   Eigen::Index p_;

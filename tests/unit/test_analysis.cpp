@@ -226,7 +226,7 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
       {"risk_ratio", "risk_ratio"},       {"odds_ratio", "odds_ratio"},
       {"fh", "test"},                    {"maxcombo", "test"},
       {"milestone", "survival_difference"}, {"rpsft", "hazard_ratio"},
-      {"completers_ancova", "mean_difference"}};
+      {"completers_ancova", "mean_difference"}, {"jump_to_reference", "mean_difference"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
     EXPECT_EQ(entry.name(), method);

@@ -18,7 +18,10 @@
 namespace {
 
 /// Line 30 lists the methods of `tp`, line 31 those of `hyp`.
-std::string chronic_spec(const std::string& patients, const std::string& hypothetical_methods = "[completers_ancova, ancova]") {
+/// The optional arguments change no line number.
+std::string chronic_spec(const std::string& patients, const std::string& hypothetical_methods = "[completers_ancova, ancova]",
+                         const std::string& waning = "0.1", const std::string& rescue = "0.5",
+                         const std::string& tp_methods = "[ancova]") {
   return R"(schema_version: 1
 trial: {name: c, seed: 5, patients: )" + patients + R"(, time_unit: weeks, follow_up: 52}
 cohort:
@@ -35,8 +38,8 @@ model:
     residual_sd: 6
     discontinuation_rate: {placebo: 0.006, active: 0.004}
     discontinuation_log_hazard: {score: {per_unit: 0.04, reference: 40}}
-    waning_rate: 0.1
-    rescue_probability: 0.5
+    waning_rate: )" + waning + R"(
+    rescue_probability: )" + rescue + R"(
     rescue_effect: -3
     composite_value: 0
 endpoints:
@@ -48,7 +51,7 @@ endpoints:
   - {name: rescue, output: rescue}
 analysis:
   endpoints:
-    tp: {methods: [ancova], covariates: [age, score]}
+    tp: {methods: )" + tp_methods + R"(, covariates: [age, score]}
     hyp: {methods: )" + hypothetical_methods + R"(, covariates: [age, score]}
     wot: {methods: [ancova], covariates: [age, score]}
     comp: {methods: [ancova], covariates: [age, score]}
@@ -86,7 +89,9 @@ TEST(Discontinuation, PotentialOutcomesFollowEachStrategy) {
       const double slope = a == 1 ? -0.1 : 0.0;
       const bool was_rescued = rescue.potential_event[a][i] == 1;
       rescued += was_rescued;
-      if (was_rescued) EXPECT_EQ(rescue.potential_value[a][i], d);
+      if (was_rescued) {
+        EXPECT_EQ(rescue.potential_value[a][i], d);
+      }
       const double waned = slope * d * std::exp(-0.1 * (52.0 - d));
       EXPECT_NEAR(tp.potential_value[a][i] - (was_rescued ? -3.0 : 0.0), h - slope * 52.0 + waned, 1e-9);
       // While on treatment: the value at D, short of the course and the arm's slope over
@@ -149,6 +154,63 @@ TEST(Discontinuation, CompletersAncovaOnlyWhereTheEstimandIsHypothetical) {
   EXPECT_TRUE(silico::spec::testing::has_diagnostic(
       e, "analysis.endpoints.tp.methods[0]", 30, 20,
       {"'completers_ancova' estimates the hypothetical strategy for 'discontinuation'"}));
+}
+
+// Jump to reference hides the outcomes after discontinuation and imputes them as a
+// control patient's. Theory: unbiased for the treatment-policy effect when the effect is
+// lost at once on stopping (waning_rate 1000 per week) and no one takes rescue; biased
+// towards 0 when the effect persists after stopping (waning_rate 0), by the effect the
+// treated who stopped keep, E[slope D; D < 52] P-weighted, about +0.6 here. Rubin's
+// variance exceeds the sampling variance under reference-based imputation (Seaman, White
+// & Leacy 2014), so coverage is at least nominal. 300 trials of 800 patients, 20
+// imputations each. Measured: error +0.029 (MCSE 0.025), coverage 0.967; +0.53 (MCSE
+// 0.024) when the effect persists.
+TEST(Discontinuation, JumpToReferenceIsUnbiasedWhenTheEffectIsLostOnStopping) {
+  const auto study = [](const std::string& waning, double* coverage) {
+    const auto spec = silico::spec::parse_spec(
+        chronic_spec("800", "[completers_ancova]", waning, "0",
+                     "[jump_to_reference], jump_to_reference: {imputations: 20}"),
+        "c.yaml");
+    Errors errors;
+    int covered = 0;
+    for (int k = 0; k < 300; ++k) {
+      silico::sim::Block block;
+      silico::sim::Simulator(spec).simulate(static_cast<std::uint64_t>(k), 0, spec.trial.patients, block);
+      std::map<std::string, double> r;
+      for (const auto& s : silico::sim::TrialAnalysis(spec).analyze(block)) r[s.path] = s.value;
+      const std::string p = "tp/jump_to_reference/active/";
+      const double truth = r.at(p + "true_effect");
+      errors.add(r.at(p + "effect") - truth);
+      covered += r.at(p + "ci_low") <= truth && truth <= r.at(p + "ci_high");
+      EXPECT_GT(r.at(p + "imputed"), 100.0);
+    }
+    if (coverage) *coverage = covered / 300.0;
+    return errors;
+  };
+  double coverage = 0.0;
+  const Errors lost = study("1000", &coverage);
+  RecordProperty("error_effect_lost", std::to_string(lost.mean()));
+  RecordProperty("mcse_effect_lost", std::to_string(lost.mcse()));
+  RecordProperty("coverage", std::to_string(coverage));
+  EXPECT_LE(std::abs(lost.mean()), 3 * lost.mcse()) << lost.mean();
+  EXPECT_GE(coverage, 0.95 - 3 * std::sqrt(0.95 * 0.05 / 300));
+  const Errors kept = study("0", nullptr);
+  RecordProperty("error_effect_kept", std::to_string(kept.mean()));
+  RecordProperty("mcse_effect_kept", std::to_string(kept.mcse()));
+  EXPECT_GT(kept.mean(), 10 * kept.mcse()) << kept.mean();
+}
+
+TEST(Discontinuation, JumpToReferenceOnlyOnTheTreatmentPolicyEndpoint) {
+  const auto e = silico::spec::testing::errors_of(chronic_spec("100", "[jump_to_reference]"));
+  EXPECT_TRUE(silico::spec::testing::has_diagnostic(
+      e, "analysis.endpoints.hyp.methods[0]", 31, 21,
+      {"'jump_to_reference' estimates the treatment_policy strategy for 'discontinuation'",
+       "an endpoint that gives 'discontinuation' no other strategy"}));
+  // imputations: a whole number in [2, 1000].
+  const auto count = silico::spec::testing::errors_of(chronic_spec(
+      "100", "[completers_ancova]", "0.1", "0.5", "[jump_to_reference], jump_to_reference: {imputations: 2.5}"));
+  EXPECT_TRUE(silico::spec::testing::has_diagnostic(count, "analysis.endpoints.tp.jump_to_reference.imputations", 30,
+                                                    73, {"expected imputations in [2, 1000] (a whole number), got 2.5"}));
 }
 
 }  // namespace

@@ -112,6 +112,22 @@ TEST(Ols, MatchesNormalEquationsOnHandData) {
   EXPECT_LT(gradient.cwiseAbs().maxCoeff(), kRoundoff);
 }
 
+// The root A of (X'X)^-1 = A A' that posterior draws use (stats/multiple_imputation.hpp):
+// its product is the exact inverse, whose diagonal is (195/329, 12/329, 28/47).
+TEST(Ols, AccumulatorInverseRootReproducesTheInverse) {
+  const HandOls d;
+  OlsAccumulator acc(3);
+  acc.add(d.x.topRows(3), d.y.head(3));
+  acc.add(d.x.bottomRows(4), d.y.tail(4));
+  const Eigen::MatrixXd a = acc.xtx_inverse_root();
+  const Eigen::MatrixXd inverse = a * a.transpose();
+  EXPECT_NEAR(inverse(0, 0), 195.0 / 329.0, kRoundoff);
+  EXPECT_NEAR(inverse(1, 1), 12.0 / 329.0, kRoundoff);
+  EXPECT_NEAR(inverse(2, 2), 28.0 / 47.0, kRoundoff);
+  const Eigen::MatrixXd identity = inverse * (d.x.transpose() * d.x);
+  EXPECT_LT((identity - Eigen::MatrixXd::Identity(3, 3)).cwiseAbs().maxCoeff(), kRoundoff);
+}
+
 TEST(Ols, Hc3MatchesExactFractions) {
   const HandOls d;
   const OlsFit fit = ols(d.x, d.y);

@@ -38,6 +38,8 @@ class ChunkedOls {
     if (!fit_) fit_ = accumulator_.fit();
     return *fit_;
   }
+  /// A with (X'X)^-1 = A A', after fit().
+  Eigen::MatrixXd xtx_inverse_root() const { return accumulator_.xtx_inverse_root(); }
   /// Ends pass 2.
   const stats::OlsFit& fit_with_hc3() {
     flush();

@@ -226,7 +226,8 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
       {"risk_ratio", "risk_ratio"},       {"odds_ratio", "odds_ratio"},
       {"fh", "test"},                    {"maxcombo", "test"},
       {"milestone", "survival_difference"}, {"rpsft", "hazard_ratio"},
-      {"completers_ancova", "mean_difference"}, {"jump_to_reference", "mean_difference"}};
+      {"completers_ancova", "mean_difference"}, {"jump_to_reference", "mean_difference"},
+      {"adjusted_logrank", "hazard_ratio"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
     EXPECT_EQ(entry.name(), method);
@@ -518,7 +519,7 @@ model:
 endpoints: [{name: os}]
 analysis:
   endpoints:
-    os: {methods: [cox, logrank], covariates: [z], strata: [g]}
+    os: {methods: [cox, logrank, adjusted_logrank], covariates: [z], strata: [g]}
 )";
 }
 
@@ -604,6 +605,10 @@ TEST(Analysis, UnadjustedHazardRatioTruthIsTheMarginalOne) {
 // target for the stratified log-rank: -0.00345 (0.00121) here, -0.0045 (0.0011) with
 // 6,000 patients and R = 600, where the Peto truth gives -0.0006. With fewer patients the
 // Cox estimate's own small-sample bias, of order 1/n, shows (0.016 at 300 patients).
+// adjusted_logrank (Ye et al. 2023), adjusted for z, targets the marginal hazard ratio
+// itself: unbiased for it with CI coverage within 3 MC SE of 95%, and less variable than
+// the unadjusted estimate of the same trials, the Cox (Breslow) estimate it starts from.
+// Measured: mean log error MCSE; coverage ; empirical SD adjusted / unadjusted .
 TEST(Analysis, AdjustedHazardRatiosAreUnbiasedForTheirOwnTruths) {
   const auto spec = silico::spec::parse_spec(conditional_spec("4000"), "c.yaml");
   const int replicates = 750;
@@ -612,12 +617,14 @@ TEST(Analysis, AdjustedHazardRatiosAreUnbiasedForTheirOwnTruths) {
     void add(double e) { sum += e; squares += e * e; ++n; }
     int n = 0;
     double mean() const { return sum / n; }
-    double mcse() const {
+    double sd() const {
       const double m = mean();
-      return std::sqrt((squares / n - m * m) * n / (n - 1.0) / n);
+      return std::sqrt((squares / n - m * m) * n / (n - 1.0));
     }
+    double mcse() const { return sd() / std::sqrt(static_cast<double>(n)); }
   };
-  Error cox, cox_marginal, logrank, logrank_marginal, logrank_stratified_cox;
+  Error cox, cox_marginal, logrank, logrank_marginal, logrank_stratified_cox, adjusted, unadjusted;
+  int adjusted_covered = 0;
   for (int k = 0; k < replicates; ++k) {
     silico::sim::Block block;
     silico::sim::Simulator(spec).simulate(static_cast<std::uint64_t>(k), 0, spec.trial.patients, block);
@@ -631,7 +638,22 @@ TEST(Analysis, AdjustedHazardRatiosAreUnbiasedForTheirOwnTruths) {
     logrank_marginal.add(l - std::log(r.at("os/logrank/treatment/true_marginal_effect")));
     logrank_stratified_cox.add(
         l - std::log(cox_hazard_ratio(stacked_potential(block, false, true), spec.trial.follow_up)));
+    const std::string a = "os/adjusted_logrank/treatment/";
+    const double marginal_truth = r.at(a + "true_effect");
+    EXPECT_EQ(marginal_truth, r.at("os/cox/treatment/true_marginal_effect"));
+    adjusted.add(std::log(r.at(a + "effect") / marginal_truth));
+    unadjusted.add(std::log(r.at(a + "unadjusted_effect") / marginal_truth));
+    adjusted_covered += r.at(a + "ci_low") <= marginal_truth && marginal_truth <= r.at(a + "ci_high");
   }
+  const double coverage = adjusted_covered / static_cast<double>(replicates);
+  const double sd_ratio = adjusted.sd() / unadjusted.sd();
+  RecordProperty("adjusted_logrank_mean_log_error", std::to_string(adjusted.mean()));
+  RecordProperty("adjusted_logrank_mcse", std::to_string(adjusted.mcse()));
+  RecordProperty("adjusted_logrank_coverage", std::to_string(coverage));
+  RecordProperty("adjusted_over_unadjusted_sd", std::to_string(sd_ratio));
+  EXPECT_LE(std::abs(adjusted.mean()), 3 * adjusted.mcse()) << adjusted.mean();
+  EXPECT_LE(std::abs(coverage - 0.95), 3 * std::sqrt(0.95 * 0.05 / replicates)) << coverage;
+  EXPECT_LT(sd_ratio, 0.95) << sd_ratio;
   RecordProperty("cox_mean_log_error", std::to_string(cox.mean()));
   RecordProperty("cox_marginal_mean_log_error", std::to_string(cox_marginal.mean()));
   RecordProperty("logrank_mean_log_error", std::to_string(logrank.mean()));

@@ -450,6 +450,8 @@ class EndpointAnalyzer {
     std::optional<double> hazard_ratio;  ///< true_hazard_ratio(), once computed
     std::optional<double> cox_hazard_ratio;      ///< true_cox_hazard_ratio(), once computed
     std::optional<double> logrank_hazard_ratio;  ///< true_logrank_hazard_ratio(), once computed
+    /// true_hazard_ratio_without_cut(), by HazardRatioTruth, once computed.
+    std::optional<double> without_cut[3];
     /// With entry times and interim looks: the calendar times of the comparison's observed
     /// events, and the rows as known at each look (the last look is the final cut).
     std::unique_ptr<stats::SurvivalBuffer> calendar_events;
@@ -472,6 +474,9 @@ class EndpointAnalyzer {
     double true_hazard_ratio() override { return owner->true_hazard_ratio(*this); }
     double true_cox_hazard_ratio() override { return owner->true_cox_hazard_ratio(*this); }
     double true_logrank_hazard_ratio() override { return owner->true_logrank_hazard_ratio(*this); }
+    double true_hazard_ratio_without_cut(HazardRatioTruth which) override {
+      return owner->true_hazard_ratio_without_cut(*this, which);
+    }
     const ExternalCohort& external_cohort() override { return owner->external_outcomes(); }
     const stats::LogisticFit& propensity() override { return owner->propensity(); }
     const stats::SurvivalSource& external_treated() const override { return *owner->external_->rows; }
@@ -683,6 +688,25 @@ class EndpointAnalyzer {
       pair.logrank_hazard_ratio = stats::logrank_sweep(potential_of(pair), alpha_, cut_time_).effect;
     }
     return *pair.logrank_hazard_ratio;
+  }
+
+  /// The same three truths from `pair.potential`, censored only at the end of follow-up.
+  double true_hazard_ratio_without_cut(Pair& pair, Comparison::HazardRatioTruth which) const {
+    using Truth = Comparison::HazardRatioTruth;
+    if (which == Truth::kCox && !adjusted()) which = Truth::kMarginal;
+    if (which == Truth::kLogrank && analysis_.strata.empty()) which = Truth::kMarginal;
+    std::optional<double>& cached = pair.without_cut[static_cast<int>(which)];
+    if (!cached) {
+      const stats::SurvivalSource& rows = *pair.potential;
+      if (which == Truth::kLogrank) {
+        cached = stats::logrank_sweep(rows, alpha_, kInf).effect;
+      } else {
+        const auto fit = which == Truth::kCox ? stats::cox_fit(rows, stats::Ties::kEfron, 30, 1e-9, kInf)
+                                              : stats::cox_fit(MarginalView(rows), stats::Ties::kEfron, 30, 1e-9, kInf);
+        cached = fit.converged ? std::exp(fit.beta(0)) : kNaN;
+      }
+    }
+    return *cached;
   }
 
   bool adjusted() const { return !analysis_.covariates.empty() || !analysis_.strata.empty(); }

@@ -121,6 +121,14 @@ class Comparison {
   /// The hazard ratio the stratified log-rank estimate targets: its Peto hazard ratio,
   /// stratified alike, on the stacked potential outcomes; true_hazard_ratio() without strata.
   virtual double true_logrank_hazard_ratio() = 0;
+  /// Which of the three true hazard ratios above.
+  enum class HazardRatioTruth { kMarginal, kCox, kLogrank };
+  /// That truth from the potential outcomes censored only at the end of follow-up, as if
+  /// there were no data cut: under non-proportional hazards a hazard ratio's truth depends
+  /// on the follow-up the cut leaves (the truths above are of the cut), and this is its
+  /// censoring-free version. NaN when its fit does not converge.
+  virtual double true_hazard_ratio_without_cut(HazardRatioTruth which) = 0;
+  bool has_data_cut() const { return analysis().data_cut.present(); }
 
   // External control (methods whose entry sets external_control).
   virtual const ExternalCohort& external_cohort() = 0;
@@ -131,6 +139,11 @@ class Comparison {
   virtual const stats::SurvivalSource& external_treated() const = 0;
   virtual std::uint64_t external_treated_count() const = 0;
 };
+
+/// With a data cut, appends `<prefix>/true_effect_without_cut`, the truth `which` without
+/// the cut (Comparison::true_hazard_ratio_without_cut); nothing otherwise.
+void push_truth_without_cut(std::vector<Series>& out, const std::string& prefix, Comparison& c,
+                            Comparison::HazardRatioTruth which);
 
 /// A patient of the comparison (of the treated or the control arm) with a model solution.
 struct MethodRow {

@@ -63,6 +63,65 @@ TEST(Analysis, NullEffectHasTrueHazardRatioOneAndZeroDifferences) {
   EXPECT_TRUE(std::isnan(r.at("os/km_median/treatment/true_effect")));
 }
 
+// Under a delayed effect the hazard ratio a trial estimates depends on the follow-up its
+// cut leaves: the truths of the cut (true_effect) are of the potential outcomes censored at
+// it, and true_effect_without_cut gives the censoring-free one, the same fit on them
+// censored only at follow_up (here: an effect from month 6 on; a cut at 300 of about 1,000
+// events falls early, where the effect has barely begun).
+TEST(Analysis, HazardRatioTruthsWithoutTheCut) {
+  const std::string text = R"(schema_version: 1
+trial: {name: d, seed: 8, patients: 1000, follow_up: 60}
+cohort:
+  covariates:
+    z: {distribution: normal, mean: 0, sd: 1}
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: survival
+  parameters: {baseline: exponential, rate: 0.05, hazard_ratio: {treatment: 0.5}, effect_delay: 6,
+               log_hazard_ratios: {z: 0.5}}
+endpoints: [{name: os}]
+analysis:
+  endpoints:
+    os: {methods: [logrank, cox, adjusted_logrank], covariates: [z], data_cut_events: 300}
+)";
+  const auto spec = silico::spec::parse_spec(text, "d.yaml");
+  silico::sim::Block block;
+  silico::sim::Simulator(spec).simulate(0, 0, spec.trial.patients, block);
+  std::map<std::string, double> r;
+  for (const auto& s : silico::sim::TrialAnalysis(spec).analyze(block)) r[s.path] = s.value;
+  // The stacked potential outcomes, censored only at follow_up (no event is later).
+  const auto& os = block.endpoints[0];
+  std::vector<double> time, x;
+  std::vector<std::int8_t> event;
+  for (std::size_t i = 0; i < block.count; ++i) {
+    for (const std::size_t arm : {1u, 0u}) {
+      time.push_back(os.potential_value[arm][i]);
+      event.push_back(os.potential_event[arm][i]);
+      x.push_back(arm == 1 ? 1.0 : 0.0);
+      x.push_back(block.covariates[0][i]);
+    }
+  }
+  const silico::stats::InMemorySurvival conditional(time, event, 2, x);
+  std::vector<double> treated_only;
+  for (std::size_t k = 0; k < x.size(); k += 2) treated_only.push_back(x[k]);
+  const silico::stats::InMemorySurvival marginal(time, event, 1, treated_only);
+  const double inf = std::numeric_limits<double>::infinity();
+  const auto hr = [&](const silico::stats::SurvivalSource& rows) {
+    return std::exp(silico::stats::cox_fit(rows, silico::stats::Ties::kEfron, 30, 1e-9, inf).beta(0));
+  };
+  EXPECT_DOUBLE_EQ(r.at("os/logrank/treatment/true_effect_without_cut"), hr(marginal));
+  EXPECT_DOUBLE_EQ(r.at("os/adjusted_logrank/treatment/true_effect_without_cut"), hr(marginal));
+  EXPECT_DOUBLE_EQ(r.at("os/cox/treatment/true_effect_without_cut"), hr(conditional));
+  // Early in a delayed effect, the cut's truth is much closer to 1.
+  EXPECT_GT(r.at("os/logrank/treatment/true_effect"), r.at("os/logrank/treatment/true_effect_without_cut") + 0.05);
+  // Without a data cut the series does not exist: the truth is already censoring-free.
+  std::string uncut = text;
+  uncut.replace(uncut.find(", data_cut_events: 300"), 22, "");
+  const auto without = analyze(silico::spec::parse_spec(uncut, "u.yaml"), 0);
+  EXPECT_EQ(without.count("os/logrank/treatment/true_effect"), 1u);
+  EXPECT_EQ(without.count("os/logrank/treatment/true_effect_without_cut"), 0u);
+}
+
 TEST(Analysis, DataCutFallsOnTheRequestedEvent) {
   const auto spec = silico::spec::parse_spec(kSurvival, "a.yaml");
   const auto r = analyze(spec, 0);

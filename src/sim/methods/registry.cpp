@@ -48,4 +48,9 @@ void push_estimate(std::vector<Series>& out, const std::string& prefix, const st
   out.push_back({prefix + "/true_effect", truth});
 }
 
+void push_truth_without_cut(std::vector<Series>& out, const std::string& prefix, Comparison& c,
+                            Comparison::HazardRatioTruth which) {
+  if (c.has_data_cut()) out.push_back({prefix + "/true_effect_without_cut", c.true_hazard_ratio_without_cut(which)});
+}
+
 }  // namespace silico::sim

@@ -842,6 +842,7 @@ class Document {
         out_ << "<figure>" << histogram(h) << "</figure>\n";
       }
     }
+    out_ << intercurrent_event_section(in_);
     sensitivity();
   }
 

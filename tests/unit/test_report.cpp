@@ -794,6 +794,60 @@ TEST(Report, EstimandsTableNamesWhatEachAnalysisEstimates) {
             std::string::npos);
 }
 
+// With intercurrent events simulated, section 7 scores each strategy's analyses against
+// their own truths: hand-made series of 4 replicates. Treatment policy (ancova on chg):
+// effects 1, 2, 1.5, 3 against truth 1.5: bias 0.375, MCSE SD/2 = 0.4270; CIs effect +- 1
+// miss 1.5 once: coverage 0.75 +- sqrt(0.75 * 0.25 / 4) = 0.2165; p < 0.05 three times.
+// Hypothetical (completers_ancova on chg_hyp): effects 2, 2.25, 1.75, 2 against 2: bias 0
+// (MCSE 0.1021), coverage 1, power 1. An endpoint
+// with no event simulated (os/cox) is not in it.
+TEST(Report, IntercurrentEventStrategiesScoredAgainstTheirOwnTruths) {
+  ReportInputs in = inputs();
+  EXPECT_EQ(render_report(in).find("Intercurrent events: each strategy"), std::string::npos);
+  const auto add = [&](const std::string& prefix, std::vector<double> effect, double truth, std::vector<double> p) {
+    std::vector<double> low, high;
+    for (const double e : effect) {
+      low.push_back(e - 1.0);
+      high.push_back(e + 1.0);
+    }
+    in.series[prefix + "/effect"] = effect;
+    in.series[prefix + "/se"] = {0.5, 0.5, 0.5, 0.5};
+    in.series[prefix + "/ci_low"] = low;
+    in.series[prefix + "/ci_high"] = high;
+    in.series[prefix + "/p"] = p;
+    in.series[prefix + "/true_effect"] = std::vector<double>(4, truth);
+  };
+  add("chg/ancova/treatment", {1.0, 2.0, 1.5, 3.0}, 1.5, {0.01, 0.2, 0.03, 0.001});
+  add("chg_hyp/completers_ancova/treatment", {2.0, 2.25, 1.75, 2.0}, 2.0, {0.001, 0.001, 0.001, 0.001});
+  in.measures["chg/ancova"] = "mean_difference";
+  in.measures["chg_hyp/completers_ancova"] = "mean_difference";
+  in.estimands["chg/ancova"] = {{"intercurrent_events", "discontinuation (stops): treatment policy"}};
+  in.estimands["chg_hyp/completers_ancova"] = {{"intercurrent_events", "discontinuation (stops): hypothetical"}};
+  in.estimands["os/cox"] = {{"intercurrent_events", "none simulated: every patient stays on the assigned arm"}};
+  in.endpoint_order = {"os", "chg", "chg_hyp"};
+  const std::string html = render_report(in);
+  const auto section = html.find("<h3>Intercurrent events: each strategy against its own truth</h3>");
+  ASSERT_NE(section, std::string::npos);
+  const auto tp = html.find("<h4>discontinuation (stops): treatment policy</h4>", section);
+  const auto hyp = html.find("<h4>discontinuation (stops): hypothetical</h4>", section);
+  ASSERT_NE(tp, std::string::npos);
+  ASSERT_NE(hyp, std::string::npos);
+  EXPECT_LT(tp, hyp);  // the spec's order of endpoints
+  EXPECT_NE(html.find("<td>chg</td><td>ancova</td><td>treatment</td><td>mean_difference</td><td class=\"n\">4</td>"
+                      "<td class=\"n\">1.5</td><td class=\"n\">0.375 &plusmn; 0.43</td><td class=\"n\">0.75 "
+                      "&plusmn; 0.22</td><td class=\"n\">0.75 &plusmn; 0.22</td>",
+                      tp),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>chg_hyp</td><td>completers_ancova</td><td>treatment</td><td>mean_difference</td>"
+                      "<td class=\"n\">4</td><td class=\"n\">2</td><td class=\"n\">0 &plusmn; 0.1</td>"
+                      "<td class=\"n\">1 &plusmn; 0</td><td class=\"n\">1 &plusmn; 0</td>",
+                      hyp),
+            std::string::npos);
+  EXPECT_EQ(html.find("<td>os</td><td>cox</td>", section), std::string::npos);
+  // One chart of the biases per strategy.
+  EXPECT_NE(html.find("Bias against the strategy", section), std::string::npos);
+}
+
 // The multiplicity section: per hypothesis weight, true-null flag, power after the
 // procedure and unadjusted with MCSE; any, all and FWER.
 TEST(Report, MultiplicitySectionPerHypothesisWithFwer) {

@@ -220,7 +220,7 @@ class EndpointAnalyzer {
   EndpointAnalyzer(const spec::TrialSpec& spec, const std::vector<double>& prognostic,
                    const std::vector<double>& boundaries, std::size_t e, std::uint64_t replicate,
                    const TrialAnalysis::BufferFactory& buffers)
-      : spec_(spec), prognostic_(prognostic), boundaries_(boundaries), e_(e), replicate_(replicate),
+      : spec_(spec), prognostic_(prognostic), boundaries_(boundaries), buffers_(buffers), e_(e), replicate_(replicate),
         endpoint_(spec.endpoints[e]), analysis_(spec.analysis.endpoints[e]), alpha_(spec.analysis.alpha),
         tte_(endpoint_.type == OutputType::kTimeToEvent), arms_(spec.arms.size()) {
     for (std::size_t a = 0; a < spec.arms.size(); ++a) {
@@ -464,6 +464,9 @@ class EndpointAnalyzer {
     const ArmSummary& arm_summary(std::size_t a) const override { return owner->arms_[a]; }
     std::uint64_t patients() const override { return n; }
     std::uint64_t valid_count() const override { return owner->valid_count(); }
+    std::unique_ptr<stats::SurvivalBuffer> row_buffer(std::size_t columns) const override {
+      return owner->buffers_(columns);
+    }
     std::uint64_t potential_count() const override { return potential_patients; }
     double true_mean_difference() const override { return owner->mean_difference(*this); }
     const stats::SurvivalSource& observed_rows() const override { return *observed; }
@@ -948,6 +951,7 @@ class EndpointAnalyzer {
   const spec::TrialSpec& spec_;
   const std::vector<double>& prognostic_;
   const std::vector<double>& boundaries_;
+  const TrialAnalysis::BufferFactory& buffers_;  ///< analyze()'s: outlives the analyzer
   std::size_t e_;
   std::uint64_t replicate_;
   const spec::EndpointSpec& endpoint_;

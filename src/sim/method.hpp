@@ -90,6 +90,10 @@ class Comparison {
   virtual const ArmSummary& arm_summary(std::size_t arm) const = 0;
   virtual std::uint64_t patients() const = 0;     ///< valid patients of the arm and the control arm
   virtual std::uint64_t valid_count() const = 0;  ///< valid patients of every arm
+  /// An empty buffer for rows the method keeps itself (x: `columns` values), from the
+  /// run's buffer factory: in memory, or spilled to disk beyond the run's budget, so a
+  /// method that walks its rows more than twice (a logistic fit) need not hold them.
+  virtual std::unique_ptr<stats::SurvivalBuffer> row_buffer(std::size_t columns) const = 0;
   /// Mean over every valid patient of y(arm) - y(control), NaN without one.
   virtual double true_mean_difference() const = 0;
 

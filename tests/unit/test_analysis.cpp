@@ -286,7 +286,8 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
       {"fh", "test"},                    {"maxcombo", "test"},
       {"milestone", "survival_difference"}, {"rpsft", "hazard_ratio"},
       {"completers_ancova", "mean_difference"}, {"jump_to_reference", "mean_difference"},
-      {"adjusted_logrank", "hazard_ratio"}, {"ipcw", "mean_difference"}};
+      {"adjusted_logrank", "hazard_ratio"}, {"ipcw", "mean_difference"},
+      {"standardized_odds_ratio", "odds_ratio"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
     EXPECT_EQ(entry.name(), method);

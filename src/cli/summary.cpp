@@ -791,13 +791,18 @@ std::string format_text(const Summary& s) {
     for (const auto& [name, value] : e.values) out << "  " << name << ": " << number(value) << "\n";
     format_arms(out, e, level);
     out << "  estimates vs " << m.control_arm << " (" << level << "% CI), next to the true effect of the same patients:\n";
-    std::snprintf(line, sizeof(line), "    %-16s %-12s %-18s %10s %22s %8s %10s %10s\n", "method", "treatment",
+    // The method column fits the longest label (16 characters at least, so that the
+    // columns of the usual methods stay where they were).
+    int width = 16;
+    for (const auto& r : e.estimates) width = std::max(width, static_cast<int>(r.method.size() + (r.primary ? 2 : 0)));
+    for (const auto& o : e.operating) width = std::max(width, static_cast<int>(o.method.size() + (o.log_scale ? 6 : 0)));
+    std::snprintf(line, sizeof(line), "    %-*s %-12s %-18s %10s %22s %8s %10s %10s\n", width, "method", "treatment",
                   "measure", "effect", "CI", "p", "true", "error");
     out << line;
     for (const auto& r : e.estimates) {
       const std::string method = r.method + (r.primary ? " *" : "");
       const std::string ci = "[" + number(r.ci_low) + ", " + number(r.ci_high) + "]";
-      std::snprintf(line, sizeof(line), "    %-16s %-12s %-18s %10s %22s %8s %10s %10s\n", method.c_str(),
+      std::snprintf(line, sizeof(line), "    %-*s %-12s %-18s %10s %22s %8s %10s %10s\n", width, method.c_str(),
                     r.treatment.c_str(), r.measure.c_str(), number(r.effect).c_str(), ci.c_str(),
                     p_value(r.p).c_str(), number(r.true_effect).c_str(), number(estimate_error(r), 3).c_str());
       out << line;
@@ -851,14 +856,14 @@ std::string format_text(const Summary& s) {
     if (!e.operating.empty()) {
       out << "  operating characteristics over " << m.replicates
           << " replicates (Monte Carlo SE in brackets):\n";
-      std::snprintf(line, sizeof(line), "    %-16s %-12s %16s %18s %16s %16s %9s %16s\n", "method", "treatment",
+      std::snprintf(line, sizeof(line), "    %-*s %-12s %16s %18s %16s %16s %9s %16s\n", width, "method", "treatment",
                     "reject p<alpha", "mean bias", "empirical SE", "model SE", "RMSE", "CI coverage");
       out << line;
       for (const auto& o : e.operating) {
         const auto& c = o.oc;
         const std::string method = o.method + (o.log_scale ? " (log)" : "");
         const auto pair = [](double v, double se) { return number(v, 3) + " (" + number(se, 2) + ")"; };
-        std::snprintf(line, sizeof(line), "    %-16s %-12s %16s %18s %16s %16s %9s %16s\n", method.c_str(),
+        std::snprintf(line, sizeof(line), "    %-*s %-12s %16s %18s %16s %16s %9s %16s\n", width, method.c_str(),
                       o.treatment.c_str(), pair(c.rejection_rate, c.rejection_rate_mcse).c_str(),
                       pair(c.mean_bias, c.mean_bias_mcse).c_str(),
                       pair(c.empirical_se, c.empirical_se_mcse).c_str(),

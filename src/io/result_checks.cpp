@@ -107,6 +107,14 @@ void check_cohort(hid_t file, const std::string& path, const ResultMetadata& m) 
   if (h5::exists(file, "/cohort/entry_time")) {
     expect_dataset(file, path, "/cohort/entry_time", Kind::kFloat, matrix, what);
   }
+  // Individual parameters: float64 per patient, from models that have them.
+  if (h5::exists(file, "/cohort/parameters")) {
+    const auto names = reading(path, "/cohort/parameters",
+                               [&] { return h5::member_names(h5::open_group(file, "/cohort/parameters")); });
+    for (const auto& name : names) {
+      expect_dataset(file, path, "/cohort/parameters/" + name, Kind::kFloat, matrix, what);
+    }
+  }
   if (!h5::exists(file, "/cohort/covariates")) return;
   const auto names = reading(path, "/cohort/covariates",
                              [&] { return h5::member_names(h5::open_group(file, "/cohort/covariates")); });

@@ -309,7 +309,8 @@ void semantic_cases(Corpus& c) {
   });
 
   // Individual parameters (when the base file's model has them): short, integer, 3-D,
-  // non-finite, a group where a dataset should be.
+  // non-finite (named without "nan"/"inf": the test greps the output, which names the
+  // file), a group where a dataset should be.
   const auto parameters = [&](const std::string& name, auto damage) {
     c.edit(name, [&, damage](hid_t f) {
       if (!h5::exists(f, "/cohort/parameters")) return;
@@ -326,8 +327,8 @@ void semantic_cases(Corpus& c) {
   parameters("parameter-3d", [&](hid_t f, const std::string& p) {
     replace_dataset(f, p, H5T_IEEE_F64LE, {rows(f), cols(f), 2}, {1.0});
   });
-  parameters("parameter-nan", [&](hid_t f, const std::string& p) { fill_dataset(f, p, std::nan("")); });
-  parameters("parameter-inf", [&](hid_t f, const std::string& p) { fill_dataset(f, p, HUGE_VAL); });
+  parameters("parameter-not-a-number", [&](hid_t f, const std::string& p) { fill_dataset(f, p, std::nan("")); });
+  parameters("parameter-huge", [&](hid_t f, const std::string& p) { fill_dataset(f, p, HUGE_VAL); });
   parameters("parameter-group", [&](hid_t f, const std::string& p) {
     h5::check(H5Ldelete(f, p.c_str(), H5P_DEFAULT), "delete " + p);
     h5::create_group(f, p);

@@ -192,6 +192,10 @@ void walk(hid_t group, const std::string& path, int depth, std::vector<Object>& 
       d.type = h5::check(H5Tcopy(type), "copy type of " + child);
       if (!plain_bytes(d.type))
         throw h5::Error("dataset " + child + " has a type merge cannot copy");
+      // Its rows are read in this type: a damaged size would read past the chunks.
+      const H5T_class_t type_class = H5Tget_class(d.type);
+      if (type_class == H5T_INTEGER || type_class == H5T_FLOAT)
+        h5::check_number_type(d.type, "dataset " + child);
       d.dims = h5::shape(object);
       check_chunks(object, child, d.dims);
       d.attributes = read_attributes(object, child);

@@ -109,7 +109,21 @@ herr_t collect_attribute(hid_t, const char* name, const H5A_info_t*, void* data)
   return 0;
 }
 
-std::vector<std::string> attribute_names(hid_t object) {
+// A name no silico object has an attribute of (H5Aexists below looks at every attribute).
+constexpr const char* kNoSuchAttribute = "\x01 silico: no such attribute";
+
+std::vector<std::string> attribute_names(hid_t object, const std::string& where) {
+  // libhdf5 1.10 (1.10.8 here) lists attributes from a table it builds by decoding every
+  // attribute message of the object header; when one does not decode (a damaged type
+  // size makes its data larger than the message), the table's error path releases entries
+  // it never set, and the file's later close crashes (H5A__close, from H5Fclose). Looking
+  // for an attribute by name decodes the same messages one by one and fails cleanly, so
+  // every message is decoded that way first: H5Aexists of a name the object does not have
+  // visits them all.
+  const htri_t probe = H5Aexists(object, kNoSuchAttribute);
+  if (probe < 0)
+    throw h5::Error("the attributes of " + where + " cannot be decoded (a damaged object header)");
+  if (probe > 0) throw h5::Error(where + " has an attribute no silico file has");
   std::vector<std::string> names;
   hsize_t index = 0;
   h5::check(H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &index, collect_attribute, &names),
@@ -149,7 +163,7 @@ Attribute read_attribute(hid_t object, const std::string& where, const std::stri
 
 std::vector<Attribute> read_attributes(hid_t object, const std::string& where) {
   std::vector<Attribute> out;
-  for (const auto& name : attribute_names(object))
+  for (const auto& name : attribute_names(object, where))
     out.push_back(read_attribute(object, where, name));
   return out;
 }

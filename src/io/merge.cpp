@@ -168,11 +168,25 @@ std::vector<Attribute> read_attributes(hid_t object, const std::string& where) {
   return out;
 }
 
-/// The merged dataset is created with the part's creation properties: chunks of a damaged
-/// part that do not fit its dimensions are the part's fault, found before anything is
-/// written.
-void check_chunks(hid_t dataset, const std::string& path, const std::vector<std::uint64_t>& dims) {
+/// The merged dataset is created with the part's creation properties: properties of a
+/// damaged part that H5Dcreate refuses (chunks that do not fit its dimensions, a space
+/// allocation or fill time that is none of HDF5's) are the part's fault, found before
+/// anything is written.
+void check_creation(hid_t dataset, const std::string& path,
+                    const std::vector<std::uint64_t>& dims) {
   h5::Handle dcpl = h5::check(H5Dget_create_plist(dataset), "get creation list of " + path);
+  H5D_alloc_time_t alloc_time = H5D_ALLOC_TIME_ERROR;
+  if (H5Pget_alloc_time(dcpl, &alloc_time) < 0 ||
+      (alloc_time != H5D_ALLOC_TIME_EARLY && alloc_time != H5D_ALLOC_TIME_LATE &&
+       alloc_time != H5D_ALLOC_TIME_INCR)) {
+    throw h5::Error("dataset " + path + " has no valid space allocation time");
+  }
+  H5D_fill_time_t fill_time = H5D_FILL_TIME_ERROR;
+  if (H5Pget_fill_time(dcpl, &fill_time) < 0 ||
+      (fill_time != H5D_FILL_TIME_ALLOC && fill_time != H5D_FILL_TIME_NEVER &&
+       fill_time != H5D_FILL_TIME_IFSET)) {
+    throw h5::Error("dataset " + path + " has no valid fill time");
+  }
   if (H5Pget_layout(dcpl) != H5D_CHUNKED) return;
   hsize_t chunk[H5S_MAX_RANK];
   const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, chunk);
@@ -211,7 +225,7 @@ void walk(hid_t group, const std::string& path, int depth, std::vector<Object>& 
       if (type_class == H5T_INTEGER || type_class == H5T_FLOAT)
         h5::check_number_type(d.type, "dataset " + child);
       d.dims = h5::shape(object);
-      check_chunks(object, child, d.dims);
+      check_creation(object, child, d.dims);
       d.attributes = read_attributes(object, child);
       out.push_back(std::move(d));
     } else {

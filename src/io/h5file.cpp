@@ -255,7 +255,33 @@ void write_segment(hid_t dataset, hid_t memory_type, std::uint64_t first, std::u
   check(H5Dwrite(dataset, memory_type, memory_space, file_space, dxpl, data), "write dataset");
 }
 
+void check_number_type(hid_t type, const std::string& what) {
+  const H5T_class_t type_class = H5Tget_class(type);
+  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT)
+    throw Error("HDF5: " + what + " is not numeric");
+  const std::size_t size = H5Tget_size(type);
+  const bool usual =
+      size == 4 || size == 8 || (type_class == H5T_INTEGER && (size == 1 || size == 2));
+  const std::size_t precision = H5Tget_precision(type);
+  const int offset = H5Tget_offset(type);
+  if (!usual || precision == 0 || offset < 0 ||
+      precision + static_cast<std::size_t>(offset) > 8 * size) {
+    throw Error("HDF5: " + what + " has a damaged element type (" + std::to_string(size) +
+                " bytes, " + std::to_string(precision) + " bits at bit " + std::to_string(offset) +
+                ")");
+  }
+}
+
+namespace {
+/// The element type of `dataset`, as check_number_type() requires before a read converts it.
+void check_dataset_numbers(hid_t dataset) {
+  Handle type = check(H5Dget_type(dataset), "read the type of the dataset");
+  check_number_type(type, "the dataset");
+}
+}  // namespace
+
 std::vector<double> read_vector(hid_t dataset) {
+  check_dataset_numbers(dataset);
   const auto dims = shape(dataset);
   if (dims.size() != 1) throw Error("HDF5: expected a 1-D dataset");
   std::vector<double> values(dims[0]);
@@ -303,6 +329,7 @@ void read_row_segment(hid_t dataset, hid_t memory_type, std::uint64_t row, std::
     throw Error("HDF5: row segment out of range");
   }
   if (count == 0) return;
+  check_dataset_numbers(dataset);
   Handle file_space = check(H5Dget_space(dataset), "get dataspace");
   const hsize_t start[2] = {row, first};
   const hsize_t block[2] = {1, count};
@@ -320,6 +347,7 @@ std::vector<double> read_cube_rows(hid_t dataset, std::uint64_t row, std::uint64
   }
   std::vector<double> values(count * dims[2]);
   if (values.empty()) return values;
+  check_dataset_numbers(dataset);
   Handle file_space = check(H5Dget_space(dataset), "get dataspace");
   const hsize_t start[3] = {row, first, 0};
   const hsize_t block[3] = {1, count, dims[2]};

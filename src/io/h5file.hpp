@@ -99,6 +99,13 @@ void write_cube_segment(hid_t dataset, std::uint64_t row, std::uint64_t first, s
 void write_segment(hid_t dataset, hid_t memory_type, std::uint64_t first, std::uint64_t count,
                    const void* data);
 
+/// Throws h5::Error unless `type` is an integer of 1, 2, 4 or 8 bytes or a floating-point
+/// number of 4 or 8 bytes whose precision and bit offset lie within its size. libhdf5 1.10
+/// trusts a stored type's size when it converts: a damaged size (a float64 whose header
+/// says 8200 bytes) makes H5Dread copy past the chunk it read. read_vector, read_row,
+/// read_row_segment and read_cube_rows check it before they read; `what` names the object.
+void check_number_type(hid_t type, const std::string& what);
+
 /// Read a whole 1-D dataset as doubles.
 std::vector<double> read_vector(hid_t dataset);
 

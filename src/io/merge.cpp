@@ -109,7 +109,21 @@ herr_t collect_attribute(hid_t, const char* name, const H5A_info_t*, void* data)
   return 0;
 }
 
-std::vector<std::string> attribute_names(hid_t object) {
+// A name no silico object has an attribute of (H5Aexists below looks at every attribute).
+constexpr const char* kNoSuchAttribute = "\x01 silico: no such attribute";
+
+std::vector<std::string> attribute_names(hid_t object, const std::string& where) {
+  // libhdf5 1.10 (1.10.8 here) lists attributes from a table it builds by decoding every
+  // attribute message of the object header; when one does not decode (a damaged type
+  // size makes its data larger than the message), the table's error path releases entries
+  // it never set, and the file's later close crashes (H5A__close, from H5Fclose). Looking
+  // for an attribute by name decodes the same messages one by one and fails cleanly, so
+  // every message is decoded that way first: H5Aexists of a name the object does not have
+  // visits them all.
+  const htri_t probe = H5Aexists(object, kNoSuchAttribute);
+  if (probe < 0)
+    throw h5::Error("the attributes of " + where + " cannot be decoded (a damaged object header)");
+  if (probe > 0) throw h5::Error(where + " has an attribute no silico file has");
   std::vector<std::string> names;
   hsize_t index = 0;
   h5::check(H5Aiterate2(object, H5_INDEX_NAME, H5_ITER_INC, &index, collect_attribute, &names),
@@ -149,16 +163,30 @@ Attribute read_attribute(hid_t object, const std::string& where, const std::stri
 
 std::vector<Attribute> read_attributes(hid_t object, const std::string& where) {
   std::vector<Attribute> out;
-  for (const auto& name : attribute_names(object))
+  for (const auto& name : attribute_names(object, where))
     out.push_back(read_attribute(object, where, name));
   return out;
 }
 
-/// The merged dataset is created with the part's creation properties: chunks of a damaged
-/// part that do not fit its dimensions are the part's fault, found before anything is
-/// written.
-void check_chunks(hid_t dataset, const std::string& path, const std::vector<std::uint64_t>& dims) {
+/// The merged dataset is created with the part's creation properties: properties of a
+/// damaged part that H5Dcreate refuses (chunks that do not fit its dimensions, a space
+/// allocation or fill time that is none of HDF5's) are the part's fault, found before
+/// anything is written.
+void check_creation(hid_t dataset, const std::string& path,
+                    const std::vector<std::uint64_t>& dims) {
   h5::Handle dcpl = h5::check(H5Dget_create_plist(dataset), "get creation list of " + path);
+  H5D_alloc_time_t alloc_time = H5D_ALLOC_TIME_ERROR;
+  if (H5Pget_alloc_time(dcpl, &alloc_time) < 0 ||
+      (alloc_time != H5D_ALLOC_TIME_EARLY && alloc_time != H5D_ALLOC_TIME_LATE &&
+       alloc_time != H5D_ALLOC_TIME_INCR)) {
+    throw h5::Error("dataset " + path + " has no valid space allocation time");
+  }
+  H5D_fill_time_t fill_time = H5D_FILL_TIME_ERROR;
+  if (H5Pget_fill_time(dcpl, &fill_time) < 0 ||
+      (fill_time != H5D_FILL_TIME_ALLOC && fill_time != H5D_FILL_TIME_NEVER &&
+       fill_time != H5D_FILL_TIME_IFSET)) {
+    throw h5::Error("dataset " + path + " has no valid fill time");
+  }
   if (H5Pget_layout(dcpl) != H5D_CHUNKED) return;
   hsize_t chunk[H5S_MAX_RANK];
   const int rank = H5Pget_chunk(dcpl, H5S_MAX_RANK, chunk);
@@ -192,8 +220,12 @@ void walk(hid_t group, const std::string& path, int depth, std::vector<Object>& 
       d.type = h5::check(H5Tcopy(type), "copy type of " + child);
       if (!plain_bytes(d.type))
         throw h5::Error("dataset " + child + " has a type merge cannot copy");
+      // Its rows are read in this type: a damaged size would read past the chunks.
+      const H5T_class_t type_class = H5Tget_class(d.type);
+      if (type_class == H5T_INTEGER || type_class == H5T_FLOAT)
+        h5::check_number_type(d.type, "dataset " + child);
       d.dims = h5::shape(object);
-      check_chunks(object, child, d.dims);
+      check_creation(object, child, d.dims);
       d.attributes = read_attributes(object, child);
       out.push_back(std::move(d));
     } else {

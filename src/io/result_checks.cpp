@@ -38,10 +38,15 @@ struct DatasetInfo {
   H5T_class_t type_class = H5T_NO_CLASS;
 };
 
+/// The shape and element class of a dataset; a number's type must also have a size the
+/// readers can convert from (h5::check_number_type), so a damaged one is found here.
 DatasetInfo describe(hid_t file, const std::string& object) {
   h5::Handle d = h5::open_dataset(file, object);
   h5::Handle type = h5::check(H5Dget_type(d), "read the type of " + object);
-  return {h5::shape(d), H5Tget_class(type)};
+  const H5T_class_t type_class = H5Tget_class(type);
+  if (type_class == H5T_INTEGER || type_class == H5T_FLOAT)
+    h5::check_number_type(type, "dataset " + object);
+  return {h5::shape(d), type_class};
 }
 
 enum class Kind { kFloat, kInteger, kNumber };
@@ -106,6 +111,14 @@ void check_cohort(hid_t file, const std::string& path, const ResultMetadata& m) 
   expect_dataset(file, path, "/cohort/arm", Kind::kInteger, matrix, what);
   if (h5::exists(file, "/cohort/entry_time")) {
     expect_dataset(file, path, "/cohort/entry_time", Kind::kFloat, matrix, what);
+  }
+  // Individual parameters: float64 per patient, from models that have them.
+  if (h5::exists(file, "/cohort/parameters")) {
+    const auto names = reading(path, "/cohort/parameters",
+                               [&] { return h5::member_names(h5::open_group(file, "/cohort/parameters")); });
+    for (const auto& name : names) {
+      expect_dataset(file, path, "/cohort/parameters/" + name, Kind::kFloat, matrix, what);
+    }
   }
   if (!h5::exists(file, "/cohort/covariates")) return;
   const auto names = reading(path, "/cohort/covariates",

@@ -37,7 +37,8 @@ auto reading(const std::string& path, const std::string& object, Read&& read) ->
 ResultMetadata read_checked_metadata(hid_t file, const std::string& path);
 
 /// Checks the shape and element class of every dataset the readers use against `m`:
-/// /cohort and /outcomes [replicates, patients]; /trajectories [replicates, patients, T]
+/// /cohort (its covariates and individual parameters too) and /outcomes [replicates,
+/// patients], the parameters floating-point; /trajectories [replicates, patients, T]
 /// with T finite `times`; /replicates [replicates] of floats; each /validation target's
 /// datasets of one length. Each endpoint's `type` is one the format knows.
 void check_layout(hid_t file, const std::string& path, const ResultMetadata& m);

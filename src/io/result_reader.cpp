@@ -154,6 +154,41 @@ std::vector<std::string> ResultReader::covariate_names() const {
                       [&] { return h5::member_names(h5::open_group(impl_->file, "/cohort/covariates")); });
 }
 
+std::vector<std::string> ResultReader::parameter_names() const {
+  if (!h5::exists(impl_->file, "/cohort/parameters")) return {};
+  return impl_->guard("/cohort/parameters",
+                      [&] { return h5::member_names(h5::open_group(impl_->file, "/cohort/parameters")); });
+}
+
+std::vector<double> ResultReader::parameter(const std::string& name, std::uint64_t replicate,
+                                            std::uint64_t count) const {
+  const std::string path = "/cohort/parameters/" + name;
+  if (!h5::exists(impl_->file, "/cohort/parameters") || !h5::exists(impl_->file, path)) {
+    throw UserError("'" + impl_->path + "' has no individual parameter '" + name + "'");
+  }
+  std::vector<double> values(std::min(count, metadata_.patients));
+  impl_->guard(path, [&] {
+    h5::read_row_segment(h5::open_dataset(impl_->file, path), H5T_NATIVE_DOUBLE, replicate, 0, values.size(),
+                         values.data());
+  });
+  // NaN marks a patient whose model failed, and only such a patient.
+  std::vector<std::int8_t> failed(values.size(), 0);
+  if (h5::exists(impl_->file, "/cohort/model_failed")) {
+    impl_->guard("/cohort/model_failed", [&] {
+      h5::read_row_segment(h5::open_dataset(impl_->file, "/cohort/model_failed"), H5T_NATIVE_INT8, replicate, 0,
+                           failed.size(), failed.data());
+    });
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (failed[i] == 1 ? !std::isnan(values[i]) : !std::isfinite(values[i])) {
+      damaged(impl_->path, path + " is " + std::to_string(values[i]) + " for patient " + std::to_string(i) +
+                               " of row " + std::to_string(replicate) +
+                               (failed[i] == 1 ? ", whose model failed (NaN expected)" : ", not a finite number"));
+    }
+  }
+  return values;
+}
+
 namespace {
 
 /// The object at `path` (group or dataset), or an invalid handle when there is none.

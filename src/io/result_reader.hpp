@@ -85,6 +85,14 @@ class ResultReader {
   /// Names of the covariates under /cohort/covariates.
   std::vector<std::string> covariate_names() const;
 
+  /// Names of the individual parameters under /cohort/parameters (empty for a model
+  /// without any), in name order.
+  std::vector<std::string> parameter_names() const;
+  /// Individual parameter `name` of the first `count` patients of `replicate`, each
+  /// checked finite, or NaN where /cohort/model_failed flags the patient.
+  std::vector<double> parameter(const std::string& name, std::uint64_t replicate,
+                                std::uint64_t count = kAllPatients) const;
+
   /// Attributes of any object ("/" for the root, "/cohort/covariates/age", ...), for the
   /// report: a string (empty), strings (none), integer (0) or double (NaN) when the object
   /// has none; has_attribute tells an absent one from such a value.

@@ -36,6 +36,7 @@ struct ResultWriter::Impl {
   h5::Handle entry;  ///< with trial.accrual only
   std::vector<h5::Handle> covariates;
   std::vector<bool> covariate_is_categorical;
+  std::vector<h5::Handle> parameters;  ///< /cohort/parameters/<name>, the model's order
   struct Endpoint {
     h5::Handle observed_value, observed_event;
     std::vector<h5::Handle> potential_value, potential_event;
@@ -146,6 +147,18 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
     impl_->covariates.push_back(std::move(dataset));
     impl_->covariate_is_categorical.push_back(categorical);
   }
+  // The model's individual parameters and etas, so a patient can be solved again without
+  // the random streams; a model without any has no /cohort/parameters.
+  for (const auto& name : spec.model.instance->individual_parameter_names()) {
+    auto dataset = matrix("/cohort/parameters/" + name, H5T_IEEE_F64LE);
+    const bool eta = name.rfind("eta_", 0) == 0;
+    attribute(dataset, "description",
+              eta ? "the patient's random effect on " + name.substr(4) + ": " + name.substr(4) +
+                        " = typical value x covariate factors x exp(" + name + "); NaN where the model failed"
+                  : "the patient's " + name + " after the population model (typical value, covariate factors "
+                        "and eta), in the model's unit; NaN where the model failed");
+    impl_->parameters.push_back(std::move(dataset));
+  }
 
   std::uint64_t offset = 0;
   for (const auto& t : spec.model.instance->trajectories()) {
@@ -156,6 +169,7 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
                                             std::max<std::uint64_t>(1, kChunkColumns / points), spec.output.gzip_level);
     attribute(dataset, "unit", t.unit);
     attribute(dataset, "arm", std::string("assigned"));
+    if (!t.prediction_of.empty()) attribute(dataset, "prediction_of", t.prediction_of);
     if (!resume) {
       const hsize_t dims[1] = {points};
       h5::Handle space = h5::check(H5Screate_simple(1, dims, nullptr), "create times space");
@@ -286,6 +300,9 @@ void ResultWriter::write_block(const sim::Block& b) {
       write(impl_->covariates[j], H5T_NATIVE_DOUBLE, b.count ? b.covariates[j].data() : nullptr);
     }
   }
+  for (std::size_t j = 0; j < impl_->parameters.size(); ++j) {
+    write(impl_->parameters[j], H5T_NATIVE_DOUBLE, b.count ? b.parameters[j].data() : nullptr);
+  }
   for (std::size_t e = 0; e < impl_->endpoints.size(); ++e) {
     const auto& out = impl_->endpoints[e];
     const auto& columns = b.endpoints[e];
@@ -388,6 +405,7 @@ void ResultWriter::finish(std::uint64_t candidates_drawn, double wall_seconds) {
   h5::check(H5Adelete(f, "status"), "replace attribute status");
   h5::write_attribute(f, "status", std::string("complete"));
   impl_->covariates.clear();
+  impl_->parameters.clear();
   impl_->endpoints.clear();
   impl_->series.clear();
   impl_->trajectories.clear();

@@ -183,6 +183,9 @@ struct TrajectoryInfo {
   std::string name;
   std::string unit;
   std::vector<double> times_days;  ///< observation times in days, as the spec gives them
+  /// Empty for an observed course (with residual error). For the individual prediction of
+  /// an observed course (the same times, before residual error): that course's name.
+  std::string prediction_of = {};
 };
 
 class Model {
@@ -193,11 +196,28 @@ class Model {
   /// empty if none.
   virtual std::vector<TrajectoryInfo> trajectories() const { return {}; }
 
-  /// The observed trajectories (with residual error) of the patient under `arm`,
-  /// concatenated in the order of trajectories(). Called only when trajectories() is not
+  /// The trajectories of the patient under `arm`, concatenated in the order of
+  /// trajectories(): observed ones with residual error, individual predictions without. Called only when trajectories() is not
   /// empty; `out` has the total number of observation times.
   virtual void trajectory(const PatientKey& /*key*/, std::span<const double> /*covariates*/,
                           std::size_t /*arm*/, std::span<double> /*out*/) const {}
+
+  /// The patient's individual parameters the model stores (/cohort/parameters): its
+  /// parameters after the population model (typical values, covariates and eta), in its
+  /// own units, then each random effect as `eta_<P>`. Empty for a model without individual
+  /// parameters.
+  virtual std::vector<std::string> individual_parameter_names() const { return {}; }
+
+  /// simulate(), which also writes into `parameters` (one value per
+  /// individual_parameter_names()) the individual parameters its outcomes were computed
+  /// from: the values of that very computation, with no draw of their own, so the random
+  /// streams and the outcomes are those of simulate(). The default, for a model without
+  /// individual parameters, is simulate().
+  virtual void simulate_with_parameters(const PatientKey& key, std::span<const double> covariates,
+                                        std::size_t assigned_arm, std::span<ArmOutcome> potential,
+                                        std::span<ArmOutcome> observed, std::span<double> /*parameters*/) const {
+    simulate(key, covariates, assigned_arm, potential, observed);
+  }
 
   /// Simulate one patient under every arm.
   /// @param potential  n_outputs x n_arms outcomes, output-major: the twin's potential

@@ -18,6 +18,10 @@
 // includes that dose); the biomarker change E(biomarker_time_h) - E0. Solved in closed form
 // (superposition, default; not for indirect responses) or by ODE integration (dopri5 or
 // cvode_bdf), which tests cross-check against each other.
+// Stored per patient: the individual parameters this configuration uses and every eta
+// (individual_parameter_names), taken from the computation of the outcomes; with
+// `observations`, the concentration before residual error (concentration_ipred) after the
+// recorded one.
 
 #include <algorithm>
 #include <array>
@@ -172,12 +176,40 @@ class Pk final : public Model {
       for (const double t : o.times_days) trajectory_times_.push_back(24.0 * t);
     }
     residual_ = {v.number("residual_additive"), v.number("residual_proportional")};
+    // The stored individual parameters: those this configuration uses (pk_1cmt's Q and V2
+    // are placeholders; E0, EMAX and EC50 only with PD, KOUT only for an indirect
+    // response), then every eta.
+    for (int i = 0; i < kParameters; ++i) {
+      const bool used = i == kQ || i == kV2 ? two_compartment_
+                        : i == kE0 || i == kEmax || i == kEc50 ? pd_ != Pd::kNone
+                        : i == kKout ? idr()
+                                     : true;
+      if (!used) continue;
+      stored_.push_back(i);
+      parameter_names_.push_back(names[i]);
+    }
+    for (const auto& name : population_.random_effect_names()) parameter_names_.push_back("eta_" + name);
   }
+
+  std::vector<std::string> individual_parameter_names() const override { return parameter_names_; }
 
   void simulate(const PatientKey& key, std::span<const double> covariates, std::size_t assigned_arm,
                 std::span<ArmOutcome> potential, std::span<ArmOutcome> observed) const override {
+    simulate_with_parameters(key, covariates, assigned_arm, potential, observed, {});
+  }
+
+  void simulate_with_parameters(const PatientKey& key, std::span<const double> covariates, std::size_t assigned_arm,
+                                std::span<ArmOutcome> potential, std::span<ArmOutcome> observed,
+                                std::span<double> parameters) const override {
     double p[kParameters];
-    individual(key, covariates, p);
+    double eta[kMaxRandomEffects];
+    individual(key, covariates, p, std::span<double>(eta, population_.random_effects()));
+    // Written before solving, so a patient whose solver fails still has them (the
+    // simulator then stores NaN, as for its outcomes).
+    if (!parameters.empty()) {
+      for (std::size_t j = 0; j < stored_.size(); ++j) parameters[j] = p[stored_[j]];
+      std::copy_n(eta, population_.random_effects(), parameters.begin() + static_cast<std::ptrdiff_t>(stored_.size()));
+    }
     const std::size_t arms = doses_.size();
     std::uint64_t evaluations = 0;
     thread_local std::vector<double> concentrations;
@@ -195,16 +227,22 @@ class Pk final : public Model {
     for (std::size_t o = 0; o < 5; ++o) observed[o] = potential[o * arms + assigned_arm];
   }
 
+  /// The recorded concentration, then its individual prediction (before residual error)
+  /// at the same times.
   std::vector<TrajectoryInfo> trajectories() const override {
     if (trajectory_times_.empty()) return {};
-    return {{kConcentration.name, kConcentration.unit, trajectory_days_}};
+    return {{kConcentration.name, kConcentration.unit, trajectory_days_},
+            {kConcentration.name + "_ipred", kConcentration.unit, trajectory_days_, kConcentration.name}};
   }
 
   void trajectory(const PatientKey& key, std::span<const double> covariates, std::size_t arm,
-                  std::span<double> out) const override {
+                  std::span<double> all) const override {
     double p[kParameters];
     individual(key, covariates, p);
+    const std::size_t points = trajectory_times_.size();
+    const std::span<double> out = all.first(points);
     solve(p, doses_[arm], trajectory_times_, out, false);
+    std::copy(out.begin(), out.end(), all.begin() + static_cast<std::ptrdiff_t>(points));  // ipred
     // Residual error on each observation: two normals per time point from the patient's
     // residual stream, the same under every arm.
     if (residual_.additive_sd == 0.0 && residual_.proportional_sd == 0.0) return;  // no error to draw
@@ -242,8 +280,9 @@ class Pk final : public Model {
     return pd_ == Pd::kEmax ? p[kE0] + p[kEmax] * saturation(c, p[kEc50], hill_) : p[kE0];
   }
 
-  void individual(const PatientKey& key, std::span<const double> covariates, double* p) const {
-    population_.individual(key, covariates, std::span<double>(p, kParameters));
+  void individual(const PatientKey& key, std::span<const double> covariates, double* p,
+                  std::span<double> eta = {}) const {
+    population_.individual(key, covariates, std::span<double>(p, kParameters), eta);
     if (!two_compartment_) p[kQ] = 0.0, p[kV2] = 1.0;
   }
 
@@ -376,6 +415,8 @@ class Pk final : public Model {
   std::vector<double> trajectory_times_;  // h
   std::vector<double> trajectory_days_;   // the same times in days, as the spec gives them
   ResidualError residual_;
+  std::vector<int> stored_;  ///< indices into the parameters of those stored, in order
+  std::vector<std::string> parameter_names_;  ///< individual_parameter_names()
 };
 
 /// The system solved for each patient and arm, as the validation report states it.

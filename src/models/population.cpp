@@ -1,5 +1,6 @@
 #include "models/population.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -9,7 +10,7 @@ namespace silico::models {
 
 Population::Population(std::vector<PopulationParameter> parameters, const RandomEffects& random_effects)
     : parameters_(std::move(parameters)), eta_index_(parameters_.size(), -1),
-      cholesky_(random_effects.cholesky) {
+      eta_names_(random_effects.names), cholesky_(random_effects.cholesky) {
   for (std::size_t k = 0; k < random_effects.names.size(); ++k) {
     bool found = false;
     for (std::size_t i = 0; i < parameters_.size(); ++i) {
@@ -44,10 +45,13 @@ void Population::etas(const PatientKey& key, std::span<double> out) const {
   }
 }
 
-void Population::individual(const PatientKey& key, std::span<const double> covariates,
-                            std::span<double> out) const {
+void Population::individual(const PatientKey& key, std::span<const double> covariates, std::span<double> out,
+                            std::span<double> eta_out) const {
   double eta[kMaxRandomEffects] = {};
-  if (cholesky_.rows() > 0) etas(key, std::span<double>(eta, static_cast<std::size_t>(cholesky_.rows())));
+  const auto k = static_cast<std::size_t>(cholesky_.rows());
+  if (k > 0) etas(key, std::span<double>(eta, k));
+  // The etas of this computation, not drawn again: what the values below are made of.
+  std::copy_n(eta, std::min(k, eta_out.size()), eta_out.begin());
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
     const auto& p = parameters_[i];
     double value = p.typical;

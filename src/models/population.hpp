@@ -38,14 +38,21 @@ class Population {
   std::size_t size() const { return parameters_.size(); }
   const PopulationParameter& parameter(std::size_t i) const { return parameters_[i]; }
 
-  /// Individual values of every parameter for one patient (out.size() == size()).
-  void individual(const PatientKey& key, std::span<const double> covariates, std::span<double> out) const;
+  /// Individual values of every parameter for one patient (out.size() == size()). When
+  /// `eta` is not empty (size random_effects()), the etas these values were computed from
+  /// are written to it, in the order of random_effect_names().
+  void individual(const PatientKey& key, std::span<const double> covariates, std::span<double> out,
+                  std::span<double> eta = {}) const;
+  /// Number and names of the random effects (omega's variables, in its order).
+  std::size_t random_effects() const { return eta_names_.size(); }
+  const std::vector<std::string>& random_effect_names() const { return eta_names_; }
   /// The patient's eta (in the order of random_effects.names), for tests.
   void etas(const PatientKey& key, std::span<double> out) const;
 
  private:
   std::vector<PopulationParameter> parameters_;
   std::vector<int> eta_index_;  ///< per parameter: index into the etas, or -1
+  std::vector<std::string> eta_names_;
   Eigen::MatrixXd cholesky_;
 };
 

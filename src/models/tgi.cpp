@@ -24,8 +24,11 @@
 // (death) and the scan residuals are shared by all arms (common random numbers).
 // Recorded tumour sizes (observations: tumour_size) are measured the same way: the k-th
 // requested time takes the k-th pair of residual draws, so baseline and the scans as the
-// schedule record exactly the sums RECIST assessed.
+// schedule record exactly the sums RECIST assessed; the model's size before residual error
+// follows them (tumour_size_ipred). Stored per patient: Y0, KG, KD, LAMBDA (claret), the
+// PK_* parameters (exposure_model pk_1cmt) and every eta.
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -64,10 +67,16 @@ class Tgi final : public Model {
         dropout_rate_(v.number("dropout_rate")),
         follow_up_(trial.follow_up) {
     std::vector<PopulationParameter> parameters;
-    for (const char* name : {"Y0", "KG", "KD", "LAMBDA", "PK_CL", "PK_V", "PK_KA", "PK_F"}) {
-      parameters.push_back(v.population.at(name));
-    }
+    const char* names[kParameters] = {"Y0", "KG", "KD", "LAMBDA", "PK_CL", "PK_V", "PK_KA", "PK_F"};
+    for (const char* name : names) parameters.push_back(v.population.at(name));
     pk_exposure_ = v.choices.at("exposure_model") == "pk_1cmt";
+    // The stored individual parameters: those the form and exposure model use (LAMBDA in
+    // claret only, the PK ones with exposure_model pk_1cmt only), then every eta.
+    for (int i = 0; i < kParameters; ++i) {
+      if ((i == kLambda && stein_) || (i >= kPkCl && !pk_exposure_)) continue;
+      stored_.push_back(i);
+      parameter_names_.push_back(names[i]);
+    }
     hours_per_unit_ = v.number("hours_per_time_unit");
     // From the trial's time unit (a month is a twelfth of a 365.25-day year).
     if (hours_per_unit_ == 0.0) hours_per_unit_ = 24.0 * trial.days_per_time_unit;
@@ -90,6 +99,7 @@ class Tgi final : public Model {
     }
     const auto omega = v.omega.find("omega");
     population_ = Population(parameters, omega != v.omega.end() ? omega->second : RandomEffects{});
+    for (const auto& name : population_.random_effect_names()) parameter_names_.push_back("eta_" + name);
     // Counted before the scans are listed: a tiny scan_interval or a huge follow-up would
     // otherwise fill memory before the limit below is reached.
     if (!(follow_up_ / scan_interval_ <= 1001.0)) {
@@ -114,22 +124,41 @@ class Tgi final : public Model {
     }
   }
 
+  std::vector<std::string> individual_parameter_names() const override { return parameter_names_; }
+
+  /// The recorded tumour size, then its individual prediction (the model's size, before
+  /// residual error and clipping) at the same times.
   std::vector<TrajectoryInfo> trajectories() const override {
     if (record_times_.empty()) return {};
-    return {{kTumourSize.name, kTumourSize.unit, record_days_}};
+    return {{kTumourSize.name, kTumourSize.unit, record_days_},
+            {kTumourSize.name + "_ipred", kTumourSize.unit, record_days_, kTumourSize.name}};
   }
 
   void trajectory(const PatientKey& key, std::span<const double> covariates, std::size_t arm,
-                  std::span<double> out) const override {
+                  std::span<double> all) const override {
     double p[kParameters];
     population_.individual(key, covariates, std::span<double>(p, kParameters));
-    measure(key, p, arm, record_times_, out);
+    const std::size_t points = record_times_.size();
+    measure(key, p, arm, record_times_, all.first(points));
+    for (std::size_t k = 0; k < points; ++k) all[points + k] = size(p, arm, record_times_[k]);
   }
 
   void simulate(const PatientKey& key, std::span<const double> covariates, std::size_t assigned_arm,
                 std::span<ArmOutcome> potential, std::span<ArmOutcome> observed) const override {
+    simulate_with_parameters(key, covariates, assigned_arm, potential, observed, {});
+  }
+
+  void simulate_with_parameters(const PatientKey& key, std::span<const double> covariates, std::size_t assigned_arm,
+                                std::span<ArmOutcome> potential, std::span<ArmOutcome> observed,
+                                std::span<double> parameters) const override {
     double p[kParameters];
-    population_.individual(key, covariates, std::span<double>(p, kParameters));
+    double eta[kMaxRandomEffects];
+    population_.individual(key, covariates, std::span<double>(p, kParameters),
+                           std::span<double>(eta, population_.random_effects()));
+    if (!parameters.empty()) {
+      for (std::size_t j = 0; j < stored_.size(); ++j) parameters[j] = p[stored_[j]];
+      std::copy_n(eta, population_.random_effects(), parameters.begin() + static_cast<std::ptrdiff_t>(stored_.size()));
+    }
     const std::size_t arms = exposure_.size();
     rng::Stream death_stream({key.seed, key.replicate, key.patient, rng::Purpose::kEventTime, 0});
     const double unit_exponential = -std::log(death_stream.uniform());
@@ -247,6 +276,8 @@ class Tgi final : public Model {
   std::vector<double> assessments_;   // 0 and every scan, in the trial's time unit
   std::vector<double> record_times_;  // recorded times, in the trial's time unit
   std::vector<double> record_days_;   // the same in days, as the spec gives them
+  std::vector<int> stored_;  ///< indices into the parameters of those stored, in order
+  std::vector<std::string> parameter_names_;  ///< individual_parameter_names()
 };
 
 ModelFactory tgi_factory() {

@@ -23,6 +23,7 @@ Simulator::Simulator(const spec::TrialSpec& spec, bool record_trajectories, bool
     : spec_(spec), cohort_(spec.cohort), record_trajectories_(record_trajectories),
       record_bookkeeping_(record_bookkeeping) {
   if (spec.trial.accrual) accrual_.emplace(*spec.trial.accrual, spec.trial.patients, spec.trial.seed);
+  if (record_bookkeeping_) parameters_ = spec.model.instance->individual_parameter_names().size();
   for (const auto& output : spec.model.factory->outputs) {
     time_to_event_.push_back(output.type == models::OutputType::kTimeToEvent);
   }
@@ -42,6 +43,7 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
   block.screening_attempts.resize(record_bookkeeping_ ? n : 0);
   block.model_failed.assign(n, 0);
   resize_columns(block.covariates, n_covariates, n);
+  resize_columns(block.parameters, parameters_, n);
   block.endpoints.resize(spec_.endpoints.size());
   for (auto& e : block.endpoints) {
     e.observed_value.resize(n);
@@ -68,6 +70,7 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
     std::vector<double> covariates(n_covariates);
     std::vector<models::ArmOutcome> potential(n_outputs * n_arms);
     std::vector<models::ArmOutcome> observed(n_outputs);
+    std::vector<double> parameters(parameters_);
     for (std::size_t i = range.begin(); i != range.end(); ++i) {
       const std::uint64_t patient = first + i;
       const std::uint32_t attempts = cohort_.generate(spec_.trial.seed, replicate, patient, covariates);
@@ -78,8 +81,12 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
       for (std::size_t j = 0; j < n_covariates; ++j) block.covariates[j][i] = covariates[j];
       const auto assigned = static_cast<std::size_t>(block.arm[i]);
       try {
-        model.simulate({spec_.trial.seed, replicate, patient}, covariates, assigned, potential,
-                       observed);
+        if (parameters_ > 0) {
+          model.simulate_with_parameters({spec_.trial.seed, replicate, patient}, covariates, assigned, potential,
+                                         observed, parameters);
+        } else {
+          model.simulate({spec_.trial.seed, replicate, patient}, covariates, assigned, potential, observed);
+        }
         if (points > 0) {
           model.trajectory({spec_.trial.seed, replicate, patient}, covariates, assigned,
                            std::span<double>(block.trajectory).subspan(i * points, points));
@@ -93,10 +100,12 @@ void Simulator::simulate(std::uint64_t replicate, std::uint64_t first, std::uint
         const double nan = std::numeric_limits<double>::quiet_NaN();
         for (auto& o : potential) o = {nan, 0};
         for (auto& o : observed) o = {nan, 0};
+        std::fill(parameters.begin(), parameters.end(), nan);
         if (points > 0) {
           std::fill_n(block.trajectory.begin() + static_cast<std::ptrdiff_t>(i * points), points, nan);
         }
       }
+      for (std::size_t j = 0; j < parameters_; ++j) block.parameters[j][i] = parameters[j];
       if (!spec_.trial.dropout.empty() && !spec_.trial.dropout[assigned].empty() && block.model_failed[i] == 0) {
         // Trial-level dropout censors what is observed under the assigned arm, from entry.
         const double dropout = dropout_time(spec_.trial.dropout[assigned], spec_.trial.seed, replicate, patient);

@@ -38,6 +38,10 @@ struct Block {
   /// every patient enters at 0.
   std::vector<double> entry_time;
   std::vector<std::vector<double>> covariates;     ///< [covariate][patient]
+  /// The model's individual parameters (Model::individual_parameter_names()), [parameter]
+  /// [patient]; NaN for a patient whose model failed. Empty when the model has none or the
+  /// simulator does not record bookkeeping.
+  std::vector<std::vector<double>> parameters;
   std::vector<EndpointColumns> endpoints;          ///< in spec order
   /// Observed trajectories under the assigned arm, [patient][time] row-major, all of the
   /// model's trajectories concatenated; empty when the model records none.
@@ -51,8 +55,8 @@ class Simulator {
  public:
   /// `record_trajectories`: also fill Block::trajectory when the model records any (the
   /// analyses do not need them). `record_bookkeeping`: also fill Block::patient_id and
-  /// Block::screening_attempts (the analyses do not need them either, and a replicate
-  /// analysed whole is millions of patients).
+  /// Block::screening_attempts and Block::parameters (the analyses do not need them
+  /// either, and a replicate analysed whole is millions of patients).
   explicit Simulator(const spec::TrialSpec& spec, bool record_trajectories = true, bool record_bookkeeping = true);
 
   /// Fill `block` (resized as needed, so one Block can be reused) with the patients
@@ -65,6 +69,7 @@ class Simulator {
   cohort::CohortGenerator cohort_;
   std::optional<AccrualSchedule> accrual_;
   std::vector<bool> time_to_event_;  ///< per model output
+  std::size_t parameters_ = 0;       ///< individual parameters recorded per patient
   bool record_trajectories_;
   bool record_bookkeeping_;
 };

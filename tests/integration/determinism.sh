@@ -20,6 +20,17 @@ for config in example continuous pk_dose_finding oncology_calendar tte cont; do
   done
   h5dump -a /mpi_ranks "$WORK/$config-np3.h5" | grep -q "(0): 3" || fail "mpi_ranks not recorded"
 done
+# same_results compares all of /cohort and /trajectories: the individual parameters and
+# etas of pk_dose_finding and the concentration before residual error are among them (the
+# comparison covers them), and a model without individual parameters has no such group.
+for d in parameters/CL parameters/V1 parameters/EC50 parameters/eta_CL parameters/eta_EC50; do
+  h5ls "$WORK/pk_dose_finding-np2.h5/cohort/$d" | grep -q "{1, 3000}" || fail "/cohort/$d missing or misshapen"
+done
+h5ls "$WORK/pk_dose_finding-np3.h5/trajectories/concentration_ipred" | grep -q "{1, 3000, 113}" \
+  || fail "/trajectories/concentration_ipred missing or misshapen"
+if h5ls "$WORK/example-direct.h5/cohort/parameters" >/dev/null 2>&1; then
+  fail "weibull_ph has no individual parameters, but /cohort/parameters exists"
+fi
 # A different seed gives different data (the comparison above is not vacuous).
 sed 's/seed: 20261124/seed: 20261125/' "$SILICO_SOURCE_DIR/configs/example.yaml" > "$WORK/other.yaml"
 cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/"  # what the example includes, beside the variant

@@ -106,4 +106,50 @@ for edit in 's/^blocks_done: .*/blocks_done: -1/' 's/^block_patients: .*/block_p
 done
 cp "$WORK/checkpoint.keep" "$out.checkpoint"
 resumed_same "$out" "restoring the checkpoint"
+
+# 7. Individual parameters and predictions (pk_1cmt: /cohort/parameters and
+#    /trajectories/concentration_ipred) resume exactly and are covered by the digest: a
+#    flipped bit in the first patient's stored CL (found by its bytes) refuses the resume.
+cat > "$WORK/pk.yaml" <<'EOF'
+schema_version: 1
+trial: {name: pk_resume, seed: 11, patients: 600, time_unit: days, follow_up: 2}
+cohort:
+  covariates:
+    weight: {distribution: lognormal, meanlog: 4.25, sdlog: 0.2}
+arms:
+  - {name: low, control: true, regimen: {dose_mg: 50, route: oral, interval_h: 24, doses: 2}}
+  - {name: high, regimen: {dose_mg: 200, route: oral, interval_h: 24, doses: 2}}
+model:
+  name: pk_1cmt
+  parameters:
+    CL: {typical: 5, covariates: {weight: {power: 0.75, reference: 70}}}
+    V: 50
+    KA: 1.1
+    omega: {variables: [CL, V], matrix: [[0.09, 0], [0, 0.04]]}
+    residual_proportional: 0.1
+    exposure_start_h: 24
+    exposure_end_h: 48
+endpoints: [{name: auc, output: auc}]
+observations:
+  concentration: {every: 0.25, until: 2}
+EOF
+pk_run() { "$SILICO" run "$WORK/pk.yaml" -q --block-patients 100 --checkpoint-interval 0 "$@"; }
+pk_run -o "$WORK/pk-reference.h5"
+out="$WORK/pk.h5"
+code=0
+SILICO_FAULT_AT=checkpoint_committed:3 pk_run -o "$out" 2>/dev/null || code=$?
+[ "$code" -eq 137 ] || fail "pk run: exit $code, expected death by SIGKILL (137)"
+cp "$out.partial" "$WORK/pk-intact.partial"
+cl=$(h5dump -m %.17g -d /cohort/parameters/CL -s 0,0 -c 1,1 "$WORK/pk-reference.h5" | sed -n 's/^ *(0,0): //p')
+offset=$(python3 -c "import struct,sys; print(open(sys.argv[1],'rb').read().find(struct.pack('<d', float(sys.argv[2]))))" \
+  "$out.partial" "$cl")
+[ "$offset" -gt 0 ] || fail "the first patient's CL ($cl) not found in the partial file"
+printf '\x01' | dd of="$out.partial" bs=1 seek="$offset" conv=notrunc status=none
+expect_exit 2 pk_run -o "$out" --resume
+grep -q "digest of its 3 written blocks differs" "$WORK/stderr" || fail "flipped CL: $(cat "$WORK/stderr")"
+cp "$WORK/pk-intact.partial" "$out.partial"
+mpi_run 2 run "$WORK/pk.yaml" -q --block-patients 100 -o "$out" --resume 2>"$WORK/log" || { cat "$WORK/log"; fail "pk resume"; }
+same_results "$WORK/pk-reference.h5" "$out"
+h5ls "$out/cohort/parameters/eta_V" | grep -q "{1, 600}" || fail "pk resume: no /cohort/parameters/eta_V"
+h5ls "$out/trajectories/concentration_ipred" | grep -q "{1, 600, 9}" || fail "pk resume: no concentration_ipred"
 echo "fault_injection: ok"

@@ -29,7 +29,13 @@ h5dump -a /trajectories/concentration/unit "$WORK/pk.h5" | grep -q '"mg/L"' || f
 h5dump -m %.17g -a /trajectories/concentration/times "$WORK/pk.h5" > "$WORK/times.txt"
 h5dump -m %.17g -d /trajectories/concentration "$WORK/pk.h5" > "$WORK/values.txt"
 h5dump -d /cohort/arm "$WORK/pk.h5" > "$WORK/arm.txt"
-python3 - "$WORK/times.txt" "$WORK/values.txt" "$WORK/arm.txt" <<'PY'
+# The prediction before residual error, and the individual parameters it was solved with.
+h5dump -m %.17g -d /trajectories/concentration_ipred "$WORK/pk.h5" > "$WORK/ipred.txt"
+h5dump -m %.17g -d /cohort/parameters/CL "$WORK/pk.h5" > "$WORK/cl.txt"
+h5dump -m %.17g -d /cohort/parameters/V "$WORK/pk.h5" > "$WORK/v.txt"
+h5ls "$WORK/pk.h5/cohort/parameters" > "$WORK/parameters.txt"
+python3 - "$WORK/times.txt" "$WORK/values.txt" "$WORK/arm.txt" "$WORK/ipred.txt" "$WORK/cl.txt" "$WORK/v.txt" \
+  "$WORK/parameters.txt" <<'PY'
 import math, re, sys
 
 def numbers(path):
@@ -50,6 +56,12 @@ for i, arm in enumerate(arms):
         expected = dose / 50.0 * math.exp(-0.1 * 24.0 * day)   # the model runs in hours
         got = values[i * 29 + k]
         assert abs(got - expected) <= 1e-12 * expected, (i, k, got, expected)
+# No residual error, no random effects: the prediction is the record, and every patient
+# has CL = 5 L/h and V = 50 L; no omega, so no eta_ dataset; KA and F are stored too.
+assert numbers(sys.argv[4]) == values
+assert numbers(sys.argv[5]) == [5.0] * 40 and numbers(sys.argv[6]) == [50.0] * 40
+names = sorted(line.split()[0] for line in open(sys.argv[7]))
+assert names == ["CL", "F", "KA", "V"], names
 PY
 
 # A misspelt variable: file:line:column, key path, suggestion; exit 2; no file.

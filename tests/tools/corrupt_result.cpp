@@ -308,6 +308,32 @@ void semantic_cases(Corpus& c) {
     for (const auto& name : h5::member_names(g)) put_ints(f, "/cohort/covariates/" + name, "levels", {1, 2});
   });
 
+  // Individual parameters (when the base file's model has them): short, integer, 3-D,
+  // non-finite (named without "nan"/"inf": the test greps the output, which names the
+  // file), a group where a dataset should be.
+  const auto parameters = [&](const std::string& name, auto damage) {
+    c.edit(name, [&, damage](hid_t f) {
+      if (!h5::exists(f, "/cohort/parameters")) return;
+      h5::Handle g = h5::open_group(f, "/cohort/parameters");
+      damage(f, "/cohort/parameters/" + h5::member_names(g).front());
+    });
+  };
+  parameters("parameter-short", [&](hid_t f, const std::string& p) {
+    replace_dataset(f, p, H5T_IEEE_F64LE, {rows(f), cols(f) - 1}, {1.0});
+  });
+  parameters("parameter-int", [&](hid_t f, const std::string& p) {
+    replace_dataset(f, p, H5T_STD_I32LE, {rows(f), cols(f)}, {1.0});
+  });
+  parameters("parameter-3d", [&](hid_t f, const std::string& p) {
+    replace_dataset(f, p, H5T_IEEE_F64LE, {rows(f), cols(f), 2}, {1.0});
+  });
+  parameters("parameter-not-a-number", [&](hid_t f, const std::string& p) { fill_dataset(f, p, std::nan("")); });
+  parameters("parameter-huge", [&](hid_t f, const std::string& p) { fill_dataset(f, p, HUGE_VAL); });
+  parameters("parameter-group", [&](hid_t f, const std::string& p) {
+    h5::check(H5Ldelete(f, p.c_str(), H5P_DEFAULT), "delete " + p);
+    h5::create_group(f, p);
+  });
+
   // Series under /replicates: shorter than `replicates`, empty, 2-D, missing, wrong type.
   c.edit("series-short", [&](hid_t f) {
     const auto p = series_ending(f, "/effect");

@@ -84,15 +84,19 @@ TEST(Tgi, RecordedTumourSizeIsTheModelSizeAtTheRequestedDays) {
   const std::vector<double> days = {0, 3.5, 42, 100, 728};
   const auto block = run(tgi_spec("claret", 0.0, 50, "") +
                          "observations:\n  tumour_size: {times: [0, 3.5, 42, 100, 728]}\n");
-  ASSERT_EQ(block.trajectory_points, days.size());
+  // The recorded sizes, then their individual prediction (tumour_size_ipred).
+  const std::size_t points = days.size();
+  ASSERT_EQ(block.trajectory_points, 2 * points);
   for (std::size_t i = 0; i < block.count; ++i) {
     const double exposure = block.arm[i] == 1 ? 1.0 : 0.0;
-    for (std::size_t k = 0; k < days.size(); ++k) {
+    for (std::size_t k = 0; k < points; ++k) {
       const double t = days[k] / 7.0;
       const double expected =
           60.0 * std::exp(0.02 * t - 0.05 * exposure * (1 - std::exp(-0.05 * t)) / 0.05);
-      ASSERT_NEAR(block.trajectory[i * days.size() + k], expected, 1e-12 * expected)
+      ASSERT_NEAR(block.trajectory[i * 2 * points + k], expected, 1e-12 * expected)
           << "patient " << i << " day " << days[k];
+      // Without residual error the measurement is the prediction, clipped at 0 (never here).
+      ASSERT_EQ(block.trajectory[i * 2 * points + points + k], block.trajectory[i * 2 * points + k]);
     }
   }
 }
@@ -107,12 +111,15 @@ TEST(Tgi, TheKthRecordedTimeTakesTheKthScanResidualDraw) {
   const auto other = run(text + "observations:\n  tumour_size: {times: [0, 3.5, 112]}\n");
   const auto exact = run(tgi_spec("claret", 0.0, 200, "") +
                          "observations:\n  tumour_size: {times: [0, 3.5, 56]}\n");
-  ASSERT_EQ(scans.trajectory_points, 14u);  // weeks 0, 8, ..., 104
-  ASSERT_EQ(other.trajectory_points, 3u);
+  // Each course is followed by its prediction before residual error (tumour_size_ipred).
+  ASSERT_EQ(scans.trajectory_points, 28u);  // weeks 0, 8, ..., 104, twice
+  ASSERT_EQ(other.trajectory_points, 6u);
   for (std::size_t i = 0; i < scans.count; ++i) {
-    const double* s = &scans.trajectory[i * 14];
-    const double* o = &other.trajectory[i * 3];
-    const double* e = &exact.trajectory[i * 3];  // model sizes at 0, 3.5 and 56 days
+    const double* s = &scans.trajectory[i * 28];
+    const double* o = &other.trajectory[i * 6];
+    const double* e = &exact.trajectory[i * 6];  // model sizes at 0, 3.5 and 56 days
+    // The prediction carries no residual error: the same model size with and without it.
+    EXPECT_EQ(o[3 + 1], e[3 + 1]);
     EXPECT_EQ(o[0], s[0]);                       // baseline: same time, same draw
     EXPECT_EQ(o[2], s[2]);                       // 112 d = week 16, the second scan
     // Day 3.5 is recorded with the draw of the first scan (week 8).

@@ -22,9 +22,12 @@
 #include "sim/simulate.hpp"
 #include "silico/version.hpp"
 #include "spec/spec.hpp"
+#include "stats/adjusted_logrank.hpp"
 #include "stats/design.hpp"
 #include "stats/estimates.hpp"
+#include "stats/multiple_imputation.hpp"
 #include "stats/regression.hpp"
+#include "stats/standardization.hpp"
 #include "stats/survival.hpp"
 #include "stats/survival_source.hpp"
 #include "stats/survival_sweep.hpp"
@@ -355,6 +358,54 @@ void non_proportional_hazards_cases(Cases& cases) {
       Comparison::kAbsolute);
 }
 
+/// The covariate-adjusted marginal estimators and the pooling of multiple imputation.
+void adjusted_estimator_cases(Cases& cases) {
+  {
+    Eigen::MatrixXd age(static_cast<Eigen::Index>(std::size(reference::kLungComplete)), 1);
+    std::vector<double> time;
+    std::vector<std::int8_t> event, ecog1;
+    for (const auto& r : reference::kLungComplete) {
+      age(static_cast<Eigen::Index>(time.size()), 0) = r.age;
+      time.push_back(r.time);
+      event.push_back(static_cast<std::int8_t>(r.status));
+      ecog1.push_back(static_cast<std::int8_t>(r.ecog1));
+    }
+    const auto fit = stats::adjusted_logrank(time, event, ecog1, age);
+    const std::string source =
+        "RobinCar 1.0.0 robin_surv(Surv(time, status) ~ age, treatment = ecog ~ 1) on na.omit(lung), as quoted by "
+        "RobinCar2's tests (its estimate from uniroot at tolerance 1.2e-4)";
+    add(cases, "estimators/adjusted_logrank_estimate", "estimators",
+        "covariate-adjusted log hazard ratio (Ye et al. 2023), lung, ph.ecog 1 vs other, adjusted for age",
+        -0.07914235, source, fit.log_hazard_ratio, 2e-4, Comparison::kAbsolute);
+    add(cases, "estimators/adjusted_logrank_test", "estimators",
+        "covariate-adjusted log-rank statistic, the same data", -0.4309439, source, fit.z, 1e-5,
+        Comparison::kRelative);
+  }
+  {
+    // 24 patients, x strongly prognostic (tests/unit/test_standardization.cpp quotes the R code).
+    const std::vector<std::int8_t> y = {0, 0, 1, 0, 1, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 1, 0, 1, 1};
+    const std::vector<double> x = {-1.2, -0.4, 0.3,  -2.0, 1.5, 0.8, -0.7, 2.1,  0.1,  1.1, -1.6, 0.4,
+                                   -0.9, 0.2,  -1.8, 1.0,  -0.3, -2.2, 0.6, -0.5, 1.7, -1.1, 0.9, 0.0};
+    Eigen::MatrixXd design(24, 3);
+    for (int i = 0; i < 24; ++i) design.row(i) << 1.0, i >= 12 ? 1.0 : 0.0, x[static_cast<std::size_t>(i)];
+    const auto s = stats::standardize(design, y, 0.05);
+    add(cases, "estimators/standardized_odds_ratio", "estimators",
+        "marginal odds ratio by standardization of a logistic regression, 24 patients", 1.84554553479074,
+        "R glm(y ~ treated + x, binomial), mean predictions with treated set to 1 and 0", s.odds_ratio.effect, 1e-8,
+        Comparison::kRelative);
+    add(cases, "estimators/standardized_odds_ratio_se", "estimators", "its delta-method SE of the log odds ratio",
+        0.405112918819336, "R, the same fit: gradient of the log odds of the mean predictions times the inverse information",
+        s.odds_ratio.se, 1e-8, Comparison::kRelative);
+  }
+  {
+    const std::vector<double> estimates = {1.2, 0.9, 1.5, 1.1, 1.3}, variances = {0.04, 0.05, 0.045, 0.038, 0.052};
+    const auto pooled = stats::rubin_pool(estimates, variances, 100.0 - 3.0, 0.05);
+    add(cases, "estimators/rubin_pool_df", "estimators",
+        "Rubin's rules, Barnard-Rubin degrees of freedom, 5 imputations, complete-data df 97", 9.418097754293264,
+        "R mice::pool.scalar(Q, U, n = 100, k = 3)$df (mice 3.15.0)", pooled.df, 1e-10, Comparison::kRelative);
+  }
+}
+
 /// RMST, the binary methods and the group-sequential boundaries the analyses use.
 void more_estimator_cases(Cases& cases) {
   using namespace reference;
@@ -649,6 +700,9 @@ std::vector<std::string> case_covers(const std::string& id) {
       {"estimators/fh_", "method:fh"},
       {"estimators/maxcombo_", "method:maxcombo"},
       {"estimators/milestone_", "method:milestone"},
+      {"estimators/adjusted_logrank_", "method:adjusted_logrank"},
+      {"estimators/standardized_odds_ratio", "method:standardized_odds_ratio"},
+      {"estimators/rubin_pool_", "method:jump_to_reference"},
   };
   for (const auto& [prefix, covers] : kByPrefix) {
     if (starts(prefix)) return {covers};
@@ -670,6 +724,7 @@ std::vector<VerificationCase> run_verification(const std::function<void(const Ve
   run(solver_cases);
   run(estimator_cases);
   run(more_estimator_cases);
+  run(adjusted_estimator_cases);
   run(rng_cases);
   run(decomposition_cases);
   return cases;

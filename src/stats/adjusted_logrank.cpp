@@ -1,166 +1,240 @@
-/// The covariate-adjusted log-rank test and hazard ratio (Ye, Shao, Yi & Zhao 2023).
+/// The covariate-adjusted log-rank test and hazard ratio (Ye, Shao, Yi & Zhao 2023), from
+/// walks over rows in survival order: nothing per patient is held, so memory does not grow
+/// with the trial.
 
 #include "stats/adjusted_logrank.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 #include <vector>
 
 #include <Eigen/QR>
 #include <boost/math/distributions/normal.hpp>
 
-#include "stats/root_finding.hpp"
-
 namespace silico::stats {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// The distinct event times, ascending, with the at-risk counts (time >= t) and events.
-struct EventTimes {
-  std::vector<double> time, y1, y0, d, d1;
-  double n = 0.0;
+/// Walks the rows, censored at the cut, one group of equal times at a time: on_row for each
+/// row of a group, then on_group_end once the group is complete (the next time differs).
+template <class OnRow, class OnGroupEnd>
+void walk_groups(const SurvivalSource& rows, double cut, OnRow&& on_row, OnGroupEnd&& on_group_end) {
+  bool open = false;
+  double current = 0.0;
+  rows.forward([&](std::span<const SurvivalRow> batch) {
+    for (const SurvivalRow& r : batch) {
+      const bool after_cut = r.time > cut;
+      const double time = after_cut ? cut : r.time;
+      if (open && time != current) on_group_end();
+      open = true;
+      current = time;
+      on_row(r, !after_cut && r.event != 0);
+    }
+  });
+  if (open) on_group_end();
+}
+
+/// What one walk learns of the arms: sizes, covariate means and centred cross-products.
+struct Arms {
+  double n[2] = {0.0, 0.0};
+  Eigen::VectorXd mean[2];
+  Eigen::MatrixXd m2[2];  ///< sum (x - mean)(x - mean)' within the arm (Welford)
+  double total() const { return n[0] + n[1]; }
 };
 
-EventTimes event_times(std::span<const double> time, std::span<const std::int8_t> event,
-                       std::span<const std::int8_t> treated) {
-  std::vector<std::size_t> order(time.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
-  double n1 = 0.0, n0 = 0.0;
-  for (const std::int8_t t : treated) (t ? n1 : n0) += 1.0;
-  EventTimes e;
-  e.n = n1 + n0;
-  double before1 = 0.0, before0 = 0.0;  // rows with an earlier time
-  for (std::size_t g = 0; g < order.size();) {
-    std::size_t end = g;
-    double d = 0.0, d1 = 0.0, rows1 = 0.0, rows0 = 0.0;
-    for (; end < order.size() && time[order[end]] == time[order[g]]; ++end) {
-      const std::size_t i = order[end];
-      (treated[i] ? rows1 : rows0) += 1.0;
-      if (event[i]) {
-        d += 1.0;
-        d1 += treated[i];
-      }
+Arms arm_moments(const SurvivalSource& rows, std::size_t first, Eigen::Index p) {
+  Arms a;
+  for (int k : {0, 1}) {
+    a.mean[k] = Eigen::VectorXd::Zero(p);
+    a.m2[k] = Eigen::MatrixXd::Zero(p, p);
+  }
+  Eigen::VectorXd x(p);
+  rows.forward([&](std::span<const SurvivalRow> batch) {
+    for (const SurvivalRow& r : batch) {
+      if (r.group != 0 && r.group != 1) throw std::invalid_argument("adjusted_logrank: each row's group must be 0 or 1");
+      if (!(r.time >= 0.0)) throw std::invalid_argument("adjusted_logrank: times must be >= 0");
+      for (Eigen::Index j = 0; j < p; ++j) x(j) = r.x[first + static_cast<std::size_t>(j)];
+      if (!x.allFinite()) throw std::invalid_argument("adjusted_logrank: covariates must be finite");
+      const int k = r.group;
+      a.n[k] += 1.0;
+      const Eigen::VectorXd delta = x - a.mean[k];
+      a.mean[k] += delta / a.n[k];
+      a.m2[k] += delta * (x - a.mean[k]).transpose();
     }
-    if (d > 0.0) {
-      e.time.push_back(time[order[g]]);
-      e.y1.push_back(n1 - before1);
-      e.y0.push_back(n0 - before0);
-      e.d.push_back(d);
-      e.d1.push_back(d1);
-    }
-    before1 += rows1;
-    before0 += rows0;
-    g = end;
-  }
-  return e;
+  });
+  return a;
 }
 
-/// U_L(theta) of the header.
-double score(const EventTimes& e, double theta) {
+/// U_L(theta), sigma_L^2(theta) and sigma_L^2 with the ties factor, each divided by n.
+struct Score {
+  double u = 0.0, variance = 0.0, variance_ties = 0.0;
+  double events = 0.0;
+};
+
+Score score(const SurvivalSource& rows, double cut, const Arms& arms, double theta) {
   const double r = std::exp(theta);
-  double u = 0.0;
-  for (std::size_t k = 0; k < e.time.size(); ++k) u += e.d1[k] - e.d[k] * r * e.y1[k] / (r * e.y1[k] + e.y0[k]);
-  return u / e.n;
+  Score s;
+  double before[2] = {0.0, 0.0}, in_group[2] = {0.0, 0.0}, d = 0.0, d1 = 0.0;
+  walk_groups(
+      rows, cut,
+      [&](const SurvivalRow& row, bool event) {
+        in_group[row.group] += 1.0;
+        if (event) {
+          d += 1.0;
+          d1 += row.group;
+        }
+      },
+      [&] {
+        if (d > 0.0) {
+          const double y1 = arms.n[1] - before[1], y0 = arms.n[0] - before[0];
+          const double ybar = r * y1 + y0;
+          s.u += d1 - d * r * y1 / ybar;
+          const double v = d * r * y1 * y0 / (ybar * ybar);
+          s.variance += v;
+          s.variance_ties += d > 1.0 ? v * (ybar - d) / (ybar - 1.0) : v;
+          s.events += d;
+        }
+        for (int k : {0, 1}) {
+          before[k] += in_group[k];
+          in_group[k] = 0.0;
+        }
+        d = d1 = 0.0;
+      });
+  const double n = arms.total();
+  s.u /= n;
+  s.variance /= n;
+  s.variance_ties /= n;
+  return s;
 }
 
-/// sigma_L^2(theta), with the ties factor for the test.
-double score_variance(const EventTimes& e, double theta, bool ties_factor) {
-  const double r = std::exp(theta);
-  double v = 0.0;
-  for (std::size_t k = 0; k < e.time.size(); ++k) {
-    const double ybar = r * e.y1[k] + e.y0[k];
-    const double factor = ties_factor && e.d[k] > 1.0 ? (ybar - e.d[k]) / (ybar - 1.0) : 1.0;
-    v += e.d[k] * r * e.y1[k] * e.y0[k] / (ybar * ybar) * factor;
-  }
-  return v / e.n;
-}
-
-/// Each patient's derived outcome O_i at theta (a weighted martingale residual).
-Eigen::VectorXd derived_outcomes(const EventTimes& e, double theta, std::span<const double> time,
-                                 std::span<const std::int8_t> event, std::span<const std::int8_t> treated) {
-  const double r = std::exp(theta);
-  const std::size_t k_count = e.time.size();
-  std::vector<double> w1(k_count), w0(k_count), cum1(k_count), cum0(k_count);
-  double c1 = 0.0, c0 = 0.0;
-  for (std::size_t k = 0; k < k_count; ++k) {
-    const double ybar = r * e.y1[k] + e.y0[k];
-    w1[k] = e.y0[k] / ybar;
-    w0[k] = r * e.y1[k] / ybar;
-    c1 += w1[k] * e.d[k] / ybar;
-    c0 += w0[k] * e.d[k] / ybar;
-    cum1[k] = c1;
-    cum0[k] = c0;
-  }
-  Eigen::VectorXd o(static_cast<Eigen::Index>(time.size()));
-  for (std::size_t i = 0; i < time.size(); ++i) {
-    // Event times up to t_i: [0, k); an event of i is at k - 1.
-    const auto k = static_cast<std::size_t>(std::upper_bound(e.time.begin(), e.time.end(), time[i]) - e.time.begin());
-    const bool t = treated[i] != 0;
-    double value = k == 0 ? 0.0 : -(t ? r * cum1[k - 1] : cum0[k - 1]);
-    if (event[i]) value += t ? w1[k - 1] : w0[k - 1];
-    o(static_cast<Eigen::Index>(i)) = value;
-  }
-  return o;
-}
-
-/// The arms' regressions of the derived outcomes: the augmentation of U_L and of its variance.
+/// The arms' regressions of the derived outcomes O_i at theta on the covariates (centred
+/// within the arm): the augmentation of U_L and of its variance. The O_i enter only through
+/// sum (x - mean_a) O_i, which a walk accumulates group by group: within a group of equal
+/// times, O_i = event_i w_a - e^(theta a) C_a, C_a the cumulative increment through the group.
 struct Augmentation {
   double score_term = kNaN;     ///< subtracted from U_L
   double variance_term = kNaN;  ///< subtracted from sigma_L^2
 };
 
-Augmentation augmentation(const Eigen::VectorXd& o, std::span<const std::int8_t> treated, const Eigen::MatrixXd& x) {
-  const Eigen::Index n = x.rows(), p = x.cols();
+Augmentation augmentation(const SurvivalSource& rows, std::size_t first, double cut, const Arms& arms,
+                          double theta) {
+  const Eigen::Index p = arms.mean[0].size();
   if (p == 0) return {0.0, 0.0};  // nothing to adjust for: the log-rank test and Cox (Breslow) estimate
-  const Eigen::RowVectorXd mean = x.colwise().mean();
-  Eigen::VectorXd coefficients[2];
-  double share_treated = 0.0;
-  for (const int arm : {0, 1}) {
-    std::vector<Eigen::Index> rows;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      if ((treated[static_cast<std::size_t>(i)] != 0) == (arm == 1)) rows.push_back(i);
-    }
-    if (static_cast<Eigen::Index>(rows.size()) <= p) return {};
-    if (arm == 1) share_treated = static_cast<double>(rows.size()) / static_cast<double>(n);
-    Eigen::MatrixXd xa(static_cast<Eigen::Index>(rows.size()), p);
-    Eigen::VectorXd oa(static_cast<Eigen::Index>(rows.size()));
-    for (std::size_t j = 0; j < rows.size(); ++j) {
-      xa.row(static_cast<Eigen::Index>(j)) = x.row(rows[j]);
-      oa(static_cast<Eigen::Index>(j)) = o(rows[j]);
-    }
-    xa.rowwise() -= xa.colwise().mean();
-    const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(xa);
+  if (arms.n[0] <= static_cast<double>(p) || arms.n[1] <= static_cast<double>(p)) return {};
+  const double r = std::exp(theta), factor[2] = {1.0, r};
+  Eigen::VectorXd xo[2] = {Eigen::VectorXd::Zero(p), Eigen::VectorXd::Zero(p)};
+  Eigen::VectorXd group_x[2] = {Eigen::VectorXd::Zero(p), Eigen::VectorXd::Zero(p)};
+  Eigen::VectorXd group_event_x[2] = {Eigen::VectorXd::Zero(p), Eigen::VectorXd::Zero(p)};
+  double before[2] = {0.0, 0.0}, in_group[2] = {0.0, 0.0}, cumulative[2] = {0.0, 0.0}, d = 0.0;
+  Eigen::VectorXd centred(p);
+  walk_groups(
+      rows, cut,
+      [&](const SurvivalRow& row, bool event) {
+        const int k = row.group;
+        for (Eigen::Index j = 0; j < p; ++j) centred(j) = row.x[first + static_cast<std::size_t>(j)] - arms.mean[k](j);
+        in_group[k] += 1.0;
+        group_x[k] += centred;
+        if (event) {
+          d += 1.0;
+          group_event_x[k] += centred;
+        }
+      },
+      [&] {
+        double w[2] = {0.0, 0.0};
+        if (d > 0.0) {
+          const double y1 = arms.n[1] - before[1], y0 = arms.n[0] - before[0];
+          const double ybar = r * y1 + y0;
+          w[1] = y0 / ybar;
+          w[0] = r * y1 / ybar;
+          for (int k : {0, 1}) cumulative[k] += w[k] * d / ybar;
+        }
+        for (int k : {0, 1}) {
+          xo[k] += w[k] * group_event_x[k] - factor[k] * cumulative[k] * group_x[k];
+          before[k] += in_group[k];
+          in_group[k] = 0.0;
+          group_x[k].setZero();
+          group_event_x[k].setZero();
+        }
+        d = 0.0;
+      });
+  Eigen::VectorXd b[2];
+  for (int k : {0, 1}) {
+    const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(arms.m2[k]);
     if (qr.rank() < p) return {};
-    coefficients[arm] = qr.solve(oa);
+    b[k] = qr.solve(xo[k]);
   }
-  const Eigen::MatrixXd centred = x.rowwise() - mean;
-  double term = 0.0;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const bool t = treated[static_cast<std::size_t>(i)] != 0;
-    const double fitted = centred.row(i).dot(coefficients[t ? 1 : 0]);
-    term += t ? fitted : -fitted;
-  }
-  const Eigen::MatrixXd covariance = centred.transpose() * centred / static_cast<double>(n - 1);
-  const Eigen::VectorXd b = coefficients[0] + coefficients[1];
-  return {term / static_cast<double>(n),
-          share_treated * (1.0 - share_treated) * b.dot(covariance * b)};
+  const double n = arms.total();
+  const Eigen::VectorXd mean = (arms.n[0] * arms.mean[0] + arms.n[1] * arms.mean[1]) / n;
+  const Eigen::VectorXd between = arms.mean[1] - arms.mean[0];
+  const Eigen::MatrixXd covariance =
+      (arms.m2[0] + arms.m2[1] + arms.n[0] * arms.n[1] / n * between * between.transpose()) / (n - 1.0);
+  const Eigen::VectorXd sum = b[0] + b[1];
+  const double share = arms.n[1] / n;
+  return {(arms.n[1] * (arms.mean[1] - mean).dot(b[1]) - arms.n[0] * (arms.mean[0] - mean).dot(b[0])) / n,
+          share * (1.0 - share) * sum.dot(covariance * sum)};
 }
 
-/// The root of a decreasing score in [-20, 20] to 1e-12; NaN without a sign change.
-template <class U>
-double score_root(U&& u) {
+/// The root of U_L(theta) - shift, decreasing in theta, in [-20, 20]: Newton steps (the
+/// derivative is -sigma_L^2) kept inside a bracket that each evaluation narrows, bisecting
+/// when a step would leave it; to 1e-12. NaN without a sign change.
+double score_root(const SurvivalSource& rows, double cut, const Arms& arms, double shift, double start) {
   constexpr double kBound = 20.0;
-  const double lo = -u(-kBound), hi = -u(kBound);  // -u is increasing
-  if (!(lo < 0.0 && hi > 0.0)) return kNaN;
-  return increasing_root([&](double theta) { return -u(theta); }, -kBound, lo, kBound, hi, 1e-12);
+  double lo = -kBound, hi = kBound;
+  if (!(score(rows, cut, arms, lo).u - shift > 0.0 && score(rows, cut, arms, hi).u - shift < 0.0)) return kNaN;
+  double theta = std::clamp(start, lo, hi);
+  for (int it = 0; it < 200; ++it) {
+    const Score s = score(rows, cut, arms, theta);
+    const double g = s.u - shift;
+    if (g == 0.0) return theta;
+    (g > 0.0 ? lo : hi) = theta;
+    double next = s.variance > 0.0 ? theta + g / s.variance : kNaN;
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2.0;
+    if (std::abs(next - theta) <= 1e-12 * std::max(1.0, std::abs(theta)) || hi - lo <= 1e-12) return next;
+    theta = next;
+  }
+  return theta;
 }
 
 }  // namespace
+
+AdjustedLogrankFit adjusted_logrank(const SurvivalSource& rows, std::size_t first_covariate, double cut) {
+  if (first_covariate > rows.covariates()) {
+    throw std::invalid_argument("adjusted_logrank: the covariates start after the rows' last column");
+  }
+  if (std::isnan(cut) || cut < 0.0) throw std::invalid_argument("adjusted_logrank: the cut must be >= 0");
+  const auto p = static_cast<Eigen::Index>(rows.covariates() - first_covariate);
+  AdjustedLogrankFit fit{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
+  const Arms arms = arm_moments(rows, first_covariate, p);
+  if (arms.n[0] == 0.0 || arms.n[1] == 0.0) return fit;
+  const double n = arms.total();
+
+  // The test: derived outcomes at theta = 0, the ties factor.
+  const Score at_zero = score(rows, cut, arms, 0.0);
+  if (at_zero.events == 0.0) return fit;
+  const Augmentation zero = augmentation(rows, first_covariate, cut, arms, 0.0);
+  fit.sigma2_test = at_zero.variance_ties - zero.variance_term;
+  fit.z = std::sqrt(n) * (at_zero.u - zero.score_term) / std::sqrt(fit.sigma2_test);
+  if (std::isfinite(fit.z)) fit.p = 2.0 * boost::math::cdf(boost::math::normal(), -std::abs(fit.z));
+
+  // The estimate: derived outcomes at the unadjusted estimate.
+  const double theta_l = score_root(rows, cut, arms, 0.0, 0.0);
+  fit.unadjusted_log_hazard_ratio = theta_l;
+  if (std::isnan(theta_l)) return fit;
+  const double sigma2_l_at_l = score(rows, cut, arms, theta_l).variance;
+  fit.unadjusted_se = 1.0 / std::sqrt(n * sigma2_l_at_l);
+  const Augmentation a = augmentation(rows, first_covariate, cut, arms, theta_l);
+  if (std::isnan(a.score_term)) return fit;
+  const double theta_cl = score_root(rows, cut, arms, a.score_term, theta_l);
+  fit.log_hazard_ratio = theta_cl;
+  if (std::isnan(theta_cl)) return fit;
+  const double g = score(rows, cut, arms, theta_cl).variance;
+  fit.se = std::sqrt((g - a.variance_term) / (g * g) / n);
+  fit.se_unadjusted_plugin = std::sqrt((sigma2_l_at_l - a.variance_term) / (sigma2_l_at_l * sigma2_l_at_l) / n);
+  return fit;
+}
 
 AdjustedLogrankFit adjusted_logrank(std::span<const double> time, std::span<const std::int8_t> event,
                                     std::span<const std::int8_t> treated, const Eigen::MatrixXd& x) {
@@ -174,33 +248,16 @@ AdjustedLogrankFit adjusted_logrank(std::span<const double> time, std::span<cons
     }
   }
   if (!x.allFinite()) throw std::invalid_argument("adjusted_logrank: covariates must be finite");
-
-  AdjustedLogrankFit fit{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
-  const EventTimes e = event_times(time, event, treated);
-  if (e.time.empty()) return fit;
-
-  // The test: derived outcomes at theta = 0, the ties factor.
-  const Augmentation at_zero = augmentation(derived_outcomes(e, 0.0, time, event, treated), treated, x);
-  const double sigma2_test = score_variance(e, 0.0, true) - at_zero.variance_term;
-  fit.sigma2_test = sigma2_test;
-  fit.z = std::sqrt(e.n) * (score(e, 0.0) - at_zero.score_term) / std::sqrt(sigma2_test);
-  if (std::isfinite(fit.z)) fit.p = 2.0 * boost::math::cdf(boost::math::normal(), -std::abs(fit.z));
-
-  // The estimate: derived outcomes at the unadjusted estimate.
-  const double theta_l = score_root([&](double theta) { return score(e, theta); });
-  fit.unadjusted_log_hazard_ratio = theta_l;
-  if (std::isnan(theta_l)) return fit;
-  const double sigma2_l_at_l = score_variance(e, theta_l, false);
-  fit.unadjusted_se = 1.0 / std::sqrt(e.n * sigma2_l_at_l);
-  const Augmentation a = augmentation(derived_outcomes(e, theta_l, time, event, treated), treated, x);
-  if (std::isnan(a.score_term)) return fit;
-  const double theta_cl = score_root([&](double theta) { return score(e, theta) - a.score_term; });
-  fit.log_hazard_ratio = theta_cl;
-  if (std::isnan(theta_cl)) return fit;
-  const double g = score_variance(e, theta_cl, false);
-  fit.se = std::sqrt((g - a.variance_term) / (g * g) / e.n);
-  fit.se_unadjusted_plugin = std::sqrt((sigma2_l_at_l - a.variance_term) / (sigma2_l_at_l * sigma2_l_at_l) / e.n);
-  return fit;
+  const auto p = static_cast<std::size_t>(x.cols());
+  const std::vector<double> row_major = [&] {
+    std::vector<double> v(n * p);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < p; ++j) v[i * p + j] = x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+    }
+    return v;
+  }();
+  const InMemorySurvival rows(time, event, p, row_major, {}, treated);
+  return adjusted_logrank(rows, 0);
 }
 
 }  // namespace silico::stats

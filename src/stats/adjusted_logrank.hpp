@@ -6,12 +6,15 @@
 /// arms' regressions of each patient's derived outcome on the covariates. Its estimate
 /// targets the marginal hazard ratio, the estimand of an unadjusted Cox model, and its
 /// variance is never above the unadjusted one asymptotically; neither needs the Cox model
-/// to hold given the covariates. Pure function of rows held in memory.
+/// to hold given the covariates. Pure functions.
 
 #include <cstdint>
+#include <limits>
 #include <span>
 
 #include <Eigen/Core>
+
+#include "stats/survival_source.hpp"
 
 namespace silico::stats {
 
@@ -41,8 +44,16 @@ struct AdjustedLogrankFit {
   double p;                            ///< 2 Phi(-|z|)
 };
 
-/// `x` has one row per patient (n x p; p = 0: no adjustment, the log-rank test and the Cox
-/// estimate with Breslow ties). NaN fields when the estimate is undefined:
+/// From rows walked in survival order, never held: each row's group is its arm (1 treated,
+/// 0 control), its x from `first_covariate` on are the covariates; a time after `cut`
+/// counts as censored at `cut`. A few dozen walks (the score roots by safeguarded Newton
+/// steps, one walk each, as cox_fit takes them), O(p^2) memory. Rows of another group
+/// throw std::invalid_argument, as do non-finite covariates.
+AdjustedLogrankFit adjusted_logrank(const SurvivalSource& rows, std::size_t first_covariate,
+                                    double cut = std::numeric_limits<double>::infinity());
+
+/// The same on rows in memory. `x` has one row per patient (n x p; p = 0: no adjustment,
+/// the log-rank test and the Cox estimate with Breslow ties). NaN fields when the estimate is undefined:
 /// an arm without patients, no events, the score without a sign change in [-20, 20] (an arm
 /// without events), an arm with fewer than p + 1 patients or a singular covariance of its
 /// covariates. Throws std::invalid_argument for mismatched lengths, a negative or NaN time,

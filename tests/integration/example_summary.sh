@@ -41,7 +41,7 @@ for arm in os_["arms"].values():
     assert arm["median_ci_low"] <= arm["median"] <= arm["median_ci_high"], arm
     assert arm["survival_at_24"] < arm["survival_at_12"], arm
 methods = {e["method"]: e for e in os_["estimates"]}
-assert list(methods) == ["cox", "logrank", "rmst", "km_median"], list(methods)
+assert list(methods) == ["cox", "logrank", "adjusted_logrank", "rmst", "km_median"], list(methods)
 assert methods["cox"]["primary"] and not methods["logrank"]["primary"]
 close_to_truth(methods["rmst"])
 # The log-rank (Peto) HR estimates the marginal HR of the sample, which is its truth here;
@@ -57,6 +57,13 @@ assert methods["cox"]["true_effect"] < marginal < 1, methods["cox"]
 assert methods["cox"]["effect"] < methods["logrank"]["effect"] < 1, methods
 assert abs(math.log(methods["cox"]["effect"] / 0.75)) < 4 * methods["cox"]["se"], methods["cox"]
 assert methods["logrank"]["p"] < 0.05
+# adjusted_logrank estimates the marginal HR too (the same truth as logrank), with a
+# smaller SE than the unadjusted Cox estimate it starts from.
+adjusted = methods["adjusted_logrank"]
+close_to_truth(adjusted)
+assert adjusted["true_effect"] == methods["logrank"]["true_effect"], adjusted
+assert 0 < adjusted["se"] < adjusted["extras"]["se_unadjusted"], adjusted
+assert adjusted["extras"]["variance_reduction"] > 0 and adjusted["p"] < 0.05, adjusted
 
 continuous = json.load(open(sys.argv[2]))
 change = continuous["endpoints"]["score_change"]

@@ -4,8 +4,8 @@
 /// hold), it estimates the marginal hazard ratio, the estimand of the unadjusted log-rank
 /// and Cox analyses, using the covariates only to reduce its variance: covariate
 /// adjustment for the marginal estimand as the FDA's 2023 guidance on adjusting for
-/// covariates describes it. Everything as known at the data cut; the rows (a patient's
-/// time, event, arm and covariates) are held in memory, as a Cox fit's sorted rows are.
+/// covariates describes it. Everything as known at the data cut, from walks over the
+/// comparison's rows (spilled to disk for large trials), none of them held.
 
 #include <cmath>
 
@@ -23,25 +23,8 @@ class AdjustedLogrank final : public AnalysisMethod {
   explicit AdjustedLogrank(Comparison& c) : c_(c) {}
 
   void emit(const std::string& prefix, std::vector<Series>& out) override {
-    const stats::SurvivalSource& rows = c_.observed_rows();
-    const double cut = c_.cut_time();
-    const std::size_t p = rows.covariates() - 1;  // x = [treated, adjustment set]
-    std::vector<double> time, x;
-    std::vector<std::int8_t> event, treated;
-    rows.forward([&](std::span<const stats::SurvivalRow> batch) {
-      for (const auto& r : batch) {
-        const bool after_cut = r.time > cut;
-        time.push_back(after_cut ? cut : r.time);
-        event.push_back(after_cut ? std::int8_t{0} : r.event);
-        treated.push_back(static_cast<std::int8_t>(r.x[0] != 0.0 ? 1 : 0));
-        x.insert(x.end(), r.x.begin() + 1, r.x.end());
-      }
-    });
-    Eigen::MatrixXd covariates(static_cast<Eigen::Index>(time.size()), static_cast<Eigen::Index>(p));
-    for (std::size_t i = 0; i < time.size(); ++i) {
-      for (std::size_t j = 0; j < p; ++j) covariates(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = x[i * p + j];
-    }
-    const stats::AdjustedLogrankFit fit = stats::adjusted_logrank(time, event, treated, covariates);
+    // Observed rows: x = [treated, adjustment set], group = treated.
+    const stats::AdjustedLogrankFit fit = stats::adjusted_logrank(c_.observed_rows(), 1, c_.cut_time());
 
     stats::Estimate e = kNoEstimate;
     if (std::isfinite(fit.log_hazard_ratio) && std::isfinite(fit.se)) {

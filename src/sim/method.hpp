@@ -149,6 +149,10 @@ class Comparison {
 void push_truth_without_cut(std::vector<Series>& out, const std::string& prefix, Comparison& c,
                             Comparison::HazardRatioTruth which);
 
+/// A binary endpoint's potential responder rate under `arm`: the share of every valid
+/// patient who responds had they been assigned to it; NaN without a valid patient.
+double potential_rate(const Comparison& c, std::size_t arm);
+
 /// A patient of the comparison (of the treated or the control arm) with a model solution.
 struct MethodRow {
   const Block& block;

@@ -51,7 +51,7 @@ Arms arm_moments(const SurvivalSource& rows, std::size_t first, Eigen::Index p) 
     a.mean[k] = Eigen::VectorXd::Zero(p);
     a.m2[k] = Eigen::MatrixXd::Zero(p, p);
   }
-  Eigen::VectorXd x(p);
+  Eigen::VectorXd x(p), delta(p), after(p);  // reused: no allocation per row
   rows.forward([&](std::span<const SurvivalRow> batch) {
     for (const SurvivalRow& r : batch) {
       if (r.group != 0 && r.group != 1) throw std::invalid_argument("adjusted_logrank: each row's group must be 0 or 1");
@@ -60,9 +60,10 @@ Arms arm_moments(const SurvivalSource& rows, std::size_t first, Eigen::Index p) 
       if (!x.allFinite()) throw std::invalid_argument("adjusted_logrank: covariates must be finite");
       const int k = r.group;
       a.n[k] += 1.0;
-      const Eigen::VectorXd delta = x - a.mean[k];
+      delta = x - a.mean[k];
       a.mean[k] += delta / a.n[k];
-      a.m2[k] += delta * (x - a.mean[k]).transpose();
+      after = x - a.mean[k];
+      a.m2[k].noalias() += delta * after.transpose();
     }
   });
   return a;

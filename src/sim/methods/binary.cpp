@@ -28,9 +28,8 @@ class Binary final : public AnalysisMethod {
     const ArmSummary& treated = c_.arm_summary(c_.treated_arm());
     const ArmSummary& control = c_.arm_summary(c_.spec().control_arm);
     const stats::TwoByTwo t{treated.responders, treated.n, control.responders, control.n};
-    const auto valid = static_cast<double>(c_.valid_count());
-    const double pt = valid == 0 ? kNaN : treated.potential_sum / valid;
-    const double pc = valid == 0 ? kNaN : control.potential_sum / valid;
+    const double pt = potential_rate(c_, c_.treated_arm());
+    const double pc = potential_rate(c_, c_.spec().control_arm);
     const double alpha = c_.alpha();
     if constexpr (kMeasure == Measure::kRiskDifference) {
       bool score = false;

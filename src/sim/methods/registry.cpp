@@ -48,6 +48,11 @@ void push_estimate(std::vector<Series>& out, const std::string& prefix, const st
   out.push_back({prefix + "/true_effect", truth});
 }
 
+double potential_rate(const Comparison& c, std::size_t arm) {
+  const auto valid = static_cast<double>(c.valid_count());
+  return valid == 0 ? kNaN : c.arm_summary(arm).potential_sum / valid;
+}
+
 void push_truth_without_cut(std::vector<Series>& out, const std::string& prefix, Comparison& c,
                             Comparison::HazardRatioTruth which) {
   if (c.has_data_cut()) out.push_back({prefix + "/true_effect_without_cut", c.true_hazard_ratio_without_cut(which)});

@@ -57,11 +57,8 @@ class StandardizedOddsRatio final : public AnalysisMethod {
         },
         p, c_.alpha());
     // The truth of odds_ratio: the marginal odds ratio of every patient's potential outcomes.
-    const ArmSummary& treated = c_.arm_summary(c_.treated_arm());
-    const ArmSummary& control = c_.arm_summary(c_.spec().control_arm);
-    const auto valid = static_cast<double>(c_.valid_count());
-    const double pt = valid == 0 ? kNaN : treated.potential_sum / valid;
-    const double pc = valid == 0 ? kNaN : control.potential_sum / valid;
+    const double pt = potential_rate(c_, c_.treated_arm());
+    const double pc = potential_rate(c_, c_.spec().control_arm);
     push_estimate(out, prefix, s.odds_ratio, (pt / (1 - pt)) / (pc / (1 - pc)));
     out.push_back({prefix + "/risk_treatment", s.risk_treatment});
     out.push_back({prefix + "/risk_control", s.risk_control});

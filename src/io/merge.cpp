@@ -42,8 +42,11 @@ bool compared(const std::string& object, const std::string& attribute) {
 }
 
 // Datasets with one row per replicate, stacked by the merge; the others (the observed
-// outcomes of validation targets) are the same in every part and copied once.
-bool per_replicate(const std::string& path) { return path.rfind("/validation/", 0) != 0; }
+// outcomes of validation targets, PROCOVA's historical cohort and models) are the same in
+// every part and copied once.
+bool per_replicate(const std::string& path) {
+  return path.rfind("/validation/", 0) != 0 && path.rfind("/procova/", 0) != 0;
+}
 
 // Deeper than any silico file; stops a file whose groups link to each other in a loop.
 constexpr int kMaxDepth = 32;

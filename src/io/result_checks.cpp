@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "silico/version.hpp"
@@ -102,6 +103,9 @@ void check_outcomes(hid_t file, const std::string& path, const ResultMetadata& m
     };
     expect(base + "/observed");
     for (const auto& arm : m.arm_names) expect(base + "/potential/" + arm);
+    if (h5::exists(file, base + "/prognostic_score")) {
+      expect_dataset(file, path, base + "/prognostic_score", Kind::kFloat, matrix, what);
+    }
   }
 }
 
@@ -149,6 +153,47 @@ void check_trajectories(hid_t file, const std::string& path, const ResultMetadat
     }
     for (double t : times) {
       if (!std::isfinite(t)) damaged(path, "attribute times of " + object + " has a time that is not finite");
+    }
+  }
+}
+
+/// /procova: 1-D datasets, the historical cohort's all of one length, each model's
+/// coefficients one per term.
+void check_procova(hid_t file, const std::string& path) {
+  if (!h5::exists(file, "/procova")) return;
+  const auto one_dimensional = [&](const std::string& object, Kind kind) {
+    const DatasetInfo d = reading(path, object, [&] { return describe(file, object); });
+    if (!is_kind(d.type_class, kind) || d.dims.size() != 1) {
+      damaged(path, "dataset " + object + " is not a 1-D " + kind_name(kind) + " array");
+    }
+    return d.dims[0];
+  };
+  const auto members = [&](const std::string& group) {
+    if (!h5::exists(file, group)) damaged(path, "it has no group " + group);
+    return reading(path, group, [&] { return h5::member_names(h5::open_group(file, group)); });
+  };
+  std::optional<std::uint64_t> patients;
+  const auto same_length = [&](const std::string& object, std::uint64_t n) {
+    if (patients && *patients != n) damaged(path, "dataset " + object + " differs in length from the other /procova data");
+    patients = n;
+  };
+  for (const auto& name : members("/procova/covariates")) {
+    const std::string object = "/procova/covariates/" + name;
+    same_length(object, one_dimensional(object, Kind::kNumber));
+  }
+  for (const auto& name : members("/procova/outcomes")) {
+    const std::string object = "/procova/outcomes/" + name;
+    same_length(object, one_dimensional(object, Kind::kFloat));
+  }
+  for (const auto& name : members("/procova/coefficients")) {
+    const std::string object = "/procova/coefficients/" + name;
+    const auto n = one_dimensional(object, Kind::kFloat);
+    const auto terms = reading(path, "attribute terms of " + object, [&] {
+      return h5::read_strings_attribute(h5::open_dataset(file, object), "terms");
+    });
+    if (terms.size() != n) {
+      damaged(path, "dataset " + object + " has " + std::to_string(n) + " coefficients but " +
+                        std::to_string(terms.size()) + " terms");
     }
   }
 }
@@ -256,6 +301,7 @@ void check_layout(hid_t file, const std::string& path, const ResultMetadata& m) 
   check_trajectories(file, path, m);
   check_series(file, path, m);
   check_validation(file, path);
+  check_procova(file, path);
 }
 
 }  // namespace silico::io

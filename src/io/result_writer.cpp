@@ -8,6 +8,7 @@
 #include "core/sha256.hpp"
 #include "io/block_digest.hpp"
 #include "io/h5file.hpp"
+#include "sim/prognostic.hpp"
 #include "silico/version.hpp"
 
 namespace silico::io {
@@ -42,6 +43,10 @@ struct ResultWriter::Impl {
     std::vector<h5::Handle> potential_value, potential_event;
     bool time_to_event = false;
     bool binary = false;  ///< stored as int8 0/1
+    /// PROCOVA: /outcomes/<endpoint>/prognostic_score and the model that gives it; both
+    /// empty unless one of the endpoint's methods is procova.
+    h5::Handle prognostic_score;
+    std::vector<double> prognostic_coefficients;
   };
   std::vector<h5::Handle> series;
   std::vector<h5::Handle> trajectories;
@@ -56,7 +61,67 @@ struct ResultWriter::Impl {
   std::uint64_t first_replicate = 0;  ///< the study replicate in row 0
   std::uint64_t written_digest = 0;   ///< since the last take_written_digest()
   std::vector<double> packed;         ///< one trajectory's points of a block, for its digest
+  std::vector<double> patient_covariates;  ///< one patient's, for a prognostic score
 };
+
+namespace {
+
+/// /procova: the historical cohort PROCOVA's prognostic models are fitted on, and each
+/// model's coefficients, so that anyone can refit the model and recompute every score.
+/// Rank 0 writes the values; the calls are collective.
+void write_procova(hid_t f, MPI_Comm comm, const spec::TrialSpec& spec, const sim::PrognosticModels& models) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const auto& historical = *spec.analysis.procova;
+  h5::Handle group = h5::create_group(f, "/procova");
+  h5::write_attribute(group, "patients", historical.patients);
+  h5::write_attribute(group, "seed", historical.seed);
+  h5::write_attribute(group, "description",
+                      std::string("PROCOVA's historical cohort (its own seed, replicate 0, every patient under the "
+                                  "control arm) and, per endpoint analysed by procova, the OLS prognostic model "
+                                  "fitted on it (Schuler et al. 2021)"));
+  const std::uint64_t n = historical.patients;
+  const std::uint64_t mine = rank == 0 ? n : 0;
+  h5::create_group(f, "/procova/covariates");
+  const auto& covariates = spec.cohort.covariates;
+  std::vector<std::int32_t> codes;
+  for (std::size_t j = 0; j < covariates.size(); ++j) {
+    const std::string at = "/procova/covariates/" + covariates[j].name;
+    const auto& values = models.covariates[j];
+    if (covariates[j].is_categorical()) {
+      h5::Handle d = h5::create_vector(f, at, H5T_STD_I32LE, n);
+      codes.assign(values.begin(), values.end());
+      h5::write_segment(d, H5T_NATIVE_INT32, 0, mine, codes.data());
+      h5::write_attribute(d, "levels", covariates[j].levels);
+    } else {
+      h5::Handle d = h5::create_vector(f, at, H5T_IEEE_F64LE, n);
+      h5::write_segment(d, H5T_NATIVE_DOUBLE, 0, mine, values.data());
+    }
+  }
+  h5::create_group(f, "/procova/outcomes");
+  h5::create_group(f, "/procova/coefficients");
+  std::vector<std::string> terms = {"intercept"};
+  for (const auto& c : covariates) terms.push_back(c.name);
+  for (std::size_t e = 0; e < spec.endpoints.size(); ++e) {
+    const auto& b = models.coefficients[e];
+    if (b.empty()) continue;
+    const auto& endpoint = spec.endpoints[e];
+    h5::Handle y = h5::create_vector(f, "/procova/outcomes/" + endpoint.name, H5T_IEEE_F64LE, n);
+    h5::write_segment(y, H5T_NATIVE_DOUBLE, 0, mine, models.outcomes[endpoint.output].data());
+    h5::write_attribute(y, "model_output", spec.model.factory->outputs[endpoint.output].name);
+    h5::write_attribute(y, "arm", spec.arms[spec.control_arm].name);
+    h5::Handle coefficients =
+        h5::create_vector(f, "/procova/coefficients/" + endpoint.name, H5T_IEEE_F64LE, b.size());
+    h5::write_segment(coefficients, H5T_NATIVE_DOUBLE, 0, rank == 0 ? b.size() : 0, b.data());
+    h5::write_attribute(coefficients, "terms", terms);
+    h5::write_attribute(coefficients, "description",
+                        std::string("OLS of /procova/outcomes/" + endpoint.name +
+                                    " on an intercept and every covariate (categorical ones as their level "
+                                    "codes), in the order of the attribute terms"));
+  }
+}
+
+}  // namespace
 
 ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::TrialSpec& spec,
                            const RunInfo& info, Mode mode)
@@ -186,7 +251,11 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
   }
   impl_->trajectory_stride = offset;
 
-  for (const auto& e : spec.endpoints) {
+  // The same on every rank: the historical cohort is simulated from its own seed.
+  const sim::PrognosticModels prognostic = sim::fit_prognostic_models(spec);
+  if (!resume && spec.analysis.procova && !prognostic.empty()) write_procova(f, comm, spec, prognostic);
+  for (std::size_t k = 0; k < spec.endpoints.size(); ++k) {
+    const auto& e = spec.endpoints[k];
     Impl::Endpoint out;
     out.time_to_event = e.type == models::OutputType::kTimeToEvent;
     out.binary = e.type == models::OutputType::kBinary;
@@ -212,6 +281,13 @@ ResultWriter::ResultWriter(MPI_Comm comm, const std::string& path, const spec::T
     out.potential_event.resize(spec.arms.size());
     for (std::size_t a = 0; a < spec.arms.size(); ++a) {
       make(base + "/potential/" + spec.arms[a].name, out.potential_value[a], out.potential_event[a]);
+    }
+    if (!prognostic.coefficients[k].empty()) {
+      out.prognostic_coefficients = prognostic.coefficients[k];
+      out.prognostic_score = matrix(base + "/prognostic_score", H5T_IEEE_F64LE);
+      attribute(out.prognostic_score, "description",
+                std::string("the patient's PROCOVA prognostic score: the model /procova/coefficients/" + e.name +
+                            " applied to the patient's covariates (its predicted outcome under the control arm)"));
     }
     impl_->endpoints.push_back(std::move(out));
   }
@@ -306,6 +382,17 @@ void ResultWriter::write_block(const sim::Block& b) {
   for (std::size_t e = 0; e < impl_->endpoints.size(); ++e) {
     const auto& out = impl_->endpoints[e];
     const auto& columns = b.endpoints[e];
+    if (!out.prognostic_coefficients.empty()) {
+      auto& scores = impl_->scratch_values;
+      auto& x = impl_->patient_covariates;
+      scores.assign(b.count, 0.0);
+      x.resize(b.covariates.size());
+      for (std::size_t i = 0; i < b.count; ++i) {
+        for (std::size_t j = 0; j < x.size(); ++j) x[j] = b.covariates[j][i];
+        scores[i] = sim::prognostic_score(out.prognostic_coefficients, x);
+      }
+      write(out.prognostic_score, H5T_NATIVE_DOUBLE, scores.data());
+    }
     if (out.binary) {
       const auto flags = [&](const std::vector<double>& v) {
         auto& f = impl_->scratch_flags;

@@ -14,6 +14,7 @@
 #include "sim/estimand.hpp"
 #include "sim/method.hpp"
 #include "sim/multiplicity.hpp"
+#include "sim/prognostic.hpp"
 #include "stats/design.hpp"
 #include "stats/max_statistic_bounds.hpp"
 #include "stats/regression.hpp"
@@ -100,41 +101,7 @@ TrialAnalysis::TrialAnalysis(const spec::TrialSpec& spec) : spec_(spec) {
       boundaries_.back() = gs.boundaries.efficacy;  // computed when the spec was read
     }
   }
-  prognostic_.resize(spec.endpoints.size());
-  if (!spec.analysis.procova) return;
-  for (std::size_t e = 0; e < spec.endpoints.size(); ++e) {
-    for (const auto& m : spec.analysis.endpoints[e].methods) {
-      if (method_entry(m).schema.needs == spec::MethodSchema::Needs::kHistoricalCohort) {
-        prognostic_[e] = fit_prognostic_model(spec, spec.endpoints[e].output);
-        break;
-      }
-    }
-  }
-}
-
-std::vector<double> fit_prognostic_model(const spec::TrialSpec& spec, std::size_t output) {
-  // Historical cohort: its own seed, replicate 0, every patient under the control arm.
-  const auto& historical = *spec.analysis.procova;
-  const cohort::CohortGenerator generator(historical.cohort);
-  const std::size_t p = generator.covariate_count();
-  const auto n = static_cast<Eigen::Index>(historical.patients);
-  const std::size_t n_arms = spec.arms.size();
-  const std::size_t n_outputs = spec.model.factory->outputs.size();
-  Eigen::MatrixXd x(n, static_cast<Eigen::Index>(p + 1));
-  Eigen::VectorXd y(n);
-  std::vector<double> covariates(p);
-  std::vector<models::ArmOutcome> potential(n_outputs * n_arms), observed(n_outputs);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const auto patient = static_cast<std::uint64_t>(i);
-    generator.generate(historical.seed, 0, patient, covariates);
-    spec.model.instance->simulate({historical.seed, 0, patient}, covariates, spec.control_arm,
-                                  potential, observed);
-    x(i, 0) = 1.0;
-    for (std::size_t j = 0; j < p; ++j) x(i, static_cast<Eigen::Index>(j + 1)) = covariates[j];
-    y(i) = observed[output].value;
-  }
-  const auto fit = stats::ols(x, y);
-  return {fit.beta.data(), fit.beta.data() + fit.beta.size()};
+  prognostic_ = fit_prognostic_models(spec).coefficients;
 }
 
 std::vector<SeriesAttribute> TrialAnalysis::attributes() const {

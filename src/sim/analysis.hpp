@@ -81,10 +81,6 @@ class TrialAnalysis {
   std::vector<std::vector<double>> boundaries_;  ///< per endpoint; empty without interim looks
 };
 
-/// PROCOVA's prognostic model: OLS of `output` under the control arm on every covariate
-/// (intercept first), fitted on the historical cohort of spec.analysis.procova.
-std::vector<double> fit_prognostic_model(const spec::TrialSpec& spec, std::size_t output);
-
 /// The measure an estimate of `method` is on: mean_difference, hazard_ratio, ...
 const char* method_measure(const std::string& method);
 

@@ -8,9 +8,10 @@
 source "$(dirname "$0")/lib.sh"
 : "${CORRUPT_RESULT:?run through ctest}"
 
-# Two small valid files. oncology_tgi: binary and time-to-event endpoints, trajectories,
+# Three small valid files. oncology_tgi: binary and time-to-event endpoints, trajectories,
 # a cohort file stored beside the spec; every kind of damage. group_sequential with
 # observed outcomes: its look attributes and /validation; the damage made through the API.
+# null_continuous: /procova and the prognostic scores; the damage made through the API.
 cp -r "$SILICO_SOURCE_DIR/cohorts" "$WORK/"  # what the specs include, beside them
 sed -e "s#patients: 600#patients: 30\n  replicates: 3#" \
   "$SILICO_SOURCE_DIR/configs/oncology_tgi.yaml" > "$WORK/tgi.yaml"
@@ -21,11 +22,17 @@ validation:
   - {endpoint: os, arm: control, observed_file: cohorts/ncctg_lung_outcomes.csv,
      time_unit: days, tolerance: 0.2}
 EOF
+sed -e 's/replicates: 2000/replicates: 2/' -e 's/patients: 200,/patients: 40,/' \
+  -e 's/patients: 2000, seed: 778/patients: 50, seed: 778/' \
+  "$SILICO_SOURCE_DIR/tests/data/null_continuous.yaml" > "$WORK/procova.yaml"
 "$SILICO" run "$WORK/tgi.yaml" -o "$WORK/tgi.h5" -q
+"$SILICO" run "$WORK/procova.yaml" -o "$WORK/procova.h5" -q
 "$SILICO" run "$WORK/gs.yaml" -o "$WORK/gs.h5" -q
 "$CORRUPT_RESULT" "$WORK/tgi.h5" "$WORK/corpus/tgi" all > "$WORK/tgi.count"
 "$CORRUPT_RESULT" "$WORK/gs.h5" "$WORK/corpus/gs" semantic > "$WORK/gs.count"
-cases=$(( $(cat "$WORK/tgi.count") + $(cat "$WORK/gs.count") ))
+grep -q "patients: 40," "$WORK/procova.yaml" || fail "the procova spec was not shrunk"
+"$CORRUPT_RESULT" "$WORK/procova.h5" "$WORK/corpus/procova" semantic > "$WORK/procova.count"
+cases=$(( $(cat "$WORK/tgi.count") + $(cat "$WORK/gs.count") + $(cat "$WORK/procova.count") ))
 [ "$cases" -ge 300 ] || fail "only $cases cases in the corpus"
 
 failures=0

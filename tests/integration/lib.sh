@@ -39,4 +39,7 @@ same_results() {
   if h5ls "$1/trajectories" >/dev/null 2>&1; then
     h5diff "$1" "$2" /trajectories /trajectories || fail "/trajectories differs between $1 and $2"
   fi
+  if h5ls "$1/procova" >/dev/null 2>&1; then
+    h5diff "$1" "$2" /procova /procova || fail "/procova differs between $1 and $2"
+  fi
 }

@@ -83,6 +83,17 @@ mpi_run 1 run "$WORK/pk.yaml" -o "$WORK/pk-0.h5" -q --replicates 0:1
 h5ls "$WORK/pk-merged.h5/trajectories/concentration" | grep -q "{4, 1200, 113}" || fail "trajectory shape"
 same_results "$WORK/pk-whole.h5" "$WORK/pk-merged.h5"
 
+# --- PROCOVA: the historical cohort and its prognostic model are the study's, stored once
+# (not stacked), and each patient's prognostic score is stacked like the outcomes.
+sed 's/replicates: 2000/replicates: 4/' "$SILICO_SOURCE_DIR/tests/data/null_continuous.yaml" > "$WORK/procova.yaml"
+mpi_run 2 run "$WORK/procova.yaml" -o "$WORK/procova-whole.h5" -q
+mpi_run 1 run "$WORK/procova.yaml" -o "$WORK/procova-0.h5" -q --replicates 0:3
+mpi_run 2 run "$WORK/procova.yaml" -o "$WORK/procova-1.h5" -q --replicates 3:1
+"$SILICO" merge "$WORK/procova-1.h5" "$WORK/procova-0.h5" -o "$WORK/procova-merged.h5" -q
+h5ls "$WORK/procova-merged.h5/procova/outcomes/y" | grep -q "{2000}" || fail "/procova/outcomes/y shape"
+h5ls "$WORK/procova-merged.h5/outcomes/y/prognostic_score" | grep -q "{4, " || fail "prognostic_score shape"
+same_results "$WORK/procova-whole.h5" "$WORK/procova-merged.h5"
+
 # --- Refusals: exit 2, a message, and neither OUT.h5 nor OUT.h5.partial.
 refused() {  # refused PATTERN PART...: merging the parts into out.h5 fails with PATTERN
   local pattern="$1"; shift

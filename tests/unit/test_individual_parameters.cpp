@@ -2,7 +2,8 @@
 // residual error (/trajectories/<name>_ipred): a PK patient solved again from the stored
 // file alone, by a closed form written here, gives the stored prediction; the parameters
 // are those the outcomes were computed from, the same for any block split; a model
-// without individual parameters stores none.
+// without individual parameters stores none. PROCOVA's historical cohort and prognostic
+// model (/procova) and each patient's prognostic score are stored for the same reason.
 #include <gtest/gtest.h>
 #include <mpi.h>
 
@@ -15,9 +16,13 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Dense>
+
+#include "io/h5file.hpp"
 #include "io/result_reader.hpp"
 #include "io/result_writer.hpp"
 #include "models/population.hpp"
+#include "sim/analysis.hpp"
 #include "sim/simulate.hpp"
 #include "spec/spec.hpp"
 
@@ -218,4 +223,67 @@ int main(int argc, char** argv) {
   MPI_Initialized(&started);
   if (started) MPI_Finalize();
   return status;
+}
+
+// PROCOVA's historical cohort, its prognostic model and every trial patient's prognostic
+// score are in the file: an OLS refitted here on /procova gives the stored coefficients,
+// which are those the procova analysis used, and they give the stored scores from the
+// patients' covariates.
+TEST(ProcovaStorage, TheModelRefittedFromTheFileGivesTheStoredCoefficientsAndScores) {
+  const auto spec = silico::spec::parse_spec(
+      "schema_version: 1\n"
+      "trial: {name: procova, seed: 41, patients: 400, follow_up: 12}\n"
+      "cohort:\n  covariates:\n"
+      "    age: {distribution: normal, mean: 50, sd: 10}\n"
+      "    smoker: {distribution: bernoulli, p: 0.3}\n"
+      "arms: [{name: placebo, control: true}, {name: treatment}]\n"
+      "model:\n  name: linear_change\n  parameters:\n    intercept: 1\n    residual_sd: 2\n"
+      "    covariate_effects: {age: {per_unit: 0.1, reference: 50}, smoker: 2}\n"
+      "    arm_effect: {treatment: -3}\n"
+      "endpoints: [{name: y, output: change}]\n"
+      "analysis:\n  endpoints:\n    y: {methods: [procova, welch]}\n"
+      "  procova:\n    historical: {patients: 500, seed: 9}\n",
+      "procova.yaml");
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("silico_procova_" + std::to_string(::getpid()) + ".h5")).string();
+  write_file(spec, path);
+  using silico::io::h5::Handle;
+  namespace h5 = silico::io::h5;
+  const Handle file = h5::open_readonly(path);
+  const auto age = h5::read_vector(h5::open_dataset(file, "/procova/covariates/age"));
+  const auto smoker = h5::read_vector(h5::open_dataset(file, "/procova/covariates/smoker"));
+  const auto y = h5::read_vector(h5::open_dataset(file, "/procova/outcomes/y"));
+  const Handle coefficients_set = h5::open_dataset(file, "/procova/coefficients/y");
+  const auto stored = h5::read_vector(coefficients_set);
+  EXPECT_EQ(h5::read_strings_attribute(coefficients_set, "terms"),
+            (std::vector<std::string>{"intercept", "age", "smoker"}));
+  ASSERT_EQ(y.size(), 500u);
+  ASSERT_EQ(age.size(), 500u);
+  Eigen::MatrixXd x(500, 3);
+  Eigen::VectorXd outcome(500);
+  for (Eigen::Index i = 0; i < 500; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    x.row(i) << 1.0, age[k], smoker[k];
+    outcome(i) = y[k];
+  }
+  const Eigen::VectorXd refit = x.colPivHouseholderQr().solve(outcome);
+  ASSERT_EQ(stored.size(), 3u);
+  for (Eigen::Index j = 0; j < 3; ++j) EXPECT_NEAR(stored[static_cast<std::size_t>(j)], refit(j), 1e-9);
+  // The coefficients the analysis used are the stored ones, bitwise.
+  EXPECT_EQ(silico::sim::TrialAnalysis(spec).prognostic_coefficients(0), stored);
+  // The historical cohort is its own draw (seed 9), not the trial's patients: y = 1 +
+  // 0.1 (age - 50) + 2 smoker + N(0, 2^2) under placebo, so the slopes are recovered
+  // within 4 SE (SE of the age slope 2 / (10 sqrt(500)) = 0.009; of smoker's 2 /
+  // sqrt(500 * 0.21) = 0.20).
+  EXPECT_NEAR(stored[1], 0.1, 4 * 0.009);
+  EXPECT_NEAR(stored[2], 2.0, 4 * 0.20);
+  // Each trial patient's score is the model applied to the patient's covariates.
+  std::vector<double> trial_age(400), trial_smoker(400), score(400);
+  h5::read_row(h5::open_dataset(file, "/cohort/covariates/age"), H5T_NATIVE_DOUBLE, 0, trial_age.data());
+  h5::read_row(h5::open_dataset(file, "/cohort/covariates/smoker"), H5T_NATIVE_DOUBLE, 0, trial_smoker.data());
+  h5::read_row(h5::open_dataset(file, "/outcomes/y/prognostic_score"), H5T_NATIVE_DOUBLE, 0, score.data());
+  for (std::size_t i = 0; i < 400; ++i) {
+    ASSERT_NEAR(score[i], stored[0] + stored[1] * trial_age[i] + stored[2] * trial_smoker[i], 1e-12) << i;
+  }
+  std::filesystem::remove(path);
 }

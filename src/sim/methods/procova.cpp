@@ -7,6 +7,7 @@
 #include "sim/estimand.hpp"
 #include "sim/method.hpp"
 #include "sim/methods/chunked_ols.hpp"
+#include "sim/prognostic.hpp"
 
 namespace silico::sim {
 namespace {
@@ -35,10 +36,9 @@ class Procova final : public AnalysisMethod {
   explicit Procova(Comparison& c) : c_(c), adjusted_(3), unadjusted_(2) {}
 
   void collect(const MethodRow& r) override {
-    const auto& prognostic = c_.prognostic();
-    double score = prognostic[0];
-    for (std::size_t j = 0; j < r.block.covariates.size(); ++j)
-      score += prognostic[j + 1] * r.block.covariates[j][r.i];
+    covariates_.resize(r.block.covariates.size());
+    for (std::size_t j = 0; j < covariates_.size(); ++j) covariates_[j] = r.block.covariates[j][r.i];
+    const double score = prognostic_score(c_.prognostic(), covariates_);
     const double row[3] = {1.0, r.treated ? 1.0 : 0.0, score};
     adjusted_.add(row, r.y);
     unadjusted_.add(std::span<const double>(row, 2), r.y);
@@ -66,6 +66,7 @@ class Procova final : public AnalysisMethod {
   Comparison& c_;
   ChunkedOls adjusted_, unadjusted_;
   RunningCorrelation control_score_outcome_;
+  std::vector<double> covariates_;  ///< one patient's, reused
 };
 
 }  // namespace

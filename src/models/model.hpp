@@ -219,6 +219,13 @@ class Model {
     simulate(key, covariates, assigned_arm, potential, observed);
   }
 
+  /// The time at which the patient would be lost to follow-up by the model's own dropout
+  /// (the censoring process of `observed`, the same under every arm), from the patient's
+  /// dropout stream: what simulate() draws, without simulating. Infinity for a model without
+  /// dropout. The analysis censors the potential outcomes at it for the truth "as the data
+  /// are censored" (true_effect_with_dropout).
+  virtual double dropout_time(const PatientKey& /*key*/) const { return std::numeric_limits<double>::infinity(); }
+
   /// Simulate one patient under every arm.
   /// @param potential  n_outputs x n_arms outcomes, output-major: the twin's potential
   ///        outcomes, subject only to administrative censoring at the end of follow-up.

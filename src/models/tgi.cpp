@@ -163,11 +163,7 @@ class Tgi final : public Model {
     rng::Stream death_stream({key.seed, key.replicate, key.patient, rng::Purpose::kEventTime, 0});
     const double unit_exponential = -std::log(death_stream.uniform());
     const double eta_covariates = linear_predictor(os_effects_, covariates);
-    double dropout = std::numeric_limits<double>::infinity();
-    if (dropout_rate_ > 0.0) {
-      rng::Stream dropout_stream({key.seed, key.replicate, key.patient, rng::Purpose::kDropout, 0});
-      dropout = -std::log(dropout_stream.uniform()) / dropout_rate_;
-    }
+    const double dropout = dropout_time(key);
     thread_local std::vector<double> measured;
     measured.resize(scans_.size() + 1);
     for (std::size_t a = 0; a < arms; ++a) {
@@ -199,6 +195,12 @@ class Tgi final : public Model {
         observed[3] = {ratio, 1};
       }
     }
+  }
+
+  double dropout_time(const PatientKey& key) const override {
+    if (!(dropout_rate_ > 0.0)) return std::numeric_limits<double>::infinity();
+    rng::Stream dropout_stream({key.seed, key.replicate, key.patient, rng::Purpose::kDropout, 0});
+    return -std::log(dropout_stream.uniform()) / dropout_rate_;
   }
 
  private:

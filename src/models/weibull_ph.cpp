@@ -8,6 +8,7 @@
 // also censored by exponential dropout, a trial process independent of the arm.
 
 #include <cmath>
+#include <limits>
 
 #include "models/model.hpp"
 #include "rng/stream.hpp"
@@ -40,13 +41,15 @@ class WeibullPh final : public Model {
       if (arm == assigned_arm) assigned_time = time;
     }
 
-    double censor_time = follow_up_;
-    if (dropout_rate_ > 0.0) {
-      rng::Stream dropout_stream({key.seed, key.replicate, key.patient, rng::Purpose::kDropout, 0});
-      censor_time = std::min(censor_time, -std::log(dropout_stream.uniform()) / dropout_rate_);
-    }
+    const double censor_time = std::min(follow_up_, dropout_time(key));
     observed[0] = assigned_time <= censor_time ? ArmOutcome{assigned_time, 1}
                                                : ArmOutcome{censor_time, 0};
+  }
+
+  double dropout_time(const PatientKey& key) const override {
+    if (!(dropout_rate_ > 0.0)) return std::numeric_limits<double>::infinity();
+    rng::Stream dropout_stream({key.seed, key.replicate, key.patient, rng::Purpose::kDropout, 0});
+    return -std::log(dropout_stream.uniform()) / dropout_rate_;
   }
 
  private:

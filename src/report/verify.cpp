@@ -681,6 +681,10 @@ std::vector<std::string> case_covers(const std::string& id) {
       }
     }
   }
+  // Rubin's rules pool both reference-based imputations.
+  if (id.rfind("estimators/rubin_pool_", 0) == 0) {
+    return {"method:jump_to_reference", "method:copy_increments_in_reference"};
+  }
   static const std::pair<const char*, const char*> kByPrefix[] = {
       {"models/weibull_ph_", "model:weibull_ph"},
       {"models/survival_", "model:survival"},
@@ -702,7 +706,6 @@ std::vector<std::string> case_covers(const std::string& id) {
       {"estimators/milestone_", "method:milestone"},
       {"estimators/adjusted_logrank_", "method:adjusted_logrank"},
       {"estimators/standardized_odds_ratio", "method:standardized_odds_ratio"},
-      {"estimators/rubin_pool_", "method:jump_to_reference"},
   };
   for (const auto& [prefix, covers] : kByPrefix) {
     if (starts(prefix)) return {covers};

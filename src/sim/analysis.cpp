@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "cohort/cohort.hpp"
+#include "sim/calendar.hpp"
 #include "sim/data_cut.hpp"
 #include "sim/estimand.hpp"
 #include "sim/method.hpp"
@@ -27,6 +28,16 @@ namespace {
 
 using models::OutputType;
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Whether patients can be lost to follow-up: trial.dropout on any arm, or the model's own
+/// dropout (a model with it draws a finite time for every patient, one without gives
+/// infinity).
+bool has_dropout(const spec::TrialSpec& spec) {
+  for (const auto& pieces : spec.trial.dropout) {
+    if (!pieces.empty()) return true;
+  }
+  return std::isfinite(spec.model.instance->dropout_time({spec.trial.seed, 0, 0}));
+}
 
 /// Shortest decimal text of x, for series names such as `survival_at_12`.
 std::string number_name(double x) {
@@ -190,6 +201,7 @@ class EndpointAnalyzer {
       : spec_(spec), prognostic_(prognostic), boundaries_(boundaries), buffers_(buffers), e_(e), replicate_(replicate),
         endpoint_(spec.endpoints[e]), analysis_(spec.analysis.endpoints[e]), alpha_(spec.analysis.alpha),
         tte_(endpoint_.type == OutputType::kTimeToEvent), arms_(spec.arms.size()) {
+    dropout_ = tte_ && has_dropout(spec);
     for (std::size_t a = 0; a < spec.arms.size(); ++a) {
       if (a == spec.control_arm) continue;
       Pair& pair = pairs_.emplace_back();
@@ -202,6 +214,7 @@ class EndpointAnalyzer {
       if (tte_ && spec.trial.accrual && analysis_.data_cut.present()) {
         pair.potential_at_cut = buffers(1 + analysis_.covariates.size());
       }
+      if (dropout_) pair.potential_with_dropout = buffers(1 + analysis_.covariates.size());
     }
     // After every pair is in place: each method keeps its comparison's address.
     bool external = false;
@@ -289,6 +302,7 @@ class EndpointAnalyzer {
     for (Pair& pair : pairs_) {
       if (pair.observed && !calendar_) pair.observed->finish();
       if (pair.potential && !calendar_) pair.potential->finish();
+      if (pair.potential_with_dropout && !calendar_) pair.potential_with_dropout->finish();
     }
     if (external_) external_->rows->finish();
     if (tte_) {
@@ -342,6 +356,7 @@ class EndpointAnalyzer {
         pair.observed->finish();
         pair.potential->finish();
         pair.potential_at_cut->finish();
+        if (pair.potential_with_dropout) pair.potential_with_dropout->finish();
         for (Look& look : pair.looks) {
           if (look.rows) look.rows->finish();
         }
@@ -419,6 +434,11 @@ class EndpointAnalyzer {
     std::optional<double> logrank_hazard_ratio;  ///< true_logrank_hazard_ratio(), once computed
     /// true_hazard_ratio_without_cut(), by HazardRatioTruth, once computed.
     std::optional<double> without_cut[3];
+    /// With dropout: the potential outcomes censored under each arm at the patient's dropout
+    /// time under that arm, and (with entry times) at the data cut as `potential_at_cut` is.
+    std::unique_ptr<stats::SurvivalBuffer> potential_with_dropout;
+    /// true_hazard_ratio_with_dropout(), by HazardRatioTruth, once computed.
+    std::optional<double> with_dropout[3];
     /// With entry times and interim looks: the calendar times of the comparison's observed
     /// events, and the rows as known at each look (the last look is the final cut).
     std::unique_ptr<stats::SurvivalBuffer> calendar_events;
@@ -446,6 +466,10 @@ class EndpointAnalyzer {
     double true_logrank_hazard_ratio() override { return owner->true_logrank_hazard_ratio(*this); }
     double true_hazard_ratio_without_cut(HazardRatioTruth which) override {
       return owner->true_hazard_ratio_without_cut(*this, which);
+    }
+    bool has_dropout() const override { return owner->dropout_; }
+    double true_hazard_ratio_with_dropout(HazardRatioTruth which) override {
+      return owner->true_hazard_ratio_with_dropout(*this, which);
     }
     const ExternalCohort& external_cohort() override { return owner->external_outcomes(); }
     const stats::LogisticFit& propensity() override { return owner->propensity(); }
@@ -481,10 +505,30 @@ class EndpointAnalyzer {
       const std::int8_t event = columns.potential_event[a][i];
       fill_design(block, i, treated != 0);
       pair.potential->push({time, id, stratum, event, treated, covariate_row_});
-      if (!pair.potential_at_cut) continue;
-      const auto known = outcome_at_cut(entry, time, event, cut);
-      pair.potential_at_cut->push({known->time, id, stratum, known->event, treated, covariate_row_});
+      if (pair.potential_at_cut) {
+        const auto known = outcome_at_cut(entry, time, event, cut);
+        pair.potential_at_cut->push({known->time, id, stratum, known->event, treated, covariate_row_});
+      }
+      if (pair.potential_with_dropout) {
+        // Lost to follow-up under arm a: censored there, as the simulator censors the
+        // observed outcome under the assigned arm.
+        const double dropout = dropout_under(block, i, a);
+        const bool lost = time > dropout;
+        const auto known = outcome_at_cut(entry, lost ? dropout : time, lost ? std::int8_t{0} : event, cut);
+        pair.potential_with_dropout->push({known->time, id, stratum, known->event, treated, covariate_row_});
+      }
     }
+  }
+
+  /// Patient i's dropout time under arm a: the model's own (the same under every arm) or
+  /// trial.dropout's under a, whichever comes first; infinity without dropout.
+  double dropout_under(const Block& block, std::size_t i, std::size_t a) const {
+    const std::uint64_t patient = block.first + i;
+    double dropout = spec_.model.instance->dropout_time({spec_.trial.seed, block.replicate, patient});
+    if (!spec_.trial.dropout.empty() && !spec_.trial.dropout[a].empty()) {
+      dropout = std::min(dropout, dropout_time(spec_.trial.dropout[a], spec_.trial.seed, block.replicate, patient));
+    }
+    return dropout;
   }
 
   /// x = [treated, adjustment set] of patient i, into covariate_row_.
@@ -674,6 +718,24 @@ class EndpointAnalyzer {
         const auto fit = which == Truth::kCox ? stats::cox_fit(rows, stats::Ties::kEfron, 30, 1e-9, kInf)
                                               : stats::cox_fit(MarginalView(rows), stats::Ties::kEfron, 30, 1e-9, kInf);
         cached = fit.converged ? std::exp(fit.beta(0)) : kNaN;
+      }
+    }
+    return *cached;
+  }
+
+  /// The same three truths from `pair.potential_with_dropout`, at the cut as above.
+  double true_hazard_ratio_with_dropout(Pair& pair, Comparison::HazardRatioTruth which) const {
+    using Truth = Comparison::HazardRatioTruth;
+    if (!pair.potential_with_dropout) return kNaN;
+    if (which == Truth::kCox && !adjusted()) which = Truth::kMarginal;
+    if (which == Truth::kLogrank && analysis_.strata.empty()) which = Truth::kMarginal;
+    std::optional<double>& cached = pair.with_dropout[static_cast<int>(which)];
+    if (!cached) {
+      const stats::SurvivalSource& rows = *pair.potential_with_dropout;
+      if (which == Truth::kLogrank) {
+        cached = stats::logrank_sweep(rows, alpha_, cut_time_).effect;
+      } else {
+        cached = which == Truth::kCox ? cox_truth(rows) : cox_truth(MarginalView(rows));
       }
     }
     return *cached;
@@ -936,6 +998,9 @@ class EndpointAnalyzer {
   double calendar_cut_ = kNaN;  ///< calendar time of the cut, when reached
   std::optional<CutClock> clock_;  ///< time-to-event endpoints with a data cut
   bool calendar_ = false;          ///< rows pushed on the second walk, cut by entry time
+  /// Patients can be lost to follow-up (time-to-event endpoints): the truths with dropout
+  /// are computed.
+  bool dropout_ = false;
   std::map<std::size_t, stats::KmSummary> km_cache_;
   std::vector<double> covariate_row_;
   std::vector<Series>* out_ = nullptr;

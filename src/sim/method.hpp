@@ -133,6 +133,13 @@ class Comparison {
   /// censoring-free version. NaN when its fit does not converge.
   virtual double true_hazard_ratio_without_cut(HazardRatioTruth which) = 0;
   bool has_data_cut() const { return analysis().data_cut.present(); }
+  /// Whether patients can be lost to follow-up (the model's dropout or trial.dropout).
+  virtual bool has_dropout() const = 0;
+  /// That truth from the potential outcomes censored as the observed ones are: under each
+  /// arm at the patient's dropout time under that arm, and at the data cut. Under
+  /// non-proportional hazards the Cox estimate converges to this one, not to the truths
+  /// above, which apply no dropout. NaN without dropout or when its fit does not converge.
+  virtual double true_hazard_ratio_with_dropout(HazardRatioTruth which) = 0;
 
   // External control (methods whose entry sets external_control).
   virtual const ExternalCohort& external_cohort() = 0;
@@ -148,6 +155,11 @@ class Comparison {
 /// the cut (Comparison::true_hazard_ratio_without_cut); nothing otherwise.
 void push_truth_without_cut(std::vector<Series>& out, const std::string& prefix, Comparison& c,
                             Comparison::HazardRatioTruth which);
+
+/// With dropout, appends `<prefix>/true_effect_with_dropout`, the truth `which` censored as
+/// the data are (Comparison::true_hazard_ratio_with_dropout); nothing otherwise.
+void push_truth_with_dropout(std::vector<Series>& out, const std::string& prefix, Comparison& c,
+                             Comparison::HazardRatioTruth which);
 
 /// A binary endpoint's potential responder rate under `arm`: the share of every valid
 /// patient who responds had they been assigned to it; NaN without a valid patient.

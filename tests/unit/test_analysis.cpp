@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "sim/analysis.hpp"
+#include "sim/calendar.hpp"
 #include "sim/estimand.hpp"
 #include "sim/method.hpp"
 #include "spec/method_schema.hpp"
@@ -120,6 +121,140 @@ analysis:
   const auto without = analyze(silico::spec::parse_spec(uncut, "u.yaml"), 0);
   EXPECT_EQ(without.count("os/logrank/treatment/true_effect"), 1u);
   EXPECT_EQ(without.count("os/logrank/treatment/true_effect_without_cut"), 0u);
+}
+
+// With dropout, a Cox estimate under non-proportional hazards converges to the hazard
+// ratio of the potential outcomes censored as the data are: true_effect_with_dropout, the
+// same fits on the stacked potential outcomes, each censored at the patient's dropout time
+// under that arm (the model's own dropout, or trial.dropout's) and, with entry times, at
+// the data cut. Checked here by building those rows from the block: model dropout without
+// a cut, and trial.dropout with accrual and a data cut.
+TEST(Analysis, HazardRatioTruthsWithDropoutAreThoseOfTheRowsCensoredAsTheDataAre) {
+  const std::string base = R"(schema_version: 1
+trial: {name: d, seed: 8, patients: 600, follow_up: 60TRIAL}
+cohort:
+  covariates:
+    z: {distribution: normal, mean: 0, sd: 1}
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: survival
+  parameters: {baseline: exponential, rate: 0.05, hazard_ratio: {treatment: 0.5}, effect_delay: 6,
+               log_hazard_ratios: {z: 0.5}MODEL}
+endpoints: [{name: os}]
+analysis:
+  endpoints:
+    os: {methods: [logrank, cox, adjusted_logrank], covariates: [z]CUT}
+)";
+  const auto variant = [&](const std::string& trial, const std::string& model, const std::string& cut) {
+    std::string text = base;
+    text.replace(text.find("TRIAL"), 5, trial);
+    text.replace(text.find("MODEL"), 5, model);
+    text.replace(text.find("CUT"), 3, cut);
+    return silico::spec::parse_spec(text, "d.yaml");
+  };
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const bool calendar : {false, true}) {
+    const auto spec = calendar ? variant(", accrual: {duration: 20}, dropout: {treatment: 0.03, control: 0.05}", "",
+                                         ", data_cut_events: 250")
+                               : variant("", ", dropout_rate: 0.05", "");
+    silico::sim::Block block;
+    silico::sim::Simulator(spec).simulate(0, 0, spec.trial.patients, block);
+    std::map<std::string, double> r;
+    for (const auto& s : silico::sim::TrialAnalysis(spec).analyze(block)) r[s.path] = s.value;
+    const double cut = calendar ? r.at("os/data_cut_time") : inf;
+    ASSERT_TRUE(std::isfinite(cut) || !calendar);
+    const auto& os = block.endpoints[0];
+    std::vector<double> time, x;
+    std::vector<std::int8_t> event;
+    std::size_t lost = 0;
+    for (std::size_t i = 0; i < block.count; ++i) {
+      const double entry = calendar ? block.entry_time[i] : 0.0;
+      if (entry > cut) continue;
+      for (const std::size_t arm : {1u, 0u}) {
+        double dropout = spec.model.instance->dropout_time({spec.trial.seed, 0, i});
+        if (calendar) dropout = silico::sim::dropout_time(spec.trial.dropout[arm], spec.trial.seed, 0, i);
+        double t = os.potential_value[arm][i];
+        std::int8_t d = os.potential_event[arm][i];
+        if (t > dropout) {
+          t = dropout;
+          d = 0;
+          ++lost;
+        }
+        if (entry + t > cut) {
+          t = cut - entry;
+          d = 0;
+        }
+        time.push_back(t);
+        event.push_back(d);
+        x.push_back(arm == 1 ? 1.0 : 0.0);
+        x.push_back(block.covariates[0][i]);
+      }
+    }
+    EXPECT_GT(lost, block.count / 4) << "dropout censors many potential outcomes (not vacuous)";
+    const silico::stats::InMemorySurvival conditional(time, event, 2, x);
+    std::vector<double> treated_only;
+    for (std::size_t k = 0; k < x.size(); k += 2) treated_only.push_back(x[k]);
+    const silico::stats::InMemorySurvival marginal(time, event, 1, treated_only);
+    const auto hr = [&](const silico::stats::SurvivalSource& rows) {
+      return std::exp(silico::stats::cox_fit(rows, silico::stats::Ties::kEfron, 30, 1e-9, inf).beta(0));
+    };
+    EXPECT_NEAR(r.at("os/logrank/treatment/true_effect_with_dropout"), hr(marginal), 1e-12) << calendar;
+    EXPECT_NEAR(r.at("os/adjusted_logrank/treatment/true_effect_with_dropout"), hr(marginal), 1e-12) << calendar;
+    EXPECT_NEAR(r.at("os/cox/treatment/true_effect_with_dropout"), hr(conditional), 1e-12) << calendar;
+    // Dropout this heavy moves the truth of a delayed effect well towards 1.
+    EXPECT_GT(r.at("os/logrank/treatment/true_effect_with_dropout"), r.at("os/logrank/treatment/true_effect") + 0.03);
+  }
+  // Without dropout the series does not exist.
+  const auto none = analyze(variant("", "", ""), 0);
+  EXPECT_EQ(none.count("os/logrank/treatment/true_effect"), 1u);
+  EXPECT_EQ(none.count("os/logrank/treatment/true_effect_with_dropout"), 0u);
+}
+
+// Over replicates, the log-rank and Cox estimates of a delayed effect under heavy dropout
+// are unbiased for the truth with dropout and far from the truth without it. 300 trials of
+// 1,000 patients (survival, exponential baseline 0.05/month, HR 0.5 from month 6 on,
+// dropout 0.05/month, follow-up 60). Measured: log bias against the truth with dropout
+// +0.0032 (log-rank) and +0.0022 (Cox), MCSE 0.005; against true_effect +0.12 and +0.15.
+TEST(Analysis, UnderDropoutTheEstimatesTargetTheTruthWithDropout) {
+  const auto spec = silico::spec::parse_spec(R"(schema_version: 1
+trial: {name: d, seed: 8, patients: 1000, follow_up: 60}
+cohort:
+  covariates:
+    z: {distribution: normal, mean: 0, sd: 1}
+arms: [{name: control, control: true}, {name: treatment}]
+model:
+  name: survival
+  parameters: {baseline: exponential, rate: 0.05, hazard_ratio: {treatment: 0.5}, effect_delay: 6,
+               log_hazard_ratios: {z: 0.5}, dropout_rate: 0.05}
+endpoints: [{name: os}]
+analysis:
+  endpoints:
+    os: {methods: [logrank, cox], covariates: [z]}
+)",
+                                             "d.yaml");
+  const silico::sim::TrialAnalysis analysis(spec);
+  constexpr int kTrials = 300;
+  for (const char* method : {"logrank", "cox"}) {
+    double with_sum = 0.0, with_squares = 0.0, without_sum = 0.0;
+    for (int k = 0; k < kTrials; ++k) {
+      silico::sim::Block block;
+      silico::sim::Simulator(spec).simulate(static_cast<std::uint64_t>(k), 0, spec.trial.patients, block);
+      std::map<std::string, double> r;
+      for (const auto& s : analysis.analyze(block)) r[s.path] = s.value;
+      const std::string p = std::string("os/") + method + "/treatment/";
+      const double with = std::log(r.at(p + "effect")) - std::log(r.at(p + "true_effect_with_dropout"));
+      with_sum += with;
+      with_squares += with * with;
+      without_sum += std::log(r.at(p + "effect")) - std::log(r.at(p + "true_effect"));
+    }
+    const double mean = with_sum / kTrials;
+    const double mcse = std::sqrt((with_squares / kTrials - mean * mean) / (kTrials - 1));
+    RecordProperty(std::string(method) + "_bias_with_dropout", std::to_string(mean));
+    RecordProperty(std::string(method) + "_mcse", std::to_string(mcse));
+    RecordProperty(std::string(method) + "_bias_without_dropout", std::to_string(without_sum / kTrials));
+    EXPECT_LE(std::abs(mean), 3 * mcse) << method;
+    EXPECT_GT(without_sum / kTrials, 10 * mcse) << method;
+  }
 }
 
 TEST(Analysis, DataCutFallsOnTheRequestedEvent) {
@@ -287,7 +422,7 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
       {"milestone", "survival_difference"}, {"rpsft", "hazard_ratio"},
       {"completers_ancova", "mean_difference"}, {"jump_to_reference", "mean_difference"},
       {"adjusted_logrank", "hazard_ratio"}, {"ipcw", "mean_difference"},
-      {"standardized_odds_ratio", "odds_ratio"}};
+      {"standardized_odds_ratio", "odds_ratio"}, {"copy_increments_in_reference", "mean_difference"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
     EXPECT_EQ(entry.name(), method);

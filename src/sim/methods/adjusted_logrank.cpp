@@ -34,6 +34,7 @@ class AdjustedLogrank final : public AnalysisMethod {
     }
     push_estimate(out, prefix, e, c_.true_hazard_ratio());
     push_truth_without_cut(out, prefix, c_, Comparison::HazardRatioTruth::kMarginal);
+    push_truth_with_dropout(out, prefix, c_, Comparison::HazardRatioTruth::kMarginal);
     out.push_back({prefix + "/z", fit.z});
     out.push_back({prefix + "/unadjusted_effect", std::exp(fit.unadjusted_log_hazard_ratio)});
     out.push_back({prefix + "/se_unadjusted", fit.unadjusted_se});

@@ -58,4 +58,9 @@ void push_truth_without_cut(std::vector<Series>& out, const std::string& prefix,
   if (c.has_data_cut()) out.push_back({prefix + "/true_effect_without_cut", c.true_hazard_ratio_without_cut(which)});
 }
 
+void push_truth_with_dropout(std::vector<Series>& out, const std::string& prefix, Comparison& c,
+                             Comparison::HazardRatioTruth which) {
+  if (c.has_dropout()) out.push_back({prefix + "/true_effect_with_dropout", c.true_hazard_ratio_with_dropout(which)});
+}
+
 }  // namespace silico::sim

@@ -51,6 +51,7 @@ class Rpsft final : public AnalysisMethod {
     const auto fit = stats::rpsft_fit(d, c_.alpha());
     push_estimate(out, prefix, fit.hazard_ratio, c_.true_hazard_ratio());
     push_truth_without_cut(out, prefix, c_, Comparison::HazardRatioTruth::kMarginal);
+    push_truth_with_dropout(out, prefix, c_, Comparison::HazardRatioTruth::kMarginal);
     out.push_back({prefix + "/psi", fit.psi});
     out.push_back({prefix + "/itt_p", fit.itt_p});
     out.push_back({prefix + "/switchers", static_cast<double>(switchers)});

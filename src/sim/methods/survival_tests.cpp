@@ -26,6 +26,7 @@ class Logrank final : public AnalysisMethod {
     push_estimate(out, prefix, stats::logrank_sweep(c_.observed_rows(), c_.alpha(), c_.cut_time()),
                   c_.true_logrank_hazard_ratio());
     push_truth_without_cut(out, prefix, c_, Comparison::HazardRatioTruth::kLogrank);
+    push_truth_with_dropout(out, prefix, c_, Comparison::HazardRatioTruth::kLogrank);
     if (!c_.analysis().strata.empty()) {
       out.push_back({prefix + "/true_marginal_effect", c_.true_hazard_ratio()});
     }
@@ -42,6 +43,7 @@ class Cox final : public AnalysisMethod {
     const auto [e, fit] = cox_estimate(c_.observed_rows(), c_.alpha(), c_.cut_time());
     push_estimate(out, prefix, e, c_.true_cox_hazard_ratio());
     push_truth_without_cut(out, prefix, c_, Comparison::HazardRatioTruth::kCox);
+    push_truth_with_dropout(out, prefix, c_, Comparison::HazardRatioTruth::kCox);
     out.push_back({prefix + "/lr_p", fit.converged ? fit.lr_p : kNaN});
     out.push_back({prefix + "/score_p", fit.score_p});
     const auto& a = c_.analysis();

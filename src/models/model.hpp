@@ -39,7 +39,10 @@ struct OutputInfo {
   /// the event handled by `strategy` ("hypothetical": as if it never happened), and its
   /// observed value is what a trial records of that output. An endpoint reaches it as
   /// `output: <strategy_of>` with `intercurrent_events: {<event>: <strategy>}`, never by
-  /// its own name.
+  /// its own name. Strategy "principal_stratum": the potential outcomes are the output's
+  /// had the event not happened, and the estimand is about the patients in whom the event
+  /// happens under neither arm compared (the analysis restricts the truth to them, from
+  /// the potential outcomes of the output that records the event).
   std::string strategy_of = {};
   std::string event = {};
   std::string strategy = {};
@@ -51,6 +54,10 @@ struct OutputInfo {
 struct IntercurrentEventInfo {
   std::string name;         ///< as the spec writes it, e.g. "switching"
   std::string description;  ///< what happens, to whom, in the estimand's words
+  /// A terminal event (death): the outcome does not exist after it, so the treatment-policy
+  /// strategy cannot be applied to it (ICH E9(R1) A.3.2); an endpoint on an output that has
+  /// strategies for it must name one.
+  bool terminal = false;
 };
 
 /// How a parameter is written in the spec's `model.parameters` section.

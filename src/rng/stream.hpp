@@ -29,10 +29,13 @@ enum class Purpose : std::uint16_t {
   /// Multiple imputation of an analysis: substream = imputation; the patient field is the
   /// patient's, or kNotAPatient for the draws of the imputation model's parameters.
   kImputation = 11,
+  /// Bootstrap resamples of an analysis: patient field kNotAPatient, substream = resample.
+  kBootstrap = 12,
   kTest = 0xFFFF,      ///< reserved for tests
 };
 
-/// The patient field of a stream that belongs to no patient (kImputation's parameter draws).
+/// The patient field of a stream that belongs to no patient (kImputation's parameter draws,
+/// kBootstrap's resamples).
 inline constexpr std::uint64_t kNotAPatient = ~std::uint64_t{0};
 
 struct StreamKey {

@@ -279,7 +279,10 @@ class EndpointAnalyzer {
       if (clock_) clock_->add(row, arm, entry, y, columns.observed_event[i]);
       if (external_ && arm == external_->arm) collect_external(block, i);
       for (Pair& pair : pairs_) {
-        pair.truth_sum += columns.potential_value[pair.arm][i] - columns.potential_value[spec_.control_arm][i];
+        if (in_stratum(pair, block, i)) {
+          pair.truth_sum += columns.potential_value[pair.arm][i] - columns.potential_value[spec_.control_arm][i];
+          ++pair.stratum_n;
+        }
         const bool treated = arm == pair.arm;
         if (!treated && arm != spec_.control_arm) continue;
         ++pair.n;
@@ -418,7 +421,9 @@ class EndpointAnalyzer {
     EndpointAnalyzer* owner = nullptr;
     std::size_t arm = 0;
     std::uint64_t n = 0;          ///< valid patients of the arm and the control arm
-    double truth_sum = 0.0;       ///< sum over every valid patient of y(arm) - y(control)
+    double truth_sum = 0.0;       ///< sum over the truth's patients of y(arm) - y(control)
+    /// The truth's patients: every valid one, or those of the principal stratum.
+    std::uint64_t stratum_n = 0;
     std::unique_ptr<stats::SurvivalBuffer> observed;   ///< x = [treated, adjustment set]
     /// Both potential outcomes; x = [treated, adjustment set], the patient's stratum.
     std::unique_ptr<stats::SurvivalBuffer> potential;
@@ -666,9 +671,18 @@ class EndpointAnalyzer {
     }
   }
 
+  /// The mean of y(arm) - y(control) over every valid patient, or with the principal-
+  /// stratum strategy over the patients of the stratum.
   double mean_difference(const Pair& pair) const {
-    const std::uint64_t valid = valid_count();
-    return valid == 0 ? kNaN : pair.truth_sum / static_cast<double>(valid);
+    return pair.stratum_n == 0 ? kNaN : pair.truth_sum / static_cast<double>(pair.stratum_n);
+  }
+
+  /// Whether patient i is in `pair`'s principal stratum: the event the endpoint's strategy
+  /// is about happens under neither arm compared (every patient without that strategy).
+  bool in_stratum(const Pair& pair, const Block& block, std::size_t i) const {
+    if (!endpoint_.stratum_endpoint) return true;
+    const EndpointColumns& event = block.endpoints[*endpoint_.stratum_endpoint];
+    return event.potential_event[pair.arm][i] == 0 && event.potential_event[spec_.control_arm][i] == 0;
   }
   std::uint64_t valid_count() const {
     std::uint64_t n = 0;

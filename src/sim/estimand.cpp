@@ -25,6 +25,10 @@ std::string intercurrent_events_of(const models::ModelFactory& model, const spec
       out += "hypothetical, the outcome had it not happened";
     } else if (strategy == "while_on_treatment") {
       out += "while on treatment, the outcome at the last time on the assigned treatment";
+    } else if (strategy == "while_alive") {
+      out += "while alive, the outcome at the last time alive (the final visit, or death before it)";
+    } else if (strategy == "principal_stratum") {
+      out += "principal stratum, the effect in the patients in whom it would happen under neither arm compared";
     } else if (strategy == "composite") {
       out += "composite, the event is part of the outcome (a patient with it takes a fixed unfavourable value)";
     } else {
@@ -47,6 +51,11 @@ Estimand estimand_of(const spec::TrialSpec& spec, std::size_t e, const std::stri
                      "the external cohort simulated under the control arm";
   } else {
     out.population = "the randomized patients of the two arms compared with a model solution";
+    if (endpoint.stratum_endpoint) {
+      const auto& event = spec.model.factory->outputs[endpoint.output].event;
+      out.population += " in whom '" + event + "' would not happen by the end of follow-up under either arm (the "
+                        "principal stratum)";
+    }
     if (endpoint.type == models::OutputType::kTimeToEvent && analysis.data_cut.present() &&
         spec.trial.accrual.has_value()) {
       out.population += " who had entered by the data cut";

@@ -87,6 +87,65 @@ bool read_intercurrent_events(ReadContext& ctx, const Located& at, const models:
   return ok;
 }
 
+/// A terminal event (death) leaves no outcome after it: an endpoint on an output with
+/// strategies for one must name a strategy for it other than treatment policy.
+bool terminal_events_named(ReadContext& ctx, const Located& at, const models::ModelFactory& factory,
+                           const EndpointSpec& endpoint) {
+  const std::string& written = factory.outputs[endpoint.output].strategy_of.empty()
+                                   ? factory.outputs[endpoint.output].name
+                                   : factory.outputs[endpoint.output].strategy_of;
+  for (const auto& event : factory.intercurrent_events) {
+    if (!event.terminal) continue;
+    std::vector<std::string> strategies;
+    for (const auto& o : factory.outputs) {
+      if (o.strategy_of == written && o.event == event.name) strategies.push_back(o.strategy);
+    }
+    if (strategies.empty()) continue;
+    const auto taken = endpoint.intercurrent_events.find(event.name);
+    if (taken != endpoint.intercurrent_events.end() && taken->second != "treatment_policy") continue;
+    ctx.reader.error(taken == endpoint.intercurrent_events.end() ? at : at.child("intercurrent_events").child(event.name),
+                     "'" + event.name + "' is a terminal event: output '" + written +
+                         "' does not exist after it, so the treatment_policy strategy does not apply (ICH E9(R1) "
+                         "A.3.2); name one of its strategies: intercurrent_events: {" + event.name + ": " +
+                         join_alternatives(strategies) + "}");
+    return false;
+  }
+  return true;
+}
+
+/// An endpoint with the principal-stratum strategy for an event needs an endpoint that
+/// records the event (who is in the stratum), and is continuous: its truth is a mean
+/// difference over the stratum.
+void link_principal_strata(ReadContext& ctx, const Located& endpoints, const std::vector<std::size_t>& elements,
+                           TrialSpec& spec) {
+  const models::ModelFactory* factory = spec.model.factory;
+  for (std::size_t i = 0; i < spec.endpoints.size(); ++i) {
+    auto& endpoint = spec.endpoints[i];
+    const auto& output = factory->outputs[endpoint.output];
+    if (output.strategy != "principal_stratum") continue;
+    const Located at = endpoints.element(elements[i]);
+    if (endpoint.responder) {
+      ctx.reader.error(at.child("responder"), "the principal_stratum strategy gives a mean difference over the "
+                                              "stratum: a responder endpoint cannot take it");
+      continue;
+    }
+    for (std::size_t k = 0; k < spec.endpoints.size(); ++k) {
+      if (factory->outputs[spec.endpoints[k].output].records_event == output.event && !spec.endpoints[k].responder) {
+        endpoint.stratum_endpoint = k;
+        break;
+      }
+    }
+    if (endpoint.stratum_endpoint) continue;
+    std::string outputs;
+    for (const auto& o : factory->outputs) {
+      if (o.records_event == output.event) outputs += (outputs.empty() ? "'" : ", '") + o.name + "'";
+    }
+    ctx.reader.error(at.child("intercurrent_events").child(output.event),
+                     "the principal_stratum strategy for '" + output.event + "' needs the time of each patient's '" +
+                         output.event + "' under each arm: add an endpoint with output " + outputs);
+  }
+}
+
 }  // namespace
 
 void read_endpoints(ReadContext& ctx, const Located& top, TrialSpec& spec) {
@@ -100,6 +159,7 @@ void read_endpoints(ReadContext& ctx, const Located& top, TrialSpec& spec) {
   if (!ctx.within_limit(endpoints, detail::kMaxEndpoints, "endpoints")) return;
   const models::ModelFactory* factory = spec.model.factory;
   std::set<std::string> names;
+  std::vector<std::size_t> elements;  // the list element of each endpoint read
   for (std::size_t i = 0; i < endpoints.node.size(); ++i) {
     const Located at = endpoints.element(i);
     if (!ctx.reader.expect_mapping(at, {"name", "output", "responder", "intercurrent_events"})) continue;
@@ -146,9 +206,12 @@ void read_endpoints(ReadContext& ctx, const Located& top, TrialSpec& spec) {
         !read_intercurrent_events(ctx, at.child("intercurrent_events"), *factory, endpoint)) {
       continue;
     }
+    if (!terminal_events_named(ctx, at, *factory, endpoint)) continue;
     if (Reader::has(at, "responder") && !read_responder(ctx, at.child("responder"), endpoint)) continue;
     spec.endpoints.push_back(endpoint);
+    elements.push_back(i);
   }
+  link_principal_strata(ctx, endpoints, elements, spec);
 }
 
 }  // namespace silico::spec::detail

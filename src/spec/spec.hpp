@@ -144,6 +144,10 @@ struct EndpointSpec {
   /// policy selects the model output that is the variable under it (`output` is then that
   /// output, models::OutputInfo::strategy_of names the one the spec wrote).
   std::map<std::string, std::string> intercurrent_events;
+  /// With the principal-stratum strategy for an event: the index of the endpoint that
+  /// records the event, whose potential outcomes say who is in the stratum (the patients in
+  /// whom the event happens under neither arm compared by the follow-up's end).
+  std::optional<std::size_t> stratum_endpoint;
 };
 
 struct ModelSpec {

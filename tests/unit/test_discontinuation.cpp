@@ -13,6 +13,7 @@
 #include "sim/analysis.hpp"
 #include "sim/simulate.hpp"
 #include "spec/spec.hpp"
+#include "monte_carlo.hpp"
 #include "spec_diagnostics.hpp"
 
 namespace {
@@ -103,21 +104,6 @@ TEST(Discontinuation, PotentialOutcomesFollowEachStrategy) {
   EXPECT_GT(stopped, 1000);
   EXPECT_GT(rescued, 400);
 }
-
-struct Errors {
-  double sum = 0.0, squares = 0.0;
-  int n = 0;
-  void add(double e) {
-    sum += e;
-    squares += e * e;
-    ++n;
-  }
-  double mean() const { return sum / n; }
-  double mcse() const {
-    const double m = mean();
-    return std::sqrt((squares / n - m * m) / (n - 1.0));
-  }
-};
 
 // Over 400 trials of 800 patients: ANCOVA is unbiased for the treatment-policy, while-on-
 // treatment and composite estimands on their own endpoints (each observed as it is

@@ -968,7 +968,7 @@ endpoints:
   ASSERT_EQ(errors.size(), 1u) << dump(errors);
   EXPECT_TRUE(has_diagnostic(errors, "model.name", 10, 15,
                              {"unknown model 'weibul_ph'; did you mean 'weibull_ph'?",
-                              "(available: chronic_discontinuation, disease_progression, linear_change, pk_1cmt, pk_2cmt, ", "tgi or weibull_ph)"}));
+                              "(available: chronic_discontinuation, chronic_mortality, disease_progression, linear_change, pk_1cmt, pk_2cmt, ", "tgi or weibull_ph)"}));
 
   const auto far = errors_of(R"(schema_version: 1
 trial: {name: t, seed: 1, patients: 100, follow_up: 12}
@@ -984,7 +984,7 @@ endpoints:
 )");
   ASSERT_EQ(far.size(), 1u) << dump(far);
   EXPECT_TRUE(has_diagnostic(far, "model.name", 9, 15,
-                             {"unknown model 'cox' (available: chronic_discontinuation, disease_progression, linear_change, pk_1cmt, pk_2cmt, ", "tgi or weibull_ph)"}));
+                             {"unknown model 'cox' (available: chronic_discontinuation, chronic_mortality, disease_progression, linear_change, pk_1cmt, pk_2cmt, ", "tgi or weibull_ph)"}));
 }
 
 TEST(SpecModel, ParameterOutOfSchemaRange) {

@@ -31,8 +31,9 @@ struct OutputInfo {
   OutputType type;
   std::string description;
   /// Set on an output that records an intercurrent event (ICH E9(R1)): the event's name
-  /// (one of ModelFactory::intercurrent_events). The output is its time to event, with
-  /// event = 1 when it happened.
+  /// (one of ModelFactory::intercurrent_events, or an event a method reads besides one,
+  /// such as the progression that lets a patient switch). The output is its time to event,
+  /// with event = 1 when it happened.
   std::string records_event = {};
   /// Set on an output that is output `strategy_of` under another strategy than treatment
   /// policy for intercurrent event `event`: its potential outcomes are that output's with

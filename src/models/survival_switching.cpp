@@ -15,8 +15,9 @@
 //
 // Outputs: os (treatment policy: the time with switching as it happens), os_hypothetical
 // (the hypothetical strategy: the time had no one switched; observed, the trial records
-// os), pfs (progression or death, unaffected by switching), and switch (time to switching,
-// event = 1 when the patient switched). One exponential draw for U, one for P_U and one
+// os), pfs (progression or death, unaffected by switching), switch (time to switching,
+// event = 1 when the patient switched), and progression (time to progression, censored at
+// death: when a control patient becomes able to switch). One exponential draw for U, one for P_U and one
 // uniform for the switch decision are shared by every arm (common random numbers), so the
 // arms' potential outcomes differ by the treatment alone. Potential outcomes are censored
 // at the end of follow-up; trial.dropout censors the observed ones.
@@ -31,7 +32,7 @@
 namespace silico::models {
 namespace {
 
-constexpr std::size_t kOs = 0, kOsHypothetical = 1, kPfs = 2, kSwitch = 3;
+constexpr std::size_t kOs = 0, kOsHypothetical = 1, kPfs = 2, kSwitch = 3, kProgression = 4, kOutputs = 5;
 
 class SurvivalSwitching final : public Model {
  public:
@@ -76,8 +77,9 @@ class SurvivalSwitching final : public Model {
       potential[kOsHypothetical * arms + a] = censored(ratio * u);
       potential[kPfs * arms + a] = censored(ratio * (progresses ? progression_u : u));
       potential[kSwitch * arms + a] = switches ? censored(progression_u) : at_most(os);
+      potential[kProgression * arms + a] = progresses ? censored(ratio * progression_u) : at_most(os);
     }
-    for (std::size_t o = 0; o < 4; ++o) observed[o] = potential[o * arms + assigned_arm];
+    for (std::size_t o = 0; o < kOutputs; ++o) observed[o] = potential[o * arms + assigned_arm];
     // What the trial records of the hypothetical strategy's variable is the survival it sees.
     observed[kOsHypothetical] = observed[kOs];
   }
@@ -109,7 +111,8 @@ ModelFactory survival_switching_factory() {
       "            (c, x0: switch_log_odds)\n"
       "            then T = P_U + switch_time_ratio (U - P_U)\n"
       "outputs     os: T (treatment policy); os_hypothetical: T without switching;\n"
-      "            pfs: progression or death; switch: time to switching\n"
+      "            pfs: progression or death; switch: time to switching;\n"
+      "            progression: time to progression, censored at death\n"
       "draws       E1, E2 ~ Exp(1), V ~ U(0, 1), one each for every arm\n"
       "censoring   potential: at follow_up;  observed: also trial.dropout\n";
   f.schema = {
@@ -138,6 +141,10 @@ ModelFactory survival_switching_factory() {
       {"pfs", OutputType::kTimeToEvent, "progression-free survival (progression or death)"},
       {.name = "switch", .type = OutputType::kTimeToEvent,
        .description = "time to switching to the experimental treatment", .records_event = "switching"},
+      {.name = "progression", .type = OutputType::kTimeToEvent,
+       .description = "time to progression (censored at death or the end of follow-up), after which a control "
+                      "patient may switch",
+       .records_event = "progression"},
   };
   f.create = [](const ParamValues& v, const TrialContext& t) -> std::unique_ptr<Model> {
     return std::make_unique<SurvivalSwitching>(v, t);

@@ -62,6 +62,9 @@ struct MethodSchema {
   /// strategy, and it reads the endpoint that records the event. Empty: none.
   std::string intercurrent_event{};
   std::string strategy{};
+  /// Other events whose recording endpoints the method reads (e.g. the progression that
+  /// makes a patient able to switch), each required in the spec like the event above.
+  std::vector<std::string> reads_events{};
   enum class Needs { kNothing, kHistoricalCohort, kExternalControl };
   Needs needs = Needs::kNothing;
   /// Its parameters, set by the endpoint's key named after the method (none: no such key).

@@ -372,20 +372,28 @@ bool check_intercurrent_method(ReadContext& ctx, const Located& item, const Tria
                                event + "': list it on " + where + ", whose true effect is of that estimand");
     return false;
   }
-  for (std::size_t k = 0; k < spec.endpoints.size(); ++k) {
-    const auto& output = spec.model.factory->outputs[spec.endpoints[k].output];
-    if (output.records_event == event && !spec.endpoints[k].responder) {
-      analysis.event_endpoints[event] = k;
-      return true;
+  bool ok = true;
+  std::vector<std::string> needed = {event};
+  needed.insert(needed.end(), method.reads_events.begin(), method.reads_events.end());
+  for (const auto& read : needed) {
+    bool found = false;
+    for (std::size_t k = 0; k < spec.endpoints.size() && !found; ++k) {
+      const auto& output = spec.model.factory->outputs[spec.endpoints[k].output];
+      if (output.records_event == read && !spec.endpoints[k].responder) {
+        analysis.event_endpoints[read] = k;
+        found = true;
+      }
     }
+    if (found) continue;
+    std::string outputs;
+    for (const auto& o : spec.model.factory->outputs) {
+      if (o.records_event == read) outputs += (outputs.empty() ? "'" : ", '") + o.name + "'";
+    }
+    ctx.reader.error(item, "method '" + method.name + "' needs the time of each patient's '" + read +
+                               "': add an endpoint with output " + (outputs.empty() ? "recording it" : outputs));
+    ok = false;
   }
-  std::string outputs;
-  for (const auto& o : spec.model.factory->outputs) {
-    if (o.records_event == event) outputs += (outputs.empty() ? "'" : ", '") + o.name + "'";
-  }
-  ctx.reader.error(item, "method '" + method.name + "' needs the time of each patient's '" + event +
-                             "': add an endpoint with output " + (outputs.empty() ? "recording it" : outputs));
-  return false;
+  return ok;
 }
 
 void read_endpoint_analysis(ReadContext& ctx, const Located& at, const TrialSpec& spec,

@@ -423,7 +423,7 @@ TEST(Analysis, EverySpecMethodIsRegisteredWithItsMeasure) {
       {"completers_ancova", "mean_difference"}, {"jump_to_reference", "mean_difference"},
       {"adjusted_logrank", "hazard_ratio"}, {"ipcw", "mean_difference"},
       {"standardized_odds_ratio", "odds_ratio"}, {"copy_increments_in_reference", "mean_difference"},
-      {"principal_score", "mean_difference"}};
+      {"principal_score", "mean_difference"}, {"ipcw_switching", "hazard_ratio"}};
   for (const auto& [method, measure] : measures) {
     const auto& entry = silico::sim::method_entry(method);
     EXPECT_EQ(entry.name(), method);

@@ -548,7 +548,7 @@ TEST(SpecAnalysis, MethodsCheckedAgainstTheirSchemas) {
   ASSERT_EQ(errors.size(), 2u) << dump(errors);
   EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.methods[0]", 13, 39,
                              {"method 'welch' does not apply to time_to_event endpoints",
-                              "(methods for this endpoint: logrank, rmst, adjusted_logrank, cox, fh, km_median, maxcombo, milestone or rpsft)"}));
+                              "(methods for this endpoint: logrank, rmst, adjusted_logrank, cox, fh, ipcw_switching, km_median, maxcombo, milestone or rpsft)"}));
   EXPECT_TRUE(has_diagnostic(errors, "analysis.endpoints.os.methods[1]", 13, 46,
                              {"unknown method 'logrnk'; did you mean 'logrank'?"}));
   errors = errors_of(std::string(kValid) + "analysis: {endpoints: {os: {methods: [rmst], group_sequential: {looks: [1]}}}}\n");

@@ -193,7 +193,7 @@ analysis:
   EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[logrank, fhh]", "      fh: {rho: 1}\n")),
                                  "analysis.endpoints.os.methods[1]", 14, 26,
                                  "unknown method 'fhh'; did you mean 'fh'? (methods for this endpoint: logrank, "
-                                 "rmst, adjusted_logrank, cox, fh, km_median, maxcombo, milestone or rpsft)"));
+                                 "rmst, adjusted_logrank, cox, fh, ipcw_switching, km_median, maxcombo, milestone or rpsft)"));
 }
 
 TEST(SpecMethods, MisspelledMethodKeyHasADidYouMean) {
@@ -243,7 +243,7 @@ TEST(SpecMethods, MilestoneWithoutItsTime) {
   EXPECT_TRUE(is_only_diagnostic(errors_of(survival("[milestone, logrnk]")), "analysis.endpoints.os.methods[1]", 14,
                                  28,
                                  "unknown method 'logrnk'; did you mean 'logrank'? (methods for this endpoint: "
-                                 "logrank, rmst, adjusted_logrank, cox, fh, km_median, maxcombo, milestone or rpsft)"));
+                                 "logrank, rmst, adjusted_logrank, cox, fh, ipcw_switching, km_median, maxcombo, milestone or rpsft)"));
 }
 
 TEST(SpecMethods, MilestoneTimeOutOfRange) {

@@ -17,6 +17,7 @@
 #include "sim/estimand.hpp"
 #include "sim/simulate.hpp"
 #include "spec/spec.hpp"
+#include "monte_carlo.hpp"
 #include "spec_diagnostics.hpp"
 #include "stats/rpsft.hpp"
 
@@ -30,7 +31,8 @@ using silico::spec::testing::has_diagnostic;
 std::string switching_spec(const std::string& patients = "600", const std::string& hyp_events =
                                "intercurrent_events: {switching: hypothetical}",
                            const std::string& hyp_methods = "[rpsft, cox]",
-                           const std::string& survival_effects = "{ecog: 0.5, ldh: 0.3}") {
+                           const std::string& survival_effects = "{ecog: 0.5, ldh: 0.3}",
+                           const std::string& extra_endpoints = "") {
   return R"(schema_version: 1
 trial: {name: s, seed: 11, patients: )" + patients + R"(, follow_up: 36}
 cohort:
@@ -52,7 +54,7 @@ model:
 endpoints:
   - {name: os, output: os}
   - {name: hyp, output: os, )" + hyp_events + R"(}
-  - {name: switch, output: switch}
+  - {name: switch, output: switch})" + extra_endpoints + R"(
 analysis:
   endpoints:
     os: {methods: [cox]}
@@ -128,7 +130,7 @@ TEST(Switching, BadStrategiesAndMisplacedMethodsAreLocated) {
   std::string direct = switching_spec();
   direct.replace(direct.find("output: os, intercurrent"), 10, "output: os_hypothetical, intercurrent");
   e = errors_of(direct);
-  EXPECT_TRUE(has_diagnostic(e, "endpoints[1].output", 21, 25, {"no output 'os_hypothetical'", "os, pfs or switch"}));
+  EXPECT_TRUE(has_diagnostic(e, "endpoints[1].output", 21, 25, {"no output 'os_hypothetical'", "os, pfs, switch or progression"}));
   // Without an endpoint recording switching.
   std::string unrecorded = switching_spec();
   unrecorded.replace(unrecorded.find("  - {name: switch, output: switch}\n"), 35, "");
@@ -181,21 +183,6 @@ TEST(Rpsft, MatchesTheSameArithmeticInR) {
   EXPECT_FALSE(silico::stats::rpsft_fit(d, 0.05).converged);
 }
 
-struct Errors {
-  double sum = 0.0, squares = 0.0;
-  int n = 0;
-  void add(double e) {
-    sum += e;
-    squares += e * e;
-    ++n;
-  }
-  double mean() const { return sum / n; }
-  double mcse() const {
-    const double m = mean();
-    return std::sqrt((squares / n - m * m) / (n - 1.0));
-  }
-};
-
 // Over 400 trials of 600 patients, where healthier patients switch more (informative
 // switching): RPSFT's psi is unbiased for the model's -log 1.5, and its hazard ratio for
 // the hypothetical estimand (the marginal Cox hazard ratio of the potential outcomes
@@ -224,6 +211,48 @@ TEST(Switching, EachEstimatorIsUnbiasedForItsOwnEstimand) {
   EXPECT_LE(std::abs(rpsft.mean()), 3 * rpsft.mcse()) << rpsft.mean();
   EXPECT_LE(std::abs(itt_policy.mean()), 3 * itt_policy.mcse()) << itt_policy.mean();
   EXPECT_GT(itt_hypothetical.mean(), 10 * itt_hypothetical.mcse()) << itt_hypothetical.mean();
+}
+
+// IPCW for switching, over 400 trials of 600 patients: switchers are censored at the
+// switch, and control patients who progressed without switching are weighted from
+// progression on by 1 / (1 - p(ecog)), the logistic model of switching holding exactly
+// (switch_log_odds on ecog alone). Theory: unbiased for the hypothetical estimand's
+// marginal hazard ratio, coverage of its robust CI near nominal. Measured: log HR error
+// +0.0001 (MCSE 0.0054), coverage 0.9575.
+TEST(Switching, IpcwIsUnbiasedForTheHypotheticalEstimand) {
+  const auto spec = silico::spec::parse_spec(
+      switching_spec("600", "intercurrent_events: {switching: hypothetical}", "[ipcw_switching, rpsft], covariates: [ecog]",
+                     "{ecog: 0.5, ldh: 0.3}", "\n  - {name: progression, output: progression}"),
+      "s.yaml");
+  const silico::sim::TrialAnalysis analysis(spec);
+  Errors ipcw;
+  int covered = 0;
+  constexpr int kTrials = 400;
+  for (int k = 0; k < kTrials; ++k) {
+    silico::sim::Block block;
+    silico::sim::Simulator(spec).simulate(static_cast<std::uint64_t>(k), 0, spec.trial.patients, block);
+    std::map<std::string, double> r;
+    for (const auto& s : analysis.analyze(block)) r[s.path] = s.value;
+    const std::string p = "hyp/ipcw_switching/treatment/";
+    const double truth = r.at(p + "true_effect");
+    ipcw.add(std::log(r.at(p + "effect") / truth));
+    covered += r.at(p + "ci_low") <= truth && truth <= r.at(p + "ci_high");
+    EXPECT_GT(r.at(p + "switchers"), 50.0);
+  }
+  const double coverage = static_cast<double>(covered) / kTrials;
+  RecordProperty("ipcw_log_error", std::to_string(ipcw.mean()));
+  RecordProperty("ipcw_mcse", std::to_string(ipcw.mcse()));
+  RecordProperty("ipcw_coverage", std::to_string(coverage));
+  EXPECT_LE(std::abs(ipcw.mean()), 3 * ipcw.mcse()) << ipcw.mean();
+  EXPECT_GE(coverage, 0.95 - 3 * std::sqrt(0.95 * 0.05 / kTrials)) << coverage;
+}
+
+TEST(Switching, IpcwNeedsTheProgressionRecorded) {
+  const auto e = errors_of(switching_spec("100", "intercurrent_events: {switching: hypothetical}", "[ipcw_switching]"));
+  EXPECT_TRUE(has_diagnostic(e, "analysis.endpoints.hyp.methods[0]", 26, 21,
+                             {"method 'ipcw_switching' needs the time of each patient's 'progression'",
+                              "add an endpoint with output 'progression'"}))
+      << silico::spec::testing::dump(e);
 }
 
 }  // namespace

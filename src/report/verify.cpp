@@ -26,11 +26,13 @@
 #include "stats/design.hpp"
 #include "stats/estimates.hpp"
 #include "stats/multiple_imputation.hpp"
+#include "stats/principal_score.hpp"
 #include "stats/regression.hpp"
 #include "stats/standardization.hpp"
 #include "stats/survival.hpp"
 #include "stats/survival_source.hpp"
 #include "stats/survival_sweep.hpp"
+#include "stats/weighted_cox.hpp"
 
 namespace silico::report {
 
@@ -406,6 +408,56 @@ void adjusted_estimator_cases(Cases& cases) {
   }
 }
 
+/// The estimators of intercurrent-event strategies: the weighted counting-process Cox of
+/// ipcw_switching and the principal score weighting of principal_score.
+void intercurrent_estimator_cases(Cases& cases) {
+  {
+    // 15 patients in 20 rows (tests/unit/test_weighted_cox.cpp quotes the R code).
+    stats::WeightedCoxRows r;
+    r.cluster = {1, 2, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9, 10, 10, 11, 12, 13, 13, 14, 15};
+    r.start = {0, 0, 3, 0, 0, 2.5, 0, 0, 0, 4, 0, 0, 0, 1.5, 0, 0, 0, 5, 0, 0};
+    r.stop = {5, 3, 8, 2, 2.5, 6, 7, 4, 4, 9, 3.5, 6.5, 1.5, 5.5, 8, 2.2, 5, 7.5, 4.5, 10};
+    r.event = {1, 0, 1, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0};
+    r.weight = {1, 1, 1.8, 1, 1, 2.2, 1, 1, 1, 1.5, 1, 1, 1, 1.3, 1, 1, 1, 2.0, 1, 1};
+    const double arm[] = {1, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 1};
+    const double z[] = {0.3, -1.1, -1.1, 0.8, 0.1, 0.1, -0.4, 1.2, -0.9, -0.9, 0.5, 0.0, 1.5, 1.5, -0.2, 0.7, -1.3, -1.3, 0.4, -0.6};
+    r.x.resize(20, 2);
+    for (int i = 0; i < 20; ++i) r.x.row(i) << arm[i], z[i];
+    const auto fit = stats::weighted_cox_fit(r);
+    const std::string source = "R survival 3.5.3 coxph(Surv(start, stop, event) ~ arm + z, weights = w, cluster = id, "
+                               "ties = \"breslow\")";
+    add(cases, "estimators/weighted_cox_beta", "estimators",
+        "Cox log hazard ratio of weighted counting-process rows (start, stop], 15 patients in 20 rows",
+        -0.269922796816404, source, fit.beta(0), 1e-8, Comparison::kRelative);
+    add(cases, "estimators/weighted_cox_robust_se", "estimators", "its robust SE clustered by patient",
+        0.670902208751318, source + ", sqrt(diag(vcov(f)))", std::sqrt(fit.robust_covariance(0, 0)), 1e-8,
+        Comparison::kRelative);
+  }
+  {
+    // 30 patients (tests/unit/test_principal_score.cpp quotes the R code).
+    const std::vector<double> x = {-1.2, -0.8, -0.5, -0.3, 0.0, 0.2, 0.4, 0.7,  0.9, 1.3, -1.0, -0.6, -0.2, 0.1, 0.3,
+                                   0.5,  0.8,  1.1,  1.4,  1.7, -1.5, -0.9, -0.4, 0.0, 0.6, 1.0,  1.2,  1.6,  -0.7, 0.35};
+    const std::vector<std::int8_t> died = {0, 0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1, 0,
+                                           0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0};
+    const std::vector<double> y = {2.1,  1.7,  0.0,  1.0,  0.4,  0.0, 0.3,  0.0,  0.0,  0.0,  1.9,  1.2, 0.8,  0.0,  0.2,
+                                   -1.1, -1.6, 0.0,  -2.3, 0.0,  -0.2, -0.5, -0.9, -1.2, -1.8, 0.0, -2.6, 0.0, -0.6, -1.4};
+    std::vector<std::int8_t> treated(30);
+    Eigen::MatrixXd design(30, 2);
+    for (std::size_t i = 0; i < 30; ++i) {
+      treated[i] = i >= 15 ? 1 : 0;
+      design.row(static_cast<Eigen::Index>(i)) << 1.0, x[i];
+    }
+    const auto e = stats::principal_score_weighting(design, treated, died,
+                                                    Eigen::Map<const Eigen::VectorXd>(y.data(), 30));
+    add(cases, "estimators/principal_score", "estimators",
+        "survivor average causal effect by principal score weighting (complementary log-log scores), 30 patients",
+        -1.88187383654324,
+        "R glm(died ~ x, binomial(link = \"cloglog\")) per arm, weighted mean of the treated survivors minus the "
+        "control survivors' mean",
+        e.effect, 1e-8, Comparison::kRelative);
+  }
+}
+
 /// RMST, the binary methods and the group-sequential boundaries the analyses use.
 void more_estimator_cases(Cases& cases) {
   using namespace reference;
@@ -706,6 +758,8 @@ std::vector<std::string> case_covers(const std::string& id) {
       {"estimators/milestone_", "method:milestone"},
       {"estimators/adjusted_logrank_", "method:adjusted_logrank"},
       {"estimators/standardized_odds_ratio", "method:standardized_odds_ratio"},
+      {"estimators/weighted_cox_", "method:ipcw_switching"},
+      {"estimators/principal_score", "method:principal_score"},
   };
   for (const auto& [prefix, covers] : kByPrefix) {
     if (starts(prefix)) return {covers};
@@ -728,6 +782,7 @@ std::vector<VerificationCase> run_verification(const std::function<void(const Ve
   run(estimator_cases);
   run(more_estimator_cases);
   run(adjusted_estimator_cases);
+  run(intercurrent_estimator_cases);
   run(rng_cases);
   run(decomposition_cases);
   return cases;

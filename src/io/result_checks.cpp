@@ -181,13 +181,22 @@ void check_procova(hid_t file, const std::string& path) {
     const std::string object = "/procova/covariates/" + name;
     same_length(object, one_dimensional(object, Kind::kNumber));
   }
-  for (const auto& name : members("/procova/outcomes")) {
+  const auto covariates = members("/procova/covariates").size();
+  const auto outcomes = members("/procova/outcomes");
+  for (const auto& name : outcomes) {
     const std::string object = "/procova/outcomes/" + name;
     same_length(object, one_dimensional(object, Kind::kFloat));
   }
   for (const auto& name : members("/procova/coefficients")) {
     const std::string object = "/procova/coefficients/" + name;
+    if (std::find(outcomes.begin(), outcomes.end(), name) == outcomes.end()) {
+      damaged(path, "dataset " + object + " has no /procova/outcomes/" + name + " it was fitted on");
+    }
     const auto n = one_dimensional(object, Kind::kFloat);
+    if (n != covariates + 1) {
+      damaged(path, "dataset " + object + " has " + std::to_string(n) + " coefficients for " +
+                        std::to_string(covariates) + " covariates (expected an intercept and one each)");
+    }
     const auto terms = reading(path, "attribute terms of " + object, [&] {
       return h5::read_strings_attribute(h5::open_dataset(file, object), "terms");
     });

@@ -73,9 +73,15 @@ PrincipalScoreEstimate principal_score_weighting(const Eigen::MatrixXd& x, const
     throw std::invalid_argument("principal_score_weighting: rows differ in length");
   }
   const PrincipalScoreEstimate undefined{kNaN, kNaN, kNaN, kNaN};
-  // Death by arm: each arm's own cloglog model.
+  // Death by arm: each arm's own cloglog model; an arm in which no one died survives with
+  // probability 1 (the fit's intercept would run off to minus infinity).
   CloglogFit fits[2];
+  bool no_death[2] = {true, true};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (died[i] != 0) no_death[treated[i] != 0] = false;
+  }
   for (const int arm : {0, 1}) {
+    if (no_death[arm]) continue;
     std::vector<Eigen::Index> rows;
     for (std::size_t i = 0; i < n; ++i) {
       if (treated[i] == arm) rows.push_back(static_cast<Eigen::Index>(i));
@@ -99,8 +105,11 @@ PrincipalScoreEstimate principal_score_weighting(const Eigen::MatrixXd& x, const
       ++control_survivors;
       continue;
     }
-    // e_z(x) = exp(-exp(x'b_z)): P(survive); w = e_0 / e_1 = exp(exp(x'b_1) - exp(x'b_0)).
-    const double w = std::exp(std::exp(x.row(row).dot(fits[1].beta)) - std::exp(x.row(row).dot(fits[0].beta)));
+    // e_z(x) = exp(-exp(x'b_z)): P(survive); w = e_0 / e_1 = exp(exp(x'b_1) - exp(x'b_0)),
+    // a hazard term 0 for an arm without deaths.
+    const double h1 = no_death[1] ? 0.0 : std::exp(x.row(row).dot(fits[1].beta));
+    const double h0 = no_death[0] ? 0.0 : std::exp(x.row(row).dot(fits[0].beta));
+    const double w = std::exp(h1 - h0);
     weighted += w * y(row);
     weights += w;
     ++treated_survivors;

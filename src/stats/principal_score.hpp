@@ -33,8 +33,8 @@ CloglogFit cloglog_fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, int m
 ///   mean_treated = sum over treated survivors of w_i y_i / sum w_i, w_i = e_0(x_i) / e_1(x_i),
 ///   mean_control = the mean outcome of the control survivors,
 /// and effect = mean_treated - mean_control. Rows: x (with the intercept column), treated
-/// 0/1, died 0/1 (by the end of follow-up), y (read for survivors only). NaN when an arm
-/// has no survivor or a score fit fails.
+/// 0/1, died 0/1 (by the end of follow-up), y (read for survivors only). An arm in which no
+/// one died has e_z = 1 (no fit). NaN when an arm has no survivor or a score fit fails.
 struct PrincipalScoreEstimate {
   double effect = 0.0;
   double mean_treated = 0.0;

@@ -166,6 +166,24 @@ TEST(Death, EachEstimatorIsUnbiasedForItsOwnEstimand) {
   }
 }
 
+// When no one on the active arm dies, its survival probability is 1 (no score model is
+// fitted, whose intercept would run off to minus infinity) and the estimate stays defined.
+TEST(Death, PrincipalScoreWithoutDeathsOnAnArm) {
+  std::string text = mortality_spec("800", "[principal_score], principal_score: {bootstrap: 50}");
+  text.replace(text.find("death_rate: {placebo: 0.005, active: 0.0035}"), 44, "death_rate: {placebo: 0.005}");
+  const auto spec = silico::spec::parse_spec(text, "m.yaml");
+  silico::sim::Block block;
+  silico::sim::Simulator(spec).simulate(0, 0, spec.trial.patients, block);
+  std::map<std::string, double> r;
+  for (const auto& s : silico::sim::TrialAnalysis(spec).analyze(block)) r[s.path] = s.value;
+  const std::string p = "surv/principal_score/active/";
+  EXPECT_TRUE(std::isfinite(r.at(p + "effect")));
+  EXPECT_TRUE(std::isfinite(r.at(p + "se")));
+  EXPECT_LT(r.at(p + "always_survivor_share"), 1.0);  // the weights are the control arm's survival
+  EXPECT_EQ(r.at(p + "bootstrap_failed"), 0.0);
+  EXPECT_LE(std::abs(r.at(p + "effect") - r.at(p + "true_effect")), 4 * r.at(p + "se"));
+}
+
 TEST(Death, TheSpecRefusesTreatmentPolicyForATerminalEvent) {
   std::string text = mortality_spec("100");
   text.replace(text.find("{name: alive, output: change, intercurrent_events: {death: while_alive}}"), 72,
@@ -191,7 +209,11 @@ TEST(Death, ThePrincipalStratumNeedsTheEventRecorded) {
   EXPECT_TRUE(silico::spec::testing::has_diagnostic(
       m, "analysis.endpoints.surv.methods[0]", 29, 22,
       {"'principal_score' estimates the principal_stratum strategy for 'death'"}))
-      << silico::spec::testing::dump(m);
+      << silico::spec::testing::dump(m);  // bootstrap: a whole number in [20, 10000].
+  const auto b = silico::spec::testing::errors_of(mortality_spec("100", "[principal_score], principal_score: {bootstrap: 5}"));
+  EXPECT_TRUE(silico::spec::testing::has_diagnostic(b, "analysis.endpoints.surv.principal_score.bootstrap", 29, 69,
+                                                    {"expected bootstrap in [20, 10000] (a whole number), got 5"}))
+      << silico::spec::testing::dump(b);
 }
 
 }  // namespace

@@ -247,6 +247,27 @@ TEST(Switching, IpcwIsUnbiasedForTheHypotheticalEstimand) {
   EXPECT_GE(coverage, 0.95 - 3 * std::sqrt(0.95 * 0.05 / kTrials)) << coverage;
 }
 
+// Without a switcher no row needs a weight, and the switching model (whose intercept would
+// run off to minus infinity) is not fitted: the estimate is the censored Cox of the arm.
+TEST(Switching, IpcwWithoutSwitchersIsTheUnweightedCox) {
+  std::string text = switching_spec("600", "intercurrent_events: {switching: hypothetical}",
+                                    "[ipcw_switching, cox], covariates: [ecog]", "{ecog: 0.5, ldh: 0.3}",
+                                    "\n  - {name: progression, output: progression}");
+  text.replace(text.find("switch_probability: 0.7"), 23, "switch_probability: 0.0");
+  const auto spec = silico::spec::parse_spec(text, "s.yaml");
+  silico::sim::Block block;
+  silico::sim::Simulator(spec).simulate(0, 0, spec.trial.patients, block);
+  std::map<std::string, double> r;
+  for (const auto& s : silico::sim::TrialAnalysis(spec).analyze(block)) r[s.path] = s.value;
+  const std::string p = "hyp/ipcw_switching/treatment/";
+  EXPECT_EQ(r.at(p + "switchers"), 0.0);
+  EXPECT_TRUE(std::isfinite(r.at(p + "effect")));
+  EXPECT_EQ(r.at(p + "max_weight"), 1.0);  // progressed without switching: weight 1
+  // The Cox of the arm alone on the observed survival (no one switched, so no row is cut),
+  // Breslow against cox's Efron: the same to the ties' order (continuous times, none).
+  EXPECT_NEAR(std::log(r.at(p + "effect")), std::log(r.at("os/cox/treatment/effect")), 1e-6);
+}
+
 TEST(Switching, IpcwNeedsTheProgressionRecorded) {
   const auto e = errors_of(switching_spec("100", "intercurrent_events: {switching: hypothetical}", "[ipcw_switching]"));
   EXPECT_TRUE(has_diagnostic(e, "analysis.endpoints.hyp.methods[0]", 26, 21,

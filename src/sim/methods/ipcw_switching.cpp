@@ -80,8 +80,12 @@ class IpcwSwitching final : public AnalysisMethod {
     double max_weight = kNaN;
     const auto p = static_cast<Eigen::Index>(p_);
     Eigen::VectorXd switch_beta;
-    bool weights_ok = progressed_controls.empty();
-    if (!progressed_controls.empty()) {
+    // Without a switcher every weight is 1, and with only switchers no row is weighted:
+    // the switching model is fitted only when some progressed control patients switched
+    // and some did not (otherwise its intercept runs off to infinity).
+    const bool model_needed = switchers > 0 && switchers < progressed_controls.size();
+    bool weights_ok = !model_needed;
+    if (model_needed) {
       Eigen::MatrixXd x(static_cast<Eigen::Index>(progressed_controls.size()), p);
       for (std::size_t k = 0; k < progressed_controls.size(); ++k) {
         for (Eigen::Index j = 0; j < p; ++j) {
@@ -97,6 +101,7 @@ class IpcwSwitching final : public AnalysisMethod {
       cox.x.resize(static_cast<Eigen::Index>(2 * known.size()), 1);
       std::size_t m = 0;
       const auto push = [&](double start, double stop, std::int8_t event, double weight, std::uint64_t id, bool treated) {
+        if (!(stop > start)) return;  // no time at risk: no row
         cox.start.push_back(start);
         cox.stop.push_back(stop);
         cox.event.push_back(event);
@@ -112,16 +117,23 @@ class IpcwSwitching final : public AnalysisMethod {
         } else if (k.switched) {
           push(0.0, row.switch_time, 0, 1.0, row.id, false);  // censored at the switch
         } else {
-          const Eigen::Map<const Eigen::VectorXd> xi(x_.data() + k.row * p_, p);
-          const double switch_probability = 1.0 / (1.0 + std::exp(-xi.dot(switch_beta)));
-          const double weight = 1.0 / (1.0 - switch_probability);
+          // 1 / (1 - p) with p = logistic(eta) is exactly 1 + exp(eta); 1 without a model.
+          double weight = 1.0;
+          if (model_needed) {
+            const Eigen::Map<const Eigen::VectorXd> xi(x_.data() + k.row * p_, p);
+            weight = 1.0 + std::exp(xi.dot(switch_beta));
+          }
+          if (!std::isfinite(weight)) {
+            weights_ok = false;
+            break;
+          }
           max_weight = std::isnan(max_weight) ? weight : std::max(max_weight, weight);
           push(0.0, k.progression, 0, 1.0, row.id, false);
           push(k.progression, k.time, k.event, weight, row.id, false);
         }
       }
       cox.x.conservativeResize(static_cast<Eigen::Index>(m), 1);
-      const auto fit = stats::weighted_cox_fit(cox);
+      const auto fit = weights_ok ? stats::weighted_cox_fit(cox) : stats::WeightedCoxFit{};
       if (fit.converged) {
         const double beta = fit.beta(0), se = std::sqrt(fit.robust_covariance(0, 0));
         const double z = stats::normal_two_sided_z(c_.alpha());

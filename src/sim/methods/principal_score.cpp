@@ -14,7 +14,10 @@
 /// deviation of the estimate over `bootstrap` resamples of the patients within each arm,
 /// the score models refitted in each (Ding & Lu use the bootstrap too); CI and p normal.
 /// Resample b draws from the stream (seed, replicate, no patient, bootstrap, b), so results
-/// do not depend on ranks, threads or block size. The rows are held in memory.
+/// do not depend on ranks, threads or block size. A patient lost to follow-up before the
+/// final visit without a recorded death (trial.dropout) is left out: whether they survived
+/// is unknown (unbiased when that loss is unrelated to the outcome). The rows are held in
+/// memory.
 
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
@@ -38,8 +41,16 @@ class PrincipalScore final : public AnalysisMethod {
 
   void collect(const MethodRow& r) override {
     replicate_ = r.block.replicate;
+    // A patient lost to follow-up (trial.dropout) before the final visit without a death
+    // recorded: alive or not at the end is unknown, so the patient is left out.
+    const auto& death = r.block.endpoints[death_];
+    const bool died = death.observed_event[r.i] != 0;
+    if (!died && death.observed_value[r.i] < c_.spec().trial.follow_up) {
+      ++unknown_;
+      return;
+    }
     treated_.push_back(r.treated ? 1 : 0);
-    died_.push_back(r.block.endpoints[death_].observed_event[r.i] != 0 ? 1 : 0);
+    died_.push_back(died ? 1 : 0);
     y_.push_back(r.y);
     x_.push_back(1.0);
     for (const std::size_t j : c_.analysis().covariates) x_.push_back(r.block.covariates[j][r.i]);
@@ -64,6 +75,8 @@ class PrincipalScore final : public AnalysisMethod {
     for (const std::int8_t d : died_) survivors += d == 0;
     out.push_back({prefix + "/survivors", static_cast<double>(survivors)});
     out.push_back({prefix + "/always_survivor_share", point.always_survivor_share});
+    out.push_back({prefix + "/unknown_status", static_cast<double>(unknown_)});
+    out.push_back({prefix + "/bootstrap_failed", static_cast<double>(bootstrap_failed_)});
   }
 
  private:
@@ -84,7 +97,7 @@ class PrincipalScore final : public AnalysisMethod {
 
   /// The SD of the estimate over the resamples (each arm resampled to its own size); NaN
   /// when fewer than half the resamples give an estimate.
-  double bootstrap_se() const {
+  double bootstrap_se() {
     std::vector<std::size_t> arm[2];
     for (std::size_t i = 0; i < treated_.size(); ++i) arm[treated_[i]].push_back(i);
     double sum = 0.0, squares = 0.0;
@@ -100,7 +113,10 @@ class PrincipalScore final : public AnalysisMethod {
         }
       }
       const double effect = estimate(rows).effect;
-      if (!std::isfinite(effect)) continue;
+      if (!std::isfinite(effect)) {
+        ++bootstrap_failed_;  // reported: dropping such resamples narrows the SE
+        continue;
+      }
       sum += effect;
       squares += effect * effect;
       ++defined;
@@ -116,6 +132,7 @@ class PrincipalScore final : public AnalysisMethod {
   std::size_t resamples_;
   std::size_t p_;
   std::uint64_t replicate_ = 0;
+  std::uint64_t unknown_ = 0, bootstrap_failed_ = 0;
   std::vector<std::int8_t> treated_, died_;
   std::vector<double> y_, x_;  ///< x_: rows of [1, covariates]
 };

@@ -11,6 +11,7 @@
 /// endpoint types, options and needs the spec checks), its measure, how it is created, and
 /// the hooks of its interim looks when it may be a group-sequential primary method.
 
+#include <stdexcept>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -82,6 +83,14 @@ class Comparison {
   virtual ~Comparison() = default;
   virtual const spec::TrialSpec& spec() const = 0;
   virtual const spec::EndpointAnalysis& analysis() const = 0;
+  /// The index of the comparison's endpoint in the spec (its columns in a Block).
+  std::size_t endpoint_index() const {
+    const auto& endpoints = spec().analysis.endpoints;
+    for (std::size_t e = 0; e < endpoints.size(); ++e) {
+      if (&endpoints[e] == &analysis()) return e;
+    }
+    throw std::logic_error("internal error: the comparison's endpoint is not in the spec");
+  }
   double alpha() const { return spec().analysis.alpha; }
   virtual std::size_t treated_arm() const = 0;
   /// PROCOVA's prognostic coefficients (intercept first), empty unless procova is used.

@@ -35,7 +35,7 @@ class IpcwSwitching final : public AnalysisMethod {
       : c_(c),
         switching_(c.analysis().event_endpoints.at("switching")),
         progression_(c.analysis().event_endpoints.at("progression")),
-        endpoint_(endpoint_index(c)),
+        endpoint_(c.endpoint_index()),
         p_(1 + c.analysis().covariates.size()) {}
 
   void collect(const MethodRow& r) override {
@@ -162,13 +162,6 @@ class IpcwSwitching final : public AnalysisMethod {
     bool treated;
     std::uint64_t id;
   };
-  static std::size_t endpoint_index(const Comparison& c) {
-    const auto& endpoints = c.spec().analysis.endpoints;
-    for (std::size_t e = 0; e < endpoints.size(); ++e) {
-      if (&endpoints[e] == &c.analysis()) return e;
-    }
-    throw std::logic_error("ipcw_switching: the comparison's endpoint is not in the spec");
-  }
 
   Comparison& c_;
   std::size_t switching_, progression_, endpoint_, p_;

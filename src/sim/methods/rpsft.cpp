@@ -23,7 +23,7 @@ namespace {
 class Rpsft final : public AnalysisMethod {
  public:
   explicit Rpsft(Comparison& c)
-      : c_(c), switching_(c.analysis().event_endpoints.at("switching")), endpoint_(endpoint_index(c)) {}
+      : c_(c), switching_(c.analysis().event_endpoints.at("switching")), endpoint_(c.endpoint_index()) {}
 
   void collect(const MethodRow& r) override {
     const auto& own = r.block.endpoints[endpoint_];
@@ -65,13 +65,6 @@ class Rpsft final : public AnalysisMethod {
     std::int8_t switched;
     bool treated;
   };
-  static std::size_t endpoint_index(const Comparison& c) {
-    const auto& endpoints = c.spec().analysis.endpoints;
-    for (std::size_t e = 0; e < endpoints.size(); ++e) {
-      if (&endpoints[e] == &c.analysis()) return e;
-    }
-    throw std::logic_error("rpsft: the comparison's endpoint is not in the spec");
-  }
 
   Comparison& c_;
   std::size_t switching_, endpoint_;
